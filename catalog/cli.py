@@ -1,0 +1,61 @@
+"""The `catalog` command: build the site, resolve a wagon."""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+from pathlib import Path
+
+from .build import build
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="catalog", description="Plugin catalog site generator and download index.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    build_cmd = commands.add_parser("build", help="build content/ and plugins-index/ into public/")
+    build_cmd.add_argument("--project", type=Path, default=Path("."), help="project folder (default: .)")
+    build_cmd.add_argument("--out", type=Path, default=None, help="output folder (default: PROJECT/public)")
+    build_cmd.add_argument("--drafts", action="store_true", help="include pages marked draft: true")
+    build_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+    if importlib.util.find_spec("catalog.plugins.resolver") is not None:
+        from .plugins.resolver import add_resolve_arguments
+        add_resolve_arguments(commands.add_parser("resolve", help="pick (and download) the right wagon of a plugin"))
+
+    args = parser.parse_args(argv)
+    if args.command == "build":
+        return run_build(args)
+    if args.command == "resolve":
+        from .plugins.resolver import run_resolve
+        return run_resolve(args)
+    return 2
+
+
+def run_build(args: argparse.Namespace) -> int:
+    result = build(args.project, args.out, drafts=args.drafts, strict=args.strict)
+    report = result.report
+    for diagnostic in report.sorted():
+        print(diagnostic.format(), file=sys.stderr)
+    errors, warnings = len(report.errors()), len(report.warnings())
+    failed = report.failed(args.strict)
+    where = _display(result.output)
+    if failed:
+        counted = f"{errors} error(s)" + (f", {warnings} warning(s) treated as errors" if args.strict and warnings
+                                          else f", {warnings} warning(s)" if warnings else "")
+        print(f"build failed: {counted}; {where} left as it was", file=sys.stderr)
+        return 1
+    print(f"built {result.pages} pages, {result.redirects} redirects, {result.files} files into {where} "
+          f"in {result.seconds:.2f}s" + (f" ({warnings} warning(s))" if warnings else ""), file=sys.stderr)
+    return 0
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd())) + "/"
+    except ValueError:
+        return str(path) + "/"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,276 @@
+"""The content model: pages and sections read from content/, in Hugo's tree and order.
+
+Folders are sections and `_index.md` is a section's own page. Pages written for
+Jekyll sites (`parent` / `node_name`) are hung under the page whose `node_name`
+their `parent` names, so both dialects share one sidebar tree.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from . import frontmatter
+from .config import SiteConfig
+from .diagnostics import DiagnosticError, Report, did_you_mean
+
+SECTION_FILES = ("_index.md", "index.md")
+
+# Front matter keys with a meaning to the generator, and the types they accept.
+KNOWN_FIELDS: dict[str, tuple[type, ...]] = {
+    "title": (str,), "weight": (int,), "description": (str,), "draft": (bool,),
+    "hidden": (bool,), "alwaysopen": (bool,), "aliases": (str, list), "url": (str,),
+    "slug": (str,), "node_name": (str,), "parent": (list, str), "published": (bool,),
+    "exclude_from_search": (bool,), "linktitle": (str,),
+}
+
+
+@dataclass(eq=False)
+class Page:
+    """One page of the site: a regular page, a section's landing page, or the home page."""
+
+    rel: str  # POSIX path below content/, e.g. "writing/shortcodes.md"; "" for a made-up section
+    source: str  # path for diagnostics, relative to the project, e.g. "content/writing/shortcodes.md"
+    kind: str  # "home" | "section" | "page"
+    meta: dict[str, Any]
+    body: str
+    body_line: int
+    key_lines: dict[str, int] = field(default_factory=dict)
+    dir: str = ""  # the section folder this page belongs to (its own folder for a section)
+    url: str = ""
+    title: str = ""
+    weight: int = 0
+    description: str = ""
+    hidden: bool = False
+    alwaysopen: bool = False
+    draft: bool = False
+    aliases: tuple[str, ...] = ()
+    parent: "Page | None" = None
+    children: list["Page"] = field(default_factory=list)
+
+    @property
+    def is_section(self) -> bool:
+        return self.kind in ("home", "section")
+
+    @property
+    def linktitle(self) -> str:
+        return str(self.meta.get("linktitle") or self.title)
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, 1)
+
+    def ancestors(self) -> list["Page"]:
+        """From the home page down to this page's parent."""
+        chain: list[Page] = []
+        node = self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return chain[::-1]
+
+    def walk(self) -> Iterator["Page"]:
+        """This page and its descendants, in sidebar reading order."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass
+class Site:
+    """All pages of the site, indexed the ways the generator looks them up."""
+
+    home: Page
+    pages: list[Page]  # every published page, home first, in reading order
+    by_rel: dict[str, Page]  # "a/b.md" and "a/_index.md" -> page
+
+    def sections(self) -> list[Page]:
+        return [p for p in self.pages if p.is_section]
+
+
+def sort_key(page: Page) -> tuple:
+    """Hugo's default order: weight ascending with unset (0) last, then title, then path."""
+    return (page.weight == 0, page.weight, page.title.casefold(), page.title, page.rel)
+
+
+def _humanize(name: str) -> str:
+    words = re.sub(r"[-_]+", " ", name).strip()
+    return words[:1].upper() + words[1:]
+
+
+def urlize(path: str) -> str:
+    """Hugo's pretty, lower-cased URL path for a content path (no extension)."""
+    path = path.lower().replace(" ", "-")
+    return re.sub(r"/+", "/", path)
+
+
+def load_site(project: Path, config: SiteConfig, report: Report, *, drafts: bool = False) -> Site:
+    """Read every page under the content folder and build the tree; report all problems."""
+    content_root = project / config.content_dir
+    pages: dict[str, Page] = {}
+    for path in sorted(content_root.rglob("*.md")):
+        rel = path.relative_to(content_root).as_posix()
+        if any(part.startswith(".") for part in rel.split("/")):
+            continue
+        page = _read_page(path, rel, f"{config.content_dir}/{rel}", report)
+        if page is None:
+            continue
+        if page.draft and not drafts:
+            continue
+        pages[rel] = page
+    home = pages.get("_index.md") or pages.get("index.md")
+    if home is None:
+        home = Page("", config.content_dir, "home", {}, "", 1, title=config.title)
+    home.kind = "home"
+    home.dir = ""
+    if not home.title:
+        home.title = config.title
+    sections = _collect_sections(pages, home)
+    _link_tree(pages, sections, home, report)
+    _assign_urls(home, config)
+    ordered = list(home.walk())
+    by_rel = {p.rel: p for p in ordered if p.rel}
+    return Site(home, ordered, by_rel)
+
+
+def _read_page(path: Path, rel: str, source: str, report: Report) -> Page | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        report.error(source, 1, 1, "encoding", f"file is not UTF-8: {exc.reason} at byte {exc.start}",
+                     "save the file as UTF-8")
+        return None
+    try:
+        fm = frontmatter.parse(text, source)
+    except DiagnosticError as err:
+        report.add(err.diagnostic)
+        return None
+    meta = fm.meta
+    ok = True
+    for key, types in KNOWN_FIELDS.items():
+        if key in meta and meta[key] is not None and not isinstance(meta[key], types):
+            expected = " or ".join({str: "a string", int: "an integer", bool: "true or false",
+                                    list: "a list"}[t] for t in types)
+            report.error(source, fm.key_lines.get(key, 1), 1, "front-matter-type",
+                         f"'{key}' must be {expected}, got {type(meta[key]).__name__} {meta[key]!r}",
+                         f"for example: {key}: {_example_value(key)}")
+            ok = False
+        elif key == "weight" and isinstance(meta.get(key), bool):
+            report.error(source, fm.key_lines.get(key, 1), 1, "front-matter-type",
+                         f"'weight' must be an integer, got {meta[key]!r}", "for example: weight: 10")
+            ok = False
+    for key in meta:
+        lowered = key.lower()
+        if lowered != key and lowered in KNOWN_FIELDS and lowered not in meta:
+            meta[lowered] = meta[key]
+    if not ok:
+        return None
+    name = rel.rsplit("/", 1)[-1]
+    folder = rel.rsplit("/", 1)[0] if "/" in rel else ""
+    kind = "section" if name in SECTION_FILES else "page"
+    aliases = meta.get("aliases") or ()
+    if isinstance(aliases, str):
+        aliases = (aliases,)
+    page = Page(rel=rel, source=source, kind=kind, meta=meta, body=fm.body, body_line=fm.body_line,
+                key_lines=fm.key_lines, dir=folder,
+                title=str(meta.get("title") or (_humanize(folder.rsplit("/", 1)[-1]) if kind == "section" and folder
+                                               else _humanize(name[:-3]))),
+                weight=int(meta.get("weight") or 0), description=str(meta.get("description") or ""),
+                hidden=bool(meta.get("hidden")), alwaysopen=bool(meta.get("alwaysopen")),
+                draft=bool(meta.get("draft")) or meta.get("published") is False,
+                aliases=tuple(str(a) for a in aliases))
+    return page
+
+
+def _example_value(key: str) -> str:
+    return {"weight": "10", "draft": "true", "hidden": "true", "alwaysopen": "true", "published": "false",
+            "aliases": "[/old/path/]", "parent": "[user_guide]"}.get(key, '"text"')
+
+
+def _collect_sections(pages: dict[str, Page], home: Page) -> dict[str, Page]:
+    """Section pages by folder, making up one for every folder that has no _index.md."""
+    sections: dict[str, Page] = {"": home}
+    for rel, page in pages.items():
+        if page.kind == "section" and page is not home:
+            if page.dir in sections and sections[page.dir].rel != rel:
+                # both _index.md and index.md in one folder: _index.md wins, as in Hugo
+                continue
+            sections[page.dir] = page
+    for page in list(pages.values()):
+        folder = page.dir
+        while folder and folder not in sections:
+            name = folder.rsplit("/", 1)[-1]
+            sections[folder] = Page("", f"{folder}/", "section", {}, "", 1, dir=folder, title=_humanize(name))
+            folder = folder.rsplit("/", 1)[0] if "/" in folder else ""
+    return sections
+
+
+def _link_tree(pages: dict[str, Page], sections: dict[str, Page], home: Page, report: Report) -> None:
+    nodes = {str(p.meta["node_name"]): p for p in pages.values() if p.meta.get("node_name")}
+    nodes.setdefault("index", home)
+    members = [p for p in pages.values() if p.kind == "page" or sections.get(p.dir) is p]
+    members += [s for s in sections.values() if not s.rel and s is not home]
+    for page in members:
+        if page is home:
+            continue
+        parent: Page | None = None
+        if "parent" in page.meta:
+            chain = page.meta["parent"]
+            chain = [chain] if isinstance(chain, str) else list(chain or [])
+            wanted = str(chain[-1]) if chain else ""
+            parent = nodes.get(wanted) if wanted else home
+            if parent is None:
+                report.error(page.source, page.line_of("parent"), 1, "parent-not-found",
+                             f"parent '{wanted}' names no page (no page has node_name: {wanted})",
+                             did_you_mean(wanted, nodes) or "set node_name on the parent page")
+                parent = None
+            elif parent is page or page in parent.ancestors():
+                report.error(page.source, page.line_of("parent"), 1, "parent-cycle",
+                             f"parent '{wanted}' makes this page its own ancestor",
+                             "point parent at a page above this one")
+                parent = None
+        if parent is None:
+            folder = page.dir
+            if page.kind == "section" or not page.rel:
+                folder = folder.rsplit("/", 1)[0] if "/" in folder else ""
+            parent = sections[folder]
+        page.parent = parent
+        parent.children.append(page)
+    for section in [home, *sections.values(), *pages.values()]:
+        section.children.sort(key=sort_key)
+
+
+def _assign_urls(home: Page, config: SiteConfig) -> None:
+    base = config.base_path
+    for page in home.walk():
+        if page is home:
+            page.url = base
+            continue
+        if isinstance(page.meta.get("url"), str):
+            page.url = posixpath.join(base, page.meta["url"].lstrip("/"))
+            if not page.url.endswith("/") and "." not in page.url.rsplit("/", 1)[-1]:
+                page.url += "/"
+            continue
+        if page.kind == "section" or not page.rel:
+            path = page.dir
+        else:
+            stem = page.rel[:-3]
+            if isinstance(page.meta.get("slug"), str):
+                stem = posixpath.join(page.dir, page.meta["slug"])
+            path = stem
+        page.url = base + urlize(path).strip("/") + "/"
+
+
+def alias_urls(page: Page, config: SiteConfig) -> list[str]:
+    """The site paths of a page's aliases; relative aliases are relative to its folder, as in Hugo."""
+    urls = []
+    for alias in page.aliases:
+        if alias.startswith(("http://", "https://")):
+            continue
+        path = alias if alias.startswith("/") else posixpath.join("/", page.dir, alias)
+        path = posixpath.normpath(path)
+        if not path.endswith((".html", ".htm")):
+            path += "/"
+        urls.append(config.base_path.rstrip("/") + (path if path.startswith("/") else "/" + path))
+    return urls

@@ -1,0 +1,91 @@
+"""Diagnostics: the one type every stage uses to report a problem in the inputs.
+
+A build never stops at the first problem. Each stage adds what it finds to a
+`Report`; the build fails at the end if any error was reported, and prints all of
+them as `path:line:col: severity: message [code]` followed by a hint.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Iterable, Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem, located in a source file (line and column are 1-based; 0 = unknown)."""
+
+    path: str
+    line: int
+    col: int
+    severity: Severity
+    code: str
+    message: str
+    hint: str = ""
+
+    def format(self) -> str:
+        where = self.path
+        if self.line:
+            where += f":{self.line}:{self.col or 1}"
+        text = f"{where}: {self.severity}: {self.message} [{self.code}]"
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+    def as_error(self) -> "Diagnostic":
+        return Diagnostic(self.path, self.line, self.col, "error", self.code, self.message, self.hint)
+
+
+class DiagnosticError(Exception):
+    """Raised deep inside a stage when the stage cannot go on with one input.
+
+    The caller catches it, adds `diagnostic` to the report and carries on with the
+    next input, so one bad page never hides the problems of the others.
+    """
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.format())
+        self.diagnostic = diagnostic
+
+
+@dataclass
+class Report:
+    """Collects diagnostics from every stage, without repeats."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+    _seen: set[Diagnostic] = field(default_factory=set, repr=False)
+
+    def add(self, diagnostic: Diagnostic) -> None:
+        if diagnostic not in self._seen:
+            self._seen.add(diagnostic)
+            self.items.append(diagnostic)
+
+    def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
+        for diagnostic in diagnostics:
+            self.add(diagnostic)
+
+    def error(self, path: str, line: int, col: int, code: str, message: str, hint: str = "") -> None:
+        self.add(Diagnostic(path, line, col, "error", code, message, hint))
+
+    def warning(self, path: str, line: int, col: int, code: str, message: str, hint: str = "") -> None:
+        self.add(Diagnostic(path, line, col, "warning", code, message, hint))
+
+    def sorted(self) -> list[Diagnostic]:
+        return sorted(self.items)
+
+    def errors(self, strict: bool = False) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "error" or strict]
+
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "warning"]
+
+    def failed(self, strict: bool = False) -> bool:
+        return bool(self.errors(strict))
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A 'did you mean ...?' hint, or '' when nothing is close enough to suggest."""
+    close = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""

@@ -1,0 +1,389 @@
+"""Rendering one page's body: shortcodes and Liquid tags, then Markdown, then anchors.
+
+Hugo's approach, kept because it lets shortcodes sit anywhere (even inside a link
+destination): each shortcode is rendered first and replaced in the Markdown source
+by an inert placeholder token; after Markdown, the tokens are swapped for their
+output (`<p>TOKEN</p>` for the whole block when a shortcode stood alone). Leaf
+shortcodes in `{{% %}}` notation are the exception: their text goes into the
+Markdown source, as Hugo renders `%` output as Markdown.
+
+Rendering reads the immutable site model and returns a `Body`; it writes nothing.
+"""
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup
+
+from . import shortcodes
+from .anchors import Heading, assign_heading_ids
+from .content import Page, Site
+from .config import SiteConfig
+from .diagnostics import Diagnostic, did_you_mean
+from .highlight import highlight as highlight_code
+from .markdown import Markdown
+from .refs import RefError, RefResolver
+from .theme import Theme
+
+_TOKEN = re.compile(r"XQSC([A-P]+)Z")
+_BLOCK_TOKEN = re.compile(r"<p>\s*XQSC([A-P]+)Z\s*</p>")
+
+
+def _token(index: int) -> str:
+    digits = "".join("ABCDEFGHIJKLMNOP"[int(c, 16)] for c in f"{index:x}")
+    return f"XQSC{digits}Z"
+
+
+def _index(digits: str) -> int:
+    return int("".join(f"{'ABCDEFGHIJKLMNOP'.index(c):x}" for c in digits), 16)
+
+
+@dataclass(frozen=True)
+class FragmentRef:
+    """A ref with a #fragment, checked once every page's headings are known."""
+
+    source: str
+    line: int
+    col: int
+    ref: str
+    target: str  # rel of the target page
+    fragment: str
+
+
+@dataclass
+class Body:
+    html: str
+    headings: list[Heading]
+    diagnostics: list[Diagnostic]
+    fragment_refs: list[FragmentRef]
+
+
+class ShortcodeAbort(Exception):
+    """Raised by a shortcode template through `error()`: the call outputs nothing."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+class Inner:
+    """A shortcode's inner content: `{{ inner }}` is the text, `{{ inner.html }}` the Markdown output."""
+
+    def __init__(self, text: str, markdown_source: str, run: "_PageRun") -> None:
+        self.text = text
+        self._source = markdown_source
+        self._run = run
+        self._html: Markup | None = None
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __html__(self) -> str:
+        return html.escape(self.text)
+
+    @property
+    def html(self) -> Markup:
+        if self._html is None:
+            self._html = Markup(self._run.markdown(self._source))
+        return self._html
+
+
+@dataclass
+class NestedCall:
+    """What a shortcode template sees of a shortcode directly inside it."""
+
+    name: str
+    args: list[str]
+    kwargs: dict[str, str]
+    markup: str
+    uid: str
+    output: Markup
+
+    def get(self, key: int | str, default: Any = None) -> Any:
+        return _get(self.args, self.kwargs, key, default)
+
+
+def _get(args: list[str], kwargs: dict[str, str], key: int | str, default: Any) -> Any:
+    if isinstance(key, int):
+        return args[key] if 0 <= key < len(args) else default
+    return kwargs.get(key, default)
+
+
+def lookup_param(page: Page, config: SiteConfig, name: str) -> Any:
+    """A page's front matter value, else the site's param; dotted names reach into tables.
+    Keys match case-insensitively, as Hugo lower-cases them."""
+    for scope in (page.meta, config.params):
+        value: Any = scope
+        for part in name.split("."):
+            if not isinstance(value, dict):
+                value = None
+                break
+            lowered = {str(k).lower(): v for k, v in value.items()}
+            value = lowered.get(part.lower())
+        if value is not None:
+            return value
+    return None
+
+
+@dataclass
+class _PageRun:
+    """The mutable state of rendering one page: placeholders and what was found."""
+
+    page: Page
+    renderer: "BodyRenderer"
+    outputs: list[str] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    fragment_refs: list[FragmentRef] = field(default_factory=list)
+    uid: int = 0
+
+    def placeholder(self, output: str) -> str:
+        self.outputs.append(output)
+        return _token(len(self.outputs) - 1)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        body = self.page.body
+        line = body.count("\n", 0, offset)
+        col = offset - (body.rfind("\n", 0, offset) + 1) + 1
+        return self.page.body_line + line, col
+
+    def report(self, offset: int, severity: str, code: str, message: str, hint: str = "") -> None:
+        line, col = self.position(offset)
+        self.diagnostics.append(Diagnostic(self.page.source, line, col, severity, code, message, hint))  # type: ignore[arg-type]
+
+    def expand_html(self, text: str) -> str:
+        if "XQSC" not in text:
+            return text
+        text = _BLOCK_TOKEN.sub(lambda m: self.expand_html(self.outputs[_index(m.group(1))]), text)
+        return _TOKEN.sub(lambda m: self.expand_html(self.outputs[_index(m.group(1))]), text)
+
+    def expand_text(self, text: str) -> str:
+        """Placeholders inside code blocks become the plain text of their output."""
+        if "XQSC" not in text:
+            return text
+        return _TOKEN.sub(lambda m: html.unescape(re.sub(r"<[^>]+>", "", self.expand_html(
+            self.outputs[_index(m.group(1))]))), text)
+
+    def markdown(self, source: str) -> str:
+        return self.renderer.md.render(source, code_filter=self.expand_text)
+
+
+class BodyRenderer:
+    """Renders page bodies; one per process, shared by every page of a build."""
+
+    def __init__(self, site: Site, config: SiteConfig, theme: Theme, resolver: RefResolver) -> None:
+        self.site = site
+        self.config = config
+        self.theme = theme
+        self.resolver = resolver
+        self.md = Markdown()
+
+    def render(self, page: Page) -> Body:
+        run = _PageRun(page, self)
+        parsed = shortcodes.parse(page.body, self.theme.is_paired)
+        for offset, code, message, hint in parsed.problems:
+            run.report(offset, "error", code, message, hint)
+        source = self._splice(page.body, 0, len(page.body), parsed.calls, parsed.literals,
+                              run, for_markdown=True)
+        output = run.markdown(source)
+        for line, message in getattr(self.md, "last_problems", []) or []:
+            run.diagnostics.append(Diagnostic(page.source, page.body_line + line, 1, "warning", "code-options",
+                                              message, "see the highlight options in the shortcodes docs"))
+        html_out, headings = assign_heading_ids(run.expand_html(output))
+        return Body(html_out, headings, run.diagnostics, run.fragment_refs)
+
+    # -- shortcodes -------------------------------------------------------------------------
+
+    def _splice(self, text: str, start: int, end: int, calls: list[shortcodes.Call],
+                literals: list[shortcodes.Literal], run: _PageRun, *, for_markdown: bool,
+                rendered: dict[int, Markup] | None = None) -> str:
+        """text[start:end] with calls and literals replaced. For Markdown, calls become
+        placeholders (or their text, for `%` leaves); otherwise their output text."""
+        pieces: list[str] = []
+        spans: list[tuple[int, int, str]] = []
+        for call in calls:
+            if start <= call.start and call.end <= end:
+                output = rendered[call.start] if rendered is not None else self._render_call(call, run)
+                if not for_markdown:
+                    text_out = str(output) if call.paired else html.unescape(str(output))
+                elif call.notation != "<" and not call.paired:
+                    text_out = html.unescape(str(output))
+                else:
+                    text_out = run.placeholder(str(output))
+                spans.append((call.start, call.end, text_out))
+        for literal in literals:
+            if start <= literal.start and literal.end <= end and not any(s <= literal.start < e for s, e, _ in spans):
+                spans.append((literal.start, literal.end, literal.text))
+        position = start
+        for span_start, span_end, replacement in sorted(spans):
+            pieces.append(text[position:span_start])
+            pieces.append(replacement)
+            position = span_end
+        pieces.append(text[position:end])
+        return "".join(pieces)
+
+    def _render_call(self, call: shortcodes.Call, run: _PageRun) -> Markup:
+        template = self.theme.shortcode(call.name)
+        if template is None:
+            names = self.theme.shortcode_names()
+            run.report(call.start, "error", "shortcode-unknown", f"unknown shortcode '{call.name}'",
+                       did_you_mean(call.name, names) or
+                       f"add layouts/shortcodes/{call.name}.html to define it, or escape it as "
+                       f"{{{{</* {call.name} */>}}}}")
+            return Markup("")
+        body = run.page.body
+        run.uid += 1
+        uid = call.uid = f"sc-{run.uid}"
+        children = {child.start: self._render_call(child, run) for child in call.children}
+        nested = [NestedCall(c.name, c.args, c.kwargs, c.markup, c.uid, children[c.start]) for c in call.children]
+        literals = shortcodes.parse(body[call.open_end:call.inner_end], self.theme.is_paired).literals \
+            if call.paired and ("{{" in body[call.open_end:call.inner_end] or "{%" in body[call.open_end:call.inner_end]) \
+            else []
+        literals = [shortcodes.Literal(l.start + call.open_end, l.end + call.open_end, l.text) for l in literals]
+        inner = None
+        if call.paired:
+            text = self._splice(body, call.open_end, call.inner_end, call.children, literals, run,
+                                for_markdown=False, rendered=children)
+            md_source = self._splice(body, call.open_end, call.inner_end, call.children, literals, run,
+                                     for_markdown=True, rendered=children)
+            inner = Inner(_dedent_code(text) if call.name == "highlight" else text, md_source, run)
+        context = self._call_context(call, run, uid, inner, nested)
+        try:
+            return Markup(template.render(context))
+        except ShortcodeAbort as abort:
+            run.report(call.start, "error", f"shortcode-{call.name}", str(abort), abort.hint)
+        except Exception as exc:  # a broken template must not stop the build; say where
+            where = _template_line(exc, template.filename)
+            run.report(call.start, "error", "shortcode-failed",
+                       f"shortcode '{call.name}' failed: {exc}{where}",
+                       f"check {template.filename} and the arguments of this call")
+        return Markup("")
+
+    def _call_context(self, call: shortcodes.Call, run: _PageRun, uid: str, inner: Inner | None,
+                      nested: list[NestedCall]) -> dict[str, Any]:
+        page, config = run.page, self.config
+
+        def error(message: str, hint: str = "") -> None:
+            raise ShortcodeAbort(message, hint)
+
+        def warn(message: str, hint: str = "") -> str:
+            run.report(call.start, "warning", f"shortcode-{call.name}", message, hint)
+            return ""
+
+        def resolve(ref: str) -> Page | None:
+            try:
+                target = self.resolver.resolve(ref, page)
+            except RefError as err:
+                run.report(call.start, "error", err.code, str(err), err.hint)
+                return None
+            if target.fragment:
+                line, col = run.position(call.start)
+                run.fragment_refs.append(FragmentRef(page.source, line, col, ref, target.page.rel, target.fragment))
+            return target.page
+
+        def relref(ref: str) -> str:
+            target = resolve(str(ref))
+            fragment = str(ref).partition("#")[2]
+            return (target.url if target else "") + (f"#{fragment}" if fragment and target else "")
+
+        def ref(ref_: str) -> str:
+            url = relref(ref_)
+            return config.origin + url if url else ""
+
+        def param(name: str) -> Any:
+            value = lookup_param(page, config, str(name))
+            if value is None:
+                raise ShortcodeAbort(f"param '{name}' is not set on this page nor in site.toml [params]",
+                                     f"add '{name}: ...' to the front matter or '{name} = ...' under [params] "
+                                     "in site.toml")
+            return value
+
+        def markdownify(text: Any) -> Markup:
+            return Markup(run.markdown(str(text)))
+
+        def highlight(code: Any, lang: str = "", options: Any = "") -> Markup:
+            try:
+                return Markup(highlight_code(str(code), str(lang or ""), options or ""))
+            except ValueError as exc:
+                raise ShortcodeAbort(f"highlight: {exc}", 'write options as "linenos=inline, hl_lines=3 6-8"')
+
+        return {
+            "name": call.name, "args": call.args, "kwargs": call.kwargs, "markup": call.markup,
+            "notation": call.notation, "uid": uid, "inner": inner, "nested": nested,
+            "get": lambda key, default=None: _get(call.args, call.kwargs, key, default),
+            "page": _ShortcodePage(page),
+            "site": self.site_view(),
+            "error": error, "warn": warn, "relref": relref, "ref": ref, "param": param,
+            "markdownify": markdownify, "highlight": highlight,
+        }
+
+    def site_view(self) -> "SiteView":
+        return SiteView(self.config, self.site.home)
+
+
+@dataclass
+class SiteView:
+    """What templates see of the site."""
+
+    config: SiteConfig
+    nav: Page
+
+    @property
+    def title(self) -> str:
+        return self.config.title
+
+    @property
+    def base_url(self) -> str:
+        return self.config.base_url if self.config.base_url.endswith("/") else self.config.base_url + "/"
+
+    @property
+    def base_path(self) -> str:
+        return self.config.base_path
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return self.config.params
+
+    @property
+    def version(self) -> str:
+        return self.config.version
+
+    @property
+    def language(self) -> str:
+        return self.config.language
+
+
+class _ShortcodePage:
+    """What a shortcode template sees of the page it is on."""
+
+    def __init__(self, page: Page) -> None:
+        self._page = page
+
+    title = property(lambda self: self._page.title)
+    url = property(lambda self: self._page.url)
+    kind = property(lambda self: self._page.kind)
+    description = property(lambda self: self._page.description)
+    params = property(lambda self: self._page.meta)
+    node = property(lambda self: self._page)
+
+
+def _dedent_code(text: str) -> str:
+    """Drop the newline right after the opening tag and before the closing one, as Hugo does."""
+    if text.startswith("\r\n"):
+        text = text[2:]
+    elif text.startswith("\n"):
+        text = text[1:]
+    return text.rstrip(" \t").removesuffix("\n")
+
+
+def _template_line(exc: Exception, filename: str | None) -> str:
+    lineno = getattr(exc, "lineno", None)
+    if lineno is None:
+        tb = exc.__traceback__
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename == filename:
+                lineno = tb.tb_lineno
+            tb = tb.tb_next
+    return f" (at {filename}:{lineno})" if lineno and filename else ""

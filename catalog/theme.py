@@ -1,0 +1,69 @@
+"""The theme: Jinja2 templates and static files, with the site's own `layouts/` and
+`static/` taking precedence over the theme's, as in Hugo."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+import jinja2
+from jinja2 import meta
+
+from .config import SiteConfig
+from .diagnostics import Report, did_you_mean
+
+
+class Theme:
+    """Template lookup for page layouts and shortcodes, and the static folders to copy."""
+
+    def __init__(self, project: Path, config: SiteConfig) -> None:
+        self.project = project
+        self.root = project / "themes" / config.theme
+        self.layout_dirs = [d for d in (project / "layouts", self.root / "layouts") if d.is_dir()]
+        self.static_dirs = [d for d in (self.root / "static", project / "static") if d.is_dir()]  # later wins
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(d) for d in self.layout_dirs]),
+            autoescape=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+        )
+        self._paired = lru_cache(maxsize=None)(self._uses_inner)
+
+    def check(self, report: Report, config: SiteConfig) -> bool:
+        if not self.root.is_dir():
+            themes = [p.name for p in (self.project / "themes").glob("*") if p.is_dir()]
+            report.error(config.source or "site.toml", 1, 1, "theme-missing",
+                         f"theme '{config.theme}' not found in themes/",
+                         did_you_mean(config.theme, themes) or f"available themes: {', '.join(sorted(themes)) or 'none'}")
+            return False
+        return True
+
+    def shortcode_names(self) -> list[str]:
+        names = set()
+        for folder in self.layout_dirs:
+            names.update(p.stem for p in (folder / "shortcodes").glob("*.html"))
+        return sorted(names)
+
+    def shortcode(self, name: str) -> jinja2.Template | None:
+        try:
+            return self.env.get_template(f"shortcodes/{name}.html")
+        except jinja2.TemplateNotFound:
+            return None
+
+    def is_paired(self, name: str, notation: str) -> bool | None:
+        """True when the shortcode's template uses `inner`; None when there is no such shortcode."""
+        return self._paired(name)
+
+    def _uses_inner(self, name: str) -> bool | None:
+        try:
+            source, _, _ = self.env.loader.get_source(self.env, f"shortcodes/{name}.html")  # type: ignore[union-attr]
+        except jinja2.TemplateNotFound:
+            return None
+        return "inner" in meta.find_undeclared_variables(self.env.parse(source))
+
+    def render(self, template: str, context: dict[str, Any]) -> str:
+        return self.env.get_template(template).render(context)
+
+    def add_globals(self, **functions: Callable[..., Any] | Any) -> None:
+        self.env.globals.update(functions)

@@ -1,0 +1,130 @@
+"""The content model: front matter, tree, order, URLs, drafts, aliases, Jekyll pages."""
+from __future__ import annotations
+
+import re
+
+from conftest import build_ok
+
+
+def sidebar_titles(html: str) -> list[str]:
+    nav = html[html.index("<nav"): html.index("</nav>")]
+    return re.findall(r'<a [^>]*href="[^"]*"[^>]*>\s*([^<]+?)\s*<', nav)
+
+
+def test_yaml_and_toml_front_matter(make_site):
+    site = make_site({
+        "content/_index.md": "---\ntitle: Home\n---\nWelcome\n",
+        "content/a.md": '+++\ntitle = "TOML page"\nweight = 2\n+++\nBody *one*\n',
+        "content/b.md": "---\ntitle: YAML page\nweight: 1\n---\nBody two\n",
+    })
+    build_ok(site)
+    assert "<title>TOML page" in site.read("a/index.html")
+    assert "<em>one</em>" in site.read("a/index.html")
+    assert "YAML page" in site.read("b/index.html")
+
+
+def test_hugo_ordering_weight_then_unset_last_then_title_then_path(make_site):
+    site = make_site({
+        "content/_index.md": "---\ntitle: Home\n---\n",
+        "content/s/_index.md": "---\ntitle: S\n---\n",
+        "content/s/z.md": "---\ntitle: Zeta\nweight: 1\n---\n",
+        "content/s/y.md": "---\ntitle: Ypsilon\nweight: 2\n---\n",
+        "content/s/b.md": "---\ntitle: Beta\n---\n",
+        "content/s/a.md": "---\ntitle: Alpha\n---\n",
+        "content/s/c2.md": "---\ntitle: Same\n---\n",
+        "content/s/c1.md": "---\ntitle: Same\n---\n",
+    })
+    build_ok(site)
+    from catalog.build import build  # noqa: F401 (the model is checked through the built sidebar)
+    html = site.read("s/index.html")
+    titles = [t for t in sidebar_titles(html) if t in {"Zeta", "Ypsilon", "Beta", "Alpha", "Same"}]
+    assert titles == ["Zeta", "Ypsilon", "Alpha", "Beta", "Same", "Same"]
+    # ties on title fall back to the path: c1 before c2 (prev/next follow reading order)
+    c1 = site.read("s/c1/index.html")
+    assert 'href="https://docs.example.org/s/c2/"' in c1 or 'href="/s/c2/"' in c1
+
+
+def test_urls_are_lower_cased_and_pretty(make_site):
+    site = make_site({
+        "content/Working_With/Official Plugins/Infrastructure/AWS.md": "---\ntitle: AWS\n---\nx\n",
+    })
+    build_ok(site)
+    assert site.exists("working_with/official-plugins/infrastructure/aws/index.html")
+
+
+def test_drafts_excluded_unless_asked(make_site):
+    site = make_site({"content/d.md": "---\ntitle: Draft\ndraft: true\n---\nx\n",
+                      "content/p.md": "---\ntitle: Published\n---\nx\n"})
+    build_ok(site)
+    assert not site.exists("d/index.html") and site.exists("p/index.html")
+    build_ok(site, drafts=True)
+    assert site.exists("d/index.html")
+
+
+def test_aliases_string_or_list_make_redirect_pages(make_site):
+    site = make_site({
+        "content/sec/new.md": "---\ntitle: New\naliases:\n  - /old/path/\n  - legacy.html\n---\nx\n",
+        "content/other.md": "---\ntitle: Other\naliases: /plugins/overview/\n---\nx\n",
+    })
+    result = build_ok(site)
+    assert result.redirects == 3
+    redirect = site.read("old/path/index.html")
+    assert 'http-equiv="refresh"' in redirect and "/sec/new/" in redirect
+    assert "/sec/new/" in site.read("sec/legacy.html")  # relative alias: relative to the page's folder
+    assert "/other/" in site.read("plugins/overview/index.html")
+
+
+def test_hidden_page_built_but_not_in_sidebar(make_site):
+    site = make_site({"content/h.md": "---\ntitle: Hidden one\nhidden: true\n---\nx\n",
+                      "content/v.md": "---\ntitle: Visible one\n---\nx\n"})
+    build_ok(site)
+    assert site.exists("h/index.html")
+    titles = sidebar_titles(site.read("v/index.html"))
+    assert "Visible one" in titles and "Hidden one" not in titles
+
+
+def test_jekyll_parent_node_name_pages_join_the_tree(make_site):
+    site = make_site({
+        "content/_index.md": "---\ntitle: Home\n---\n",
+        "content/guide/_index.md": "---\ntitle: User guide\nnode_name: user_guide\nparent: []\nweight: 1\n---\n",
+        "content/elsewhere/plugins.md": "---\nlayout: post\ntitle: Plugin management\nparent: [user_guide]\n"
+                                        "node_name: plugin_management\nweight: 75\n---\nx\n",
+    })
+    build_ok(site)
+    html = site.read("elsewhere/plugins/index.html")
+    crumbs = html[html.index("breadcrumb"):]
+    assert crumbs.index("User guide") < crumbs.index("Plugin management")
+
+
+def test_unknown_jekyll_parent_is_located_error(make_site):
+    site = make_site({
+        "content/g.md": "---\ntitle: G\nnode_name: user_guide\n---\n",
+        "content/p.md": "---\ntitle: P\nparent: [user_guid]\n---\nx\n",
+    })
+    result = site.build()
+    [d] = result.report.items
+    assert (d.path, d.line, d.code) == ("content/p.md", 3, "parent-not-found")
+    assert d.hint == "did you mean 'user_guide'?"
+
+
+def test_bad_front_matter_types_and_syntax_all_reported(make_site):
+    site = make_site({
+        "content/a.md": "---\ntitle: A\nweight: heavy\n---\nx\n",
+        "content/b.md": "---\ntitle: [unclosed\n---\nx\n",
+        "content/c.md": "+++\ntitle = B\n+++\nx\n",
+        "content/d.md": "---\ntitle: never closed\n",
+    })
+    result = site.build()
+    found = {(d.path, d.code) for d in result.report.items}
+    assert found == {("content/a.md", "front-matter-type"), ("content/b.md", "front-matter-syntax"),
+                     ("content/c.md", "front-matter-syntax"), ("content/d.md", "front-matter-unclosed")}
+    weight = next(d for d in result.report.items if d.path == "content/a.md")
+    assert weight.line == 3 and "got str 'heavy'" in weight.message
+
+
+def test_output_collision_between_page_and_alias(make_site):
+    site = make_site({"content/a.md": "---\ntitle: A\n---\n",
+                      "content/b.md": "---\ntitle: B\naliases: [/a/]\n---\n"})
+    result = site.build()
+    [d] = result.report.items
+    assert d.code == "output-collision" and "content/a.md" in d.message and "content/b.md" in d.message

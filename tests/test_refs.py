@@ -1,0 +1,87 @@
+"""ref / relref resolution with Hugo's rules, and the located errors when it fails."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import build_ok
+
+SITE = {
+    "content/_index.md": "---\ntitle: Home\n---\n",
+    "content/guide/_index.md": "---\ntitle: Guide\n---\n## Overview\n",
+    "content/guide/install.md": "---\ntitle: Install\n---\n## Upload\n",
+    "content/guide/sub/deep.md": "---\ntitle: Deep\n---\n## X\n",
+    "content/cli/install.md": "---\ntitle: CLI install\n---\nx\n",
+    "content/cli/profiles.md": "---\ntitle: Profiles\n---\n## Local profile\n",
+}
+
+
+def link(site, page_rel: str, ref: str, kind: str = "relref") -> str:
+    site.write({f"content/{page_rel}": f'---\ntitle: T\n---\n[x]({{{{< {kind} "{ref}" >}}}})\n'})
+    build_ok(site)
+    html = site.read(page_rel[:-3] + "/index.html")
+    start = html.index('<a href="', html.index('class="page-body"'))
+    return html[start + 9: html.index('"', start + 9)]
+
+
+@pytest.mark.parametrize("page, ref, expected", [
+    ("guide/page.md", "install.md", "/guide/install/"),             # relative to the page's folder first
+    ("guide/page.md", "install", "/guide/install/"),                # .md is added
+    ("guide/page.md", "./sub/deep.md", "/guide/sub/deep/"),
+    ("guide/sub/other.md", "../install.md", "/guide/install/"),
+    ("guide/page.md", "cli/profiles.md", "/cli/profiles/"),         # then from the content root
+    ("guide/page.md", "/cli/profiles.md", "/cli/profiles/"),        # a leading slash is the same
+    ("guide/page.md", "profiles.md", "/cli/profiles/"),             # bare file name, found once in the site
+    ("guide/page.md", "deep.md#x", "/guide/sub/deep/#x"),
+    ("guide/page.md", "guide", "/guide/"),                          # a folder is its section
+    ("guide/page.md", "guide/_index.md#overview", "/guide/#overview"),  # the DocDock form
+    ("guide/page.md", "cli/profiles.md#local-profile", "/cli/profiles/#local-profile"),
+    ("guide/page.md", "#upload", "#upload"),
+])
+def test_relref_resolution_rules(make_site, page, ref, expected):
+    site = make_site(dict(SITE))
+    if ref == "#upload":
+        site.write({f"content/{page}": '---\ntitle: T\n---\n## Upload\n[x]({{< relref "#upload" >}})\n'})
+        build_ok(site)
+        assert 'href="/guide/page/#upload"' in site.read("guide/page/index.html")
+        return
+    assert link(site, page, ref) == expected
+
+
+def test_ref_is_absolute(make_site):
+    site = make_site(dict(SITE))
+    assert link(site, "guide/page.md", "cli/profiles.md", kind="ref") == "https://docs.example.org/cli/profiles/"
+
+
+def test_relative_dot_ref_does_not_fall_back_to_root(make_site):
+    site = make_site({**SITE, "content/guide/page.md": '---\ntitle: T\n---\n\n[x]({{< relref "./profiles.md" >}})\n'})
+    result = site.build()
+    [d] = result.report.items
+    assert (d.path, d.line, d.col, d.code) == ("content/guide/page.md", 5, 5, "ref-not-found")
+
+
+def test_ambiguous_bare_name_is_an_error_naming_both(make_site):
+    site = make_site({**SITE, "content/other/page.md": '---\ntitle: T\n---\nsee {{< relref "install.md" >}}\n'})
+    result = site.build()
+    assert not result.written
+    [d] = result.report.items
+    assert d.code == "ref-ambiguous" and d.line == 4 and d.col == 5
+    assert "content/cli/install.md" in d.message and "content/guide/install.md" in d.message
+
+
+def test_not_found_has_file_line_and_suggestion(make_site):
+    site = make_site({**SITE, "content/p.md": '---\ntitle: T\n---\nline\n[a]({{< relref "cli/profile.md" >}})\n'})
+    result = site.build()
+    [d] = result.report.items
+    assert (d.path, d.line, d.col, d.severity) == ("content/p.md", 5, 5, "error")
+    assert d.message == 'page reference "cli/profile.md" not found'
+    assert "cli/profiles.md" in d.hint
+
+
+def test_unknown_fragment_is_a_warning(make_site):
+    site = make_site({**SITE, "content/p.md": '---\ntitle: T\n---\n[a]({{< relref "cli/profiles.md#local-profil" >}})\n'})
+    result = site.build()
+    [d] = result.report.items
+    assert d.severity == "warning" and d.code == "ref-fragment"
+    assert "did you mean 'local-profile'?" == d.hint
+    assert result.written  # a warning alone does not fail the build ...
+    assert not site.build(strict=True).written  # ... unless --strict
