@@ -83,7 +83,7 @@ def build(project: Path, out: Path | None = None, *, drafts: bool = False, stric
     render_pages(site, config, theme, site_view, bodies, output, report)
     result.redirects = write_redirects(site, config, theme, site_view, output, report)
     copy_static(theme, output, report)
-    output.add("css/pygments.css", stylesheet(), "catalog (pygments.css)", report)
+    output.add("css/pygments.css", stylesheet(), "catalog", report, what="Pygments stylesheet")
     build_plugins(project, config, theme, site_view, resolver, site, output, report)
 
     result.pages = len(site.pages)
@@ -163,8 +163,8 @@ def write_redirects(site: Site, config: SiteConfig, theme: Theme, site_view: Sit
                              f"alias '{url}' is the page's own URL", "remove this alias")
                 continue
             html = theme.render("redirect.html", {"site": site_view, "target": page.url, "page": page})
-            output.add(url_to_file(url, config.base_path), html, f"{page.source} (alias {url})", report,
-                       page.line_of("aliases"))
+            output.add(url_to_file(url, config.base_path), html, page.source, report, page.line_of("aliases"),
+                       what=f"alias {url}")
             count += 1
     return count
 

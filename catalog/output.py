@@ -19,10 +19,12 @@ class Output:
     files: dict[str, bytes] = field(default_factory=dict)
     owners: dict[str, str] = field(default_factory=dict)
 
-    def add(self, path: str, data: bytes | str, owner: str, report: Report, line: int = 0) -> None:
+    def add(self, path: str, data: bytes | str, source: str, report: Report, line: int = 0, what: str = "") -> None:
+        """Plan one file; `source` (and `line`) say where it comes from, `what` how (e.g. 'alias /a/')."""
         path = path.lstrip("/")
+        owner = f"{source} ({what})" if what else source
         if path in self.files:
-            report.error(owner, line, 1 if line else 0, "output-collision",
+            report.error(source, line, 1 if line else 0, "output-collision",
                          f"'{path}' would be written twice: by {self.owners[path]} and by {owner}",
                          "give one of them another URL (url/slug in front matter) or remove the alias")
             return

@@ -255,10 +255,10 @@ class BodyRenderer:
         except ShortcodeAbort as abort:
             run.report(call.start, "error", f"shortcode-{call.name}", str(abort), abort.hint)
         except Exception as exc:  # a broken template must not stop the build; say where
-            where = _template_line(exc, template.filename)
-            run.report(call.start, "error", "shortcode-failed",
-                       f"shortcode '{call.name}' failed: {exc}{where}",
-                       f"check {template.filename} and the arguments of this call")
+            name = self.theme.display_path(template.filename)
+            where = _template_line(exc, template.filename, name)
+            run.report(call.start, "error", "shortcode-failed", f"shortcode '{call.name}' failed: {exc}{where}",
+                       f"check {name} and the arguments of this call")
         return Markup("")
 
     def _call_context(self, call: shortcodes.Call, run: _PageRun, uid: str, inner: Inner | None,
@@ -378,7 +378,7 @@ def _dedent_code(text: str) -> str:
     return text.rstrip(" \t").removesuffix("\n")
 
 
-def _template_line(exc: Exception, filename: str | None) -> str:
+def _template_line(exc: Exception, filename: str | None, shown: str) -> str:
     lineno = getattr(exc, "lineno", None)
     if lineno is None:
         tb = exc.__traceback__
@@ -386,4 +386,4 @@ def _template_line(exc: Exception, filename: str | None) -> str:
             if tb.tb_frame.f_code.co_filename == filename:
                 lineno = tb.tb_lineno
             tb = tb.tb_next
-    return f" (at {filename}:{lineno})" if lineno and filename else ""
+    return f" (at {shown}:{lineno})" if lineno and filename else ""

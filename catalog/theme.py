@@ -62,6 +62,15 @@ class Theme:
             return None
         return "inner" in meta.find_undeclared_variables(self.env.parse(source))
 
+    def display_path(self, filename: str | None) -> str:
+        """A template's path relative to the project, as diagnostics show it."""
+        if not filename:
+            return "?"
+        try:
+            return Path(filename).relative_to(self.project).as_posix()
+        except ValueError:
+            return filename
+
     def render(self, template: str, context: dict[str, Any]) -> str:
         return self.env.get_template(template).render(context)
 
