@@ -1,0 +1,102 @@
+"""Heading ids on final page HTML, generated the way Hugo's Goldmark "github" autoHeadingID does."""
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+# Go's unicode.IsSpace set, for bytes.TrimSpace; Python's str.strip() also
+# strips \x1c-\x1f, which Go keeps (and then drops as punctuation anyway).
+_GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
+# Go's unicode.ToLower maps one rune to one rune; Python's str.lower() is the full
+# mapping, which differs for exactly this letter ("İ" -> "i" + combining dot).
+_SIMPLE_LOWER = {"\u0130": "i"}
+
+_ATTRS = r"""(?:[^>"']|"[^"]*"|'[^']*')*"""
+# One pass finds headings and the regions whose content is not page structure
+# (code, scripts, comments), so headings written inside them are left alone.
+_SCAN = re.compile(
+    r"<!--.*?-->"
+    rf"|<(?P<raw>pre|code|script|style|textarea)(?=[\s>/]){_ATTRS}>.*?</(?P=raw)\s*>"
+    rf"|<h(?P<level>[1-6])(?P<attrs>(?=[\s>/]){_ATTRS})>(?P<inner>.*?)</h(?P=level)\s*>",
+    re.S | re.I,
+)
+_ID_ATTR = re.compile(r"""(?:^|\s)id\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
+_TAG = re.compile(r"<[^>]*>")
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading of a page: level 1-6, its id and its plain text."""
+
+    level: int
+    id: str
+    text: str
+
+
+def goldmark_id(text: str) -> str:
+    """The id Goldmark ("github" style) derives from heading text, without de-duplication.
+
+    Spaces, tabs and '-' become '-', letters, digits and '_' are lower-cased, the rest
+    is dropped; an empty result is "heading", as for a heading in Hugo.
+    """
+    out: list[str] = []
+    for char in text.strip(_GO_SPACE):
+        if char in "- \t":
+            out.append("-")
+        # isalpha: Unicode category L*, as Go's IsLetter; isdecimal: Nd, as Go's IsDigit
+        elif char == "_" or char.isalpha() or char.isdecimal():
+            lower = char.lower()
+            out.append(lower if len(lower) == 1 else _SIMPLE_LOWER.get(char, char))
+    return "".join(out) or "heading"
+
+
+def heading_text(inner_html: str) -> str:
+    """Plain text of a heading's inner HTML: tags stripped, entities unescaped."""
+    return html.unescape(_TAG.sub("", inner_html))
+
+
+def _explicit_id(attrs: str) -> str | None:
+    match = _ID_ATTR.search(attrs)
+    if not match:
+        return None
+    value = next(group for group in match.groups() if group is not None)
+    return html.unescape(value)
+
+
+def assign_heading_ids(page_html: str) -> tuple[str, list[Heading]]:
+    """Give every <h1>..<h6> outside code an id; return the new HTML and the headings in order.
+
+    Existing ids are kept. Generated ids that collide get "-1", "-2", ... like Hugo;
+    explicit ids anywhere on the page count as taken, so a generated id never
+    duplicates one an author wrote (Hugo only sees the explicit ids above it).
+    """
+    matches = [match for match in _SCAN.finditer(page_html) if match["level"]]
+    taken = {explicit for match in matches if (explicit := _explicit_id(match["attrs"])) is not None}
+    headings: list[Heading] = []
+    pieces: list[str] = []
+    last = 0
+    for match in matches:
+        level, attrs = int(match["level"]), match["attrs"]
+        text = heading_text(match["inner"])
+        explicit = _explicit_id(attrs)
+        if explicit is not None:
+            heading_id = explicit
+        else:
+            heading_id = _unique(goldmark_id(text), taken)
+            pieces.append(page_html[last : match.start()])
+            # keep the tag as written (`<H2` stays upper-case, matching its end tag)
+            pieces.append(f'{page_html[match.start() : match.start("attrs")]} id="{html.escape(heading_id)}"{attrs}>')
+            last = match.start("inner")
+        headings.append(Heading(level, heading_id, " ".join(text.split())))
+    pieces.append(page_html[last:])
+    return "".join(pieces), headings
+
+
+def _unique(base: str, taken: set[str]) -> str:
+    candidate, number = base, 0
+    while candidate in taken:
+        number += 1
+        candidate = f"{base}-{number}"
+    taken.add(candidate)
+    return candidate

@@ -1,0 +1,105 @@
+"""Markdown to HTML for page bodies: CommonMark + tables, strikethrough, attributes, highlighted code."""
+from __future__ import annotations
+
+import re
+from typing import Any, Callable, Sequence
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml, unescapeAll
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from markdown_it.utils import OptionsDict
+
+from catalog.highlight import highlight
+from catalog.kramdown import PROBLEMS_KEY, kramdown_ial_plugin
+
+CodeFilter = Callable[[str], str]
+_FILTER_KEY = "catalog_code_filter"
+# Fence info: a language word, then optionally Hugo's `{linenos=true, hl_lines=[2,"4-5"]}`.
+_INFO = re.compile(r"(?P<lang>[^\s{]*)\s*(?:\{(?P<options>.*)\})?.*", re.S)
+_HIGHLIGHT_DIV = '<div class="highlight"'
+
+
+class Markdown:
+    """One configured parser, built once per process and reused for every page.
+
+    render() keeps no state between calls except `last_problems`: the problems of
+    the latest render as (0-based line within the text, message).
+    """
+
+    def __init__(self) -> None:
+        md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
+        md.enable(["table", "strikethrough"])
+        md.use(kramdown_ial_plugin)
+        md.core.ruler.push("table_align_attribute", _table_align_attribute)
+        md.add_render_rule("fence", _render_fence)
+        md.add_render_rule("code_block", _render_code_block)
+        self._md = md
+        self.last_problems: list[tuple[int, str]] = []
+
+    def render(self, text: str, *, code_filter: CodeFilter | None = None) -> str:
+        """HTML for text; code_filter rewrites each code block's text before highlighting."""
+        problems: list[tuple[int, str]] = []
+        env: dict[str, Any] = {_FILTER_KEY: code_filter, PROBLEMS_KEY: problems}
+        html = self._md.render(text, env)
+        self.last_problems = sorted(problems)
+        return html
+
+
+def _table_align_attribute(state: StateCore) -> None:
+    # markdown-it aligns cells with style="text-align:..."; the site's
+    # Content-Security-Policy blocks style attributes, the align attribute is not
+    # (Goldmark's TableCellAlignAttribute does the same).
+    for token in state.tokens:
+        if token.type in ("th_open", "td_open"):
+            style = token.attrGet("style")
+            if isinstance(style, str) and style.startswith("text-align:"):
+                del token.attrs["style"]
+                token.attrSet("align", style[len("text-align:") :])
+
+
+def split_info(info: str) -> tuple[str, str]:
+    """(language, option string) of a fence info string such as `yaml {linenos=true}`."""
+    match = _INFO.match(info.strip())
+    if not match:  # pragma: no cover - the pattern matches any string
+        return "", ""
+    return match["lang"], (match["options"] or "").strip()
+
+
+def _code_text(token: Token, env: dict[str, Any]) -> str:
+    code_filter: CodeFilter | None = env.get(_FILTER_KEY)
+    return code_filter(token.content) if code_filter else token.content
+
+
+def _render_fence(
+    renderer: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict[str, Any]
+) -> str:
+    token = tokens[idx]
+    code = _code_text(token, env)
+    lang, opts = split_info(unescapeAll(token.info) if token.info else "")
+    try:
+        html = highlight(code, lang, opts)
+    except ValueError as error:
+        # a typo in the options must not lose the code: render it plain, report it
+        line = token.map[0] if token.map else 0
+        env.setdefault(PROBLEMS_KEY, []).append((line, f"code block options ignored: {error}"))
+        html = highlight(code, lang)
+    if token.attrs:
+        html = _add_wrapper_attrs(html, token)
+    return html + "\n"
+
+
+def _add_wrapper_attrs(html: str, token: Token) -> str:
+    """Put attributes from an attribute list onto the highlight wrapper div."""
+    attrs = dict(token.attrs)
+    classes = " ".join(["highlight", str(attrs.pop("class", ""))]).strip()
+    rest = "".join(f' {key}="{escapeHtml(str(value))}"' for key, value in attrs.items())
+    return f'<div class="{escapeHtml(classes)}"{rest}' + html[len(_HIGHLIGHT_DIV) :]
+
+
+def _render_code_block(
+    renderer: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict[str, Any]
+) -> str:
+    # indented code has no language: plain, as Goldmark renders it
+    token = tokens[idx]
+    return f"<pre{renderer.renderAttrs(token)}><code>{escapeHtml(_code_text(token, env))}</code></pre>\n"

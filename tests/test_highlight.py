@@ -1,0 +1,139 @@
+"""Code highlighting: Hugo's highlight options, fallbacks and the stylesheet."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from catalog.highlight import highlight, parse_options, stylesheet
+
+CODE = "".join(f"line{n} = {n}\n" for n in range(1, 11))
+
+
+def highlighted_lines(html: str) -> list[str]:
+    """Text of each line wrapped in the highlighted-line span."""
+    return [re.sub(r"<[^>]+>", "", chunk) for chunk in re.findall(r'<span class="hll">(.*?)\n</span>', html)]
+
+
+def line_numbers(html: str) -> list[str]:
+    return re.findall(r'<span class="ln[t ]?[^"]*">\s*(\d+)', html)
+
+
+def test_markup_is_hugo_like_with_css_classes_only() -> None:
+    html = highlight("x = 1\n", "python")
+    assert html.startswith('<div class="highlight"><pre class="chroma"><code class="language-python" data-lang="python">')
+    assert html.endswith("</code></pre></div>")
+    assert '<span class="n">x</span>' in html
+    assert "style=" not in html  # inline styles are blocked by the site's CSP
+
+
+def test_code_is_escaped() -> None:
+    assert "&lt;script&gt;" in highlight("<script>\n", "")
+    assert "<script>" not in highlight("<script>\n", "yaml")
+
+
+def test_empty_language_gives_plain_code_without_language_class() -> None:
+    assert highlight("a < b\n", "") == '<div class="highlight"><pre class="chroma"><code>a &lt; b\n</code></pre></div>'
+
+
+def test_unknown_language_is_plain_text_not_an_error() -> None:
+    html = highlight("key: value\n", "no-such-language")
+    assert 'data-lang="no-such-language"' in html
+    assert "<span" not in html.split("<code", 1)[1]
+
+
+def test_language_name_is_case_insensitive() -> None:
+    assert highlight("a: 1\n", "YAML").split("<code", 1)[1].count("<span") > 0
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ("hl_lines=3 6-8", ["line3 = 3", "line6 = 6", "line7 = 7", "line8 = 8"]),
+        ({"hl_lines": [2, "4-5"]}, ["line2 = 2", "line4 = 4", "line5 = 5"]),
+        ('{hl_lines=[2,"4-5"]}', ["line2 = 2", "line4 = 4", "line5 = 5"]),
+        ({"hl_lines": "1"}, ["line1 = 1"]),
+        ("", []),
+    ],
+)
+def test_hl_lines_marks_the_lines_counted_from_the_block_start(options: object, expected: list[str]) -> None:
+    assert highlighted_lines(highlight(CODE, "python", options)) == expected  # type: ignore[arg-type]
+
+
+def test_hl_lines_is_relative_to_the_block_even_with_linenostart() -> None:
+    html = highlight(CODE, "python", "linenos=inline, hl_lines=2, linenostart=100")
+    assert highlighted_lines(html) == ["101line2 = 2"]
+
+
+def test_linenos_inline_numbers_each_line_from_linenostart() -> None:
+    html = highlight(CODE, "python", "linenos=inline, hl_lines=3 6-8, linenostart=10")
+    assert line_numbers(html) == [str(n) for n in range(10, 20)]
+    assert "<table" not in html
+
+
+def test_inline_numbers_are_padded_to_one_width() -> None:
+    html = highlight(CODE, "text", "linenos=inline, linenostart=5")
+    assert '<span class="ln"> 5</span>' in html and '<span class="ln">14</span>' in html
+
+
+@pytest.mark.parametrize("value", ["table", "true", True])
+def test_linenos_table_puts_numbers_in_their_own_column(value: object) -> None:
+    html = highlight(CODE, "python", {"linenos": value, "hl_lines": "2"})
+    assert html.startswith('<div class="highlight"><table class="lntable"><tr><td class="lntd">')
+    numbers_column, code_column = html.split('</td><td class="lntd">')
+    assert line_numbers(numbers_column) == [str(n) for n in range(1, 11)]
+    assert '<span class="lnt hll"> 2\n</span>' in numbers_column  # the number is marked too
+    assert 'data-lang="python"' in code_column and "line10" in code_column
+
+
+@pytest.mark.parametrize("value", ["false", False, ""])
+def test_linenos_false_means_no_numbers(value: object) -> None:
+    assert line_numbers(highlight(CODE, "python", {"linenos": value})) == []
+
+
+def test_option_names_are_case_insensitive_like_hugo() -> None:
+    assert parse_options("lineNos=inline, HL_lines=2").linenos == "inline"
+
+
+def test_option_string_forms() -> None:
+    options = parse_options("linenos=inline, hl_lines=3 6-8, linenostart=10")
+    assert (options.linenos, sorted(options.hl_lines), options.linenostart) == ("inline", [3, 6, 7, 8], 10)
+    fence = parse_options('linenos=table hl_lines=[8,"15-17"] linenostart=199')
+    assert (fence.linenos, sorted(fence.hl_lines), fence.linenostart) == ("table", [8, 15, 16, 17], 199)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ("hl_lines=x", "hl_lines expects line numbers or ranges like 3 6-8, not 'x'"),
+        ("hl_lines=3-x", "not '3-x'"),
+        ("hl_lines=8-6", "backwards range '8-6'"),
+        ("hl_lines=0", "range '0'"),
+        ("linenos=yes", "linenos must be true, false, inline or table, not 'yes'"),
+        ("linenostart=ten", "linenostart must be a whole number, not 'ten'"),
+        ("linenos", "malformed highlight option 'linenos': expected key=value"),
+        ("=3", "malformed highlight option '=3'"),
+        ("hl_line=3", "unknown highlight option 'hl_line'; did you mean 'hl_lines'?"),
+        ({"linenostrat": 3}, "did you mean 'linenostart'?"),
+        ("colour=red", "unknown highlight option 'colour' (known: hl_lines, linenos, linenostart)"),
+        ("style=monokai", "'style' is not supported here: one site-wide stylesheet"),
+    ],
+)
+def test_bad_options_raise_a_clear_value_error(options: object, message: str) -> None:
+    with pytest.raises(ValueError) as error:
+        highlight("x\n", "go", options)  # type: ignore[arg-type]
+    assert message in str(error.value)
+
+
+def test_stylesheet_is_scoped_deterministic_and_styles_the_markup() -> None:
+    css = stylesheet()
+    assert css == stylesheet()
+    rules = [line for line in css.splitlines() if line.strip()]
+    assert all(rule.startswith(".highlight") for rule in rules)
+    # the structural classes highlight() writes itself all have a rule
+    for class_name in ("hll", "ln", "lnt", "lntable", "lntd", "chroma"):
+        assert re.search(rf"\.{class_name}\b", css), class_name
+    # and token classes are coloured (a keyword, a comment)
+    assert ".highlight .k {" in css and ".highlight .c {" in css
+    html = highlight("def f():  # c\n", "python")
+    assert '<span class="k">def</span>' in html and '<span class="c1"># c</span>' in html

@@ -1,0 +1,136 @@
+"""Markdown rendering: fixture files for the syntax, unit tests for the Python interface.
+
+Fixture files (tests/fixtures/markdown/*.md) hold `title / . / input / . / expected / .`
+blocks, as in markdown-it-py. After an intended output change, rewrite the expected
+parts with:  UPDATE_FIXTURES=1 .venv/bin/python -m pytest tests/test_markdown.py
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterator, NamedTuple
+
+import pytest
+
+from catalog.markdown import Markdown, split_info
+
+FIXTURES = Path(__file__).parent / "fixtures" / "markdown"
+MD = Markdown()
+
+
+class Fixture(NamedTuple):
+    path: Path
+    line: int  # 1-based line of the title
+    title: str
+    source: str
+    expected: str
+
+
+def read_fixtures(path: Path) -> Iterator[Fixture]:
+    lines = path.read_text(encoding="utf-8").split("\n")
+    index = 0
+    while index + 1 < len(lines):
+        if lines[index] and lines[index + 1] == ".":
+            middle = lines.index(".", index + 2)
+            end = lines.index(".", middle + 1)
+            source = "".join(line + "\n" for line in lines[index + 2 : middle])
+            expected = "".join(line + "\n" for line in lines[middle + 1 : end])
+            yield Fixture(path, index + 1, lines[index], source, expected)
+            index = end + 1
+        else:
+            index += 1
+
+
+def _update(path: Path) -> None:
+    parts: list[str] = []
+    for fixture in read_fixtures(path):
+        parts.append(f"{fixture.title}\n.\n{fixture.source}.\n{MD.render(fixture.source)}.\n")
+    path.write_text("\n".join(parts), encoding="utf-8")
+
+
+if os.environ.get("UPDATE_FIXTURES"):
+    for fixture_file in sorted(FIXTURES.glob("*.md")):
+        _update(fixture_file)
+
+ALL = [fixture for path in sorted(FIXTURES.glob("*.md")) for fixture in read_fixtures(path)]
+
+
+@pytest.mark.parametrize("fixture", ALL, ids=[f"{f.path.stem}:{f.line}:{f.title}" for f in ALL])
+def test_fixture(fixture: Fixture) -> None:
+    assert MD.render(fixture.source) == fixture.expected
+
+
+def test_fixture_files_are_read() -> None:
+    # guards against a fixture file whose format silently yields no cases
+    stems = {fixture.path.stem for fixture in ALL}
+    assert {"extensions", "fences", "kramdown", "heading_attrs"} <= stems
+    assert len(ALL) >= 30
+
+
+def test_code_filter_replaces_placeholders_in_code_before_highlighting() -> None:
+    text = "```yaml\nversion: ZCATSCABZ\n```\n\n    indented ZCATSCABZ\n\nprose ZCATSCABZ\n"
+    html = MD.render(text, code_filter=lambda code: code.replace("ZCATSCABZ", "3.0.10"))
+    # highlighting saw the value, so it is coloured as one YAML scalar, not split up
+    assert '<span class="l l-Scalar l-Scalar-Plain">3.0.10</span>' in html
+    assert "indented 3.0.10" in html
+    # prose is not code: the pipeline swaps those placeholders itself
+    assert "prose ZCATSCABZ" in html
+
+
+def test_code_filter_output_is_escaped() -> None:
+    html = MD.render("    PLACEHOLDER\n", code_filter=lambda code: code.replace("PLACEHOLDER", "<b>"))
+    assert "<code>&lt;b&gt;\n</code>" in html
+
+
+def test_bad_fence_option_is_reported_with_its_line_and_the_code_still_renders() -> None:
+    text = "Intro\n\n```yaml {hl_line=2}\na: 1\n```\n"
+    html = MD.render(text)
+    assert 'data-lang="yaml"' in html and ">a</span>" in html
+    assert len(MD.last_problems) == 1
+    line, message = MD.last_problems[0]
+    assert line == 2
+    assert "hl_line" in message and "did you mean 'hl_lines'?" in message
+
+
+def test_problems_are_reset_on_each_render() -> None:
+    MD.render("```go {linenos=maybe}\nx\n```\n")
+    assert MD.last_problems
+    MD.render("fine\n")
+    assert MD.last_problems == []
+
+
+def test_stray_attribute_list_is_reported() -> None:
+    html = MD.render("para\n\n{: .lost}\n\nnext\n")
+    assert "lost" not in html
+    assert MD.last_problems == [(2, "attribute list {: .lost} is not directly before or after a block; ignored")]
+
+
+def test_attribute_values_are_escaped() -> None:
+    html = MD.render('![a](b.png){: title="x &quot; <y>"}\n')
+    assert 'title="x &amp;quot; &lt;y&gt;"' in html
+
+
+def test_render_is_reusable_and_deterministic() -> None:
+    text = (FIXTURES / "kramdown.md").read_text(encoding="utf-8")
+    assert Markdown().render(text) == MD.render(text) == MD.render(text)
+
+
+@pytest.mark.parametrize(
+    ("info", "expected"),
+    [
+        ("yaml", ("yaml", "")),
+        ('yaml {linenos=true, hl_lines=[2,"4-5"]}', ("yaml", 'linenos=true, hl_lines=[2,"4-5"]')),
+        ("go{linenos=table}", ("go", "linenos=table")),
+        ("{linenos=inline}", ("", "linenos=inline")),
+        ("python extra words", ("python", "")),
+        ("", ("", "")),
+    ],
+)
+def test_split_info(info: str, expected: tuple[str, str]) -> None:
+    assert split_info(info) == expected
+
+
+def test_no_inline_styles_in_any_fixture_output() -> None:
+    # the site runs under a Content-Security-Policy that blocks style attributes
+    for fixture in ALL:
+        assert "style=" not in MD.render(fixture.source), fixture.title
