@@ -21,8 +21,16 @@ _SCAN = re.compile(
     rf"|<h(?P<level>[1-6])(?P<attrs>(?=[\s>/]){_ATTRS})>(?P<inner>.*?)</h(?P=level)\s*>",
     re.S | re.I,
 )
+# One attribute of a start tag (name, optional value) with the whitespace before it.
+_ATTR = re.compile(r"""\s+(?P<name>[^\s"'>/=]+)(?:\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"'>]+)))?""")
+# A heading start tag inside code or a comment, to drop a stray marker attribute from.
+_HEADING_START = re.compile(rf"<h[1-6](?=[\s>/]){_ATTRS}>", re.I)
 _ID_ATTR = re.compile(r"""(?:^|\s)id\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
 _TAG = re.compile(r"<[^>]*>")
+
+# Temporary attribute catalog.markdown puts on headings written in Markdown: the id
+# base Goldmark derives from the heading's source. assign_heading_ids consumes it.
+GID_ATTR = "data-gid"
 
 
 @dataclass(frozen=True)
@@ -64,29 +72,75 @@ def _explicit_id(attrs: str) -> str | None:
     return html.unescape(value)
 
 
+def _take_gid(attrs: str) -> tuple[str, str | None]:
+    """attrs without the data-gid attribute, and that attribute's value (None when absent)."""
+    if GID_ATTR not in attrs.lower():
+        return attrs, None
+    value: str | None = None
+    kept: list[str] = []
+    last = 0
+    for match in _ATTR.finditer(attrs):
+        if match["name"].lower() == GID_ATTR:
+            raw = next((g for g in (match["dq"], match["sq"], match["bare"]) if g is not None), "")
+            value = html.unescape(raw) if value is None else value
+            kept.append(attrs[last : match.start()])
+            last = match.end()
+    kept.append(attrs[last:])
+    return "".join(kept), value
+
+
+def _drop_gid(region: str) -> str:
+    """A code or comment region with the data-gid marker removed from heading tags in it."""
+    if GID_ATTR not in region.lower():
+        return region
+
+    def clean(match: re.Match[str]) -> str:
+        tag = match.group()
+        name_end = len("<h1")
+        return tag[:name_end] + _take_gid(tag[name_end:-1])[0] + ">"
+
+    return _HEADING_START.sub(clean, region)
+
+
 def assign_heading_ids(page_html: str) -> tuple[str, list[Heading]]:
     """Give every <h1>..<h6> outside code an id; return the new HTML and the headings in order.
 
-    Existing ids are kept. Generated ids that collide get "-1", "-2", ... like Hugo;
-    explicit ids anywhere on the page count as taken, so a generated id never
-    duplicates one an author wrote (Hugo only sees the explicit ids above it).
+    Existing ids are kept. A heading carrying `data-gid` (set by catalog.markdown on
+    headings written in Markdown) takes its id base from that attribute, which is
+    removed; other headings from their text. Generated ids that collide get "-1",
+    "-2", ... like Hugo, in document order; explicit ids anywhere on the page count
+    as taken, so a generated id never duplicates one an author wrote (Hugo only sees
+    the explicit ids above it).
     """
-    matches = [match for match in _SCAN.finditer(page_html) if match["level"]]
+    found = list(_SCAN.finditer(page_html))
+    matches = [match for match in found if match["level"]]
     taken = {explicit for match in matches if (explicit := _explicit_id(match["attrs"])) is not None}
     headings: list[Heading] = []
     pieces: list[str] = []
     last = 0
-    for match in matches:
-        level, attrs = int(match["level"]), match["attrs"]
+    for match in found:
+        if not match["level"]:
+            region = match.group()
+            cleaned = _drop_gid(region)
+            if cleaned != region:
+                pieces.append(page_html[last : match.start()])
+                pieces.append(cleaned)
+                last = match.end()
+            continue
+        level = int(match["level"])
+        attrs, gid = _take_gid(match["attrs"])
         text = heading_text(match["inner"])
         explicit = _explicit_id(attrs)
         if explicit is not None:
             heading_id = explicit
+            new_attrs = attrs
         else:
-            heading_id = _unique(goldmark_id(text), taken)
+            heading_id = _unique(goldmark_id(text if gid is None else gid), taken)
+            new_attrs = f' id="{html.escape(heading_id)}"{attrs}'
+        if new_attrs != match["attrs"]:
             pieces.append(page_html[last : match.start()])
             # keep the tag as written (`<H2` stays upper-case, matching its end tag)
-            pieces.append(f'{page_html[match.start() : match.start("attrs")]} id="{html.escape(heading_id)}"{attrs}>')
+            pieces.append(f"{page_html[match.start() : match.start('attrs')]}{new_attrs}>")
             last = match.start("inner")
         headings.append(Heading(level, heading_id, " ".join(text.split())))
     pieces.append(page_html[last:])

@@ -10,6 +10,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 
+from catalog.anchors import GID_ATTR, goldmark_id
 from catalog.highlight import highlight
 from catalog.kramdown import PROBLEMS_KEY, kramdown_ial_plugin
 
@@ -18,6 +19,9 @@ _FILTER_KEY = "catalog_code_filter"
 # Fence info: a language word, then optionally Hugo's `{linenos=true, hl_lines=[2,"4-5"]}`.
 _INFO = re.compile(r"(?P<lang>[^\s{]*)\s*(?:\{(?P<options>.*)\})?.*", re.S)
 _HIGHLIGHT_DIV = '<div class="highlight"'
+# catalog.render's shortcode placeholder token: in a heading's source it stands for
+# output Hugo would have seen there, so such a heading's id comes from its rendered text.
+_SHORTCODE_PLACEHOLDER = re.compile(r"XQSC[A-P]+Z")
 
 
 class Markdown:
@@ -32,6 +36,9 @@ class Markdown:
         md.enable(["table", "strikethrough"])
         md.use(kramdown_ial_plugin)
         md.core.ruler.push("table_align_attribute", _table_align_attribute)
+        # after the attribute rules, so a heading's `{#id}` / `{: ...}` is already
+        # cut from its source and any id it set is on the heading token
+        md.core.ruler.after("kramdown_block_ial", "heading_source_id", _heading_source_id)
         md.add_render_rule("fence", _render_fence)
         md.add_render_rule("code_block", _render_code_block)
         self._md = md
@@ -56,6 +63,28 @@ def _table_align_attribute(state: StateCore) -> None:
             if isinstance(style, str) and style.startswith("text-align:"):
                 del token.attrs["style"]
                 token.attrSet("align", style[len("text-align:") :])
+
+
+def _heading_source_id(state: StateCore) -> None:
+    """Mark each heading without an id with the id base Goldmark derives from its source.
+
+    Goldmark (Hugo) builds the auto id from the heading's raw source bytes, not its
+    rendered text: `## See [docs](x.md)` gets `see-docsxmd`. Only the last source
+    line counts (a multi-line setext heading). The base goes into a temporary
+    `data-gid` attribute; catalog.anchors.assign_heading_ids turns it into the
+    page-unique id and removes it.
+    """
+    tokens = state.tokens
+    for index, token in enumerate(tokens[:-1]):
+        if token.type != "heading_open" or token.attrGet("id") is not None:
+            continue
+        inline = tokens[index + 1]
+        if inline.type != "inline":  # pragma: no cover - markdown-it always emits one
+            continue
+        source = inline.content.rsplit("\n", 1)[-1]
+        if _SHORTCODE_PLACEHOLDER.search(source):
+            continue
+        token.attrSet(GID_ATTR, goldmark_id(source))
 
 
 def split_info(info: str) -> tuple[str, str]:

@@ -103,3 +103,43 @@ def test_large_page_is_fast() -> None:
     _, headings = assign_heading_ids(page)
     assert len(headings) == 2000
     assert time.perf_counter() - start < 1.0
+
+
+def test_data_gid_is_the_id_base_and_is_removed() -> None:
+    html, headings = assign_heading_ids('<h2 data-gid="see-docsxmd">See <a href="x.md">docs</a></h2>')
+    assert html == '<h2 id="see-docsxmd">See <a href="x.md">docs</a></h2>'
+    assert headings == [Heading(2, "see-docsxmd", "See docs")]
+
+
+def test_data_gid_and_text_based_ids_dedup_together_in_document_order() -> None:
+    source = '<h2>Usage</h2><h2 class="x" data-gid="usage">Use</h2><h3 data-gid="usage">U</h3><h2>Usage</h2>'
+    html, headings = assign_heading_ids(source)
+    assert [h.id for h in headings] == ["usage", "usage-1", "usage-2", "usage-3"]
+    assert html == (
+        '<h2 id="usage">Usage</h2><h2 id="usage-1" class="x">Use</h2>'
+        '<h3 id="usage-2">U</h3><h2 id="usage-3">Usage</h2>'
+    )
+
+
+def test_data_gid_gets_the_heading_fallback_and_is_sanitized() -> None:
+    html, headings = assign_heading_ids('<h2 data-gid="">x</h2><h2 data-gid=\'A B\'>y</h2>')
+    assert [h.id for h in headings] == ["heading", "a-b"]
+    assert "data-gid" not in html
+
+
+def test_data_gid_is_dropped_next_to_an_explicit_id() -> None:
+    html, headings = assign_heading_ids('<h2 id="own" data-gid="other">Title</h2>')
+    assert html == '<h2 id="own">Title</h2>'
+    assert headings == [Heading(2, "own", "Title")]
+
+
+def test_data_gid_in_code_is_removed_without_making_a_heading() -> None:
+    html, headings = assign_heading_ids('<code>\n<h2 data-gid="x">X</h2>\n</code><h2>Real</h2>')
+    assert html == '<code>\n<h2>X</h2>\n</code><h2 id="real">Real</h2>'
+    assert headings == [Heading(2, "real", "Real")]
+
+
+def test_attribute_named_like_data_gid_is_not_it() -> None:
+    html, headings = assign_heading_ids('<h2 data-gid-x="nope" title="data-gid=no">Title</h2>')
+    assert headings[0].id == "title"
+    assert html == '<h2 id="title" data-gid-x="nope" title="data-gid=no">Title</h2>'

@@ -12,6 +12,7 @@ from typing import Iterator, NamedTuple
 
 import pytest
 
+from catalog.anchors import assign_heading_ids
 from catalog.markdown import Markdown, split_info
 
 FIXTURES = Path(__file__).parent / "fixtures" / "markdown"
@@ -134,3 +135,50 @@ def test_no_inline_styles_in_any_fixture_output() -> None:
     # the site runs under a Content-Security-Policy that blocks style attributes
     for fixture in ALL:
         assert "style=" not in MD.render(fixture.source), fixture.title
+
+
+def _page_ids(text: str) -> tuple[str, list[str]]:
+    page, headings = assign_heading_ids(MD.render(text))
+    return page, [heading.id for heading in headings]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("## See [docs](x.md)\n", "see-docsxmd"),
+        ("## The `code` thing\n", "the-code-thing"),
+        ("## **Bold** move\n", "bold-move"),
+        ("## Q&amp;A\n", "qampa"),  # the source, entity and all, as Goldmark reads it
+        ("## Setup {.wide}\n", "setup"),
+        ("## Setup {: .wide}\n", "setup"),
+        ("## Setup {#install}\n", "install"),
+        ("##\n", "heading"),
+        ("Setext [link](a.md)\n===\n", "setext-linkamd"),
+        ("First line\nsecond *line*\n---\n", "second-line"),  # Goldmark uses the last line
+    ],
+)
+def test_heading_id_comes_from_the_markdown_source_like_goldmark(text: str, expected: str) -> None:
+    page, ids = _page_ids(text)
+    assert ids == [expected]
+    assert "data-gid" not in page
+
+
+def test_source_and_text_based_ids_dedup_in_document_order() -> None:
+    text = "## See [docs](x.md)\n\n<h2>See docsxmd</h2>\n\n## See [docs](x.md)\n\nSee [docs](x.md)\n---\n"
+    page, ids = _page_ids(text)
+    assert ids == ["see-docsxmd", "see-docsxmd-1", "see-docsxmd-2", "see-docsxmd-3"]
+    assert "data-gid" not in page
+
+
+def test_heading_with_a_shortcode_placeholder_keeps_the_text_based_id() -> None:
+    # render.py expands the placeholder before anchors run; Hugo sees the output there
+    html = MD.render("## Install XQSCBZ today\n")
+    assert "data-gid" not in html
+    page, headings = assign_heading_ids(html.replace("XQSCBZ", "<code>v3.0</code>"))
+    assert [h.id for h in headings] == ["install-v30-today"]
+
+
+def test_no_data_gid_left_after_anchors_in_any_fixture() -> None:
+    for fixture in ALL:
+        page, _ = assign_heading_ids(MD.render(fixture.source))
+        assert "data-gid" not in page, fixture.title
