@@ -8,11 +8,12 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from markupsafe import Markup
 
 from .anchors import Heading
+from .cache import RenderCache, environment_key, site_facts
 from .config import SiteConfig, load_config
 from .content import Page, Site, alias_urls, load_site
 from .diagnostics import Report, did_you_mean
@@ -32,6 +33,8 @@ class BuildResult:
     files: int = 0
     seconds: float = 0.0
     written: bool = False
+    rendered: int = 0  # page bodies rendered (not taken from the cache)
+    outputs: dict[str, bytes] = field(default_factory=dict)  # every planned file, by site path
 
 
 @dataclass
@@ -56,8 +59,12 @@ class PageView:
 
 
 def build(project: Path, out: Path | None = None, *, drafts: bool = False, strict: bool = False,
-          log: Callable[[str], None] | None = None) -> BuildResult:
-    """Build the site of `project` into `out` (default: project/public)."""
+          cache: RenderCache | None = None, write: bool = True) -> BuildResult:
+    """Build the site of `project` into `out` (default: project/public).
+
+    `cache` keeps page bodies between builds (the preview server passes one kept in
+    memory, the CLI one loaded from disk); `write=False` plans the files without
+    writing them (the preview server serves `result.outputs` from memory)."""
     started = time.perf_counter()
     project = project.resolve()
     out = (out or project / "public").resolve()
@@ -74,7 +81,8 @@ def build(project: Path, out: Path | None = None, *, drafts: bool = False, stric
     resolver = RefResolver(site)
     renderer = BodyRenderer(site, config, theme, resolver)
 
-    bodies = render_bodies(site, renderer, report)
+    bodies, result.rendered = render_bodies(site, renderer, report, cache, environment_key(config, theme)
+                                            if cache is not None else "")
     check_fragments(site, bodies, report)
 
     output = Output()
@@ -88,20 +96,35 @@ def build(project: Path, out: Path | None = None, *, drafts: bool = False, stric
 
     result.pages = len(site.pages)
     result.files = len(output.files)
-    if not report.failed(strict):
+    result.outputs = output.files
+    if not report.failed(strict) and write:
         publish(output.files, out)
         result.written = True
     result.seconds = time.perf_counter() - started
     return result
 
 
-def render_bodies(site: Site, renderer: BodyRenderer, report: Report) -> dict[str, Body]:
+def render_bodies(site: Site, renderer: BodyRenderer, report: Report, cache: RenderCache | None,
+                  environment: str) -> tuple[dict[str, Body], int]:
+    """Every page's body, from the cache where nothing it read has changed."""
     bodies: dict[str, Body] = {}
+    facts = site_facts(site) if cache is not None else {}
+    keys: set[str] = set()
+    rendered = 0
     for page in site.pages:
-        body = renderer.render(page) if page.body else Body("", [], [], [])
+        key = RenderCache.page_key(page, environment) if cache is not None else ""
+        body = cache.get(key, facts) if cache is not None else None
+        if body is None:
+            body = renderer.render(page) if page.body else Body("", [], [], [])
+            rendered += 1
+            if cache is not None:
+                cache.put(key, facts, body)
+        keys.add(key)
         report.extend(body.diagnostics)
         bodies[page.source] = body
-    return bodies
+    if cache is not None:
+        cache.retain(keys)
+    return bodies, rendered
 
 
 def check_fragments(site: Site, bodies: dict[str, Body], report: Report) -> None:

@@ -7,6 +7,9 @@ import sys
 from pathlib import Path
 
 from .build import build
+from .cache import RenderCache
+
+CACHE_FILE = Path(".catalog-cache") / "render.pickle"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,6 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     build_cmd.add_argument("--out", type=Path, default=None, help="output folder (default: PROJECT/public)")
     build_cmd.add_argument("--drafts", action="store_true", help="include pages marked draft: true")
     build_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    build_cmd.add_argument("--no-cache", action="store_true",
+                           help="render every page again instead of reusing unchanged ones from .catalog-cache/")
 
     if importlib.util.find_spec("catalog.plugins.resolver") is not None:
         from .plugins.resolver import add_resolve_arguments
@@ -33,7 +38,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    result = build(args.project, args.out, drafts=args.drafts, strict=args.strict)
+    cache_file = args.project / CACHE_FILE
+    cache = None if args.no_cache else RenderCache.load(cache_file)
+    result = build(args.project, args.out, drafts=args.drafts, strict=args.strict, cache=cache)
+    if cache is not None and result.written:
+        cache.save(cache_file)
     report = result.report
     for diagnostic in report.sorted():
         print(diagnostic.format(), file=sys.stderr)
@@ -45,8 +54,9 @@ def run_build(args: argparse.Namespace) -> int:
                                           else f", {warnings} warning(s)" if warnings else "")
         print(f"build failed: {counted}; {where} left as it was", file=sys.stderr)
         return 1
-    print(f"built {result.pages} pages, {result.redirects} redirects, {result.files} files into {where} "
-          f"in {result.seconds:.2f}s" + (f" ({warnings} warning(s))" if warnings else ""), file=sys.stderr)
+    print(f"built {result.pages} pages ({result.rendered} rendered), {result.redirects} redirects, "
+          f"{result.files} files into {where} in {result.seconds:.2f}s"
+          + (f" ({warnings} warning(s))" if warnings else ""), file=sys.stderr)
     return 0
 
 

@@ -59,6 +59,9 @@ class Body:
     headings: list[Heading]
     diagnostics: list[Diagnostic]
     fragment_refs: list[FragmentRef]
+    # Site-wide facts the body read besides its own page: "refs" (which page a path names,
+    # and its URL) and "nav" (the page tree). The render cache keys on exactly these.
+    depends_on: frozenset[str] = frozenset()
 
 
 class ShortcodeAbort(Exception):
@@ -138,6 +141,7 @@ class _PageRun:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     fragment_refs: list[FragmentRef] = field(default_factory=list)
     uid: int = 0
+    depends_on: set[str] = field(default_factory=set)
 
     def placeholder(self, output: str) -> str:
         self.outputs.append(output)
@@ -192,7 +196,7 @@ class BodyRenderer:
             run.diagnostics.append(Diagnostic(page.source, page.body_line + line, 1, "warning", "code-options",
                                               message, "see the highlight options in the shortcodes docs"))
         html_out, headings = assign_heading_ids(run.expand_html(output))
-        return Body(html_out, headings, run.diagnostics, run.fragment_refs)
+        return Body(html_out, headings, run.diagnostics, run.fragment_refs, frozenset(run.depends_on))
 
     # -- shortcodes -------------------------------------------------------------------------
 
@@ -273,6 +277,7 @@ class BodyRenderer:
             return ""
 
         def resolve(ref: str) -> Page | None:
+            run.depends_on.add("refs")
             try:
                 target = self.resolver.resolve(ref, page)
             except RefError as err:
@@ -313,8 +318,8 @@ class BodyRenderer:
             "name": call.name, "args": call.args, "kwargs": call.kwargs, "markup": call.markup,
             "notation": call.notation, "uid": uid, "inner": inner, "nested": nested,
             "get": lambda key, default=None: _get(call.args, call.kwargs, key, default),
-            "page": _ShortcodePage(page),
-            "site": self.site_view(),
+            "page": _ShortcodePage(page, run),
+            "site": _TrackedSite(self.config, self.site.home, run),
             "error": error, "warn": warn, "relref": relref, "ref": ref, "param": param,
             "markdownify": markdownify, "highlight": highlight,
         }
@@ -355,18 +360,36 @@ class SiteView:
         return self.config.language
 
 
+class _TrackedSite(SiteView):
+    """The site as a shortcode sees it: reading the page tree is recorded as a dependency."""
+
+    def __init__(self, config: SiteConfig, nav: Page, run: _PageRun) -> None:
+        super().__init__(config, nav)
+        self._run = run
+
+    def __getattribute__(self, name: str) -> Any:
+        if name == "nav":
+            object.__getattribute__(self, "_run").depends_on.add("nav")
+        return object.__getattribute__(self, name)
+
+
 class _ShortcodePage:
     """What a shortcode template sees of the page it is on."""
 
-    def __init__(self, page: Page) -> None:
+    def __init__(self, page: Page, run: _PageRun) -> None:
         self._page = page
+        self._run = run
+
+    @property
+    def node(self) -> Page:
+        self._run.depends_on.add("nav")  # the node leads to the whole tree
+        return self._page
 
     title = property(lambda self: self._page.title)
     url = property(lambda self: self._page.url)
     kind = property(lambda self: self._page.kind)
     description = property(lambda self: self._page.description)
     params = property(lambda self: self._page.meta)
-    node = property(lambda self: self._page)
 
 
 def _dedent_code(text: str) -> str:

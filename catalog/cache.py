@@ -1,0 +1,111 @@
+"""The render cache: a page body is rendered again only when something it read changed.
+
+A body's key hashes what it always depends on: the page's own source and front
+matter, the configuration, the shortcode templates and the generator's own code.
+Besides, a body records which site-wide facts it read (`Body.depends_on`): "refs"
+(which page a path names, and its URL) and "nav" (the page tree with every page's
+front matter). The cached body is reused only while those facts hash the same, so
+the output is byte-identical to a cold build by construction; tests check it.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .config import SiteConfig
+from .content import Page, Site
+from .render import Body
+from .theme import Theme
+
+CACHE_FORMAT = 1
+
+
+def _digest(*parts: Any) -> str:
+    hasher = hashlib.sha256()
+    for part in parts:
+        data = part if isinstance(part, bytes) else json.dumps(part, sort_keys=True, default=str).encode()
+        hasher.update(len(data).to_bytes(8, "big"))
+        hasher.update(data)
+    return hasher.hexdigest()
+
+
+def code_fingerprint() -> str:
+    """The generator's own code: a new version must not reuse bodies of the old one."""
+    package = Path(__file__).parent
+    return _digest(*[p.read_bytes() for p in sorted(package.glob("*.py"))])
+
+
+def environment_key(config: SiteConfig, theme: Theme) -> str:
+    """What every body depends on: configuration, shortcode templates, the code."""
+    templates = []
+    for folder in theme.layout_dirs:
+        for path in sorted((folder / "shortcodes").glob("*.html")):
+            templates.append([str(path.relative_to(folder)), path.read_bytes().hex()])
+    return _digest(CACHE_FORMAT, repr(config), templates, code_fingerprint())
+
+
+def site_facts(site: Site) -> dict[str, str]:
+    """Hashes of the site-wide facts a body may read."""
+    refs = [[p.rel, p.url, p.kind, p.dir] for p in site.pages]
+    nav = [[p.rel, p.url, p.kind, p.title, p.weight, p.hidden, p.alwaysopen, p.description,
+            p.parent.url if p.parent else "", p.meta] for p in site.pages]
+    return {"refs": _digest(refs), "nav": _digest(nav)}
+
+
+@dataclass
+class _Entry:
+    facts: dict[str, str]  # the hashes of the facts the body read, when it was rendered
+    body: Body
+
+
+class RenderCache:
+    """Bodies by page key; kept in memory by the preview server, on disk between builds."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, _Entry] = {}
+        self.hits = 0
+        self.misses = 0
+
+    @staticmethod
+    def page_key(page: Page, environment: str) -> str:
+        return _digest(environment, page.source, page.rel, page.body, page.body_line, page.meta)
+
+    def get(self, key: str, facts: dict[str, str]) -> Body | None:
+        entry = self.entries.get(key)
+        if entry is None or any(facts[name] != value for name, value in entry.facts.items()):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return entry.body
+
+    def put(self, key: str, facts: dict[str, str], body: Body) -> None:
+        self.entries[key] = _Entry({name: facts[name] for name in sorted(body.depends_on)}, body)
+
+    def retain(self, keys: set[str]) -> None:
+        """Forget bodies of pages that no longer exist, so the cache does not grow forever."""
+        self.entries = {k: v for k, v in self.entries.items() if k in keys}
+
+    # -- on disk ----------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, path: Path) -> "RenderCache":
+        cache = cls()
+        try:
+            with path.open("rb") as handle:
+                stored = pickle.load(handle)
+            if stored.get("format") == CACHE_FORMAT:
+                cache.entries = stored["entries"]
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, KeyError, TypeError, ValueError):
+            pass  # a missing or unreadable cache only costs a cold build
+        return cache
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".tmp")
+        with temporary.open("wb") as handle:
+            pickle.dump({"format": CACHE_FORMAT, "entries": self.entries}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.replace(path)
