@@ -9,7 +9,9 @@ DocDock form `section/_index.md#anchor` resolves to the section.
 """
 from __future__ import annotations
 
+import difflib
 import posixpath
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -95,8 +97,26 @@ class RefResolver:
         return None
 
     def _not_found(self, ref: str, why: str) -> RefError:
-        guess = did_you_mean(ref.partition("#")[0].lstrip("/"), [p for p in self.by_path if p.endswith(".md")])
+        wanted = ref.partition("#")[0].strip("/").lower()
+        paths = sorted(p for p in self.by_path if p.endswith(".md"))
+        if "/" in wanted:
+            guess = did_you_mean(wanted, paths)
+        else:  # a bare name is best compared with file names, then shown with its path
+            names = {path.rsplit("/", 1)[-1]: path for path in reversed(paths)}
+            best = max(sorted(names), key=lambda name: _name_score(wanted, name), default="")
+            guess = f"did you mean '{names[best]}'?" if best and _name_score(wanted, best) >= 0.6 else ""
         hint = guess or "write the path of the .md file from the content root, e.g. \"writing/_index.md\""
         if why:
             hint = f"{why}; {hint}"
         return RefError("ref-not-found", f'page reference "{ref}" not found', hint)
+
+
+def _name_score(wanted: str, name: str) -> float:
+    """How likely `name` is the file a writer meant by `wanted`: similar spelling, or
+    `wanted` made of the name plus extra words ('aws-plugin.md' for 'aws.md')."""
+    stem, wanted_stem = name.removesuffix(".md"), wanted.removesuffix(".md")
+    score = difflib.SequenceMatcher(None, wanted_stem, stem).ratio()
+    words = set(re.split(r"[-_. ]+", wanted_stem))
+    if stem in words and stem not in ("_index", "index"):
+        score = max(score, 0.9)
+    return score

@@ -67,9 +67,10 @@ class Body:
 class ShortcodeAbort(Exception):
     """Raised by a shortcode template through `error()`: the call outputs nothing."""
 
-    def __init__(self, message: str, hint: str = "") -> None:
+    def __init__(self, message: str, hint: str = "", code: str = "") -> None:
         super().__init__(message)
         self.hint = hint
+        self.code = code
 
 
 class Inner:
@@ -257,7 +258,7 @@ class BodyRenderer:
         try:
             return Markup(template.render(context))
         except ShortcodeAbort as abort:
-            run.report(call.start, "error", f"shortcode-{call.name}", str(abort), abort.hint)
+            run.report(call.start, "error", abort.code or f"shortcode-{call.name}", str(abort), abort.hint)
         except Exception as exc:  # a broken template must not stop the build; say where
             name = self.theme.display_path(template.filename)
             where = _template_line(exc, template.filename, name)
@@ -302,7 +303,7 @@ class BodyRenderer:
             if value is None:
                 raise ShortcodeAbort(f"param '{name}' is not set on this page nor in site.toml [params]",
                                      f"add '{name}: ...' to the front matter or '{name} = ...' under [params] "
-                                     "in site.toml")
+                                     "in site.toml", code="param-missing")
             return value
 
         def markdownify(text: Any) -> Markup:

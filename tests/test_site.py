@@ -98,7 +98,7 @@ def test_broken_site_reports_everything_and_keeps_old_output(make_site):
         ("content/a.md", 6, "error", "shortcode-unclosed"),
         ("content/b.md", 2, "error", "front-matter-syntax"),
         ("content/c.md", 3, "error", "output-collision"),
-        ("content/c.md", 5, "error", "shortcode-param"),
+        ("content/c.md", 5, "error", "param-missing"),
         ("content/c.md", 5, "error", "shortcode-unknown"),
         ("content/d.md", 4, "warning", "ref-fragment"),
     ]
