@@ -28,9 +28,15 @@ def main(argv: list[str] | None = None) -> int:
         from .plugins.resolver import add_resolve_arguments
         add_resolve_arguments(commands.add_parser("resolve", help="pick (and download) the right wagon of a plugin"))
 
+    from .serve import add_serve_arguments  # light: watchfiles is imported only by run_serve
+    add_serve_arguments(commands.add_parser("serve", help="serve a live preview on 127.0.0.1, rebuilding on change"))
+
     args = parser.parse_args(argv)
     if args.command == "build":
         return run_build(args)
+    if args.command == "serve":
+        from .serve import run_serve
+        return run_serve(args)
     if args.command == "resolve":
         from .plugins.resolver import run_resolve
         return run_resolve(args)

@@ -1,0 +1,177 @@
+"""Epochs: every preview build is a complete, immutable set of site files, and the one
+being served never changes (mkdocs' epochs, kept in memory).
+
+`build(write=False)` plans every file in memory; a successful build becomes the
+current epoch in one assignment, so a request is answered either from the old epoch
+or from the new one, never from half of each. With it goes the set of site files
+whose bytes differ from the previous epoch, which is how live reload knows which
+tabs to reload. A failed build keeps the current epoch and records its diagnostics
+for the browser's overlay. Page bodies are kept between builds in a `RenderCache`,
+so a rebuild renders again only what the change affects.
+"""
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Mapping, Sequence
+
+from ..build import build
+from ..cache import RenderCache
+from ..config import SiteConfig, load_config
+from ..diagnostics import Diagnostic, Report
+from .progress import Progress
+
+HISTORY = 64  # epochs whose changes are remembered; a tab older than that reloads
+
+
+@dataclass(frozen=True)
+class Epoch:
+    """One complete build: every site file by site-relative path."""
+
+    number: int
+    files: Mapping[str, bytes] = field(repr=False)
+    base_url: str
+    base_path: str
+    changed: frozenset[str] | None  # site files that differ from the previous epoch; None: first epoch
+
+
+@dataclass(frozen=True)
+class BuildStatus:
+    """The latest build's outcome: `generation` grows with every build, good or failed."""
+
+    generation: int
+    epoch: Epoch | None
+    diagnostics: tuple[Diagnostic, ...] = ()  # of the latest build, when it failed
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.diagnostics)
+
+
+class PreviewSite:
+    """The site as the preview serves it. Builds run one at a time; request threads read
+    `status` and long-poll with `wait`."""
+
+    def __init__(self, project: Path, *, drafts: bool = False, strict: bool = False,
+                 say: Callable[[str], None] = print, progress: Progress | None = None) -> None:
+        self.project = project.resolve()
+        self.drafts, self.strict = drafts, strict
+        self.say = say
+        self.progress = progress or Progress()
+        self.cache = RenderCache()
+        self._status = BuildStatus(0, None)
+        self._changes: list[tuple[int, frozenset[str] | None]] = []  # (epoch number, changed), oldest first
+        self._condition = threading.Condition()
+        self._closed = False
+        self._building = threading.Lock()  # the first build and the watcher's rebuilds may overlap
+
+    @property
+    def status(self) -> BuildStatus:
+        return self._status
+
+    def rebuild(self, inputs: Sequence[str] = ()) -> BuildStatus:
+        """Build; swap the result in when it succeeds. `inputs` (the changed source files,
+        project-relative) only label the summary line."""
+        with self._building:
+            return self._rebuild(inputs)
+
+    def _rebuild(self, inputs: Sequence[str]) -> BuildStatus:
+        generation = self._status.generation + 1
+        started = time.perf_counter()
+        with self.progress.running("building" if generation == 1 else "rebuilding"):
+            try:
+                result = build(self.project, self.project / "public", drafts=self.drafts, strict=self.strict,
+                               cache=self.cache, write=False)
+                diagnostics = tuple(result.report.sorted())
+                failed = result.report.failed(self.strict)
+            except Exception as exc:  # a bug in a build stage must not end the preview
+                self.say(traceback.format_exc().rstrip())
+                self.cache = RenderCache()  # it may hold half of what the crashed build put in
+                diagnostics = (Diagnostic("catalog", 0, 0, "error", "build-crashed",
+                                          f"the build stopped with {type(exc).__name__}: {exc}",
+                                          "this is a bug in catalog; the traceback is in the terminal "
+                                          "running catalog serve"),)
+                failed, result = True, None
+        seconds = time.perf_counter() - started
+        why = f" ({_summarise(inputs)} changed)" if inputs else ""
+        for diagnostic in diagnostics:
+            self.say(diagnostic.format())
+
+        if failed or result is None:
+            status = BuildStatus(generation, self._status.epoch, diagnostics)
+            self._publish(status)
+            errors = sum(1 for d in diagnostics if d.severity == "error")
+            counted = (_count(errors, "error") if errors
+                       else f"{_count(len(diagnostics), 'warning')} treated as errors")
+            kept = "still serving the last good build" if status.epoch else "no good build to serve yet"
+            self.say(f"build failed{why}: {counted}; {kept}")
+            return status
+
+        previous = self._status.epoch
+        files = dict(result.outputs)
+        changed = None if previous is None else _changed(previous.files, files)
+        config = load_config(self.project, Report()) or SiteConfig()
+        status = BuildStatus(generation, Epoch(generation, files, config.base_url, config.base_path, changed))
+        self._publish(status)
+        verb = "built" if previous is None else "rebuilt"
+        differ = "" if changed is None else f", {_count(len(changed), 'file')} changed"
+        self.say(f"{verb} {result.pages} pages ({result.rendered} rendered) in {seconds:.2f}s{differ}{why}")
+        return status
+
+    def changes_since(self, epoch_number: int | None, status: BuildStatus) -> frozenset[str] | None:
+        """Site files that differ between epoch `epoch_number` and the epoch of `status`;
+        None when that is not known (a tab of an error page, or older than HISTORY epochs)."""
+        current = status.epoch.number if status.epoch else None
+        if epoch_number == current:
+            return frozenset()
+        with self._condition:
+            numbers = [number for number, _ in self._changes]
+            if epoch_number not in numbers or current not in numbers:
+                return None
+            changed: set[str] = set()
+            for _, files in self._changes[numbers.index(epoch_number) + 1: numbers.index(current) + 1]:
+                if files is None:
+                    return None
+                changed |= files
+            return frozenset(changed)
+
+    def wait(self, generation: int, timeout: float) -> BuildStatus:
+        """The status once its generation differs from `generation`, or after `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        with self._condition:
+            while self._status.generation == generation and not self._closed:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                self._condition.wait(remaining)
+            return self._status
+
+    def close(self) -> None:
+        """Answer every waiting tab now (the server is going away)."""
+        with self._condition:
+            self._closed = True
+            self._condition.notify_all()
+
+    def _publish(self, status: BuildStatus) -> None:
+        with self._condition:
+            if status.epoch is not None and status.epoch is not self._status.epoch:
+                self._changes.append((status.epoch.number, status.epoch.changed))
+                del self._changes[:-HISTORY]
+            self._status = status
+            self._condition.notify_all()
+
+
+def _changed(before: Mapping[str, bytes], after: Mapping[str, bytes]) -> frozenset[str]:
+    return frozenset(path for path in before.keys() | after.keys() if before.get(path) != after.get(path))
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
+def _summarise(inputs: Sequence[str]) -> str:
+    shown = ", ".join(inputs[:3])
+    return shown + (f" and {len(inputs) - 3} more" if len(inputs) > 3 else "")
