@@ -18,6 +18,7 @@ from .config import SiteConfig, load_config
 from .content import Page, Site, alias_urls, load_site
 from .diagnostics import Report, did_you_mean
 from .highlight import stylesheet
+from .nav import Sidebar
 from .output import Output, publish, url_to_file
 from .refs import RefError, RefResolver
 from .render import Body, BodyRenderer, SiteView
@@ -87,7 +88,8 @@ def build(project: Path, out: Path | None = None, *, drafts: bool = False, stric
 
     output = Output()
     site_view = renderer.site_view()
-    theme.add_globals(asset=lambda path: config.base_path + str(path).lstrip("/"))
+    theme.add_globals(asset=lambda path: config.base_path + str(path).lstrip("/"),
+                      sidebar=Sidebar(theme, site.home).render)
     render_pages(site, config, theme, site_view, bodies, output, report)
     result.redirects = write_redirects(site, config, theme, site_view, output, report)
     copy_static(theme, output, report)
