@@ -11,6 +11,8 @@ import yaml
 from .diagnostics import Diagnostic, DiagnosticError
 
 _FENCES = {"---": "yaml", "+++": "toml"}
+# libyaml's C loader reads front matter about ten times faster; same results, same errors.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,10 @@ def _load(header: str, fmt: str, path: str) -> Any:
                                              f"invalid TOML front matter: {exc}",
                                              "TOML strings need quotes: title = \"My page\"")) from None
     try:
+        return yaml.load(header, Loader=_YAML_LOADER) or {}
+    except yaml.YAMLError:
+        pass
+    try:  # the pure-Python loader locates errors better (the line of an unclosed '[')
         return yaml.safe_load(header) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)

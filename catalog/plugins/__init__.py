@@ -1,0 +1,64 @@
+"""The plugin catalog: plugins-index/*.yaml and wagons in, index + compatibility files +
+HTML pages out, as one function the site build calls (`build_plugin_outputs`).
+
+Stages, top to bottom: load and validate the metadata (reading local wagons), resolve
+documentation links, then render our index, the legacy and Marketplace files, the JSON
+Schemas and the HTML pages, and add the bytes of every hosted wagon and yaml file.
+Nothing here writes to disk: the caller publishes the returned {site path: bytes}.
+"""
+from __future__ import annotations
+
+import dataclasses
+from importlib import resources
+from pathlib import Path
+from typing import Callable
+
+from ..diagnostics import Report
+from .compat import marketplace_redirect_rules, render_compat, rewrite_marketplace_query
+from .index import SCHEMA_DIR, render_index
+from .metadata import load_index
+from .model import Plugin
+from .pages import render_pages
+
+__all__ = ["build_plugin_outputs", "marketplace_redirect_rules", "rewrite_marketplace_query", "schema_files"]
+
+
+def build_plugin_outputs(index_dir: Path, *, project_dir: Path, base_url: str, report: Report,
+                         resolve_doc: Callable[[str, str, int], str | None],
+                         render: Callable[[str, dict], str]) -> dict[str, bytes]:
+    """Every file the plugin catalog publishes, by site-relative POSIX path, in sorted order."""
+    loaded = load_index(index_dir, project_dir=project_dir, report=report)
+    plugins = [_with_documentation(plugin, resolve_doc) for plugin in loaded.plugins]
+    for source, ref, line in loaded.unused_doc_links:  # report a broken link now, not after the next fix
+        resolve_doc(ref, source, line)
+
+    outputs: dict[str, bytes] = {}
+
+    def add(files: dict[str, bytes] | dict[str, str], owner: str) -> None:
+        for path, data in files.items():
+            if path in outputs:
+                report.error(owner, 0, 0, "output-collision", f"the plugin catalog writes '{path}' twice",
+                             "a plugin name or version collides with another published file")
+                continue
+            outputs[path] = data.encode("utf-8") if isinstance(data, str) else data
+
+    add(loaded.payloads, "plugins-index (hosted files)")
+    add(render_index(plugins, base_url), "plugins-index (index)")
+    add(render_compat(plugins, base_url), "plugins-index (compatibility files)")
+    add(schema_files(), "catalog/plugins/schemas")
+    add(render_pages(plugins, base_url=base_url, render=render), "plugins-index (pages)")
+    return dict(sorted(outputs.items()))
+
+
+def _with_documentation(plugin: Plugin, resolve_doc: Callable[[str, str, int], str | None]) -> Plugin:
+    if not plugin.documentation:
+        return plugin
+    url = resolve_doc(plugin.documentation, plugin.source, plugin.documentation_line)
+    return dataclasses.replace(plugin, documentation_url=url)
+
+
+def schema_files() -> dict[str, bytes]:
+    """The JSON Schemas shipped in catalog/plugins/schemas/, published under index/v1/schemas/."""
+    folder = resources.files(__name__).joinpath("schemas")
+    return {f"{SCHEMA_DIR}/{entry.name}": entry.read_bytes()
+            for entry in sorted(folder.iterdir(), key=lambda e: e.name) if entry.name.endswith(".json")}

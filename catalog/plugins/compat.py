@@ -1,0 +1,142 @@
+"""The files today's clients read: the legacy `plugins.json` / `v2_plugins.json` and the
+Marketplace-shaped API files (REFERENCE.md sections 3.1 and 3.2), from a static host.
+
+Decisions:
+
+- One entry per plugin in the legacy catalogs: its newest installable release that ships
+  the DSL file the catalog points at (`plugin.yaml`, cloudify_dsl_1_3, for
+  `plugins.json`; cloudify_dsl_1_4 for `v2_plugins.json`). Yanked releases never
+  appear there, nor in `/plugins/catalog` or `/plugins/{id}/versions`: these clients
+  cannot tell a yanked release from a good one. `/plugins/{id}/{version}` is published
+  for every release, so an exact lookup still answers.
+- Fields the metadata cannot provide are left out, never invented: `md5url` only for
+  wagons this site hosts (the build writes the `.md5` file), `downloads` never,
+  `supported_cm_versions` only when the release declares manager versions.
+- Marketplace ids are the plugin names (stable across builds and mirrors, unlike the
+  Marketplace's UUIDs); a version's id is `{name}-{version}`. `created_at` is the
+  release date, the only time the metadata has.
+- `GET /plugins?name=X` cannot be a file: the build publishes `/plugins/by-name/{X}.json`
+  and the host rewrites the query to it (see `marketplace_redirect_rules`). An unknown
+  name gets the host's 404 instead of an empty `items` list.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .index import dumps
+from .model import PLUGIN_NAME, Plugin, Release, Wagon, base_path
+
+LEGACY_CATALOGS = {"plugins.json": "cloudify_dsl_1_3", "v2_plugins.json": "cloudify_dsl_1_4"}
+MARKETPLACE_PREFIX = "plugins"
+
+
+def render_compat(plugins: list[Plugin], base_url: str) -> dict[str, bytes]:
+    files = {name: dumps(legacy_catalog(plugins, base_url, dsl)) for name, dsl in LEGACY_CATALOGS.items()}
+    files.update(render_marketplace(plugins, base_url))
+    return files
+
+
+def legacy_catalog(plugins: list[Plugin], base_url: str, dsl_version: str) -> list[dict[str, Any]]:
+    entries = []
+    for plugin in sorted(plugins, key=lambda p: p.name):
+        release = plugin.latest(dsl_version)
+        if release is None:
+            continue
+        yaml_file = release.yaml_for(dsl_version)
+        assert yaml_file is not None
+        entry: dict[str, Any] = {
+            "name": plugin.name, "title": plugin.title, "description": plugin.description,
+            "version": release.version,
+            "link": yaml_file.href(base_url), "yaml": yaml_file.href(base_url),
+            "wagons": [_legacy_wagon(wagon, base_url) for wagon in release.wagons],
+        }
+        if plugin.icon:
+            entry["icon"] = plugin.icon
+        if plugin.releases_page:
+            entry["releases"] = plugin.releases_page
+        entries.append(entry)
+    return entries
+
+
+def _legacy_wagon(wagon: Wagon, base_url: str) -> dict[str, str]:
+    entry = {"name": wagon.label, "url": wagon.href(base_url)}
+    if wagon.md5 and wagon.site_path:
+        entry["md5url"] = wagon.href(base_url) + ".md5"
+    return entry
+
+
+# -- Marketplace --------------------------------------------------------------------------
+
+def marketplace_path(*parts: str) -> str:
+    return "/".join((MARKETPLACE_PREFIX, *parts))
+
+
+def render_marketplace(plugins: list[Plugin], base_url: str) -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
+    catalog = []
+    for plugin in sorted(plugins, key=lambda p: p.name):
+        latest = plugin.latest()
+        if latest is not None:
+            catalog.append({
+                "name": plugin.name, "display_name": plugin.title, "version": latest.version,
+                "description": plugin.description,
+                **({"logo_url": plugin.icon} if plugin.icon else {}),
+                "wagon_urls": _wagon_urls(latest, base_url),
+                "yaml_urls": _yaml_urls(latest, base_url),
+            })
+        search_item: dict[str, Any] = {"id": plugin.name, "name": plugin.name, "display_name": plugin.title,
+                                       "description": plugin.description}
+        if plugin.icon:
+            search_item["logo_url"] = plugin.icon
+        if latest is not None:
+            search_item["version"] = latest.version
+        files[marketplace_path("by-name", f"{plugin.name}.json")] = dumps({"items": [search_item]})
+        files[marketplace_path(plugin.name, "versions")] = dumps(
+            {"items": [_version_object(plugin, r, base_url) for r in plugin.releases if not r.yanked]})
+        for release in plugin.releases:
+            files[marketplace_path(plugin.name, release.version)] = dumps(_version_object(plugin, release, base_url))
+    files[marketplace_path("catalog")] = dumps(catalog)
+    return files
+
+
+def _wagon_urls(release: Release, base_url: str) -> list[dict[str, Any]]:
+    return [{"release": w.label, "arch": w.arch, "file_size": w.size, "url": w.href(base_url)}
+            for w in release.wagons]
+
+
+def _yaml_urls(release: Release, base_url: str) -> list[dict[str, str]]:
+    return [{"dsl_version": y.dsl_version, "url": y.href(base_url)} for y in release.yaml_files]
+
+
+def _version_object(plugin: Plugin, release: Release, base_url: str) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "id": f"{plugin.name}-{release.version}", "plugin_id": plugin.name, "version": release.version,
+        "created_at": release.date.isoformat(),
+        "yaml_urls": _yaml_urls(release, base_url), "wagon_urls": _wagon_urls(release, base_url),
+    }
+    if release.manager_versions:
+        document["supported_cm_versions"] = release.manager_versions
+    return document
+
+
+def marketplace_redirect_rules(base_url: str = "/") -> list[str]:
+    """Netlify `_redirects` lines that answer `GET /plugins?name=X` from the static files.
+
+    A 200 rule rewrites (the client keeps its URL and gets the file). In netlify.toml:
+    `[[redirects]] from = "/plugins" query = {name = ":name"} to = "/plugins/by-name/:name.json" status = 200`.
+    """
+    prefix = base_path(base_url)
+    source = f"{prefix}{MARKETPLACE_PREFIX}"
+    target = f"{prefix}{marketplace_path('by-name', ':name.json')}"
+    return [f"{source} name=:name {target} 200", f"{source}/ name=:name {target} 200"]
+
+
+def rewrite_marketplace_query(path: str, query: dict[str, list[str]], base_url: str = "/") -> str | None:
+    """What the redirect rules do, for a preview server: the URL path to serve instead, or None.
+
+    `query` is `urllib.parse.parse_qs` of the request's query string."""
+    prefix = base_path(base_url)
+    names = query.get("name") or []
+    if path.rstrip("/") != f"{prefix}{MARKETPLACE_PREFIX}" or len(names) != 1 or not PLUGIN_NAME.match(names[0]):
+        return None
+    return prefix + marketplace_path("by-name", f"{names[0]}.json")

@@ -1,0 +1,150 @@
+"""Our own download index, version 1: a small root file plus one file per plugin.
+
+Layout (site-relative):
+
+- `index/v1/index.json`: `schema_version`, and per plugin (sorted by name) its title,
+  categories, latest installable release, and the `path`, `sha256` and `size` of its
+  own file. A client reads this first, then only the plugin file it needs, and checks
+  that file's sha256 against the root, so a half-updated mirror or a stale cache is
+  caught instead of trusted.
+- `index/v1/plugins/{name}.json`: every release, newest first (PEP 440 order), each with
+  its DSL yaml files and wagons (sha256, size, distribution, release, architecture,
+  platform and python tags), supported manager versions, `yanked` and `deprecated`.
+- `index/v1/schemas/*.schema.json`: the JSON Schemas of these and of the compatibility files.
+
+Why per-plugin files: the Jenkins update center's single huge file and Helm's
+`index.yaml` make every client download everything; here adding a release rewrites one
+plugin file and the root only. Why no timestamps: two builds of the same input are
+byte-identical (dumb-pypi), and caches can rely on the sha256 values. URLs of files
+hosted by this site are relative to the JSON file that mentions them (as in Terraform's
+network mirror), so a copied or mirrored index tree keeps working; remote files keep
+their absolute URLs.
+
+Versioning follows PEP 629: `schema_version` is "MAJOR.MINOR". Adding optional fields
+bumps MINOR; removing or changing the meaning of a field bumps MAJOR and moves the
+index to `index/v{MAJOR}/`. A client must refuse a file whose MAJOR is higher than the
+one it implements, and should warn, then carry on, when only MINOR is higher.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+from urllib.parse import urljoin
+
+from .model import Plugin, Release, Wagon, YamlFile
+
+SCHEMA_VERSION = "1.0"
+INDEX_DIR = "index/v1"
+ROOT_FILE = f"{INDEX_DIR}/index.json"
+SCHEMA_DIR = f"{INDEX_DIR}/schemas"
+
+
+def plugin_file(name: str) -> str:
+    return f"{INDEX_DIR}/plugins/{name}.json"
+
+
+def dumps(document: Any) -> bytes:
+    """The one JSON spelling of every published file: sorted keys, 2-space indent, UTF-8, final newline."""
+    return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def render_index(plugins: list[Plugin], base_url: str) -> dict[str, bytes]:
+    """The root file and one file per plugin."""
+    files: dict[str, bytes] = {}
+    entries = []
+    for plugin in sorted(plugins, key=lambda p: p.name):
+        path = plugin_file(plugin.name)
+        data = dumps(plugin_document(plugin, base_url, path))
+        files[path] = data
+        entry: dict[str, Any] = {
+            "name": plugin.name,
+            "title": plugin.title,
+            "categories": list(plugin.categories),
+            "file": {"path": path[len(INDEX_DIR) + 1:], "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)},
+        }
+        latest = plugin.latest()
+        if latest is not None:
+            entry["latest"] = {"version": latest.version, "date": latest.date.isoformat()}
+        entries.append(entry)
+    files[ROOT_FILE] = dumps({"schema_version": SCHEMA_VERSION, "plugins": entries})
+    return files
+
+
+def plugin_document(plugin: Plugin, base_url: str, path: str) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "name": plugin.name,
+        "title": plugin.title,
+        "description": plugin.description,
+        "categories": list(plugin.categories),
+        "releases": [release_document(release, path) for release in plugin.releases],
+    }
+    optional = {"icon": plugin.icon, "repository": plugin.repository, "releases_page": plugin.releases_page,
+                "documentation": urljoin(base_url, plugin.documentation_url) if plugin.documentation_url else None}
+    document.update({key: value for key, value in optional.items() if value})
+    latest = plugin.latest()
+    if latest is not None:
+        document["latest"] = latest.version
+    return document
+
+
+def release_document(release: Release, path: str) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "version": release.version,
+        "date": release.date.isoformat(),
+        "yaml_files": [yaml_document(y, path) for y in release.yaml_files],
+        "wagons": [wagon_document(w, path) for w in release.wagons],
+    }
+    if release.manager_versions:
+        document["manager_versions"] = release.manager_versions
+    if release.yanked:
+        document["yanked"] = {"reason": release.yanked}
+    if release.deprecated:
+        replacement = {"plugin": release.deprecated.replacement}
+        if release.deprecated.replacement_version:
+            replacement["version"] = release.deprecated.replacement_version
+        document["deprecated"] = {"replacement": replacement}
+        if release.deprecated.reason:
+            document["deprecated"]["reason"] = release.deprecated.reason
+    return document
+
+
+def yaml_document(yaml_file: YamlFile, path: str) -> dict[str, Any]:
+    return {"dsl_version": yaml_file.dsl_version, "filename": yaml_file.filename,
+            "url": yaml_file.href_from(path), "sha256": yaml_file.sha256, "size": yaml_file.size}
+
+
+def wagon_document(wagon: Wagon, path: str) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "filename": wagon.filename, "url": wagon.href_from(path), "sha256": wagon.sha256, "size": wagon.size,
+        "distribution": wagon.distribution, "arch": wagon.arch, "platform": wagon.platform,
+        "python_tags": list(wagon.python_tags),
+    }
+    if wagon.release:
+        document["release"] = wagon.release
+    if wagon.build_tag:
+        document["build_tag"] = wagon.build_tag
+    return document
+
+
+class SchemaVersionError(Exception):
+    """The file was written for a newer major schema version (or names none): do not read it."""
+
+
+def check_schema_version(document: Any, where: str) -> str | None:
+    """PEP 629's rule: raise on a higher major version, return a warning on a higher minor one."""
+    version = document.get("schema_version") if isinstance(document, dict) else None
+    try:
+        major, minor = (int(part) for part in str(version).split("."))
+    except ValueError:
+        raise SchemaVersionError(f"{where}: no valid schema_version (got {version!r}); is this a plugin index?") from None
+    own_major, own_minor = (int(part) for part in SCHEMA_VERSION.split("."))
+    if major > own_major:
+        raise SchemaVersionError(
+            f"{where}: schema_version {version} is newer than the {SCHEMA_VERSION} this client reads; "
+            "upgrade the client")
+    if major == own_major and minor > own_minor:
+        return (f"{where}: schema_version {version} is newer than {SCHEMA_VERSION}; "
+                "reading it anyway, fields this client does not know are ignored")
+    return None

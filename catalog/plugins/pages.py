@@ -1,0 +1,179 @@
+"""The catalog's HTML pages: `/plugins/` lists every plugin (filterable in the browser by
+category and platform, see static/js/catalog.js) and `/plugins/{name}/` shows one plugin
+with every release and its wagons. This module only prepares plain values for the
+theme templates `plugins/list.html` and `plugins/single.html`."""
+from __future__ import annotations
+
+import re
+from typing import Any, Callable
+
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from .index import ROOT_FILE, plugin_file
+from .model import Plugin, Release, Wagon, base_path, platform_label
+
+LIST_FILE = "plugins/index.html"
+CATALOG_JS = "js/catalog.js"
+# Platforms in the order Cloudify lists them; others follow alphabetically.
+_PLATFORM_ORDER = ("Centos Core", "Centos AltArch", "Redhat Maipo", "Redhat Ootpa", "manylinux")
+
+_markdown = MarkdownIt("commonmark", {"html": False})
+
+
+def page_file(name: str) -> str:
+    return f"plugins/{name}/index.html"
+
+
+def render_pages(plugins: list[Plugin], *, base_url: str, render: Callable[[str, dict], str]) -> dict[str, str]:
+    prefix = base_path(base_url)
+    list_url = prefix + "plugins/"
+    files = {}
+    options = platform_options(plugins)
+    cards = [_card(plugin, prefix, options) for plugin in plugins]
+    files[LIST_FILE] = render("plugins/list.html", {
+        "page": _page("Plugin catalog", list_url, [list_url],
+                      "Every Cloudify plugin with its releases and wagons, filterable by category and platform."),
+        "plugins": cards,
+        "categories": sorted({(c["key"], c["name"]) for card in cards for c in card["categories"]}),
+        "platforms": [{"key": _platform_key(o), "name": _platform_name(o)} for o in options],
+        "catalog_js": prefix + CATALOG_JS,
+        "index_url": prefix + ROOT_FILE,
+        "legacy_urls": [prefix + "plugins.json", prefix + "v2_plugins.json"],
+        "marketplace_url": prefix + "plugins/catalog",
+    })
+    titles = {p.name: p.title for p in plugins}
+    for plugin, card in zip(plugins, cards):
+        files[page_file(plugin.name)] = render("plugins/single.html", {
+            "page": _page(plugin.title, card["url"], [list_url, card["url"]], plugin.description.split("\n")[0]),
+            "plugin": card,
+            "list_url": list_url,
+            "index_file_url": prefix + plugin_file(plugin.name),
+            "releases": [_release(plugin, release, prefix, titles) for release in plugin.releases],
+        })
+    return files
+
+
+def _page(title: str, url: str, ancestors: list[str], description: str) -> dict[str, Any]:
+    """What base.html reads of `page`."""
+    return {"title": title, "url": url, "ancestor_urls": ancestors, "description": description, "kind": "plugins"}
+
+
+Platform = tuple[str, str | None, str]   # (distribution, release, arch); ('manylinux', None, arch): other Linux
+
+
+def platform_options(plugins: list[Plugin]) -> list[Platform]:
+    """The platforms a user can filter on: every distribution/release/architecture a latest
+    release has a wagon for, plus 'other Linux' (manylinux) per architecture."""
+    found: set[Platform] = set()
+    for plugin in plugins:
+        latest = plugin.latest()
+        for wagon in latest.wagons if latest else ():
+            if wagon.arch == "any":
+                continue
+            if wagon.distribution != "manylinux":
+                found.add((wagon.distribution, wagon.release, wagon.arch))
+            found.add(("manylinux", None, wagon.arch))
+
+    def order(option: Platform) -> tuple:
+        label = platform_label(option[0], option[1])
+        rank = _PLATFORM_ORDER.index(label) if label in _PLATFORM_ORDER else len(_PLATFORM_ORDER)
+        return rank, label, option[2]
+
+    return sorted(found, key=order)
+
+
+def serves(release: Release, option: Platform) -> bool:
+    """Whether a manager on `option` can install `release`: an exact wagon or a manylinux one,
+    for its architecture (the resolver's platform rule, without the python tag)."""
+    distribution, name, arch = option
+    return any(wagon.runs_on(arch) and (wagon.distribution == "manylinux"
+                                        or (wagon.distribution, wagon.release) == (distribution, name))
+               for wagon in release.wagons)
+
+
+def _platform_key(option: Platform) -> str:
+    return "-".join(part for part in option if part)
+
+
+def _platform_name(option: Platform) -> str:
+    distribution, release, arch = option
+    if distribution == "manylinux":
+        return f"Other Linux {arch} (manylinux)"
+    return f"{platform_label(distribution, release)} {arch}"
+
+
+def _card(plugin: Plugin, prefix: str, options: list[Platform]) -> dict[str, Any]:
+    latest = plugin.latest()
+    shipped: list[str] = []
+    for wagon in latest.wagons if latest else ():
+        name = f"{wagon.label} {'any architecture' if wagon.arch == 'any' else wagon.arch}"
+        if name not in shipped:
+            shipped.append(name)
+    return {
+        "name": plugin.name,
+        "title": plugin.title,
+        "url": f"{prefix}plugins/{plugin.name}/",
+        "icon": plugin.icon,
+        "description_html": Markup(_markdown.render(plugin.description)),
+        "latest": latest.version if latest else None,
+        "latest_anchor": _anchor(latest.version) if latest else None,
+        "categories": [{"key": _slug(c), "name": c} for c in plugin.categories],
+        "wagon_platforms": shipped,
+        "platform_keys": [_platform_key(o) for o in options if latest and serves(latest, o)],
+        "documentation_url": plugin.documentation_url,
+        "repository": plugin.repository,
+        "releases_page": plugin.releases_page,
+        "import_line": f"plugin:{plugin.name}",
+    }
+
+
+def _release(plugin: Plugin, release: Release, prefix: str, titles: dict[str, str]) -> dict[str, Any]:
+    deprecated = None
+    if release.deprecated:
+        replacement = release.deprecated.replacement
+        deprecated = {
+            "requirement": release.deprecated.requirement(),
+            "title": titles.get(replacement, replacement),
+            "url": f"{prefix}plugins/{replacement}/",
+            "reason": release.deprecated.reason,
+        }
+    return {
+        "version": release.version,
+        "anchor": _anchor(release.version),
+        "date": release.date.isoformat(),
+        "is_latest": release is plugin.latest(),
+        "manager_versions": release.manager_versions,
+        "yanked": release.yanked,
+        "deprecated": deprecated,
+        "import_line": f"plugin:{plugin.name}?version={release.version}",
+        "wagons": [_wagon(w, prefix) for w in release.wagons],
+        "yaml_files": [{"dsl_version": y.dsl_version, "filename": y.filename, "url": y.href(prefix),
+                        "size": y.size, "size_text": human_size(y.size), "sha256": y.sha256}
+                       for y in release.yaml_files],
+    }
+
+
+def _wagon(wagon: Wagon, prefix: str) -> dict[str, Any]:
+    # Hosted files are linked by site path, so the preview server serves its own copy.
+    return {"label": wagon.label, "arch": wagon.arch, "python": " ".join(wagon.python_tags),
+            "filename": wagon.filename, "url": wagon.href(prefix), "size": wagon.size,
+            "size_text": human_size(wagon.size), "sha256": wagon.sha256}
+
+
+def human_size(size: int) -> str:
+    """1536 -> '1.5 KB' (powers of 1024, one decimal)."""
+    value = float(size)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{size} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} bytes"
+
+
+def _anchor(version: str) -> str:
+    return "v" + re.sub(r"[^A-Za-z0-9_.-]", "-", version)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
