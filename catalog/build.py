@@ -197,9 +197,17 @@ def write_redirects(site: Site, config: SiteConfig, theme: Theme, site_view: Sit
 def copy_static(theme: Theme, output: Output, report: Report) -> None:
     files: dict[str, tuple[Path, str]] = {}
     for folder in theme.static_dirs:  # the site's static/ comes last and overrides the theme's
+        root = folder.resolve()
         for path in sorted(folder.rglob("*")):
-            if path.is_file() and not path.name.startswith("."):
-                files[path.relative_to(folder).as_posix()] = (path, str(path.relative_to(theme.project)))
+            if not path.is_file() or path.name.startswith("."):
+                continue
+            label = theme.display_path(str(path))
+            if not path.resolve().is_relative_to(root):
+                # a link out of static/ would publish whatever it points at
+                report.error(label, 0, 0, "static-outside", f"links to {path.resolve()}, outside {label.split('/')[0]}/",
+                             "copy the file into the static folder instead of linking to it")
+                continue
+            files[path.relative_to(folder).as_posix()] = (path, label)
     for rel, (path, label) in sorted(files.items()):
         output.add(rel, path.read_bytes(), label, report)
 

@@ -127,6 +127,12 @@ def load_site(project: Path, config: SiteConfig, report: Report, *, drafts: bool
     if not home.title:
         home.title = config.title
     sections = _collect_sections(pages, home)
+    for page in pages.values():
+        if page.kind == "section" and page is not home and sections.get(page.dir) is not page:
+            chosen = home if not page.dir else sections[page.dir]
+            report.warning(page.source, 1, 1, "section-page-twice",
+                           f"ignored: {chosen.source} is already this folder's page",
+                           f"merge the two files, or rename this one to make it a page of its own")
     _link_tree(pages, sections, home, report)
     _assign_urls(home, config)
     ordered = list(home.walk())

@@ -128,3 +128,23 @@ def test_output_collision_between_page_and_alias(make_site):
     result = site.build()
     [d] = result.report.items
     assert d.code == "output-collision" and "content/a.md" in d.message and "content/b.md" in d.message
+
+
+def test_index_and_underscore_index_in_one_folder_warns(make_site):
+    site = make_site({"content/s/_index.md": "---\ntitle: S\n---\n",
+                      "content/s/index.md": "---\ntitle: Other\n---\n"})
+    result = site.build()
+    [d] = result.report.items
+    assert (d.path, d.severity, d.code) == ("content/s/index.md", "warning", "section-page-twice")
+    assert "content/s/_index.md" in d.message
+
+
+def test_static_link_out_of_the_project_is_refused(make_site, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("password")
+    site = make_site({"content/_index.md": "---\ntitle: Home\n---\n", "static/ok.txt": "fine"})
+    (site.root / "static" / "leak.txt").symlink_to(secret)
+    result = site.build()
+    [d] = result.report.items
+    assert (d.path, d.code) == ("static/leak.txt", "static-outside")
+    assert not result.written and "password".encode() not in b"".join(result.outputs.values())
