@@ -19,6 +19,7 @@ from .content import Page, Site, alias_urls, load_site
 from .diagnostics import Report, did_you_mean
 from .highlight import stylesheet
 from .nav import Sidebar
+from .parallel import map_indexed
 from .output import Output, publish, url_to_file
 from .refs import RefError, RefResolver
 from .render import Body, BodyRenderer, SiteView
@@ -60,12 +61,13 @@ class PageView:
 
 
 def build(project: Path, out: Path | None = None, *, drafts: bool = False, strict: bool = False,
-          cache: RenderCache | None = None, write: bool = True) -> BuildResult:
+          cache: RenderCache | None = None, write: bool = True, jobs: int | None = None) -> BuildResult:
     """Build the site of `project` into `out` (default: project/public).
 
     `cache` keeps page bodies between builds (the preview server passes one kept in
     memory, the CLI one loaded from disk); `write=False` plans the files without
-    writing them (the preview server serves `result.outputs` from memory)."""
+    writing them (the preview server serves `result.outputs` from memory); `jobs` is
+    the number of worker processes (default: one per core; 1 renders in-process)."""
     started = time.perf_counter()
     project = project.resolve()
     out = (out or project / "public").resolve()
@@ -83,14 +85,14 @@ def build(project: Path, out: Path | None = None, *, drafts: bool = False, stric
     renderer = BodyRenderer(site, config, theme, resolver)
 
     bodies, result.rendered = render_bodies(site, renderer, report, cache, environment_key(config, theme)
-                                            if cache is not None else "")
+                                            if cache is not None else "", jobs)
     check_fragments(site, bodies, report)
 
     output = Output()
     site_view = renderer.site_view()
     theme.add_globals(asset=lambda path: config.base_path + str(path).lstrip("/"),
                       sidebar=Sidebar(theme, site.home).render)
-    render_pages(site, config, theme, site_view, bodies, output, report)
+    render_pages(site, config, theme, site_view, bodies, output, report, jobs)
     result.redirects = write_redirects(site, config, theme, site_view, output, report)
     copy_static(theme, output, report)
     output.add("css/pygments.css", stylesheet(), "catalog", report, what="Pygments stylesheet")
@@ -107,26 +109,29 @@ def build(project: Path, out: Path | None = None, *, drafts: bool = False, stric
 
 
 def render_bodies(site: Site, renderer: BodyRenderer, report: Report, cache: RenderCache | None,
-                  environment: str) -> tuple[dict[str, Body], int]:
+                  environment: str, jobs: int | None) -> tuple[dict[str, Body], int]:
     """Every page's body, from the cache where nothing it read has changed."""
-    bodies: dict[str, Body] = {}
     facts = site_facts(site) if cache is not None else {}
-    keys: set[str] = set()
-    rendered = 0
-    for page in site.pages:
-        key = RenderCache.page_key(page, environment) if cache is not None else ""
-        body = cache.get(key, facts) if cache is not None else None
-        if body is None:
-            body = renderer.render(page) if page.body else Body("", [], [], [])
-            rendered += 1
-            if cache is not None:
-                cache.put(key, facts, body)
-        keys.add(key)
+    keys = [RenderCache.page_key(page, environment) if cache is not None else "" for page in site.pages]
+    found: list[Body | None] = [cache.get(key, facts) if cache is not None else None for key in keys]
+    missing = [i for i, body in enumerate(found) if body is None]
+
+    def render(index: int) -> Body:
+        page = site.pages[missing[index]]
+        return renderer.render(page) if page.body else Body("", [], [], [])
+
+    for index, body in zip(missing, map_indexed(render, len(missing), jobs)):
+        found[index] = body
+        if cache is not None:
+            cache.put(keys[index], facts, body)
+    if cache is not None:
+        cache.retain(set(keys))
+    bodies: dict[str, Body] = {}
+    for page, body in zip(site.pages, found):
+        assert body is not None
         report.extend(body.diagnostics)
         bodies[page.source] = body
-    if cache is not None:
-        cache.retain(keys)
-    return bodies, rendered
+    return bodies, len(missing)
 
 
 def check_fragments(site: Site, bodies: dict[str, Body], report: Report) -> None:
@@ -150,28 +155,33 @@ _ELEMENT_ID = re.compile(r'\sid="([^"]+)"')
 
 
 def render_pages(site: Site, config: SiteConfig, theme: Theme, site_view: SiteView, bodies: dict[str, Body],
-                 output: Output, report: Report) -> None:
+                 output: Output, report: Report, jobs: int | None = None) -> None:
     reading = [p for p in site.pages if not _hidden(p)]
     position = {id(p): i for i, p in enumerate(reading)}
-    for page in site.pages:
+
+    def render(index: int) -> tuple[str, str]:
+        """(html, "") or ("", the error) for the page at `index`."""
+        page = site.pages[index]
         body = bodies[page.source]
-        index = position.get(id(page))
+        at = position.get(id(page))
         view = PageView(
             node=page, content=Markup(body.html), toc=body.headings, breadcrumbs=page.ancestors(),
-            prev=reading[index - 1] if index else None,
-            next=reading[index + 1] if index is not None and index + 1 < len(reading) else None,
+            prev=reading[at - 1] if at else None,
+            next=reading[at + 1] if at is not None and at + 1 < len(reading) else None,
             edit_url=config.edit_url.replace("{path}", page.source) if config.edit_url and page.rel else "",
             permalink=config.origin + page.url,
             ancestor_urls={p.url for p in page.ancestors()} | {page.url},
         )
-        template = str(page.meta.get("layout_template") or "page.html")
         try:
-            html = theme.render(template, {"page": view, "site": site_view})
+            return theme.render("page.html", {"page": view, "site": site_view}), ""
         except Exception as exc:  # a theme bug is reported against the page, and the build goes on
-            report.error(page.source, 1, 1, "template-failed", f"rendering {template} failed: {exc}",
-                         "check the theme template named in the message")
-            continue
-        output.add(url_to_file(page.url, config.base_path), html, page.source, report)
+            return "", f"rendering page.html failed: {exc}"
+
+    for page, (html, error) in zip(site.pages, map_indexed(render, len(site.pages), jobs)):
+        if error:
+            report.error(page.source, 1, 1, "template-failed", error, "check the theme template named in the message")
+        else:
+            output.add(url_to_file(page.url, config.base_path), html, page.source, report)
 
 
 def _hidden(page: Page) -> bool:

@@ -21,6 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     build_cmd.add_argument("--out", type=Path, default=None, help="output folder (default: PROJECT/public)")
     build_cmd.add_argument("--drafts", action="store_true", help="include pages marked draft: true")
     build_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    build_cmd.add_argument("--jobs", type=int, default=None,
+                           help="worker processes for rendering (default: one per core; 1 = none)")
     build_cmd.add_argument("--no-cache", action="store_true",
                            help="render every page again instead of reusing unchanged ones from .catalog-cache/")
 
@@ -46,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
 def run_build(args: argparse.Namespace) -> int:
     cache_file = args.project / CACHE_FILE
     cache = None if args.no_cache else RenderCache.load(cache_file)
-    result = build(args.project, args.out, drafts=args.drafts, strict=args.strict, cache=cache)
+    result = build(args.project, args.out, drafts=args.drafts, strict=args.strict, cache=cache, jobs=args.jobs)
     if cache is not None and result.written:
         cache.save(cache_file)
     report = result.report
