@@ -141,6 +141,7 @@ class _PageRun:
     outputs: list[str] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     fragment_refs: list[FragmentRef] = field(default_factory=list)
+    literals: list[shortcodes.Literal] = field(default_factory=list)  # escapes and {% raw %} of the page
     uid: int = 0
     depends_on: set[str] = field(default_factory=set)
 
@@ -188,6 +189,7 @@ class BodyRenderer:
     def render(self, page: Page) -> Body:
         run = _PageRun(page, self)
         parsed = shortcodes.parse(page.body, self.theme.is_paired)
+        run.literals = parsed.literals
         for offset, code, message, hint in parsed.problems:
             run.report(offset, "error", code, message, hint)
         source = self._splice(page.body, 0, len(page.body), parsed.calls, parsed.literals,
@@ -243,10 +245,7 @@ class BodyRenderer:
         uid = call.uid = f"sc-{run.uid}"
         children = {child.start: self._render_call(child, run) for child in call.children}
         nested = [NestedCall(c.name, c.args, c.kwargs, c.markup, c.uid, children[c.start]) for c in call.children]
-        literals = shortcodes.parse(body[call.open_end:call.inner_end], self.theme.is_paired).literals \
-            if call.paired and ("{{" in body[call.open_end:call.inner_end] or "{%" in body[call.open_end:call.inner_end]) \
-            else []
-        literals = [shortcodes.Literal(l.start + call.open_end, l.end + call.open_end, l.text) for l in literals]
+        literals = run.literals  # _splice keeps those inside the range it rebuilds
         inner = None
         if call.paired:
             text = self._splice(body, call.open_end, call.inner_end, call.children, literals, run,

@@ -214,3 +214,13 @@ def test_unclosed_liquid_block_is_reported(make_site):
     result = site.build()
     [d] = result.report.items
     assert (d.line, d.code) == (4, "shortcode-unclosed") and "{% endwarning %}" in d.hint
+
+
+def test_escapes_and_raw_inside_paired_shortcodes_stay_literal(make_site):
+    site = make_site(page('{{% note %}}\nWrite {{</* param "x" */>}} here.\n{{% /note %}}\n'
+                          '{{< highlight jinja >}}\n{% raw %}{% if x %}{{ x }}{% endif %}{% endraw %}\n{{< /highlight >}}\n'))
+    build_ok(site)
+    html = body(site)
+    assert "Write {{&lt; param &quot;x&quot; &gt;}} here." in html
+    text = re.sub(r"<[^>]+>", "", html)
+    assert "{% if x %}{{ x }}{% endif %}" in text
