@@ -3,7 +3,7 @@ redirects, assets, plugin index, then one publish step. Nothing is written unles
 the whole build succeeds."""
 from __future__ import annotations
 
-import importlib.util
+import dataclasses
 import re
 import time
 from dataclasses import dataclass, field
@@ -13,13 +13,16 @@ from typing import Any
 from markupsafe import Markup
 
 from .anchors import Heading
+from .assets import Assets, collect_static
 from .cache import RenderCache, environment_key, site_facts
 from .config import SiteConfig, load_config
 from .content import Page, Site, alias_urls, load_site
 from .diagnostics import Report, did_you_mean
 from .highlight import stylesheet
+from .hosting import redirects_file, robots, sitemap
 from .nav import Sidebar
 from .parallel import map_indexed
+from .plugins import build_plugin_outputs, marketplace_redirect_rules
 from .output import Output, publish, url_to_file
 from .refs import RefError, RefResolver
 from .render import Body, BodyRenderer, SiteView
@@ -61,13 +64,17 @@ class PageView:
 
 
 def build(project: Path, out: Path | None = None, *, drafts: bool = False, strict: bool = False,
-          cache: RenderCache | None = None, write: bool = True, jobs: int | None = None) -> BuildResult:
+          cache: RenderCache | None = None, write: bool = True, jobs: int | None = None,
+          base_url: str | None = None, fingerprint: bool = True) -> BuildResult:
     """Build the site of `project` into `out` (default: project/public).
 
     `cache` keeps page bodies between builds (the preview server passes one kept in
     memory, the CLI one loaded from disk); `write=False` plans the files without
     writing them (the preview server serves `result.outputs` from memory); `jobs` is
-    the number of worker processes (default: one per core; 1 renders in-process)."""
+    the number of worker processes (default: one per core; 1 renders in-process);
+    `base_url` overrides site.toml's, to build the same sources under another version
+    prefix; `fingerprint=False` keeps asset names as they are (the preview swaps CSS
+    in place by name)."""
     started = time.perf_counter()
     project = project.resolve()
     out = (out or project / "public").resolve()
@@ -77,6 +84,8 @@ def build(project: Path, out: Path | None = None, *, drafts: bool = False, stric
     config = load_config(project, report)
     if config is None:
         return result
+    if base_url is not None:
+        config = dataclasses.replace(config, base_url=base_url)
     theme = Theme(project, config)
     if not theme.check(report, config):
         return result
@@ -88,15 +97,21 @@ def build(project: Path, out: Path | None = None, *, drafts: bool = False, stric
                                             if cache is not None else "", jobs)
     check_fragments(site, bodies, report)
 
-    output = Output()
+    assets = Assets(config.base_path, fingerprint)
+    collect_static(theme, assets, report)
+    assets.add("css/pygments.css", stylesheet().encode(), "Pygments stylesheet")
     site_view = renderer.site_view()
-    theme.add_globals(asset=lambda path: config.base_path + str(path).lstrip("/"),
-                      sidebar=Sidebar(theme, site.home).render)
+    theme.add_globals(asset=assets.url, sidebar=Sidebar(theme, site.home).render)
+
+    output = Output()
     render_pages(site, config, theme, site_view, bodies, output, report, jobs)
-    result.redirects = write_redirects(site, config, theme, site_view, output, report)
-    copy_static(theme, output, report)
-    output.add("css/pygments.css", stylesheet(), "catalog", report, what="Pygments stylesheet")
+    aliases = write_redirect_pages(site, config, theme, site_view, output, report)
+    result.redirects = len(aliases)
+    for rel, data, label in assets.published():
+        output.add(rel, data, label, report)
+    output.add("404.html", theme.render("404.html", {"site": site_view}), "404.html", report, what="not-found page")
     build_plugins(project, config, theme, site_view, resolver, site, output, report)
+    write_host_files(site, config, aliases, output, report)
 
     result.pages = len(site.pages)
     result.files = len(output.files)
@@ -188,9 +203,10 @@ def _hidden(page: Page) -> bool:
     return page.hidden or any(p.hidden for p in page.ancestors())
 
 
-def write_redirects(site: Site, config: SiteConfig, theme: Theme, site_view: SiteView, output: Output,
-                    report: Report) -> int:
-    count = 0
+def write_redirect_pages(site: Site, config: SiteConfig, theme: Theme, site_view: SiteView, output: Output,
+                         report: Report) -> list[tuple[str, str]]:
+    """An HTML redirect page per alias; returns the (alias, target) pairs."""
+    aliases: list[tuple[str, str]] = []
     for page in site.pages:
         for url in alias_urls(page, config):
             if url == page.url:
@@ -200,34 +216,30 @@ def write_redirects(site: Site, config: SiteConfig, theme: Theme, site_view: Sit
             html = theme.render("redirect.html", {"site": site_view, "target": page.url, "page": page})
             output.add(url_to_file(url, config.base_path), html, page.source, report, page.line_of("aliases"),
                        what=f"alias {url}")
-            count += 1
-    return count
+            aliases.append((url, page.url))
+    return aliases
 
 
-def copy_static(theme: Theme, output: Output, report: Report) -> None:
-    files: dict[str, tuple[Path, str]] = {}
-    for folder in theme.static_dirs:  # the site's static/ comes last and overrides the theme's
-        root = folder.resolve()
-        for path in sorted(folder.rglob("*")):
-            if not path.is_file() or path.name.startswith("."):
-                continue
-            label = theme.display_path(str(path))
-            if not path.resolve().is_relative_to(root):
-                # a link out of static/ would publish whatever it points at
-                report.error(label, 0, 0, "static-outside", f"links to {path.resolve()}, outside {label.split('/')[0]}/",
-                             "copy the file into the static folder instead of linking to it")
-                continue
-            files[path.relative_to(folder).as_posix()] = (path, label)
-    for rel, (path, label) in sorted(files.items()):
-        output.add(rel, path.read_bytes(), label, report)
+def write_host_files(site: Site, config: SiteConfig, aliases: list[tuple[str, str]], output: Output,
+                     report: Report) -> None:
+    """_redirects, sitemap.xml and robots.txt, from everything planned so far."""
+    rules = marketplace_redirect_rules(config.base_path) if "plugins/catalog" in output.files else []
+    output.add("_redirects", redirects_file(aliases, rules), "catalog", report, what="redirect rules")
+    sitemap_url = None
+    if config.origin:  # a sitemap lists absolute URLs: only possible with an absolute base_url
+        pages = [config.origin + p.url for p in site.pages if not _hidden(p) and not p.meta.get("sitemap_exclude")]
+        pages += [config.origin + config.base_path + path.removesuffix("index.html")
+                  for path in output.files if path.startswith("plugins/") and path.endswith("/index.html")]
+        output.add("sitemap.xml", sitemap(pages), "catalog", report, what="sitemap")
+        sitemap_url = config.origin + config.base_path + "sitemap.xml"
+    output.add("robots.txt", robots(sitemap_url), "catalog", report, what="robots.txt")
 
 
 def build_plugins(project: Path, config: SiteConfig, theme: Theme, site_view: SiteView, resolver: RefResolver,
                   site: Site, output: Output, report: Report) -> None:
     index_dir = project / config.plugins_dir
-    if not index_dir.is_dir() or importlib.util.find_spec("catalog.plugins") is None:
+    if not index_dir.is_dir():
         return
-    from .plugins import build_plugin_outputs
 
     def resolve_doc(ref: str, source: str, line: int) -> str | None:
         try:

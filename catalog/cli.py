@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
 from pathlib import Path
 
@@ -21,14 +20,15 @@ def main(argv: list[str] | None = None) -> int:
     build_cmd.add_argument("--out", type=Path, default=None, help="output folder (default: PROJECT/public)")
     build_cmd.add_argument("--drafts", action="store_true", help="include pages marked draft: true")
     build_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    build_cmd.add_argument("--base-url", default=None,
+                           help="override site.toml's base_url, e.g. to build these sources under /latest/")
     build_cmd.add_argument("--jobs", type=int, default=None,
                            help="worker processes for rendering (default: one per core; 1 = none)")
     build_cmd.add_argument("--no-cache", action="store_true",
                            help="render every page again instead of reusing unchanged ones from .catalog-cache/")
 
-    if importlib.util.find_spec("catalog.plugins.resolver") is not None:
-        from .plugins.resolver import add_resolve_arguments
-        add_resolve_arguments(commands.add_parser("resolve", help="pick (and download) the right wagon of a plugin"))
+    from .plugins.resolver import add_resolve_arguments
+    add_resolve_arguments(commands.add_parser("resolve", help="pick (and download) the right wagon of a plugin"))
 
     from .serve import add_serve_arguments  # light: watchfiles is imported only by run_serve
     add_serve_arguments(commands.add_parser("serve", help="serve a live preview on 127.0.0.1, rebuilding on change"))
@@ -48,7 +48,8 @@ def main(argv: list[str] | None = None) -> int:
 def run_build(args: argparse.Namespace) -> int:
     cache_file = args.project / CACHE_FILE
     cache = None if args.no_cache else RenderCache.load(cache_file)
-    result = build(args.project, args.out, drafts=args.drafts, strict=args.strict, cache=cache, jobs=args.jobs)
+    result = build(args.project, args.out, drafts=args.drafts, strict=args.strict, cache=cache, jobs=args.jobs,
+                   base_url=args.base_url)
     if cache is not None and result.written:
         cache.save(cache_file)
     report = result.report

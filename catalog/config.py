@@ -36,9 +36,19 @@ OPTIONS: dict[str, Option] = {
     "content_dir": Option((str,), "content", "folder of documentation pages"),
     "plugins_dir": Option((str,), "plugins-index", "folder of plugin metadata files"),
     "params": Option((dict,), {}, "site parameters, read by the param and field shortcodes"),
+    "versions": Option((list,), [], "the documentation versions for the switcher: [[versions]] label, url, latest"),
 }
 
 TYPE_NAMES = {str: "a string", bool: "a boolean", int: "an integer", dict: "a table", list: "an array", float: "a number"}
+
+
+@dataclass(frozen=True)
+class DocsVersion:
+    """One entry of the version switcher: where that version's docs are published."""
+
+    label: str
+    url: str  # its base URL or path, e.g. "/7.0/" or "https://docs.example.org/7.0/"
+    latest: bool = False
 
 
 @dataclass(frozen=True)
@@ -54,6 +64,7 @@ class SiteConfig:
     content_dir: str = "content"
     plugins_dir: str = "plugins-index"
     params: dict[str, Any] = field(default_factory=dict)
+    versions: tuple["DocsVersion", ...] = ()
     source: str | None = None
 
     @property
@@ -116,9 +127,48 @@ def load_config(project: Path, report: Report) -> SiteConfig | None:
             ok = False
         else:
             values[key] = value
+    if "versions" in values:
+        versions = _versions(values["versions"], text, report)
+        if versions is None:
+            return None
+        values["versions"] = versions
     if not ok:
         return None
     return SiteConfig(**values, source=CONFIG_NAME)
+
+
+def _versions(entries: list[Any], text: str, report: Report) -> tuple[DocsVersion, ...] | None:
+    """[[versions]] tables: label and url strings, latest a boolean; at most one latest."""
+    line = _key_line(text, "versions")
+    versions: list[DocsVersion] = []
+    fields = {"label": str, "url": str, "latest": bool}
+    for number, entry in enumerate(entries, 1):
+        if not isinstance(entry, dict):
+            report.error(CONFIG_NAME, line, 1, "config-type", f"versions entry {number} must be a table, got "
+                         f"{type_name(entry)}", 'write [[versions]] then label = "7.0" and url = "/7.0/"')
+            return None
+        for key, value in entry.items():
+            if key not in fields:
+                report.error(CONFIG_NAME, line, 1, "config-unknown-key", f"unknown key '{key}' in versions entry "
+                             f"{number}", did_you_mean(key, fields) or "known keys: label, url, latest")
+                return None
+            if not isinstance(value, fields[key]):
+                report.error(CONFIG_NAME, line, 1, "config-type", f"versions entry {number}: '{key}' must be "
+                             f"{TYPE_NAMES[fields[key]]}, got {type_name(value)} {value!r}", "")
+                return None
+        if "label" not in entry or "url" not in entry:
+            report.error(CONFIG_NAME, line, 1, "config-missing-key", f"versions entry {number} needs label and url",
+                         'write label = "7.0" and url = "/7.0/"')
+            return None
+        url = entry["url"] if entry["url"].endswith("/") else entry["url"] + "/"
+        versions.append(DocsVersion(entry["label"], url, bool(entry.get("latest"))))
+    if sum(v.latest for v in versions) > 1:
+        report.error(CONFIG_NAME, line, 1, "config-versions", "more than one version is marked latest = true",
+                     "mark only the newest version as latest")
+        return None
+    if versions and not any(v.latest for v in versions):  # the first listed is the newest
+        versions[0] = DocsVersion(versions[0].label, versions[0].url, True)
+    return tuple(versions)
 
 
 def _example(option: Option) -> str:

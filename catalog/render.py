@@ -30,6 +30,7 @@ from .theme import Theme
 
 _TOKEN = re.compile(r"XQSC([A-P]+)Z")
 _BLOCK_TOKEN = re.compile(r"<p>\s*XQSC([A-P]+)Z\s*</p>")
+_ROOT_LINK = re.compile(r'(\s(?:href|src)=")(/(?!/)[^"]*)')
 
 
 def _token(index: int) -> str:
@@ -198,8 +199,17 @@ class BodyRenderer:
         for line, message in getattr(self.md, "last_problems", []) or []:
             run.diagnostics.append(Diagnostic(page.source, page.body_line + line, 1, "warning", "code-options",
                                               message, "see the highlight options in the shortcodes docs"))
-        html_out, headings = assign_heading_ids(run.expand_html(output))
+        html_out, headings = assign_heading_ids(self._under_base(run.expand_html(output)))
         return Body(html_out, headings, run.diagnostics, run.fragment_refs, frozenset(run.depends_on))
+
+    def _under_base(self, html_text: str) -> str:
+        """Root-relative links written in content ("/plugins/") mean the site's root, so the
+        same sources work when built under a version prefix such as /7.0/."""
+        base = self.config.base_path
+        if base == "/":
+            return html_text
+        return _ROOT_LINK.sub(lambda m: m.group(0) if m.group(2).startswith(base)
+                              else f"{m.group(1)}{base}{m.group(2)[1:]}", html_text)
 
     # -- shortcodes -------------------------------------------------------------------------
 
@@ -359,6 +369,21 @@ class SiteView:
     def language(self) -> str:
         return self.config.language
 
+    @property
+    def versions(self) -> list[dict[str, Any]]:
+        """The switcher's entries; `current` is the version these pages are built as."""
+        return [{"label": v.label, "url": v.url, "latest": v.latest,
+                 "current": v.label == self.config.version or _path_of(v.url) == self.config.base_path}
+                for v in self.config.versions]
+
+    @property
+    def latest_version(self) -> dict[str, Any] | None:
+        """The latest version when these pages are of another one (for the banner), else None."""
+        versions = self.versions
+        if any(v["latest"] and v["current"] for v in versions):
+            return None
+        return next((v for v in versions if v["latest"]), None)
+
 
 class _TrackedSite(SiteView):
     """The site as a shortcode sees it: reading the page tree is recorded as a dependency."""
@@ -390,6 +415,11 @@ class _ShortcodePage:
     kind = property(lambda self: self._page.kind)
     description = property(lambda self: self._page.description)
     params = property(lambda self: self._page.meta)
+
+
+def _path_of(url: str) -> str:
+    match = re.match(r"^[a-z][a-z0-9+.-]*://[^/]+(/.*)?$", url, re.I)
+    return (match.group(1) or "/") if match else url
 
 
 def _dedent_code(text: str) -> str:

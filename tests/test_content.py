@@ -148,3 +148,34 @@ def test_static_link_out_of_the_project_is_refused(make_site, tmp_path):
     [d] = result.report.items
     assert (d.path, d.code) == ("static/leak.txt", "static-outside")
     assert not result.written and "password".encode() not in b"".join(result.outputs.values())
+
+
+def test_sources_build_under_a_version_prefix(make_site):
+    config = ('title = "V"\nbase_url = "https://docs.example.org/6.4/"\nversion = "6.4"\n'
+              '[[versions]]\nlabel = "7.0"\nurl = "/7.0/"\nlatest = true\n'
+              '[[versions]]\nlabel = "6.4"\nurl = "/6.4/"\n')
+    site = make_site({"content/a/b.md": '---\ntitle: B\n---\n[root](/plugins/) [ref]({{< relref "c.md" >}}) '
+                                        '![i](/images/x.png)\n',
+                      "content/a/c.md": "---\ntitle: C\n---\n"}, config)
+    build_ok(site)
+    html = site.read("a/b/index.html")
+    assert 'href="/6.4/plugins/"' in html and 'href="/6.4/a/c/"' in html and 'src="/6.4/images/x.png"' in html
+    assert re.search(r'<a href="/7.0/a/b/">7.0 \(latest\)</a>', html)  # the switcher keeps the page
+    assert re.search(r'<a href="/6.4/a/b/" aria-current="true">6.4</a>', html)
+    assert 'class="version-banner"' in html and 'href="/7.0/a/b/">See this page in the latest version' in html
+
+
+def test_no_banner_on_the_latest_version(make_site):
+    config = ('title = "V"\nbase_url = "/7.0/"\nversion = "7.0"\n'
+              '[[versions]]\nlabel = "7.0"\nurl = "/7.0/"\n[[versions]]\nlabel = "6.4"\nurl = "/6.4/"\n')
+    site = make_site({"content/p.md": "---\ntitle: P\n---\n"}, config)
+    build_ok(site)
+    html = site.read("p/index.html")
+    assert "version-banner" not in html and '<a href="/6.4/p/">6.4</a>' in html
+
+
+def test_versions_config_is_validated(make_site):
+    site = make_site({"content/p.md": "---\ntitle: P\n---\n"},
+                     'title = "V"\n[[versions]]\nlabel = "7.0"\nlink = "/7.0/"\n')
+    [d] = site.build().report.items
+    assert d.code == "config-unknown-key" and "link" in d.message and d.hint == "known keys: label, url, latest"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -54,8 +55,17 @@ def test_golden_site_has_every_page_alias_and_asset(tmp_path):
     out = project / "public"
     for rel in ["index.html", "guide/index.html", "guide/install/index.html", "legacy/index.html",
                 "legacy/tabs/index.html", "old-guide/index.html", "guide/legacy-install.html",
-                "css/theme.css", "js/theme.js", "css/pygments.css"]:
+                "404.html", "_redirects", "sitemap.xml", "robots.txt"]:
         assert (out / rel).is_file(), rel
+    page = (out / "guide/install/index.html").read_text()
+    for asset in ["css/theme", "js/theme", "css/pygments"]:  # fingerprinted, and linked from the pages
+        [published] = list(out.glob(asset + ".*"))
+        assert re.fullmatch(r"[a-z]+\.[0-9a-f]{10}\.(css|js)", published.name)
+        assert f'"/docs/{published.relative_to(out).as_posix()}"' in page
+    redirects = (out / "_redirects").read_text().splitlines()
+    assert "/docs/old-guide/ /docs/guide/ 301!" in redirects
+    assert "<loc>https://golden.example.org/docs/guide/install/</loc>" in (out / "sitemap.xml").read_text()
+    assert "Sitemap: https://golden.example.org/docs/sitemap.xml" in (out / "robots.txt").read_text()
     assert not (out / "guide/draft/index.html").exists()
     install = (out / "guide/install/index.html").read_text()
     assert 'id="upload-a-plugin"' in install and 'id="upload-a-plugin-1"' in install

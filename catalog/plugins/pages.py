@@ -14,7 +14,6 @@ from .index import ROOT_FILE, plugin_file
 from .model import Plugin, Release, Wagon, base_path, platform_label
 
 LIST_FILE = "plugins/index.html"
-CATALOG_JS = "js/catalog.js"
 # Platforms in the order Cloudify lists them; others follow alphabetically.
 _PLATFORM_ORDER = ("Centos Core", "Centos AltArch", "Redhat Maipo", "Redhat Ootpa", "manylinux")
 
@@ -37,7 +36,6 @@ def render_pages(plugins: list[Plugin], *, base_url: str, render: Callable[[str,
         "plugins": cards,
         "categories": sorted({(c["key"], c["name"]) for card in cards for c in card["categories"]}),
         "platforms": [{"key": _platform_key(o), "name": _platform_name(o)} for o in options],
-        "catalog_js": prefix + CATALOG_JS,
         "index_url": prefix + ROOT_FILE,
         "legacy_urls": [prefix + "plugins.json", prefix + "v2_plugins.json"],
         "marketplace_url": prefix + "plugins/catalog",

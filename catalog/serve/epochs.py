@@ -84,7 +84,7 @@ class PreviewSite:
         with self.progress.running("building" if generation == 1 else "rebuilding"):
             try:
                 result = build(self.project, self.project / "public", drafts=self.drafts, strict=self.strict,
-                               cache=self.cache, write=False)
+                               cache=self.cache, write=False, fingerprint=False)
                 diagnostics = tuple(result.report.sorted())
                 failed = result.report.failed(self.strict)
             except Exception as exc:  # a bug in a build stage must not end the preview

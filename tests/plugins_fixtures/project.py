@@ -34,6 +34,7 @@ _env = jinja2.Environment(
     loader=jinja2.ChoiceLoader([jinja2.DictLoader({"base.html": MINI_BASE}),
                                 jinja2.FileSystemLoader(str(THEME_LAYOUTS))]),
     autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+_env.globals["asset"] = lambda path: "/" + path  # the build's asset(), without fingerprints
 
 
 def render(template: str, context: dict) -> str:

@@ -1,0 +1,61 @@
+"""Static assets: the theme's and the site's static/ files, plus generated stylesheets.
+
+Stylesheets and scripts are published under a name carrying a hash of their content
+(`css/theme.3f2a9c1d.css`), so a host can let browsers cache them for a year and a
+new version is still fetched at once; templates reach them through `asset()`. Other
+files (images, downloads) keep their names, since content links to them by path.
+"""
+from __future__ import annotations
+
+import hashlib
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diagnostics import Report
+from .theme import Theme
+
+FINGERPRINTED = (".css", ".js")
+
+
+@dataclass
+class Assets:
+    base_path: str
+    fingerprint: bool = True
+    files: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # source path -> (data, label)
+    names: dict[str, str] = field(default_factory=dict)  # source path -> published path
+
+    def add(self, rel: str, data: bytes, label: str) -> None:
+        self.files[rel] = (data, label)
+        name = rel
+        if self.fingerprint and rel.endswith(FINGERPRINTED):
+            stem, extension = posixpath.splitext(rel)
+            name = f"{stem}.{hashlib.sha256(data).hexdigest()[:10]}{extension}"
+        self.names[rel] = name
+
+    def url(self, path: str) -> str:
+        """The URL of an asset by its source path, e.g. asset("css/theme.css")."""
+        path = str(path).lstrip("/")
+        return self.base_path + self.names.get(path, path)
+
+    def published(self) -> list[tuple[str, bytes, str]]:
+        return [(self.names[rel], data, label) for rel, (data, label) in sorted(self.files.items())]
+
+
+def collect_static(theme: Theme, assets: Assets, report: Report) -> None:
+    """Copy the theme's static/ then the site's (which overrides it, file by file)."""
+    found: dict[str, tuple[Path, str]] = {}
+    for folder in theme.static_dirs:
+        root = folder.resolve()
+        for path in sorted(folder.rglob("*")):
+            if not path.is_file() or path.name.startswith("."):
+                continue
+            label = theme.display_path(str(path))
+            if not path.resolve().is_relative_to(root):
+                # a link out of static/ would publish whatever it points at
+                report.error(label, 0, 0, "static-outside", f"links to {path.resolve()}, outside {label.split('/')[0]}/",
+                             "copy the file into the static folder instead of linking to it")
+                continue
+            found[path.relative_to(folder).as_posix()] = (path, label)
+    for rel, (path, label) in sorted(found.items()):
+        assets.add(rel, path.read_bytes(), label)
