@@ -23,9 +23,11 @@ from .hosting import redirects_file, robots, sitemap
 from .nav import Sidebar
 from .parallel import map_indexed
 from .plugins import build_plugin_outputs, marketplace_redirect_rules
+from .plugins.model import Plugin
 from .output import Output, publish, url_to_file
 from .refs import RefError, RefResolver
 from .render import Body, BodyRenderer, SiteView
+from .search import build_search_index, page_entries, plugin_entry
 from .theme import Theme
 
 
@@ -110,7 +112,8 @@ def build(project: Path, out: Path | None = None, *, drafts: bool = False, stric
     for rel, data, label in assets.published():
         output.add(rel, data, label, report)
     output.add("404.html", theme.render("404.html", {"site": site_view}), "404.html", report, what="not-found page")
-    build_plugins(project, config, theme, site_view, resolver, site, output, report)
+    plugins = build_plugins(project, config, theme, site_view, resolver, site, output, report)
+    write_search_index(site, config, bodies, plugins, output, report)
     write_host_files(site, config, aliases, output, report)
 
     result.pages = len(site.pages)
@@ -235,11 +238,20 @@ def write_host_files(site: Site, config: SiteConfig, aliases: list[tuple[str, st
     output.add("robots.txt", robots(sitemap_url), "catalog", report, what="robots.txt")
 
 
+def write_search_index(site: Site, config: SiteConfig, bodies: dict[str, Body], plugins: list[Plugin],
+                       output: Output, report: Report) -> None:
+    entries = page_entries(site.pages, lambda page: bodies[page.source].html)
+    entries += [plugin_entry(f"{config.base_path}plugins/{p.name}/", p.name, p.title, p.description, p.categories)
+                for p in plugins]
+    output.add("search-index.json", build_search_index(entries), "catalog", report, what="search index")
+
+
 def build_plugins(project: Path, config: SiteConfig, theme: Theme, site_view: SiteView, resolver: RefResolver,
-                  site: Site, output: Output, report: Report) -> None:
+                  site: Site, output: Output, report: Report) -> list[Plugin]:
+    """The catalog's files into `output`; returns the plugins, for the search index."""
     index_dir = project / config.plugins_dir
     if not index_dir.is_dir():
-        return
+        return []
 
     def resolve_doc(ref: str, source: str, line: int) -> str | None:
         try:
@@ -252,7 +264,9 @@ def build_plugins(project: Path, config: SiteConfig, theme: Theme, site_view: Si
     def render(template: str, context: dict[str, Any]) -> str:
         return theme.render(template, {"site": site_view, **context})
 
+    plugins: list[Plugin] = []
     files = build_plugin_outputs(index_dir, project_dir=project, base_url=config.base_url, report=report,
-                                 resolve_doc=resolve_doc, render=render)
+                                 resolve_doc=resolve_doc, render=render, collect=plugins)
     for rel, data in sorted(files.items()):
         output.add(rel, data, f"{config.plugins_dir}/", report)
+    return plugins

@@ -25,10 +25,14 @@ __all__ = ["build_plugin_outputs", "marketplace_redirect_rules", "rewrite_market
 
 def build_plugin_outputs(index_dir: Path, *, project_dir: Path, base_url: str, report: Report,
                          resolve_doc: Callable[[str, str, int], str | None],
-                         render: Callable[[str, dict], str]) -> dict[str, bytes]:
-    """Every file the plugin catalog publishes, by site-relative POSIX path, in sorted order."""
+                         render: Callable[[str, dict], str],
+                         collect: list[Plugin] | None = None) -> dict[str, bytes]:
+    """Every file the plugin catalog publishes, by site-relative POSIX path, in sorted order.
+    `collect`, when given, receives the loaded plugins (the site's search index lists them)."""
     loaded = load_index(index_dir, project_dir=project_dir, report=report)
     plugins = [_with_documentation(plugin, resolve_doc) for plugin in loaded.plugins]
+    if collect is not None:
+        collect.extend(plugins)
     for source, ref, line in loaded.unused_doc_links:  # report a broken link now, not after the next fix
         resolve_doc(ref, source, line)
 

@@ -1,0 +1,163 @@
+"""The search index (catalog/search.py): plain text from page bodies, which pages go in,
+and the JSON file search.js reads: deterministic, compact, decodable."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from catalog.config import load_config
+from catalog.content import load_site
+from catalog.diagnostics import Report
+from catalog.refs import RefResolver
+from catalog.render import BodyRenderer
+from catalog.search import (EXCERPT_CHARS, STOPWORDS, SearchEntry, build_search_index, decode_postings,
+                            encode_postings, page_entries, page_text, plugin_entry, words)
+from catalog.theme import Theme
+from conftest import REPO, build_ok
+
+
+def site_search_index(project: Path, *, drafts: bool = False) -> bytes:
+    """The index of a project's docs, made the way the build makes it: every page body
+    rendered by the real pipeline, then page_entries and build_search_index."""
+    report = Report()
+    config = load_config(project, report)
+    assert config is not None
+    site = load_site(project, config, report, drafts=drafts)
+    renderer = BodyRenderer(site, config, Theme(project, config), RefResolver(site))
+    entries = page_entries(site.pages, lambda page: renderer.render(page).html if page.body else "")
+    assert not report.items, [d.format() for d in report.items]
+    return build_search_index(entries)
+
+
+def postings(index: dict, word: str) -> list[str]:
+    """The URLs of the entries holding `word`."""
+    if word not in index["terms"]:
+        return []
+    numbers = decode_postings(index["postings"][index["terms"].index(word)])
+    return [index["docs"][n][0] for n in numbers]
+
+
+EXCLUSIONS = {
+    "content/_index.md": "---\ntitle: Home\n---\nWelcome.\n",
+    "content/guide/_index.md": "---\ntitle: Guide\n---\nThe guide.\n",
+    "content/guide/install.md": "---\ntitle: Installing wagons\n---\nInstall a wagon with zebracorn.\n",
+    "content/guide/secret.md": "---\ntitle: Internal\nexclude_from_search: true\n---\nThe zebracorn notes.\n",
+    "content/guide/draft.md": "---\ntitle: Not yet\ndraft: true\n---\nA zebracorn in progress.\n",
+    "content/guide/hidden.md": "---\ntitle: Template\nhidden: true\n---\nA zebracorn template.\n",
+    "content/attic/_index.md": "---\ntitle: Attic\nhidden: true\n---\nOld things.\n",
+    "content/attic/old.md": "---\ntitle: Old page\n---\nA zebracorn from the past.\n",
+}
+
+
+@pytest.mark.parametrize("drafts", [False, True], ids=["build", "build --drafts"])
+def test_excluded_drafts_and_hidden_pages_are_not_indexed(make_site, drafts):
+    site = make_site(EXCLUSIONS)
+    index = json.loads(site_search_index(site.root, drafts=drafts))
+    assert [doc[0] for doc in index["docs"]] == ["/", "/guide/", "/guide/install/"]
+    assert postings(index, "zebracorn") == ["/guide/install/"]
+    assert index["docs"][2][:4] == ["/guide/install/", "Installing wagons", "Guide", "page"]
+
+
+def test_the_build_publishes_the_index_without_excluded_pages(make_site):
+    """Through the whole pipeline, once the build writes search-index.json."""
+    site = make_site(EXCLUSIONS)
+    build_ok(site)
+    if not site.exists("search-index.json"):
+        pytest.skip("catalog.build does not write search-index.json yet")
+    index = json.loads(site.read("search-index.json"))
+    urls = [doc[0] for doc in index["docs"]]
+    assert "/guide/install/" in urls
+    assert not {"/guide/secret/", "/guide/draft/", "/guide/hidden/", "/attic/", "/attic/old/"} & set(urls)
+    assert postings(index, "zebracorn") == ["/guide/install/"]
+    assert site.read("search-index.json").encode() == site_search_index(site.root)
+
+
+def test_page_text_keeps_prose_and_headings_and_drops_code_listings():
+    html = """<h2 id="setup">Set&nbsp;up &amp; run</h2>
+<p>Upload the <em>wag</em>on with <code>cfy plugins upload</code>.<br>Then wait.</p>
+<div class="highlight"><pre class="chroma"><code>secret_code_token = 1</code></pre></div>
+<div class="mermaid">graph A--&gt;B</div>
+<script>alert("no")</script><style>p { color: red }</style><!-- a comment -->
+<table><tr><td>cell one</td><td>cell two</td></tr></table>
+<ul><li>first</li><li>second</li></ul>"""
+    assert page_text(html) == ("Set up & run Upload the wagon with cfy plugins upload. Then wait. "
+                               "cell one cell two first second")
+
+
+def test_page_text_is_capped_at_a_word_boundary():
+    text = page_text("<p>" + "wagon " * 5000 + "</p>", limit=100)
+    assert len(text) <= 100 and text.endswith("wagon") and text.startswith("wagon wagon")
+
+
+def test_words_are_folded_as_search_js_folds_them():
+    assert words("Café NAÏVE Straße x_y 3.0.10 ﬁle 日本語") == ["cafe", "naive", "straße", "x", "y", "3", "0", "10",
+                                                              "file", "日本語"]
+
+
+def test_index_is_deterministic_compact_and_ordered():
+    entries = [SearchEntry("/b/", "Beta wagons", "Guide", "Upload a wagon. " * 50),
+               SearchEntry("/a/", "Alpha", "", "The plugin index, and the wagon."),
+               SearchEntry("/plugins/x/", "X", "Cloud", "An x plugin.", "plugin")]
+    data = build_search_index(entries)
+    assert data == build_search_index(list(entries))
+    index = json.loads(data)
+    assert data == json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode()  # no padding
+    assert list(index) == ["version", "stopwords", "docs", "terms", "postings"]
+    assert index["version"] == 1
+    assert [doc[0] for doc in index["docs"]] == ["/b/", "/a/", "/plugins/x/"]  # order given
+    assert index["docs"][0][4] == ("Upload a wagon. " * 50)[:EXCERPT_CHARS].rsplit(" ", 1)[0]
+    assert index["docs"][2][3] == "plugin"
+    assert postings(index, "wagon") == ["/b/", "/a/"]
+    assert postings(index, "wagons") == ["/b/"]  # title words are indexed
+    assert postings(index, "guide") == ["/b/"]  # and section words
+    assert not set(STOPWORDS) & set(index["terms"])
+    assert len(index["terms"]) == len(index["postings"])
+
+
+def test_terms_sort_as_javascript_compares_strings():
+    """search.js finds prefix ranges by binary search with `<`, which compares UTF-16 units."""
+    astral, high = "\U00020000", "\ufa0e"  # CJK ideographs without decompositions
+    index = json.loads(build_search_index([SearchEntry("/", "t", "", f"z {high} {astral} b")]))
+    assert index["terms"] == ["b", "t", "z", astral, high]
+
+
+def test_long_tokens_like_hashes_are_not_indexed():
+    digest = "0ba5cff1869b9ba561a930fa9b9fe0ffe3694f238583830f7c906c54d87b4c5c"
+    index = json.loads(build_search_index([SearchEntry("/", "Wagon", "", f"sha256 {digest}")]))
+    assert "sha256" in index["terms"] and digest not in index["terms"]
+
+
+@pytest.mark.parametrize("numbers", [[], [0], [0, 1, 2, 3], [31], [32], [5, 1000, 1001, 40000, 1_000_000]])
+def test_postings_round_trip(numbers):
+    assert decode_postings(encode_postings(numbers)) == numbers
+
+
+def test_dense_postings_cost_one_character_per_page():
+    assert encode_postings(list(range(5000))) == "B" * 5000
+
+
+def test_duplicate_urls_and_unknown_kinds_are_refused():
+    with pytest.raises(ValueError, match="given twice"):
+        build_search_index([SearchEntry("/a/", "A", "", ""), SearchEntry("/a/", "B", "", "")])
+    with pytest.raises(ValueError, match="kind 'post'"):
+        build_search_index([SearchEntry("/a/", "A", "", "", "post")])
+
+
+def test_plugin_entry_is_found_by_package_name_and_category():
+    entry = plugin_entry("/plugins/cloudify-aws-plugin/", "cloudify-aws-plugin", "AWS",
+                         "Manage **Amazon** resources.", ["Public cloud", "Infrastructure"])
+    assert entry == SearchEntry("/plugins/cloudify-aws-plugin/", "AWS", "Public cloud, Infrastructure",
+                                "Manage Amazon resources. cloudify-aws-plugin Public cloud Infrastructure", "plugin")
+    index = json.loads(build_search_index([entry]))
+    assert {"aws", "amazon", "cloudify", "public", "infrastructure"} <= set(index["terms"])
+
+
+def test_sample_site_index_size():
+    """The repository's sample site: every page with its text, a small file."""
+    data = site_search_index(REPO)
+    index = json.loads(data)
+    assert len(index["docs"]) > 20
+    assert "/writing/plugin-page-template/" not in [doc[0] for doc in index["docs"]]  # hidden: true
+    assert len(data) < 60_000
