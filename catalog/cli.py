@@ -33,12 +33,19 @@ def main(argv: list[str] | None = None) -> int:
     from .serve import add_serve_arguments  # light: watchfiles is imported only by run_serve
     add_serve_arguments(commands.add_parser("serve", help="serve a live preview on 127.0.0.1, rebuilding on change"))
 
+    from .check import add_check_arguments
+    add_check_arguments(commands.add_parser("check", help="verify a built site offline: links, anchors, "
+                                                          "index schemas, wagon hashes, redirects"))
+
     args = parser.parse_args(argv)
     if args.command == "build":
         return run_build(args)
     if args.command == "serve":
         from .serve import run_serve
         return run_serve(args)
+    if args.command == "check":
+        from .check import run_check
+        return run_check(args)
     if args.command == "resolve":
         from .plugins.resolver import run_resolve
         return run_resolve(args)

@@ -226,10 +226,10 @@ def test_marketplace_files_follow_the_api_shapes(sample):
 
 
 def test_redirect_rule_answers_the_name_query_from_a_static_file(sample):
-    assert marketplace_redirect_rules() == ["/plugins name=:name /plugins/by-name/:name.json 200",
-                                            "/plugins/ name=:name /plugins/by-name/:name.json 200"]
+    assert marketplace_redirect_rules() == ["/plugins name=:name /plugins/by-name/:name.json 200!",
+                                            "/plugins/ name=:name /plugins/by-name/:name.json 200!"]
     assert marketplace_redirect_rules("https://example.org/docs")[0] == \
-        "/docs/plugins name=:name /docs/plugins/by-name/:name.json 200"
+        "/docs/plugins name=:name /docs/plugins/by-name/:name.json 200!"
     target = rewrite_marketplace_query("/plugins", {"name": ["cloudify-aws-plugin"]})
     assert target == "/plugins/by-name/cloudify-aws-plugin.json"
     assert sample.json(target.lstrip("/"))["items"][0]["name"] == "cloudify-aws-plugin"

@@ -128,7 +128,9 @@ def marketplace_redirect_rules(base_url: str = "/") -> list[str]:
     prefix = base_path(base_url)
     source = f"{prefix}{MARKETPLACE_PREFIX}"
     target = f"{prefix}{marketplace_path('by-name', ':name.json')}"
-    return [f"{source} name=:name {target} 200", f"{source}/ name=:name {target} 200"]
+    # forced (200!): plugins/index.html exists at /plugins/, and Netlify would serve it
+    # instead of an unforced rule
+    return [f"{source} name=:name {target} 200!", f"{source}/ name=:name {target} 200!"]
 
 
 def rewrite_marketplace_query(path: str, query: dict[str, list[str]], base_url: str = "/") -> str | None:

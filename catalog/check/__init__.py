@@ -1,0 +1,113 @@
+"""`catalog check public/`: verify a built site offline, as a host would serve it.
+
+Stages, top to bottom: list the folder's files and find its base path and origin (from
+the canonical links); scan every HTML page once for ids and links, checking each link's
+file; then the #fragments to other pages; then the index files (schema, sha256 and
+size of every hosted file, URLs); then `_redirects`, `sitemap.xml` and `robots.txt`.
+Every problem is collected; the command fails at the end if any is an error.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..diagnostics import Diagnostic, Report
+from .hosting import HostingChecker
+from .pages import LinkChecker
+from .site import BuiltSite
+
+__all__ = ["CheckResult", "add_check_arguments", "check", "check_site", "run_check"]
+
+
+@dataclass
+class CheckResult:
+    """The problems found (sorted) and what was looked at."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    base_path: str = "/"
+    files: int = 0
+    pages: int = 0
+    links: int = 0
+    index_files: int = 0
+    hosted_files: int = 0
+    redirects: int = 0
+    not_checked: int = 0  # links to paths outside the base path (another build serves them)
+    seconds: float = 0.0
+
+    def errors(self, strict: bool = False) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error" or strict]
+
+    def summary(self) -> str:
+        errors = len(self.errors())
+        warnings = len(self.diagnostics) - errors
+        found = "no problems" if not self.diagnostics else _count(len(self.diagnostics), "problem") + (
+            f" ({_count(errors, 'error')}, {_count(warnings, 'warning')})" if errors and warnings else "")
+        looked = (f"{self.pages} pages, {self.links} links, {self.index_files} index files, "
+                  f"{self.hosted_files} hosted files, {self.redirects} redirects")
+        skipped = (f"; {_count(self.not_checked, 'link')} outside {self.base_path} not checked"
+                   if self.not_checked else "")
+        return f"checked {_count(self.files, 'file')} ({looked}) in {self.seconds:.2f}s: {found}{skipped}"
+
+
+def check(root: Path, base_path: str | None = None, skip: tuple[str, ...] = ()) -> CheckResult:
+    """Check the built site in `root`. `base_path` (e.g. '/7.0/') overrides the one the
+    canonical links give; URL paths under a `skip` prefix belong to another build."""
+    started = time.perf_counter()
+    report = Report()
+    site = BuiltSite.scan(root, base_path, skip)
+
+    links = LinkChecker(site, report)
+    for rel in sorted(site.files):
+        if rel.endswith((".html", ".htm")):
+            links.check_page(rel)
+    links.check_fragments()
+
+    from .indexes import IndexChecker  # imports jsonschema: only when a check runs, not for `catalog --help`
+
+    indexes = IndexChecker(site, report)
+    indexes.check()
+
+    hosting = HostingChecker(site, report)
+    hosting.check()
+
+    return CheckResult(
+        diagnostics=report.sorted(), base_path=site.base_path, files=len(site.files),
+        pages=links.stats.pages, links=links.stats.links, index_files=indexes.stats.files,
+        hosted_files=indexes.stats.hosted, redirects=links.stats.redirects + hosting.stats.redirects,
+        not_checked=links.stats.outside + hosting.stats.outside, seconds=time.perf_counter() - started)
+
+
+def check_site(root: Path, base_path: str | None = None, skip: tuple[str, ...] = ()) -> list[Diagnostic]:
+    """Every problem of the built site in `root`, sorted by file, line and column."""
+    return check(root, base_path, skip).diagnostics
+
+
+def add_check_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("site", type=Path, nargs="?", default=Path("public"),
+                        help="the built site folder (default: public)")
+    parser.add_argument("--base-path", default=None, metavar="PATH",
+                        help="URL path the site is served under, e.g. /7.0/ (default: from the pages' "
+                             "canonical links, else /)")
+    parser.add_argument("--skip", action="append", default=[], metavar="PATH",
+                        help="URL path prefix served by another build, e.g. /6.5/: links there are not "
+                             "checked (repeatable)")
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+
+def run_check(args: argparse.Namespace) -> int:
+    root: Path = args.site
+    if not root.is_dir():
+        print(f"catalog check: {root} is not a folder; build the site first (catalog build)", file=sys.stderr)
+        return 2
+    result = check(root, args.base_path, tuple(args.skip))
+    for diagnostic in result.diagnostics:
+        print(diagnostic.format())
+    print(result.summary())
+    return 1 if result.errors(args.strict) else 0
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
