@@ -44,3 +44,18 @@ def test_json_headers_cover_the_extensionless_marketplace_files(built):
     assert patterns["/plugins/catalog"]["Content-Type"].startswith("application/json")
     assert any((built / "plugins").glob("*/versions"))
     assert patterns["/plugins/*/versions"]["Content-Type"].startswith("application/json")
+
+
+def test_every_redirects_rule_leads_to_a_published_file(built):
+    lines = [line.split() for line in (built / "_redirects").read_text().splitlines()
+             if line and not line.startswith("#")]
+    aliases = [rule for rule in lines if rule[-1] == "301!"]
+    assert len(aliases) >= 8
+    for source, target, _ in aliases:
+        assert (built / target.lstrip("/") / "index.html").is_file(), target
+        assert (built / source.lstrip("/") / "index.html").is_file(), source  # the HTML page stays too
+        assert source != target
+    queries = [rule for rule in lines if rule[1] == "name=:name"]
+    assert queries and all(rule[-1] == "200!" for rule in queries)  # forced: /plugins/ is also a page
+    for source, _, target, _ in queries:
+        assert (built / target.replace(":name", "cloudify-echo-plugin").lstrip("/")).is_file()
