@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from .anchors import Heading
 from .assets import Assets, collect_static
-from .cache import RenderCache, environment_key, site_facts
+from .cache import RenderCache, digest, environment_key, layouts_key, site_facts
 from .config import SiteConfig, load_config
 from .content import Page, Site, alias_urls, load_site
 from .diagnostics import Report, did_you_mean
@@ -41,6 +41,8 @@ class BuildResult:
     seconds: float = 0.0
     written: bool = False
     rendered: int = 0  # page bodies rendered (not taken from the cache)
+    files_written: int = 0  # files actually written (unchanged ones are left alone)
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per pipeline stage
     outputs: dict[str, bytes] = field(default_factory=dict)  # every planned file, by site path
 
 
@@ -67,7 +69,7 @@ class PageView:
 
 def build(project: Path, out: Path | None = None, *, drafts: bool = False, strict: bool = False,
           cache: RenderCache | None = None, write: bool = True, jobs: int | None = None,
-          base_url: str | None = None, fingerprint: bool = True) -> BuildResult:
+          base_url: str | None = None, fingerprint: bool = True, manifest: Path | None = None) -> BuildResult:
     """Build the site of `project` into `out` (default: project/public).
 
     `cache` keeps page bodies between builds (the preview server passes one kept in
@@ -76,7 +78,8 @@ def build(project: Path, out: Path | None = None, *, drafts: bool = False, stric
     the number of worker processes (default: one per core; 1 renders in-process);
     `base_url` overrides site.toml's, to build the same sources under another version
     prefix; `fingerprint=False` keeps asset names as they are (the preview swaps CSS
-    in place by name)."""
+    in place by name); `manifest` records what was written, so that the next build
+    into the same folder rewrites only the files that changed."""
     started = time.perf_counter()
     project = project.resolve()
     out = (out or project / "public").resolve()
@@ -91,13 +94,16 @@ def build(project: Path, out: Path | None = None, *, drafts: bool = False, stric
     theme = Theme(project, config)
     if not theme.check(report, config):
         return result
+    clock = _Stopwatch(result.stages, started)
     site = load_site(project, config, report, drafts=drafts)
     resolver = RefResolver(site)
     renderer = BodyRenderer(site, config, theme, resolver)
+    clock.lap("load")
 
-    bodies, result.rendered = render_bodies(site, renderer, report, cache, environment_key(config, theme)
-                                            if cache is not None else "", jobs)
+    environment = environment_key(config, theme) if cache is not None else ""
+    bodies, keys, result.rendered = render_bodies(site, renderer, report, cache, environment, jobs)
     check_fragments(site, bodies, report)
+    clock.lap("bodies")
 
     assets = Assets(config.base_path, fingerprint)
     collect_static(theme, assets, report)
@@ -106,28 +112,44 @@ def build(project: Path, out: Path | None = None, *, drafts: bool = False, stric
     theme.add_globals(asset=assets.url, sidebar=Sidebar(theme, site.home).render)
 
     output = Output()
-    render_pages(site, config, theme, site_view, bodies, output, report, jobs)
+    page_keys = page_html_keys(site, keys, environment, theme, assets) if cache is not None else None
+    render_pages(site, config, theme, site_view, bodies, output, report, jobs, cache, page_keys)
+    clock.lap("pages")
     aliases = write_redirect_pages(site, config, theme, site_view, output, report)
     result.redirects = len(aliases)
     for rel, data, label in assets.published():
         output.add(rel, data, label, report)
     output.add("404.html", theme.render("404.html", {"site": site_view}), "404.html", report, what="not-found page")
+    clock.lap("assets")
     plugins = build_plugins(project, config, theme, site_view, resolver, site, output, report)
-    write_search_index(site, config, bodies, plugins, output, report)
+    clock.lap("plugins")
+    write_search_index(site, config, bodies, plugins, output, report, cache)
     write_host_files(site, config, aliases, output, report)
+    clock.lap("search+host")
 
     result.pages = len(site.pages)
     result.files = len(output.files)
     result.outputs = output.files
     if not report.failed(strict) and write:
-        publish(output.files, out)
+        result.files_written = publish(output.files, out, manifest)
         result.written = True
+        clock.lap("write")
     result.seconds = time.perf_counter() - started
     return result
 
 
+class _Stopwatch:
+    def __init__(self, laps: dict[str, float], start: float) -> None:
+        self.laps, self.last = laps, start
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = now - self.last
+        self.last = now
+
+
 def render_bodies(site: Site, renderer: BodyRenderer, report: Report, cache: RenderCache | None,
-                  environment: str, jobs: int | None) -> tuple[dict[str, Body], int]:
+                  environment: str, jobs: int | None) -> tuple[dict[str, Body], list[str], int]:
     """Every page's body, from the cache where nothing it read has changed."""
     facts = site_facts(site) if cache is not None else {}
     keys = [RenderCache.page_key(page, environment) if cache is not None else "" for page in site.pages]
@@ -149,7 +171,7 @@ def render_bodies(site: Site, renderer: BodyRenderer, report: Report, cache: Ren
         assert body is not None
         report.extend(body.diagnostics)
         bodies[page.source] = body
-    return bodies, len(missing)
+    return bodies, keys, len(missing)
 
 
 def check_fragments(site: Site, bodies: dict[str, Body], report: Report) -> None:
@@ -172,14 +194,25 @@ def check_fragments(site: Site, bodies: dict[str, Body], report: Report) -> None
 _ELEMENT_ID = re.compile(r'\sid="([^"]+)"')
 
 
+def page_html_keys(site: Site, body_keys: list[str], environment: str, theme: Theme, assets: Assets) -> list[str]:
+    """What a page's HTML depends on: its body (whose key, with the site facts, fixes it),
+    the page tree (sidebar, breadcrumbs, previous/next), every template, asset names."""
+    facts = site_facts(site)
+    shared = digest(environment, layouts_key(theme), facts["nav"], facts["refs"], sorted(assets.names.items()))
+    return [digest(shared, page.rel, page.url, key) for page, key in zip(site.pages, body_keys)]
+
+
 def render_pages(site: Site, config: SiteConfig, theme: Theme, site_view: SiteView, bodies: dict[str, Body],
-                 output: Output, report: Report, jobs: int | None = None) -> None:
+                 output: Output, report: Report, jobs: int | None = None, cache: RenderCache | None = None,
+                 keys: list[str] | None = None) -> None:
     reading = [p for p in site.pages if not _hidden(p)]
     position = {id(p): i for i, p in enumerate(reading)}
+    cached = [cache.pages.get(key) if cache is not None and keys else None for key in (keys or site.pages)]
+    missing = [i for i, html in enumerate(cached) if html is None]
 
     def render(index: int) -> tuple[str, str]:
-        """(html, "") or ("", the error) for the page at `index`."""
-        page = site.pages[index]
+        """(html, "") or ("", the error) for the page at `missing[index]`."""
+        page = site.pages[missing[index]]
         body = bodies[page.source]
         at = position.get(id(page))
         view = PageView(
@@ -195,10 +228,18 @@ def render_pages(site: Site, config: SiteConfig, theme: Theme, site_view: SiteVi
         except Exception as exc:  # a theme bug is reported against the page, and the build goes on
             return "", f"rendering page.html failed: {exc}"
 
-    for page, (html, error) in zip(site.pages, map_indexed(render, len(site.pages), jobs)):
+    for index, (html, error) in zip(missing, map_indexed(render, len(missing), jobs)):
+        page = site.pages[index]
         if error:
             report.error(page.source, 1, 1, "template-failed", error, "check the theme template named in the message")
-        else:
+            continue
+        cached[index] = html.encode("utf-8")
+        if cache is not None and keys:
+            cache.pages[keys[index]] = cached[index]  # type: ignore[assignment]
+    if cache is not None and keys:
+        cache.retain_pages(set(keys))
+    for page, html in zip(site.pages, cached):
+        if html is not None:
             output.add(url_to_file(page.url, config.base_path), html, page.source, report)
 
 
@@ -239,11 +280,18 @@ def write_host_files(site: Site, config: SiteConfig, aliases: list[tuple[str, st
 
 
 def write_search_index(site: Site, config: SiteConfig, bodies: dict[str, Body], plugins: list[Plugin],
-                       output: Output, report: Report) -> None:
-    entries = page_entries(site.pages, lambda page: bodies[page.source].html)
+                       output: Output, report: Report, cache: RenderCache | None = None) -> None:
+    entries = page_entries(site.pages, lambda page: bodies[page.source].text)
     entries += [plugin_entry(f"{config.base_path}plugins/{p.name}/", p.name, p.title, p.description, p.categories)
                 for p in plugins]
-    output.add("search-index.json", build_search_index(entries), "catalog", report, what="search index")
+    key = digest([dataclasses.astuple(entry) for entry in entries])
+    if cache is not None and cache.search[0] == key:
+        data = cache.search[1]
+    else:
+        data = build_search_index(entries)
+        if cache is not None:
+            cache.search = (key, data)
+    output.add("search-index.json", data, "catalog", report, what="search index")
 
 
 def build_plugins(project: Path, config: SiteConfig, theme: Theme, site_view: SiteView, resolver: RefResolver,

@@ -21,7 +21,7 @@ from .content import Page, Site
 from .render import Body
 from .theme import Theme
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 def _digest(*parts: Any) -> str:
@@ -48,6 +48,19 @@ def environment_key(config: SiteConfig, theme: Theme) -> str:
     return _digest(CACHE_FORMAT, repr(config), templates, code_fingerprint())
 
 
+def layouts_key(theme: Theme) -> str:
+    """Every template of the site and the theme: a page's HTML depends on all of them."""
+    files = []
+    for folder in theme.layout_dirs:
+        for path in sorted(folder.rglob("*.html")):
+            files.append([str(path.relative_to(folder)), path.read_bytes().hex()])
+    return _digest(files)
+
+
+def digest(*parts: Any) -> str:
+    return _digest(*parts)
+
+
 def site_facts(site: Site) -> dict[str, str]:
     """Hashes of the site-wide facts a body may read."""
     refs = [[p.rel, p.url, p.kind, p.dir] for p in site.pages]
@@ -67,6 +80,8 @@ class RenderCache:
 
     def __init__(self) -> None:
         self.entries: dict[str, _Entry] = {}
+        self.pages: dict[str, bytes] = {}  # a page's whole HTML, by everything its templates read
+        self.search: tuple[str, bytes] = ("", b"")  # the last search index, by a hash of its entries
         self.hits = 0
         self.misses = 0
 
@@ -89,6 +104,9 @@ class RenderCache:
         """Forget bodies of pages that no longer exist, so the cache does not grow forever."""
         self.entries = {k: v for k, v in self.entries.items() if k in keys}
 
+    def retain_pages(self, keys: set[str]) -> None:
+        self.pages = {k: v for k, v in self.pages.items() if k in keys}
+
     # -- on disk ----------------------------------------------------------------------------
 
     @classmethod
@@ -98,7 +116,7 @@ class RenderCache:
             with path.open("rb") as handle:
                 stored = pickle.load(handle)
             if stored.get("format") == CACHE_FORMAT:
-                cache.entries = stored["entries"]
+                cache.entries, cache.pages, cache.search = stored["entries"], stored["pages"], stored["search"]
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, KeyError, TypeError, ValueError):
             pass  # a missing or unreadable cache only costs a cold build
         return cache
@@ -107,5 +125,6 @@ class RenderCache:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(".tmp")
         with temporary.open("wb") as handle:
-            pickle.dump({"format": CACHE_FORMAT, "entries": self.entries}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump({"format": CACHE_FORMAT, "entries": self.entries, "pages": self.pages, "search": self.search},
+                        handle, protocol=pickle.HIGHEST_PROTOCOL)
         temporary.replace(path)

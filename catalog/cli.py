@@ -9,6 +9,7 @@ from .build import build
 from .cache import RenderCache
 
 CACHE_FILE = Path(".catalog-cache") / "render.pickle"
+MANIFEST_FILE = Path(".catalog-cache") / "published.json"  # what the last build wrote, to write only changes
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,6 +25,7 @@ def main(argv: list[str] | None = None) -> int:
                            help="override site.toml's base_url, e.g. to build these sources under /latest/")
     build_cmd.add_argument("--jobs", type=int, default=None,
                            help="worker processes for rendering (default: one per core; 1 = none)")
+    build_cmd.add_argument("--timings", action="store_true", help="print the time of each pipeline stage")
     build_cmd.add_argument("--no-cache", action="store_true",
                            help="render every page again instead of reusing unchanged ones from .catalog-cache/")
 
@@ -55,8 +57,9 @@ def main(argv: list[str] | None = None) -> int:
 def run_build(args: argparse.Namespace) -> int:
     cache_file = args.project / CACHE_FILE
     cache = None if args.no_cache else RenderCache.load(cache_file)
+    manifest = None if args.no_cache else args.project / MANIFEST_FILE
     result = build(args.project, args.out, drafts=args.drafts, strict=args.strict, cache=cache, jobs=args.jobs,
-                   base_url=args.base_url)
+                   base_url=args.base_url, manifest=manifest)
     if cache is not None and result.written:
         cache.save(cache_file)
     report = result.report
@@ -70,6 +73,9 @@ def run_build(args: argparse.Namespace) -> int:
                                           else f", {warnings} warning(s)" if warnings else "")
         print(f"build failed: {counted}; {where} left as it was", file=sys.stderr)
         return 1
+    if args.timings:
+        print("stages: " + ", ".join(f"{name} {seconds:.2f}s" for name, seconds in result.stages.items()),
+              file=sys.stderr)
     print(f"built {result.pages} pages ({result.rendered} rendered), {result.redirects} redirects, "
           f"{result.files} files into {where} in {result.seconds:.2f}s"
           + (f" ({warnings} warning(s))" if warnings else ""), file=sys.stderr)

@@ -1,8 +1,16 @@
-"""The site's output: every file is planned in memory first, then written to a folder
-beside the destination and swapped in, so a failed build never touches the last good
-site and no reader ever sees half of a new one."""
+"""The site's output: every file is planned in memory first and written only when the
+whole build succeeded, so a failed build never touches the last good site.
+
+A first build (or one into a folder that changed since) is written to a folder
+beside the destination and swapped in with two renames. When a manifest shows that
+the destination is exactly what the previous build wrote, only the files that
+changed are replaced, each atomically (a temporary file renamed over it), and
+vanished files are removed: a one-page edit rewrites a few files, not the site.
+"""
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -40,9 +48,22 @@ def url_to_file(url: str, base_path: str) -> str:
     return path
 
 
-def publish(files: dict[str, bytes], destination: Path) -> None:
-    """Write `files` into a sibling temporary folder, then swap it into `destination`."""
+def publish(files: dict[str, bytes], destination: Path, manifest: Path | None = None) -> int:
+    """Publish `files` into `destination`; returns how many files were written."""
     destination = destination.resolve()
+    digests = {rel: hashlib.sha256(data).hexdigest() for rel, data in files.items()}
+    previous = _load_manifest(manifest, destination)
+    if previous is not None:
+        written = _update_in_place(files, digests, previous, destination)
+    else:
+        _write_aside_and_swap(files, destination)
+        written = len(files)
+    if manifest is not None:
+        _save_manifest(manifest, destination, digests)
+    return written
+
+
+def _write_aside_and_swap(files: dict[str, bytes], destination: Path) -> None:
     destination.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.new-", dir=destination.parent))
     try:
@@ -57,6 +78,62 @@ def publish(files: dict[str, bytes], destination: Path) -> None:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _update_in_place(files: dict[str, bytes], digests: dict[str, str], previous: dict[str, list],
+                     destination: Path) -> int:
+    written = 0
+    for rel in sorted(files):
+        if rel in previous and previous[rel][0] == digests[rel]:
+            continue
+        target = destination / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.new")
+        temporary.write_bytes(files[rel])
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+        written += 1
+    for rel in sorted(set(previous) - set(files), reverse=True):
+        (destination / rel).unlink(missing_ok=True)
+        folder = (destination / rel).parent
+        while folder != destination and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+    return written
+
+
+def _load_manifest(manifest: Path | None, destination: Path) -> dict[str, list] | None:
+    """The previous build's files, if the destination still holds exactly those files."""
+    if manifest is None or not destination.is_dir():
+        return None
+    try:
+        data = json.loads(manifest.read_text())
+    except (OSError, ValueError):
+        return None
+    if data.get("destination") != str(destination) or not isinstance(data.get("files"), dict):
+        return None
+    recorded: dict[str, list] = data["files"]
+    present = 0
+    for folder, _, names in os.walk(destination):
+        for name in names:
+            rel = Path(folder, name).relative_to(destination).as_posix()
+            entry = recorded.get(rel)
+            stat = os.stat(Path(folder, name))
+            if entry is None or entry[1:] != [stat.st_size, stat.st_mtime_ns]:
+                return None  # someone changed the folder: start again from a clean copy
+            present += 1
+    return recorded if present == len(recorded) else None
+
+
+def _save_manifest(manifest: Path, destination: Path, digests: dict[str, str]) -> None:
+    files = {}
+    for rel, digest in sorted(digests.items()):
+        stat = os.stat(destination / rel)
+        files[rel] = [digest, stat.st_size, stat.st_mtime_ns]
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    temporary = manifest.with_suffix(".tmp")
+    temporary.write_text(json.dumps({"destination": str(destination), "files": files}))
+    temporary.replace(manifest)
 
 
 def swap_in(staging: Path, destination: Path) -> None:

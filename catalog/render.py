@@ -26,6 +26,7 @@ from .diagnostics import Diagnostic, did_you_mean
 from .highlight import highlight as highlight_code
 from .markdown import Markdown
 from .refs import RefError, RefResolver
+from .search import page_text
 from .theme import Theme
 
 _TOKEN = re.compile(r"XQSC([A-P]+)Z")
@@ -63,6 +64,7 @@ class Body:
     # Site-wide facts the body read besides its own page: "refs" (which page a path names,
     # and its URL) and "nav" (the page tree). The render cache keys on exactly these.
     depends_on: frozenset[str] = frozenset()
+    text: str = ""  # plain text for the search index, extracted once with the body
 
 
 class ShortcodeAbort(Exception):
@@ -200,7 +202,8 @@ class BodyRenderer:
             run.diagnostics.append(Diagnostic(page.source, page.body_line + line, 1, "warning", "code-options",
                                               message, "see the highlight options in the shortcodes docs"))
         html_out, headings = assign_heading_ids(self._under_base(run.expand_html(output)))
-        return Body(html_out, headings, run.diagnostics, run.fragment_refs, frozenset(run.depends_on))
+        return Body(html_out, headings, run.diagnostics, run.fragment_refs, frozenset(run.depends_on),
+                    page_text(html_out))
 
     def _under_base(self, html_text: str) -> str:
         """Root-relative links written in content ("/plugins/") mean the site's root, so the

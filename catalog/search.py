@@ -98,11 +98,12 @@ def searchable(page: Page) -> bool:
                 or page.hidden or any(p.hidden for p in page.ancestors()))
 
 
-def page_entries(pages: Iterable[Page], html_of: Callable[[Page], str]) -> list[SearchEntry]:
-    """One entry per searchable page, in the order given; `html_of` gives a page's
-    rendered body. The section is the page's breadcrumb below the home page."""
+def page_entries(pages: Iterable[Page], text_of: Callable[[Page], str]) -> list[SearchEntry]:
+    """One entry per searchable page, in the order given; `text_of` gives a page's
+    plain text (`page_text` of its rendered body, which the build computes once per body
+    and caches). The section is the page's breadcrumb below the home page."""
     return [SearchEntry(page.url, page.title, " › ".join(p.linktitle for p in page.ancestors()[1:]),
-                        page_text(html_of(page)), "page")
+                        text_of(page), "page")
             for page in pages if searchable(page)]
 
 

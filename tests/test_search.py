@@ -26,7 +26,7 @@ def site_search_index(project: Path, *, drafts: bool = False) -> bytes:
     assert config is not None
     site = load_site(project, config, report, drafts=drafts)
     renderer = BodyRenderer(site, config, Theme(project, config), RefResolver(site))
-    entries = page_entries(site.pages, lambda page: renderer.render(page).html if page.body else "")
+    entries = page_entries(site.pages, lambda page: renderer.render(page).text if page.body else "")
     assert not report.items, [d.format() for d in report.items]
     return build_search_index(entries)
 

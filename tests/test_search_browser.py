@@ -53,7 +53,7 @@ def write_search_index(project: Path, public: Path) -> None:
     config = load_config(project, report)
     site = load_site(project, config, report)
     renderer = BodyRenderer(site, config, Theme(project, config), RefResolver(site))
-    entries = page_entries(site.pages, lambda page: renderer.render(page).html if page.body else "")
+    entries = page_entries(site.pages, lambda page: renderer.render(page).text if page.body else "")
     for plugin in load_index(project / "plugins-index", project_dir=project, report=report).plugins:
         entries.append(plugin_entry(f"{config.base_path}plugins/{plugin.name}/", plugin.name, plugin.title,
                                     plugin.description, plugin.categories))

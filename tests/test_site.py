@@ -126,3 +126,37 @@ def test_cli_prints_located_diagnostics_and_fails(make_site, capsys):
     assert 'content/a.md:4:5: error: page reference "missing.md" not found [ref-not-found]' in err
     assert "    hint: " in err
     assert "build failed: 6 error(s)" in err
+
+
+def test_publishing_rewrites_only_changed_files_and_matches_a_full_build(make_site, tmp_path):
+    site = make_site({"content/_index.md": "---\ntitle: Home\n---\n",
+                      "content/a.md": "---\ntitle: A\n---\none\n", "content/b.md": "---\ntitle: B\n---\ntwo\n",
+                      "content/gone.md": "---\ntitle: Gone\n---\nx\n"})
+    manifest = tmp_path / "manifest.json"
+    first = build(site.root, manifest=manifest)
+    assert first.files_written == first.files
+    b_page = site.root / "public/b/index.html"
+    before = b_page.stat().st_mtime_ns
+
+    site.write({"content/a.md": "---\ntitle: A\n---\nedited\n"})
+    second = build(site.root, manifest=manifest)
+    assert second.files_written == 2  # a's page and the search index; nothing else changed
+    assert b_page.stat().st_mtime_ns == before
+
+    (site.root / "content/gone.md").unlink()  # every page's sidebar changes, and a folder goes
+    build(site.root, manifest=manifest)
+    assert not (site.root / "public/gone").exists()
+    full = build(site.root, out=tmp_path / "full")
+    assert tree(site.root / "public") == tree(tmp_path / "full")
+
+
+def test_a_folder_changed_by_hand_is_replaced_whole(make_site, tmp_path):
+    site = make_site({"content/_index.md": "---\ntitle: Home\n---\n"})
+    manifest = tmp_path / "manifest.json"
+    build(site.root, manifest=manifest)
+    (site.root / "public/stray.html").write_text("left by hand")
+    (site.root / "public/index.html").write_text("edited by hand")
+    result = build(site.root, manifest=manifest)
+    assert result.files_written == result.files
+    assert not (site.root / "public/stray.html").exists()
+    assert "edited by hand" not in (site.root / "public/index.html").read_text()
