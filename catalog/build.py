@@ -235,7 +235,7 @@ def render_pages(site: Site, config: SiteConfig, theme: Theme, site_view: SiteVi
             continue
         cached[index] = html.encode("utf-8")
         if cache is not None and keys:
-            cache.pages[keys[index]] = cached[index]  # type: ignore[assignment]
+            cache.put_page(keys[index], cached[index])  # type: ignore[arg-type]
     if cache is not None and keys:
         cache.retain_pages(set(keys))
     for page, html in zip(site.pages, cached):
@@ -290,7 +290,7 @@ def write_search_index(site: Site, config: SiteConfig, bodies: dict[str, Body], 
     else:
         data = build_search_index(entries)
         if cache is not None:
-            cache.search = (key, data)
+            cache.put_search(key, data)
     output.add("search-index.json", data, "catalog", report, what="search index")
 
 

@@ -84,6 +84,7 @@ class RenderCache:
         self.search: tuple[str, bytes] = ("", b"")  # the last search index, by a hash of its entries
         self.hits = 0
         self.misses = 0
+        self.dirty = False  # something to save: a build that changed nothing skips the write
 
     @staticmethod
     def page_key(page: Page, environment: str) -> str:
@@ -99,13 +100,26 @@ class RenderCache:
 
     def put(self, key: str, facts: dict[str, str], body: Body) -> None:
         self.entries[key] = _Entry({name: facts[name] for name in sorted(body.depends_on)}, body)
+        self.dirty = True
+
+    def put_page(self, key: str, html: bytes) -> None:
+        self.pages[key] = html
+        self.dirty = True
+
+    def put_search(self, key: str, data: bytes) -> None:
+        self.search = (key, data)
+        self.dirty = True
 
     def retain(self, keys: set[str]) -> None:
         """Forget bodies of pages that no longer exist, so the cache does not grow forever."""
-        self.entries = {k: v for k, v in self.entries.items() if k in keys}
+        if len(self.entries) != len(keys & self.entries.keys()):
+            self.entries = {k: v for k, v in self.entries.items() if k in keys}
+            self.dirty = True
 
     def retain_pages(self, keys: set[str]) -> None:
-        self.pages = {k: v for k, v in self.pages.items() if k in keys}
+        if len(self.pages) != len(keys & self.pages.keys()):
+            self.pages = {k: v for k, v in self.pages.items() if k in keys}
+            self.dirty = True
 
     # -- on disk ----------------------------------------------------------------------------
 
@@ -128,3 +142,4 @@ class RenderCache:
             pickle.dump({"format": CACHE_FORMAT, "entries": self.entries, "pages": self.pages, "search": self.search},
                         handle, protocol=pickle.HIGHEST_PROTOCOL)
         temporary.replace(path)
+        self.dirty = False

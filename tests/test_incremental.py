@@ -72,5 +72,6 @@ def test_disk_cache_round_trip(make_site, tmp_path):
     again = RenderCache.load(path)
     result = build(site.root, out=tmp_path / "two", cache=again)
     assert result.rendered == 0 and again.hits == 6
+    assert not again.dirty  # nothing changed: the CLI need not write the cache again
     path.write_bytes(b"not a pickle")
     assert RenderCache.load(path).entries == {}  # a broken cache costs a cold build, never an error
