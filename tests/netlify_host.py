@@ -6,11 +6,12 @@ import contextlib
 import functools
 import http.server
 import re
-import threading
 import tomllib
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import parse_qs, urlsplit
+
+from browser import serving
 
 
 def _pattern(glob: str) -> re.Pattern[str]:
@@ -80,11 +81,5 @@ def netlify_serve(root: Path, config: Path) -> Iterator[str]:
             declared = rules.headers_for(urlsplit(self.path).path).get("Content-Type")
             return declared or super().guess_type(path)
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(functools.partial(Handler, directory=str(root))) as base:
+        yield base

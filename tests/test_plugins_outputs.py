@@ -13,7 +13,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from catalog.plugins import marketplace_redirect_rules, rewrite_marketplace_query, schema_files
+from catalog.plugins import SCHEMA_OF, marketplace_redirect_rules, rewrite_marketplace_query, schema_files
 from plugins_fixtures.project import REPO, BASE_URL, build_ok, real_wagons, wagon_project, write_files
 
 REFERENCE = Path("/work/shared/reference-data")
@@ -24,17 +24,6 @@ SAMPLE_DOCS = {
     "working_with/official_plugins/_index.md": "/working_with/official_plugins/",
     "developer/writing_plugins/creating-your-own-plugin.md": "/developer/writing_plugins/creating-your-own-plugin/",
 }
-# Which schema describes which published JSON file (fnmatch patterns, first match wins).
-SCHEMA_OF = [
-    ("index/v1/index.json", "index.schema.json"),
-    ("index/v1/plugins/*.json", "plugin.schema.json"),
-    ("plugins.json", "plugins-json.schema.json"),
-    ("v2_plugins.json", "plugins-json.schema.json"),
-    ("plugins/catalog", "marketplace-catalog.schema.json"),
-    ("plugins/by-name/*.json", "marketplace-search.schema.json"),
-    ("plugins/*/versions", "marketplace-versions.schema.json"),
-    ("plugins/*/[0-9]*", "marketplace-version.schema.json"),
-]
 
 
 @pytest.fixture(scope="module")

@@ -17,22 +17,10 @@ from typing import Any, Iterator
 import jsonschema
 
 from ..diagnostics import Report
-from ..plugins import schema_files
+from ..plugins import SCHEMA_OF, schema_files
 from ..plugins.index import INDEX_DIR, ROOT_FILE, SCHEMA_DIR
 from .site import BuiltSite
 
-# Which schema describes which published file: site-relative patterns, one segment per
-# '*', first match wins (the same table as tests/test_plugins_outputs.py).
-SCHEMA_OF = [
-    (ROOT_FILE, "index.schema.json"),
-    (f"{INDEX_DIR}/plugins/*.json", "plugin.schema.json"),
-    ("plugins.json", "plugins-json.schema.json"),
-    ("v2_plugins.json", "plugins-json.schema.json"),
-    ("plugins/catalog", "marketplace-catalog.schema.json"),
-    ("plugins/by-name/*.json", "marketplace-search.schema.json"),
-    ("plugins/*/versions", "marketplace-versions.schema.json"),
-    ("plugins/*/[0-9]*", "marketplace-version.schema.json"),
-]
 # keys whose string values are URLs a client follows
 URL_KEYS = {"url", "link", "yaml", "md5url", "documentation", "logo_url", "icon", "releases", "path"}
 MAX_MESSAGE = 200

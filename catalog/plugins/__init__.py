@@ -20,7 +20,20 @@ from .metadata import load_index
 from .model import Plugin
 from .pages import render_pages
 
-__all__ = ["build_plugin_outputs", "marketplace_redirect_rules", "rewrite_marketplace_query", "schema_files"]
+# Which JSON Schema (published under index/v1/schemas/) describes which published file:
+# fnmatch patterns of site paths, first match wins. Used by `catalog check` and the tests.
+SCHEMA_OF = [
+    ("index/v1/index.json", "index.schema.json"),
+    ("index/v1/plugins/*.json", "plugin.schema.json"),
+    ("plugins.json", "plugins-json.schema.json"),
+    ("v2_plugins.json", "plugins-json.schema.json"),
+    ("plugins/catalog", "marketplace-catalog.schema.json"),
+    ("plugins/by-name/*.json", "marketplace-search.schema.json"),
+    ("plugins/*/versions", "marketplace-versions.schema.json"),
+    ("plugins/*/[0-9]*", "marketplace-version.schema.json"),
+]
+
+__all__ = ["SCHEMA_OF", "build_plugin_outputs", "marketplace_redirect_rules", "rewrite_marketplace_query", "schema_files"]
 
 
 def build_plugin_outputs(index_dir: Path, *, project_dir: Path, base_url: str, report: Report,

@@ -7,8 +7,6 @@ import contextlib
 import http.server
 import shutil
 import tempfile
-import textwrap
-import threading
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +16,9 @@ import jinja2
 
 from catalog.diagnostics import Report
 from catalog.plugins import build_plugin_outputs, rewrite_marketplace_query
+
+from browser import serving
+from conftest import write_files
 
 from .build_wagons import build_wagon, plugin_yaml
 
@@ -39,16 +40,6 @@ _env.globals["asset"] = lambda path: "/" + path  # the build's asset(), without 
 
 def render(template: str, context: dict) -> str:
     return _env.get_template(template).render({"site": {"title": "Test site"}, **context})
-
-
-def write_files(root: Path, files: dict[str, str | bytes]) -> None:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(text, bytes):
-            path.write_bytes(text)
-        else:
-            path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
 
 
 @dataclass
@@ -190,12 +181,5 @@ def static_host(root: Path) -> Iterator[str]:
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serving(Handler) as base:
+        yield base + "/"
