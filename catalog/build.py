@@ -101,7 +101,8 @@ def build(project: Path, out: Path | None = None, *, drafts: bool = False, stric
     clock.lap("load")
 
     environment = environment_key(config, theme) if cache is not None else ""
-    bodies, keys, result.rendered = render_bodies(site, renderer, report, cache, environment, jobs)
+    facts = site_facts(site) if cache is not None else {}
+    bodies, keys, result.rendered = render_bodies(site, renderer, report, cache, environment, facts, jobs)
     check_fragments(site, bodies, report)
     clock.lap("bodies")
 
@@ -112,7 +113,7 @@ def build(project: Path, out: Path | None = None, *, drafts: bool = False, stric
     theme.add_globals(asset=assets.url, sidebar=Sidebar(theme, site.home).render)
 
     output = Output()
-    page_keys = page_html_keys(site, keys, environment, theme, assets) if cache is not None else None
+    page_keys = page_html_keys(site, keys, environment, facts, theme, assets) if cache is not None else None
     render_pages(site, config, theme, site_view, bodies, output, report, jobs, cache, page_keys)
     clock.lap("pages")
     aliases = write_redirect_pages(site, config, theme, site_view, output, report)
@@ -149,9 +150,9 @@ class _Stopwatch:
 
 
 def render_bodies(site: Site, renderer: BodyRenderer, report: Report, cache: RenderCache | None,
-                  environment: str, jobs: int | None) -> tuple[dict[str, Body], list[str], int]:
+                  environment: str, facts: dict[str, str], jobs: int | None
+                  ) -> tuple[dict[str, Body], list[str], int]:
     """Every page's body, from the cache where nothing it read has changed."""
-    facts = site_facts(site) if cache is not None else {}
     keys = [RenderCache.page_key(page, environment) if cache is not None else "" for page in site.pages]
     found: list[Body | None] = [cache.get(key, facts) if cache is not None else None for key in keys]
     missing = [i for i, body in enumerate(found) if body is None]
@@ -194,10 +195,10 @@ def check_fragments(site: Site, bodies: dict[str, Body], report: Report) -> None
 _ELEMENT_ID = re.compile(r'\sid="([^"]+)"')
 
 
-def page_html_keys(site: Site, body_keys: list[str], environment: str, theme: Theme, assets: Assets) -> list[str]:
+def page_html_keys(site: Site, body_keys: list[str], environment: str, facts: dict[str, str], theme: Theme,
+                   assets: Assets) -> list[str]:
     """What a page's HTML depends on: its body (whose key, with the site facts, fixes it),
     the page tree (sidebar, breadcrumbs, previous/next), every template, asset names."""
-    facts = site_facts(site)
     shared = digest(environment, layouts_key(theme), facts["nav"], facts["refs"], sorted(assets.names.items()))
     return [digest(shared, page.rel, page.url, key) for page, key in zip(site.pages, body_keys)]
 

@@ -21,13 +21,18 @@ from .content import Page, Site
 from .render import Body
 from .theme import Theme
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 
 def _digest(*parts: Any) -> str:
     hasher = hashlib.sha256()
     for part in parts:
-        data = part if isinstance(part, bytes) else json.dumps(part, sort_keys=True, default=str).encode()
+        if isinstance(part, bytes):
+            data = b"b" + part
+        elif isinstance(part, str):  # page bodies: hashing the text beats JSON-escaping it first
+            data = b"s" + part.encode("utf-8", "surrogatepass")
+        else:
+            data = b"j" + json.dumps(part, sort_keys=True, default=str).encode()
         hasher.update(len(data).to_bytes(8, "big"))
         hasher.update(data)
     return hasher.hexdigest()

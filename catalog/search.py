@@ -22,6 +22,7 @@ significant bits each. A word found in every page costs one character per page.
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -42,6 +43,7 @@ KINDS = ("page", "plugin")
 # Words found on nearly every page: they would make the index larger and match everything.
 STOPWORDS = ("a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "into",
              "is", "it", "its", "of", "on", "or", "that", "the", "this", "to", "was", "were", "will", "with")
+_STOPWORD_SET = frozenset(STOPWORDS)
 
 _markdown = MarkdownIt("commonmark", {"html": False})
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
@@ -60,6 +62,16 @@ class SearchEntry:
     kind: str = "page"  # "page" | "plugin"
 
 
+@functools.lru_cache(maxsize=65536)
+def _entry_terms(title: str, section: str, text: str) -> tuple[str, tuple[str, ...]]:
+    """An entry's excerpt and indexed terms. Memoised: the preview server rebuilds the
+    index after every edit, and only the edited page's entry needs tokenising again."""
+    text = _clip(_SPACE.sub(" ", text).strip(), MAX_TEXT_CHARS)
+    terms = {term for term in words(f"{title} {section} {text}")
+             if term not in _STOPWORD_SET and len(term) <= MAX_TERM_CHARS}
+    return _clip(text, EXCERPT_CHARS), tuple(sorted(terms))
+
+
 def build_search_index(entries: list[SearchEntry]) -> bytes:
     """The JSON index of `entries`, in the order given (which also breaks ranking ties).
 
@@ -67,18 +79,16 @@ def build_search_index(entries: list[SearchEntry]) -> bytes:
     seen: set[str] = set()
     postings: dict[str, list[int]] = {}
     docs = []
-    stopwords = set(STOPWORDS)
     for number, entry in enumerate(entries):
         if entry.kind not in KINDS:
             raise ValueError(f"search entry {entry.url}: kind {entry.kind!r} is not one of {', '.join(KINDS)}")
         if entry.url in seen:
             raise ValueError(f"search entry {entry.url} is given twice")
         seen.add(entry.url)
-        text = _clip(_SPACE.sub(" ", entry.text).strip(), MAX_TEXT_CHARS)
-        docs.append([entry.url, entry.title, entry.section, entry.kind, _clip(text, EXCERPT_CHARS)])
-        for term in set(words(f"{entry.title} {entry.section} {text}")):
-            if term not in stopwords and len(term) <= MAX_TERM_CHARS:
-                postings.setdefault(term, []).append(number)
+        excerpt, terms = _entry_terms(entry.title, entry.section, entry.text)
+        docs.append([entry.url, entry.title, entry.section, entry.kind, excerpt])
+        for term in terms:
+            postings.setdefault(term, []).append(number)
     terms = sorted(postings, key=lambda term: term.encode("utf-16-be"))  # JavaScript's string order
     index = {
         "version": INDEX_VERSION,
