@@ -12,6 +12,7 @@ import argparse
 import hashlib
 import random
 import shutil
+from datetime import date, timedelta
 from pathlib import Path
 
 LANGUAGES = [
@@ -32,9 +33,10 @@ def sentence(rng: random.Random, words: int = 14) -> str:
 
 
 def plan(pages: int) -> list[str]:
-    """Content paths of `pages` pages in sections two levels deep (~40 pages a section)."""
+    """Content paths of a site of `pages` pages, the home page included, in sections two
+    levels deep (~40 pages a section, ~sqrt(sections) top-level sections)."""
     per_section = 40
-    sections = max(1, pages // per_section)
+    sections = max(1, -(-(pages - 1) // per_section))
     top = max(1, int(sections ** 0.5))
     paths: list[str] = []
     for s in range(sections):
@@ -42,9 +44,10 @@ def plan(pages: int) -> list[str]:
         paths.append(f"{folder}/_index.md")
         for p in range(per_section - 1):
             paths.append(f"{folder}/page-{p:03d}.md")
-    for t in range(top):
-        paths.append(f"section-{t:02d}/_index.md")
-    return sorted(set(paths))[:pages] if len(paths) > pages else sorted(set(paths))
+    if sections > 1:
+        paths += [f"section-{t:02d}/_index.md" for t in range(top)]
+    # sorted, a folder's _index.md comes before its pages, so cutting the tail keeps every section's index
+    return sorted(set(paths))[:max(0, pages - 1)]
 
 
 def page_text(rng: random.Random, path: str, index: int, all_paths: list[str]) -> str:
@@ -100,37 +103,74 @@ def write_corpus(root: Path, pages: int, seed: int = 7) -> list[str]:
     return paths
 
 
+PLATFORMS = [("centos-Core", "linux_x86_64"), ("centos-altarch", "linux_aarch64"),
+             ("redhat-Maipo", "linux_x86_64"), ("redhat-Ootpa", "linux_x86_64"),
+             ("manylinux", "linux_x86_64"), ("manylinux", "linux_aarch64")]
+DSL_FILES = [("cloudify_dsl_1_3", "plugin.yaml"), ("cloudify_dsl_1_4", "v2_plugin.yaml"),
+             ("cloudify_dsl_1_5", "plugin_1_5.yaml")]
+CATEGORIES = ["Infrastructure", "Public cloud", "Orchestration", "Configuration", "Networking", "Utilities"]
+
+
+def plugin_name(p: int) -> str:
+    return f"cloudify-bench{p:03d}-plugin"
+
+
+def release_yaml(name: str, v: int, wagons: int, rng: random.Random) -> list[str]:
+    """One release of the documented schema (content/publishing/plugin-metadata.md), as YAML lines.
+
+    Release `v` is version {1 + v // 10}.{v % 10}.0, dated v weeks after 2020-01-06, so later
+    releases are newer both by version and by date."""
+    module = name.replace("-", "_")
+    version = f"{1 + v // 10}.{v % 10}.0"
+    day = date(2020, 1, 6) + timedelta(weeks=v)
+    base = f"https://downloads.example.org/cloudify/wagons/{name}/{version}"
+    lines = [f"  - version: {version}", f"    date: {day.isoformat()}",
+             f"    manager_versions: \">={5 + v // 20}.0\"", "    yaml_files:"]
+    for dsl, file in DSL_FILES[:1 + v % len(DSL_FILES)]:
+        lines += [f"      - dsl_version: {dsl}", f"        url: {base}/{file}",
+                  f"        sha256: {_digest(name, version, file)}", f"        size: {rng.randint(5_000, 90_000)}"]
+    lines.append("    wagons:")
+    for w in range(wagons):
+        tag, platform = PLATFORMS[w % len(PLATFORMS)]
+        file = f"{module}-{version}-{tag}-py311-none-{platform}.wgn"
+        lines += [f"      - url: {base}/{file}", f"        sha256: {_digest(name, version, file)}",
+                  f"        size: {rng.randint(100_000, 90_000_000)}"]
+    if v % 17 == 16:
+        lines.append(f"    yanked: \"breaks install on {PLATFORMS[v % len(PLATFORMS)][0]}; use the next release\"")
+    return lines
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("/".join(parts).encode()).hexdigest()
+
+
 def write_catalog(root: Path, plugins: int, versions: int, wagons: int, seed: int = 11) -> None:
-    """plugins-index/ with P plugins x V releases x W remote wagons each."""
+    """plugins-index/ with P plugins x V releases x W remote wagons each, in the documented schema."""
     rng = random.Random(seed)
     folder = root / "plugins-index"
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
-    platforms = [("centos", "Core", "x86_64", "centos-Core", "linux_x86_64"),
-                 ("centos", "altarch", "aarch64", "centos-altarch", "linux_aarch64"),
-                 ("redhat", "Maipo", "x86_64", "redhat-Maipo", "linux_x86_64"),
-                 ("redhat", "Ootpa", "x86_64", "redhat-Ootpa", "linux_x86_64"),
-                 ("manylinux", "", "x86_64", "manylinux", "linux_x86_64"),
-                 ("manylinux", "", "aarch64", "manylinux", "linux_aarch64")]
     for p in range(plugins):
-        name = f"cloudify-bench{p:03d}-plugin"
-        module = name.replace("-", "_")
-        lines = [f"name: {name}", f"title: Bench {p}", "description: A generated plugin for benchmarks.",
-                 "categories: [Infrastructure]", f"repository: https://github.com/example/{name}",
-                 f"releases_page: https://github.com/example/{name}/releases", "releases:"]
-        for v in range(versions):
-            version = f"{1 + v // 10}.{v % 10}.{rng.randint(0, 9)}"
-            base = f"https://downloads.example.org/{name}/{version}"
-            lines += [f"  - version: \"{version}\"", f"    released: 2024-{1 + v % 12:02d}-{1 + v % 28:02d}",
-                      "    manager: \">=6.4\"", "    dsl:",
-                      f"      - {{dsl_version: cloudify_dsl_1_4, url: {base}/v2_plugin.yaml}}", "    wagons:"]
-            for w in range(wagons):
-                distro, release, arch, tag, platform = platforms[w % len(platforms)]
-                digest = hashlib.sha256(f"{name}{version}{w}".encode()).hexdigest()
-                lines += [f"      - url: {base}/{module}-{version}-{tag}-py311-none-{platform}.wgn",
-                          f"        sha256: {digest}", f"        size: {rng.randint(100_000, 90_000_000)}"]
+        name = plugin_name(p)
+        lines = [f"name: {name}", f"title: \"Bench {p}\"",
+                 f"description: \"{sentence(rng, 10)}\"",
+                 f"repository: https://github.com/example/{name}",
+                 f"releases_page: https://github.com/example/{name}/releases",
+                 f"categories: [{CATEGORIES[p % len(CATEGORIES)]}, {CATEGORIES[(p + 2) % len(CATEGORIES)]}]",
+                 "releases:"]
+        # written oldest last, newest first, like a maintainer adds them at the top
+        for v in reversed(range(versions)):
+            lines += release_yaml(name, v, wagons, rng)
         (folder / f"{name}.yaml").write_text("\n".join(lines) + "\n")
+
+
+def add_release(root: Path, plugin: int, versions: int, wagons: int) -> None:
+    """Append release number `versions` (one newer than write_catalog wrote) to one plugin's file."""
+    path = root / "plugins-index" / f"{plugin_name(plugin)}.yaml"
+    lines = release_yaml(plugin_name(plugin), versions, wagons, random.Random(versions))
+    with path.open("a") as handle:
+        handle.write("\n".join(lines) + "\n")
 
 
 def main() -> None:
