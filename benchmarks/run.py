@@ -73,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
             bench_size(workdir / f"pages-{pages}", pages, runs, args, results)
         if not args.skip_catalog:
             catalog = bench_catalog(workdir / "catalog", shape, args.runs or 3, args.timeout or 600, notes)
+        notes.append(sample_site_reload(workdir / "sample", args.runs or 3))
     finally:
         if args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)
@@ -85,6 +86,26 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_text(document(command, machine_lines, table, catalog_text, notes))
     log(f"wrote {args.out}")
     return 0
+
+
+def sample_site_reload(folder: Path, runs: int) -> str:
+    """Preview edit-to-reload on the repository's own sample site (this project only: the
+    peers cannot render its Liquid tags), whole process, as a writer sees it."""
+    for name in ("content", "themes", "static", "plugins-index", "site.toml"):
+        source = REPO / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, folder / name)
+    port = free_port()
+    try:
+        measured = measure_reload(Ours(folder).serve_command(port), folder, f"http://127.0.0.1:{port}/writing/shortcodes/",
+                                  "Shortcodes", folder / "content/writing/shortcodes.md", runs,
+                                  startup_timeout=120, reload_timeout=60, log=folder.parent / "sample-serve.log")
+    except MeasureError as exc:
+        log(f"sample site: preview FAILED: {exc}")
+        return "preview edit-to-reload on the sample site: failed (see the log above)"
+    times = sorted(measured.seconds)
+    log(f"sample site: preview edit-to-reload {', '.join(seconds(t) for t in measured.seconds)}")
+    return (f"preview edit-to-reload on the repository's sample site (this project): min {seconds(times[0])}, "
+            f"median {seconds(times[len(times) // 2])} over {len(times)} edits, whole process (write to served page)")
 
 
 def _terminate(signum: int, frame: object) -> None:
