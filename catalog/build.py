@@ -23,6 +23,7 @@ from .hosting import redirects_file, robots, sitemap
 from .nav import Sidebar
 from .parallel import map_indexed
 from .plugins import build_plugin_outputs, marketplace_redirect_rules
+from .plugins.cache import CatalogCache
 from .plugins.model import Plugin
 from .output import Output, publish, url_to_file
 from .refs import RefError, RefResolver
@@ -122,7 +123,10 @@ def build(project: Path, out: Path | None = None, *, drafts: bool = False, stric
         output.add(rel, data, label, report)
     output.add("404.html", theme.render("404.html", {"site": site_view}), "404.html", report, what="not-found page")
     clock.lap("assets")
-    plugins = build_plugins(project, config, theme, site_view, resolver, site, output, report)
+    catalog_key = digest(environment, layouts_key(theme), facts["nav"], sorted(assets.names.items())) \
+        if cache is not None else ""
+    plugins = build_plugins(project, config, theme, site_view, resolver, site, output, report,
+                            cache.catalog if cache is not None else None, catalog_key, jobs)
     clock.lap("plugins")
     write_search_index(site, config, bodies, plugins, output, report, cache)
     write_host_files(site, config, aliases, output, report)
@@ -296,8 +300,10 @@ def write_search_index(site: Site, config: SiteConfig, bodies: dict[str, Body], 
 
 
 def build_plugins(project: Path, config: SiteConfig, theme: Theme, site_view: SiteView, resolver: RefResolver,
-                  site: Site, output: Output, report: Report) -> list[Plugin]:
-    """The catalog's files into `output`; returns the plugins, for the search index."""
+                  site: Site, output: Output, report: Report, cache: CatalogCache | None = None,
+                  render_key: str = "", jobs: int | None = None) -> list[Plugin]:
+    """The catalog's files into `output`; returns the plugins, for the search index.
+    `render_key` hashes what a catalog page shows of the site (templates, navigation)."""
     index_dir = project / config.plugins_dir
     if not index_dir.is_dir():
         return []
@@ -315,7 +321,8 @@ def build_plugins(project: Path, config: SiteConfig, theme: Theme, site_view: Si
 
     plugins: list[Plugin] = []
     files = build_plugin_outputs(index_dir, project_dir=project, base_url=config.base_url, report=report,
-                                 resolve_doc=resolve_doc, render=render, collect=plugins)
+                                 resolve_doc=resolve_doc, render=render, collect=plugins, cache=cache,
+                                 render_key=render_key, jobs=jobs)
     for rel, data in sorted(files.items()):
         output.add(rel, data, f"{config.plugins_dir}/", report)
     return plugins

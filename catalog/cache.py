@@ -18,6 +18,7 @@ from typing import Any
 
 from .config import SiteConfig
 from .content import Page, Site
+from .plugins.cache import CatalogCache
 from .render import Body
 from .theme import Theme
 
@@ -90,6 +91,7 @@ class RenderCache:
         self.hits = 0
         self.misses = 0
         self.dirty = False  # something to save: a build that changed nothing skips the write
+        self.catalog = CatalogCache()  # the plugin catalog's own memo, saved in a file of its own
 
     @staticmethod
     def page_key(page: Page, environment: str) -> str:
@@ -131,20 +133,40 @@ class RenderCache:
     @classmethod
     def load(cls, path: Path) -> "RenderCache":
         cache = cls()
-        try:
-            with path.open("rb") as handle:
-                stored = pickle.load(handle)
-            if stored.get("format") == CACHE_FORMAT:
-                cache.entries, cache.pages, cache.search = stored["entries"], stored["pages"], stored["search"]
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, KeyError, TypeError, ValueError):
-            pass  # a missing or unreadable cache only costs a cold build
+        stored = _load_pickle(path, dict)
+        if stored is not None and stored.get("format") == CACHE_FORMAT and {"entries", "pages", "search"} <= stored.keys():
+            cache.entries, cache.pages, cache.search = stored["entries"], stored["pages"], stored["search"]
+        cache.catalog = _load_pickle(_catalog_file(path), CatalogCache) or CatalogCache()
         return cache
 
     def save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(".tmp")
-        with temporary.open("wb") as handle:
-            pickle.dump({"format": CACHE_FORMAT, "entries": self.entries, "pages": self.pages, "search": self.search},
-                        handle, protocol=pickle.HIGHEST_PROTOCOL)
-        temporary.replace(path)
-        self.dirty = False
+        """Write what changed: the pages' memo and the catalog's (large: every plugin file) separately."""
+        if self.dirty:
+            _save_pickle(path, {"format": CACHE_FORMAT, "entries": self.entries, "pages": self.pages,
+                                "search": self.search})
+            self.dirty = False
+        if self.catalog.dirty:
+            self.catalog.dirty = False
+            _save_pickle(_catalog_file(path), self.catalog)
+
+
+def _catalog_file(path: Path) -> Path:
+    return path.with_name("catalog.pickle")
+
+
+def _load_pickle(path: Path, kind: type) -> Any:
+    """What `path` holds if it is a `kind`, else None: a missing or unreadable cache only costs a cold build."""
+    try:
+        with path.open("rb") as handle:
+            value = pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+        return None
+    return value if isinstance(value, kind) else None
+
+
+def _save_pickle(path: Path, value: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    with temporary.open("wb") as handle:
+        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    temporary.replace(path)

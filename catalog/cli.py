@@ -60,7 +60,7 @@ def run_build(args: argparse.Namespace) -> int:
     manifest = None if args.no_cache else args.project / MANIFEST_FILE
     result = build(args.project, args.out, drafts=args.drafts, strict=args.strict, cache=cache, jobs=args.jobs,
                    base_url=args.base_url, manifest=manifest)
-    if cache is not None and result.written and cache.dirty:
+    if cache is not None and result.written:  # writes only the parts that changed
         cache.save(cache_file)
     report = result.report
     for diagnostic in report.sorted():

@@ -14,11 +14,14 @@ from pathlib import Path
 from typing import Callable
 
 from ..diagnostics import Report
-from .compat import marketplace_redirect_rules, render_compat, rewrite_marketplace_query
-from .index import SCHEMA_DIR, render_index
+from ..parallel import map_indexed
+from .cache import CatalogCache, code_fingerprint, digest
+from .compat import (LEGACY_CATALOGS, legacy_catalog, marketplace_catalog, marketplace_path,
+                     marketplace_plugin_files, marketplace_redirect_rules, rewrite_marketplace_query)
+from .index import ROOT_FILE, SCHEMA_DIR, dumps, plugin_index_file, root_index
 from .metadata import load_index
 from .model import Plugin
-from .pages import render_pages
+from .pages import LIST_FILE, CatalogFacts, list_page, page_file, plugin_page
 
 # Which JSON Schema (published under index/v1/schemas/) describes which published file:
 # fnmatch patterns of site paths, first match wins. Used by `catalog check` and the tests.
@@ -39,10 +42,18 @@ __all__ = ["SCHEMA_OF", "build_plugin_outputs", "marketplace_redirect_rules", "r
 def build_plugin_outputs(index_dir: Path, *, project_dir: Path, base_url: str, report: Report,
                          resolve_doc: Callable[[str, str, int], str | None],
                          render: Callable[[str, dict], str],
-                         collect: list[Plugin] | None = None) -> dict[str, bytes]:
+                         collect: list[Plugin] | None = None, cache: CatalogCache | None = None,
+                         render_key: str = "", jobs: int | None = None) -> dict[str, bytes]:
     """Every file the plugin catalog publishes, by site-relative POSIX path, in sorted order.
-    `collect`, when given, receives the loaded plugins (the site's search index lists them)."""
-    loaded = load_index(index_dir, project_dir=project_dir, report=report)
+    `collect`, when given, receives the loaded plugins (the site's search index lists them).
+    With `cache`, unchanged files are not read again and unchanged plugins not rendered
+    again; `render_key` must change whenever what `render` shows besides its arguments
+    does (templates, site configuration, the docs' navigation)."""
+    if cache is not None:
+        cache.reads = cache.renders = 0
+        if cache.code != code_fingerprint():
+            cache.reset(code_fingerprint())
+    loaded = load_index(index_dir, project_dir=project_dir, report=report, memo=cache)
     plugins = [_with_documentation(plugin, resolve_doc) for plugin in loaded.plugins]
     if collect is not None:
         collect.extend(plugins)
@@ -59,11 +70,31 @@ def build_plugin_outputs(index_dir: Path, *, project_dir: Path, base_url: str, r
                 continue
             outputs[path] = data.encode("utf-8") if isinstance(data, str) else data
 
+    facts = CatalogFacts.of(plugins)
+    shared = digest(base_url, render_key, facts.options, facts.titles)
+    keys = [digest(shared, loaded.keys[p.name], p.documentation_url) for p in plugins]
+    rendered = [cache.rendered_files(p.name, key) if cache is not None else None for p, key in zip(plugins, keys)]
+    missing = [i for i, files in enumerate(rendered) if files is None]
+
+    def render_plugin(index: int) -> dict[str, bytes]:
+        plugin = plugins[missing[index]]
+        path, data = plugin_index_file(plugin, base_url)
+        return {path: data, **marketplace_plugin_files(plugin, base_url),
+                page_file(plugin.name): plugin_page(plugin, facts, base_url=base_url, render=render).encode()}
+
+    for index, files in zip(missing, map_indexed(render_plugin, len(missing), jobs)):
+        rendered[index] = files
+        if cache is not None:
+            cache.put_rendered(plugins[index].name, keys[index], files)
+
+    per_plugin = {path: data for files in rendered if files for path, data in files.items()}
     add(loaded.payloads, "plugins-index (hosted files)")
-    add(render_index(plugins, base_url), "plugins-index (index)")
-    add(render_compat(plugins, base_url), "plugins-index (compatibility files)")
+    add(per_plugin, "plugins-index (plugin files)")
+    add({ROOT_FILE: root_index(plugins, per_plugin),
+         **{name: dumps(legacy_catalog(plugins, base_url, dsl)) for name, dsl in LEGACY_CATALOGS.items()},
+         marketplace_path("catalog"): marketplace_catalog(plugins, base_url),
+         LIST_FILE: list_page(plugins, facts, base_url=base_url, render=render)}, "plugins-index (catalog files)")
     add(schema_files(), "catalog/plugins/schemas")
-    add(render_pages(plugins, base_url=base_url, render=render), "plugins-index (pages)")
     return dict(sorted(outputs.items()))
 
 

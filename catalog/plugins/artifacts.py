@@ -17,6 +17,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from ..diagnostics import Report, did_you_mean
+from .cache import stat_of
 from .model import Wagon, YamlFile
 from .wagons import WagonArchiveError, WagonName, name_disagreements, parse_wagon_filename, read_wagon
 from .yamlsource import Fields, Mapping, Pos, Scalar
@@ -46,6 +47,8 @@ class ArtifactReader:
         self.report = report
         self.folder = folder          # path: entries are relative to it
         self.payloads = payloads      # site path -> bytes of every local file read
+        self.sources: dict[str, str] = {}   # site path -> the local file its bytes come from
+        self.inputs: dict[str, tuple[int, int] | None] = {}   # every local file read -> (size, mtime_ns)
 
     def _location(self, f: Fields, folder: str) -> tuple[str, str | None, str | None, bytes | None, Pos] | None:
         """(filename, url, site path, local bytes, position) of a url:/path: entry; `folder` is where
@@ -73,6 +76,7 @@ class ArtifactReader:
                     "an absolute path only works on your machine")
             return None
         local = self.folder / path
+        self.inputs[str(local)] = stat_of(local)  # before reading: a later change then shows
         try:
             data = local.read_bytes()
         except OSError as exc:
@@ -80,6 +84,7 @@ class ArtifactReader:
             f.error(pos, "plugin-path", f"{f.what}: cannot read '{path}': {exc.strerror or exc}",
                     did_you_mean(local.name, siblings) or "the path is relative to the YAML file's folder")
             return None
+        self.sources[folder + local.name] = str(local)
         return local.name, None, folder + local.name, data, pos
 
     def _digests(self, f: Fields, computed: tuple[str, int] | None, required: bool) -> tuple[str, int] | None:

@@ -30,12 +30,6 @@ LEGACY_CATALOGS = {"plugins.json": "cloudify_dsl_1_3", "v2_plugins.json": "cloud
 MARKETPLACE_PREFIX = "plugins"
 
 
-def render_compat(plugins: list[Plugin], base_url: str) -> dict[str, bytes]:
-    files = {name: dumps(legacy_catalog(plugins, base_url, dsl)) for name, dsl in LEGACY_CATALOGS.items()}
-    files.update(render_marketplace(plugins, base_url))
-    return files
-
-
 def legacy_catalog(plugins: list[Plugin], base_url: str, dsl_version: str) -> list[dict[str, Any]]:
     entries = []
     for plugin in sorted(plugins, key=lambda p: p.name):
@@ -71,8 +65,8 @@ def marketplace_path(*parts: str) -> str:
     return "/".join((MARKETPLACE_PREFIX, *parts))
 
 
-def render_marketplace(plugins: list[Plugin], base_url: str) -> dict[str, bytes]:
-    files: dict[str, bytes] = {}
+def marketplace_catalog(plugins: list[Plugin], base_url: str) -> bytes:
+    """`/plugins/catalog`: the latest installable release of every plugin."""
     catalog = []
     for plugin in sorted(plugins, key=lambda p: p.name):
         latest = plugin.latest()
@@ -84,18 +78,23 @@ def render_marketplace(plugins: list[Plugin], base_url: str) -> dict[str, bytes]
                 "wagon_urls": _wagon_urls(latest, base_url),
                 "yaml_urls": _yaml_urls(latest, base_url),
             })
-        search_item: dict[str, Any] = {"id": plugin.name, "name": plugin.name, "display_name": plugin.title,
-                                       "description": plugin.description}
-        if plugin.icon:
-            search_item["logo_url"] = plugin.icon
-        if latest is not None:
-            search_item["version"] = latest.version
-        files[marketplace_path("by-name", f"{plugin.name}.json")] = dumps({"items": [search_item]})
-        files[marketplace_path(plugin.name, "versions")] = dumps(
-            {"items": [_version_object(plugin, r, base_url) for r in plugin.releases if not r.yanked]})
-        for release in plugin.releases:
-            files[marketplace_path(plugin.name, release.version)] = dumps(_version_object(plugin, release, base_url))
-    files[marketplace_path("catalog")] = dumps(catalog)
+    return dumps(catalog)
+
+
+def marketplace_plugin_files(plugin: Plugin, base_url: str) -> dict[str, bytes]:
+    """One plugin's Marketplace files: its search result, its version list, each version."""
+    latest = plugin.latest()
+    search_item: dict[str, Any] = {"id": plugin.name, "name": plugin.name, "display_name": plugin.title,
+                                   "description": plugin.description}
+    if plugin.icon:
+        search_item["logo_url"] = plugin.icon
+    if latest is not None:
+        search_item["version"] = latest.version
+    files = {marketplace_path("by-name", f"{plugin.name}.json"): dumps({"items": [search_item]}),
+             marketplace_path(plugin.name, "versions"): dumps(
+                 {"items": [_version_object(plugin, r, base_url) for r in plugin.releases if not r.yanked]})}
+    for release in plugin.releases:
+        files[marketplace_path(plugin.name, release.version)] = dumps(_version_object(plugin, release, base_url))
     return files
 
 

@@ -49,14 +49,18 @@ def dumps(document: Any) -> bytes:
     return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def render_index(plugins: list[Plugin], base_url: str) -> dict[str, bytes]:
-    """The root file and one file per plugin."""
-    files: dict[str, bytes] = {}
+def plugin_index_file(plugin: Plugin, base_url: str) -> tuple[str, bytes]:
+    """(site path, bytes) of one plugin's own index file."""
+    path = plugin_file(plugin.name)
+    return path, dumps(plugin_document(plugin, base_url, path))
+
+
+def root_index(plugins: list[Plugin], files: dict[str, bytes]) -> bytes:
+    """The root file; `files` holds each plugin's own file, whose sha256 and size it records."""
     entries = []
     for plugin in sorted(plugins, key=lambda p: p.name):
         path = plugin_file(plugin.name)
-        data = dumps(plugin_document(plugin, base_url, path))
-        files[path] = data
+        data = files[path]
         entry: dict[str, Any] = {
             "name": plugin.name,
             "title": plugin.title,
@@ -67,8 +71,7 @@ def render_index(plugins: list[Plugin], base_url: str) -> dict[str, bytes]:
         if latest is not None:
             entry["latest"] = {"version": latest.version, "date": latest.date.isoformat()}
         entries.append(entry)
-    files[ROOT_FILE] = dumps({"schema_version": SCHEMA_VERSION, "plugins": entries})
-    return files
+    return dumps({"schema_version": SCHEMA_VERSION, "plugins": entries})
 
 
 def plugin_document(plugin: Plugin, base_url: str, path: str) -> dict[str, Any]:

@@ -59,6 +59,7 @@ from packaging.version import InvalidVersion, Version
 from ..diagnostics import Report, did_you_mean
 from . import yamlsource
 from .artifacts import ArtifactReader, hosted_path, is_http_url
+from .cache import CatalogCache, LoadedFile, file_digest
 from .model import PLUGIN_NAME, Deprecation, Plugin, Release, Wagon, YamlFile
 from .yamlsource import Fields, Mapping, Pos, Scalar
 
@@ -79,23 +80,54 @@ class LoadedIndex:
     payloads: dict[str, bytes] = field(default_factory=dict)
     # (file, ref, line) of the documentation links of files that failed: still worth checking
     unused_doc_links: list[tuple[str, str, int]] = field(default_factory=list)
+    keys: dict[str, str] = field(default_factory=dict)  # plugin name -> what its file was made of (LoadedFile.key)
 
 
-def load_index(index_dir: Path, *, project_dir: Path, report: Report) -> LoadedIndex:
-    """Read every plugins-index/*.yaml; a file with any error contributes no plugin."""
+def load_index(index_dir: Path, *, project_dir: Path, report: Report, memo: CatalogCache | None = None) -> LoadedIndex:
+    """Read every plugins-index/*.yaml; a file with any error contributes no plugin. With
+    `memo`, a file whose bytes (and local artifacts) are unchanged is not read again."""
     loaded = LoadedIndex()
     files = sorted(p for p in index_dir.glob("*") if p.is_file() and p.suffix in (".yaml", ".yml"))
     for path in files:
-        reader = _PluginFile(path, _relative(path, project_dir), report, loaded.payloads)
-        plugin = reader.load()
-        if plugin is not None:
-            loaded.plugins.append(plugin)
-        elif reader.doc_link is not None:
-            loaded.unused_doc_links.append((reader.source, *reader.doc_link))
+        source = _relative(path, project_dir)
+        entry = _load_file(path, source, memo)
+        payloads = entry.payload_bytes() if entry is not None else None
+        if entry is None or payloads is None:
+            continue
+        report.extend(entry.diagnostics)
+        loaded.payloads.update(payloads)
+        if entry.plugin is not None:
+            loaded.plugins.append(entry.plugin)
+            loaded.keys[entry.plugin.name] = entry.key
+        elif entry.doc_link is not None:
+            loaded.unused_doc_links.append((source, *entry.doc_link))
+    if memo is not None:
+        memo.retain({_relative(path, project_dir) for path in files}, {p.name for p in loaded.plugins})
     loaded.plugins.sort(key=lambda p: p.name)
     _check_names_unique(loaded.plugins, report)
     _check_replacements(loaded.plugins, report)
     return loaded
+
+
+def _load_file(path: Path, source: str, memo: CatalogCache | None) -> LoadedFile | None:
+    """One file's loading result, from `memo` when its bytes and local artifacts are unchanged."""
+    file_report = Report()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        file_report.error(source, 0, 0, "plugin-read", f"cannot read the file: {exc}")
+        return LoadedFile("", None, file_report.items, None, {}, {})
+    digest = file_digest(data)
+    if memo is not None and (cached := memo.loaded(source, digest)) is not None:
+        return cached
+    reader = _PluginFile(path, source, file_report, {})
+    plugin = reader.load(data)
+    entry = LoadedFile(digest, plugin, file_report.items, reader.doc_link, reader.artifacts.inputs,
+                       {site_path: reader.artifacts.sources.get(site_path, payload)
+                        for site_path, payload in reader.artifacts.payloads.items()})
+    if memo is not None:
+        memo.put_loaded(source, entry)
+    return entry
 
 
 def _relative(path: Path, project_dir: Path) -> str:
@@ -154,10 +186,10 @@ class _PluginFile:
         self.ok = False
         self.report.error(self.source, pos.line, pos.col, code, message, hint)
 
-    def load(self) -> Plugin | None:
+    def load(self, data: bytes) -> Plugin | None:
         try:
-            text = self.path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
             self.report.error(self.source, 0, 0, "plugin-read", f"cannot read the file: {exc}")
             return None
         before = len(self.report.errors())

@@ -5,6 +5,7 @@ theme templates `plugins/list.html` and `plugins/single.html`."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from markdown_it import MarkdownIt
@@ -24,32 +25,48 @@ def page_file(name: str) -> str:
     return f"plugins/{name}/index.html"
 
 
-def render_pages(plugins: list[Plugin], *, base_url: str, render: Callable[[str, dict], str]) -> dict[str, str]:
+@dataclass(frozen=True)
+class CatalogFacts:
+    """What one plugin's page reads of the other plugins: the platform filter and the
+    titles of replacement plugins. Part of the key of every cached plugin page."""
+
+    options: tuple[Platform, ...]
+    titles: dict[str, str]
+
+    @classmethod
+    def of(cls, plugins: list[Plugin]) -> "CatalogFacts":
+        return cls(tuple(platform_options(plugins)), {p.name: p.title for p in plugins})
+
+
+def list_page(plugins: list[Plugin], facts: CatalogFacts, *, base_url: str, render: Callable[[str, dict], str]) -> str:
+    """`/plugins/`: a card per plugin, filterable by category and platform."""
     prefix = base_path(base_url)
     list_url = prefix + "plugins/"
-    files = {}
-    options = platform_options(plugins)
-    cards = [_card(plugin, prefix, options) for plugin in plugins]
-    files[LIST_FILE] = render("plugins/list.html", {
+    cards = [_card(plugin, prefix, facts.options) for plugin in plugins]
+    return render("plugins/list.html", {
         "page": _page("Plugin catalog", list_url, [list_url],
                       "Every Cloudify plugin with its releases and wagons, filterable by category and platform."),
         "plugins": cards,
         "categories": sorted({(c["key"], c["name"]) for card in cards for c in card["categories"]}),
-        "platforms": [{"key": _platform_key(o), "name": _platform_name(o)} for o in options],
+        "platforms": [{"key": _platform_key(o), "name": _platform_name(o)} for o in facts.options],
         "index_url": prefix + ROOT_FILE,
         "legacy_urls": [prefix + "plugins.json", prefix + "v2_plugins.json"],
         "marketplace_url": prefix + "plugins/catalog",
     })
-    titles = {p.name: p.title for p in plugins}
-    for plugin, card in zip(plugins, cards):
-        files[page_file(plugin.name)] = render("plugins/single.html", {
-            "page": _page(plugin.title, card["url"], [list_url, card["url"]], plugin.description.split("\n")[0]),
-            "plugin": card,
-            "list_url": list_url,
-            "index_file_url": prefix + plugin_file(plugin.name),
-            "releases": [_release(plugin, release, prefix, titles) for release in plugin.releases],
-        })
-    return files
+
+
+def plugin_page(plugin: Plugin, facts: CatalogFacts, *, base_url: str, render: Callable[[str, dict], str]) -> str:
+    """`/plugins/{name}/`: one plugin with every release and its wagons."""
+    prefix = base_path(base_url)
+    list_url = prefix + "plugins/"
+    card = _card(plugin, prefix, facts.options)
+    return render("plugins/single.html", {
+        "page": _page(plugin.title, card["url"], [list_url, card["url"]], plugin.description.split("\n")[0]),
+        "plugin": card,
+        "list_url": list_url,
+        "index_file_url": prefix + plugin_file(plugin.name),
+        "releases": [_release(plugin, release, prefix, facts.titles) for release in plugin.releases],
+    })
 
 
 def _page(title: str, url: str, ancestors: list[str], description: str) -> dict[str, Any]:
