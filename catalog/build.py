@@ -24,7 +24,7 @@ from .nav import Sidebar
 from .parallel import map_indexed
 from .plugins import build_plugin_outputs, marketplace_redirect_rules
 from .plugins.cache import CatalogCache
-from .plugins.model import Plugin
+from .plugins.model import Listing
 from .output import Output, publish, url_to_file
 from .refs import RefError, RefResolver
 from .render import Body, BodyRenderer, SiteView
@@ -284,7 +284,7 @@ def write_host_files(site: Site, config: SiteConfig, aliases: list[tuple[str, st
     output.add("robots.txt", robots(sitemap_url), "catalog", report, what="robots.txt")
 
 
-def write_search_index(site: Site, config: SiteConfig, bodies: dict[str, Body], plugins: list[Plugin],
+def write_search_index(site: Site, config: SiteConfig, bodies: dict[str, Body], plugins: list[Listing],
                        output: Output, report: Report, cache: RenderCache | None = None) -> None:
     entries = page_entries(site.pages, lambda page: bodies[page.source].text)
     entries += [plugin_entry(f"{config.base_path}plugins/{p.name}/", p.name, p.title, p.description, p.categories)
@@ -301,7 +301,7 @@ def write_search_index(site: Site, config: SiteConfig, bodies: dict[str, Body], 
 
 def build_plugins(project: Path, config: SiteConfig, theme: Theme, site_view: SiteView, resolver: RefResolver,
                   site: Site, output: Output, report: Report, cache: CatalogCache | None = None,
-                  render_key: str = "", jobs: int | None = None) -> list[Plugin]:
+                  render_key: str = "", jobs: int | None = None) -> list[Listing]:
     """The catalog's files into `output`; returns the plugins, for the search index.
     `render_key` hashes what a catalog page shows of the site (templates, navigation)."""
     index_dir = project / config.plugins_dir
@@ -319,7 +319,7 @@ def build_plugins(project: Path, config: SiteConfig, theme: Theme, site_view: Si
     def render(template: str, context: dict[str, Any]) -> str:
         return theme.render(template, {"site": site_view, **context})
 
-    plugins: list[Plugin] = []
+    plugins: list[Listing] = []
     files = build_plugin_outputs(index_dir, project_dir=project, base_url=config.base_url, report=report,
                                  resolve_doc=resolve_doc, render=render, collect=plugins, cache=cache,
                                  render_key=render_key, jobs=jobs)

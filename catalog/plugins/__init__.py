@@ -15,12 +15,12 @@ from typing import Callable
 
 from ..diagnostics import Report
 from ..parallel import map_indexed
-from .cache import CatalogCache, code_fingerprint, digest
+from .cache import CatalogCache, CatalogFiles, LoadedFile, code_fingerprint, digest
 from .compat import (LEGACY_CATALOGS, legacy_catalog, marketplace_catalog, marketplace_path,
                      marketplace_plugin_files, marketplace_redirect_rules, rewrite_marketplace_query)
 from .index import ROOT_FILE, SCHEMA_DIR, dumps, plugin_index_file, root_index
-from .metadata import load_index
-from .model import Plugin
+from .metadata import index_of, load_files
+from .model import Listing
 from .pages import LIST_FILE, CatalogFacts, list_page, page_file, plugin_page
 
 # Which JSON Schema (published under index/v1/schemas/) describes which published file:
@@ -42,10 +42,10 @@ __all__ = ["SCHEMA_OF", "build_plugin_outputs", "marketplace_redirect_rules", "r
 def build_plugin_outputs(index_dir: Path, *, project_dir: Path, base_url: str, report: Report,
                          resolve_doc: Callable[[str, str, int], str | None],
                          render: Callable[[str, dict], str],
-                         collect: list[Plugin] | None = None, cache: CatalogCache | None = None,
+                         collect: list[Listing] | None = None, cache: CatalogCache | None = None,
                          render_key: str = "", jobs: int | None = None) -> dict[str, bytes]:
     """Every file the plugin catalog publishes, by site-relative POSIX path, in sorted order.
-    `collect`, when given, receives the loaded plugins (the site's search index lists them).
+    `collect`, when given, receives what the site's search index shows of each plugin.
     With `cache`, unchanged files are not read again and unchanged plugins not rendered
     again; `render_key` must change whenever what `render` shows besides its arguments
     does (templates, site configuration, the docs' navigation)."""
@@ -53,28 +53,57 @@ def build_plugin_outputs(index_dir: Path, *, project_dir: Path, base_url: str, r
         cache.reads = cache.renders = 0
         if cache.code != code_fingerprint():
             cache.reset(code_fingerprint())
-    loaded = load_index(index_dir, project_dir=project_dir, report=report, memo=cache)
-    plugins = [_with_documentation(plugin, resolve_doc) for plugin in loaded.plugins]
+    files = load_files(index_dir, project_dir=project_dir, memo=cache)
+    for _, entry in files:
+        report.extend(entry.diagnostics)
+    # every documentation link is checked, also of a file that failed: a broken link shows now, not after the fix
+    doc_urls = {source: resolve_doc(entry.doc_link[0], source, entry.doc_link[1])
+                for source, entry in files if entry.doc_link is not None}
+    whole_key = digest(base_url, render_key, [(source, entry.key, doc_urls.get(source)) for source, entry in files])
+    result = cache.whole_result(whole_key) if cache is not None else None
+    if result is None:
+        result, own = _render_catalog(files, doc_urls, base_url, render, cache, render_key, jobs)
+        if cache is not None:
+            cache.put_whole(whole_key, result)
+    else:  # nothing changed: not even the plugins are unpickled
+        assert cache is not None
+        own = [cache.rendered[name][1] for name in result.names]
+    report.extend(result.diagnostics)
     if collect is not None:
-        collect.extend(plugins)
-    for source, ref, line in loaded.unused_doc_links:  # report a broken link now, not after the next fix
-        resolve_doc(ref, source, line)
+        collect.extend(result.listings)
 
     outputs: dict[str, bytes] = {}
 
-    def add(files: dict[str, bytes] | dict[str, str], owner: str) -> None:
+    def add(files: dict[str, bytes], owner: str) -> None:
         for path, data in files.items():
             if path in outputs:
                 report.error(owner, 0, 0, "output-collision", f"the plugin catalog writes '{path}' twice",
                              "a plugin name or version collides with another published file")
                 continue
-            outputs[path] = data.encode("utf-8") if isinstance(data, str) else data
+            outputs[path] = data
 
+    for source, entry in files:
+        add(entry.payload_bytes() or {}, source)
+    for plugin_files in own:
+        add(plugin_files, "plugins-index (plugin files)")
+    add(result.files, "plugins-index (catalog files)")
+    add(schema_files(), "catalog/plugins/schemas")
+    return dict(sorted(outputs.items()))
+
+
+def _render_catalog(files: list[tuple[str, LoadedFile]], doc_urls: dict[str, str | None], base_url: str,
+                    render: Callable[[str, dict], str], cache: CatalogCache | None, render_key: str,
+                    jobs: int | None) -> tuple[CatalogFiles, list[dict[str, bytes]]]:
+    """The catalog-wide files and each plugin's own files (from `cache` where unchanged)."""
+    checks = Report()
+    loaded = index_of(files, checks)
+    plugins = [dataclasses.replace(p, documentation_url=doc_urls.get(p.source)) if p.documentation else p
+               for p in loaded.plugins]
     facts = CatalogFacts.of(plugins)
     shared = digest(base_url, render_key, facts.options, facts.titles)
     keys = [digest(shared, loaded.keys[p.name], p.documentation_url) for p in plugins]
     rendered = [cache.rendered_files(p.name, key) if cache is not None else None for p, key in zip(plugins, keys)]
-    missing = [i for i, files in enumerate(rendered) if files is None]
+    missing = [i for i, done in enumerate(rendered) if done is None]
 
     def render_plugin(index: int) -> dict[str, bytes]:
         plugin = plugins[missing[index]]
@@ -82,27 +111,19 @@ def build_plugin_outputs(index_dir: Path, *, project_dir: Path, base_url: str, r
         return {path: data, **marketplace_plugin_files(plugin, base_url),
                 page_file(plugin.name): plugin_page(plugin, facts, base_url=base_url, render=render).encode()}
 
-    for index, files in zip(missing, map_indexed(render_plugin, len(missing), jobs)):
-        rendered[index] = files
+    for index, done in zip(missing, map_indexed(render_plugin, len(missing), jobs)):
+        rendered[index] = done
         if cache is not None:
-            cache.put_rendered(plugins[index].name, keys[index], files)
-
-    per_plugin = {path: data for files in rendered if files for path, data in files.items()}
-    add(loaded.payloads, "plugins-index (hosted files)")
-    add(per_plugin, "plugins-index (plugin files)")
-    add({ROOT_FILE: root_index(plugins, per_plugin),
-         **{name: dumps(legacy_catalog(plugins, base_url, dsl)) for name, dsl in LEGACY_CATALOGS.items()},
-         marketplace_path("catalog"): marketplace_catalog(plugins, base_url),
-         LIST_FILE: list_page(plugins, facts, base_url=base_url, render=render)}, "plugins-index (catalog files)")
-    add(schema_files(), "catalog/plugins/schemas")
-    return dict(sorted(outputs.items()))
-
-
-def _with_documentation(plugin: Plugin, resolve_doc: Callable[[str, str, int], str | None]) -> Plugin:
-    if not plugin.documentation:
-        return plugin
-    url = resolve_doc(plugin.documentation, plugin.source, plugin.documentation_line)
-    return dataclasses.replace(plugin, documentation_url=url)
+            cache.put_rendered(plugins[index].name, keys[index], done)
+    own = {path: data for done in rendered if done for path, data in done.items()}
+    catalog_wide = {
+        ROOT_FILE: root_index(plugins, own),
+        **{name: dumps(legacy_catalog(plugins, base_url, dsl)) for name, dsl in LEGACY_CATALOGS.items()},
+        marketplace_path("catalog"): marketplace_catalog(plugins, base_url),
+        LIST_FILE: list_page(plugins, facts, base_url=base_url, render=render).encode(),
+    }
+    return (CatalogFiles([p.name for p in plugins], catalog_wide, checks.items, [Listing.of(p) for p in plugins]),
+            [done for done in rendered if done is not None])
 
 
 def schema_files() -> dict[str, bytes]:

@@ -78,38 +78,47 @@ class LoadedIndex:
 
     plugins: list[Plugin] = field(default_factory=list)
     payloads: dict[str, bytes] = field(default_factory=dict)
-    # (file, ref, line) of the documentation links of files that failed: still worth checking
-    unused_doc_links: list[tuple[str, str, int]] = field(default_factory=list)
     keys: dict[str, str] = field(default_factory=dict)  # plugin name -> what its file was made of (LoadedFile.key)
 
 
-def load_index(index_dir: Path, *, project_dir: Path, report: Report, memo: CatalogCache | None = None) -> LoadedIndex:
-    """Read every plugins-index/*.yaml; a file with any error contributes no plugin. With
-    `memo`, a file whose bytes (and local artifacts) are unchanged is not read again."""
-    loaded = LoadedIndex()
-    files = sorted(p for p in index_dir.glob("*") if p.is_file() and p.suffix in (".yaml", ".yml"))
-    for path in files:
-        source = _relative(path, project_dir)
-        entry = _load_file(path, source, memo)
-        payloads = entry.payload_bytes() if entry is not None else None
-        if entry is None or payloads is None:
-            continue
+def load_index(index_dir: Path, *, project_dir: Path, report: Report) -> LoadedIndex:
+    """Read every plugins-index/*.yaml; a file with any error contributes no plugin."""
+    files = load_files(index_dir, project_dir=project_dir)
+    for _, entry in files:
         report.extend(entry.diagnostics)
+    return index_of(files, report)
+
+
+def load_files(index_dir: Path, *, project_dir: Path, memo: CatalogCache | None = None) -> list[tuple[str, LoadedFile]]:
+    """(source, loading result) of every plugins-index/*.yaml, sorted. With `memo`, a file
+    whose bytes (and local artifacts) are unchanged is not read again."""
+    paths = sorted(p for p in index_dir.glob("*") if p.is_file() and p.suffix in (".yaml", ".yml"))
+    files = [(source, _load_file(path, source, memo)) for path in paths for source in [_relative(path, project_dir)]]
+    if memo is not None:
+        memo.retain({source for source, _ in files}, {e.name for _, e in files if e.name})
+    return files
+
+
+def index_of(files: list[tuple[str, LoadedFile]], report: Report) -> LoadedIndex:
+    """The valid plugins, sorted by name, checked against each other, and the hosted artifacts."""
+    loaded = LoadedIndex()
+    for source, entry in files:
+        payloads = entry.payload_bytes()
+        if payloads is None:  # a local file vanished after it was read: the next build reads it again
+            report.error(source, 0, 0, "plugin-read", "a local file this plugin publishes changed during the build",
+                         "build again")
+            continue
         loaded.payloads.update(payloads)
         if entry.plugin is not None:
             loaded.plugins.append(entry.plugin)
             loaded.keys[entry.plugin.name] = entry.key
-        elif entry.doc_link is not None:
-            loaded.unused_doc_links.append((source, *entry.doc_link))
-    if memo is not None:
-        memo.retain({_relative(path, project_dir) for path in files}, {p.name for p in loaded.plugins})
     loaded.plugins.sort(key=lambda p: p.name)
     _check_names_unique(loaded.plugins, report)
     _check_replacements(loaded.plugins, report)
     return loaded
 
 
-def _load_file(path: Path, source: str, memo: CatalogCache | None) -> LoadedFile | None:
+def _load_file(path: Path, source: str, memo: CatalogCache | None) -> LoadedFile:
     """One file's loading result, from `memo` when its bytes and local artifacts are unchanged."""
     file_report = Report()
     try:
@@ -124,7 +133,8 @@ def _load_file(path: Path, source: str, memo: CatalogCache | None) -> LoadedFile
     plugin = reader.load(data)
     entry = LoadedFile(digest, plugin, file_report.items, reader.doc_link, reader.artifacts.inputs,
                        {site_path: reader.artifacts.sources.get(site_path, payload)
-                        for site_path, payload in reader.artifacts.payloads.items()})
+                        for site_path, payload in reader.artifacts.payloads.items()},
+                       plugin.name if plugin is not None else None)
     if memo is not None:
         memo.put_loaded(source, entry)
     return entry

@@ -16,6 +16,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from packaging.specifiers import SpecifierSet
@@ -159,3 +160,16 @@ class Plugin:
         finals = [r for r in candidates if not r.parsed_version.is_prerelease]
         chosen = finals or candidates
         return chosen[0] if chosen else None
+
+
+class Listing(NamedTuple):
+    """What the site's search index shows of a plugin."""
+
+    name: str
+    title: str
+    description: str
+    categories: tuple[str, ...]
+
+    @classmethod
+    def of(cls, plugin: Plugin) -> "Listing":
+        return cls(plugin.name, plugin.title, plugin.description, plugin.categories)
