@@ -272,7 +272,8 @@ def render_pages(site: Site, config: SiteConfig, theme: Theme, site_view: SiteVi
         cache.retain_pages(set(keys))
     for page, html in zip(site.pages, cached):
         if html is not None:
-            output.add(url_to_file(page.url, config.base_path), html, page.source, report)
+            output.add(url_to_file(page.url, config.base_path), html, page.source, report,
+                       page.line_of("url" if "url" in page.meta else "slug"))
 
 
 def _hidden(page: Page) -> bool:
@@ -316,6 +317,10 @@ def write_search_index(site: Site, config: SiteConfig, bodies: dict[str, Body], 
     entries = page_entries(site.pages, lambda page: bodies[page.source].text)
     entries += [plugin_entry(f"{config.base_path}plugins/{p.name}/", p.name, p.title, p.description, p.categories)
                 for p in plugins]
+    unique: dict[str, Any] = {}  # two sources with one URL are an output-collision, reported already
+    for entry in entries:
+        unique.setdefault(entry.url, entry)
+    entries = list(unique.values())
     key = digest([dataclasses.astuple(entry) for entry in entries])
     if cache is not None and cache.search[0] == key:
         data = cache.search[1]

@@ -144,7 +144,9 @@ def _read_page(path: Path, rel: str, source: str, report: Report) -> Page | None
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        report.error(source, 1, 1, "encoding", f"file is not UTF-8: {exc.reason} at byte {exc.start}",
+        line = exc.object.count(b"\n", 0, exc.start) + 1
+        col = exc.start - exc.object.rfind(b"\n", 0, exc.start)
+        report.error(source, line, col, "encoding", f"file is not UTF-8: {exc.reason} at byte {exc.start}",
                      "save the file as UTF-8")
         return None
     try:
@@ -274,8 +276,9 @@ def alias_urls(page: Page, config: SiteConfig) -> list[str]:
     for alias in page.aliases:
         if alias.startswith(("http://", "https://")):
             continue
-        path = alias if alias.startswith("/") else posixpath.join("/", page.dir, alias)
-        path = posixpath.normpath(path)
+        path = alias if alias.startswith("/") else posixpath.join(page.dir, alias)
+        path = posixpath.normpath(path.lstrip("/") or ".")  # keeps a leading '..', reported when written
+        path = "/" if path == "." else "/" + path
         if not path.endswith((".html", ".htm")):
             path += "/"
         urls.append(config.base_path.rstrip("/") + (path if path.startswith("/") else "/" + path))

@@ -6,7 +6,9 @@ them as `path:line:col: severity: message [code]` followed by a hint.
 """
 from __future__ import annotations
 
+import bisect
 import difflib
+import re
 from dataclasses import dataclass, field
 from typing import Iterable, Literal
 
@@ -83,6 +85,22 @@ class Report:
 
     def failed(self, strict: bool = False) -> bool:
         return bool(self.errors(strict))
+
+
+class Lines:
+    """Line and column of offsets in one text: the line starts are found once, when first
+    asked, so locating many problems on a long page stays linear."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts: list[int] = []
+
+    def locate(self, offset: int) -> tuple[int, int]:
+        """(1-based line, 1-based column) of `offset`."""
+        if not self.starts:
+            self.starts = [0] + [match.end() for match in re.finditer("\n", self.text)]
+        line = bisect.bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

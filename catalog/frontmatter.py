@@ -13,6 +13,10 @@ from .diagnostics import Diagnostic, DiagnosticError
 _FENCES = {"---": "yaml", "+++": "toml"}
 # libyaml's C loader reads front matter about ten times faster; same results, same errors.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# A header of a few keys holds tens of values; YAML aliases can make a few lines expand to
+# billions ("billion laughs"), which every later stage (the cache hashes meta) would walk.
+MAX_VALUES = 10_000
+MAX_DEPTH = 50
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,8 @@ def parse(text: str, path: str) -> FrontMatter:
     """Split `text`; raise DiagnosticError (located) when the header is broken."""
     if text.startswith("\ufeff"):
         text = text[1:]
+    if "\r\n" in text:  # as a text-mode read does; a TOML header must not keep a stray '\r'
+        text = text.replace("\r\n", "\n")
     first = text.split("\n", 1)[0].rstrip("\r").rstrip()
     fmt = _FENCES.get(first)
     if fmt is None:
@@ -56,10 +62,45 @@ def parse(text: str, path: str) -> FrontMatter:
         raise DiagnosticError(Diagnostic(path, 2, 1, "error", "front-matter-type",
                                          f"front matter must be a mapping of keys to values, got {type(meta).__name__}",
                                          "write one 'key: value' per line"))
-    return FrontMatter(meta, body, index + 2, fmt, _key_lines(header, 2))
+    key_lines = _key_lines(header, 2)
+    return FrontMatter(_plain(meta, path, key_lines), body, index + 2, fmt, key_lines)
+
+
+def _plain(meta: dict[Any, Any], path: str, key_lines: dict[str, int]) -> dict[str, Any]:
+    """The header as plain data: keys as strings (as Hugo reads them), and refused when
+    YAML aliases make it refer to itself, nest too deep or expand to too many values."""
+    count = 0
+
+    def copy(value: Any, depth: int, line: int) -> Any:
+        nonlocal count
+        count += 1
+        if count > MAX_VALUES:
+            raise _too_big(path, line, f"front matter expands to more than {MAX_VALUES} values (YAML aliases?)")
+        if depth > MAX_DEPTH:
+            raise _too_big(path, line, f"front matter nests more than {MAX_DEPTH} levels deep "
+                                       "(or a YAML alias refers to itself)")
+        if isinstance(value, dict):
+            return {str(key): copy(item, depth + 1, line) for key, item in value.items()}
+        if isinstance(value, list):
+            return [copy(item, depth + 1, line) for item in value]
+        return value
+
+    return {str(key): copy(value, 1, key_lines.get(str(key), 2)) for key, value in meta.items()}
+
+
+def _too_big(path: str, line: int, message: str) -> DiagnosticError:
+    return DiagnosticError(Diagnostic(path, line, 1, "error", "front-matter-size", message,
+                                      "write the values out: front matter is a few keys, not a data file"))
 
 
 def _load(header: str, fmt: str, path: str) -> Any:
+    try:
+        return _load_format(header, fmt, path)
+    except RecursionError:  # the parsers recurse once per level of [[[...]]]
+        raise _too_big(path, 2, f"front matter nests more than {MAX_DEPTH} levels deep") from None
+
+
+def _load_format(header: str, fmt: str, path: str) -> Any:
     if fmt == "toml":
         try:
             return tomllib.loads(header)

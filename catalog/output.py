@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import posixpath
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -26,18 +27,31 @@ class Output:
 
     files: dict[str, bytes] = field(default_factory=dict)
     owners: dict[str, str] = field(default_factory=dict)
+    folders: dict[str, str] = field(default_factory=dict)  # folder -> the first file planned in it
 
     def add(self, path: str, data: bytes | str, source: str, report: Report, line: int = 0, what: str = "") -> None:
         """Plan one file; `source` (and `line`) say where it comes from, `what` how (e.g. 'alias /a/')."""
-        path = path.lstrip("/")
         owner = f"{source} ({what})" if what else source
-        if path in self.files:
+        path = posixpath.normpath(path.lstrip("/"))  # 'a/../b' and 'b' are one file
+        hint = "give one of them another URL (url/slug in front matter) or remove the alias"
+        if path == ".." or path.startswith("../"):
+            report.error(source, line, 1 if line else 0, "output-outside",
+                         f"'{path}' is outside the site: {owner} climbs above its root with '..'",
+                         "write the URL from the site's root, e.g. /guide/page/")
+            return
+        parents = [path.rsplit("/", depth)[0] for depth in range(1, path.count("/") + 1)]
+        clash = next((p for p in parents if p in self.files), None)
+        if path in self.files or clash or path in self.folders:
+            other = self.owners[path] if path in self.files else self.owners[clash] if clash \
+                else self.owners[self.folders[path]]
+            problem = "would be written twice" if path in self.files else "would be both a file and a folder"
             report.error(source, line, 1 if line else 0, "output-collision",
-                         f"'{path}' would be written twice: by {self.owners[path]} and by {owner}",
-                         "give one of them another URL (url/slug in front matter) or remove the alias")
+                         f"'{clash or path}' {problem}: by {other} and by {owner}", hint)
             return
         self.files[path] = data.encode("utf-8") if isinstance(data, str) else data
         self.owners[path] = owner
+        for parent in parents:
+            self.folders.setdefault(parent, path)
 
 
 def url_to_file(url: str, base_path: str) -> str:

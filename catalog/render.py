@@ -22,7 +22,7 @@ from . import shortcodes
 from .anchors import Heading, assign_heading_ids
 from .content import Page, Site
 from .config import SiteConfig
-from .diagnostics import Diagnostic, did_you_mean
+from .diagnostics import Diagnostic, Lines, did_you_mean
 from .highlight import highlight as highlight_code
 from .markdown import Markdown
 from .refs import RefError, RefResolver
@@ -147,16 +147,18 @@ class _PageRun:
     literals: list[shortcodes.Literal] = field(default_factory=list)  # escapes and {% raw %} of the page
     uid: int = 0
     depends_on: set[str] = field(default_factory=set)
+    lines: Lines = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.lines = Lines(self.page.body)
 
     def placeholder(self, output: str) -> str:
         self.outputs.append(output)
         return _token(len(self.outputs) - 1)
 
     def position(self, offset: int) -> tuple[int, int]:
-        body = self.page.body
-        line = body.count("\n", 0, offset)
-        col = offset - (body.rfind("\n", 0, offset) + 1) + 1
-        return self.page.body_line + line, col
+        line, col = self.lines.locate(offset)
+        return self.page.body_line + line - 1, col
 
     def report(self, offset: int, severity: str, code: str, message: str, hint: str = "") -> None:
         line, col = self.position(offset)

@@ -97,7 +97,10 @@ def build_search_index(entries: list[SearchEntry]) -> bytes:
         "terms": terms,
         "postings": [encode_postings(postings[term]) for term in terms],
     }
-    return json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+    # as Hugo's jsonify: no '<', '>' or '&' in the file, so the index stays data even when
+    # inlined in a <script> element ('</script>', '<!--' in a title cannot end it)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").encode("utf-8")
 
 
 def searchable(page: Page) -> bool:

@@ -10,20 +10,28 @@ from __future__ import annotations
 import re
 import shlex
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterator
 
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, Lines
 
 # Liquid block tags of the Jekyll sites we render, each closed by `{% endNAME %}`.
 LIQUID_BLOCKS = frozenset({"inittab", "tabcontent", "info", "warning", "note", "tip", "summary", "highlight"})
+_LIQUID_TAGS = LIQUID_BLOCKS | {"raw"}  # a '{% raw %}' left open is an error too
 
-_TOKEN = re.compile(
-    r"\{\{(?P<esc_open>[<%])/\*(?P<esc_body>.*?)\*/(?P<esc_close>[>%])\}\}"  # {{</* x */>}}: literal
-    r"|\{\{(?P<open>[<%])\s*(?P<close>/)?\s*(?P<name>[A-Za-z0-9_][\w./-]*)(?P<args>.*?)(?P<self>/)?\s*(?P<end>[>%])\}\}"
-    r"|\{%-?\s*raw\s*-?%\}(?P<raw>.*?)\{%-?\s*endraw\s*-?%\}"
-    r"|\{%-?\s*(?P<lend>end)?(?P<lname>[A-Za-z_]\w*)(?P<largs>(?:[^%]|%(?!\}))*?)\s*-?%\}",
-    re.S,
-)
+# Nesting deeper than this is an unclosed tag repeated, not a page; rendering recurses per level.
+MAX_DEPTH = 32
+
+# The scanner finds each tag's opening with one pattern and its end with another, searched
+# forward once per page (see _Next): a page with many unclosed '{{<' or '{%' costs linear
+# time, where one lazy regex over the whole tag rescans the rest of the page per opening.
+_OPENER = re.compile(r"\{\{[<%]|\{%")
+_SHORTCODE_HEAD = re.compile(r"\{\{(?P<open>[<%])\s*(?P<close>/)?\s*(?P<name>[A-Za-z0-9_][\w./-]*)")
+_SHORTCODE_END = re.compile(r"[>%]\}\}")
+_ESCAPE_END = re.compile(r"\*/[>%]\}\}")  # {{</* x */>}}: output literally
+_RAW = re.compile(r"\{%-?\s*raw\s*-?%\}")
+_ENDRAW = re.compile(r"\{%-?\s*endraw\s*-?%\}")
+_LIQUID_HEAD = re.compile(r"\{%-?\s*(?P<end>end)?(?P<name>[A-Za-z_]\w*)")
+_LIQUID_END = re.compile(r"%\}")
 
 
 @dataclass
@@ -51,6 +59,21 @@ class Literal:
     start: int
     end: int
     text: str
+
+
+@dataclass
+class _Tag:
+    """One tag as the scanner read it: a shortcode or Liquid tag, a literal, or a problem."""
+
+    start: int
+    end: int
+    name: str = ""
+    notation: str = ""  # "<", "%" or "liquid"
+    closing: bool = False
+    markup: str = ""
+    self_closing: bool = False
+    literal: str | None = None  # text to output as written
+    problem: tuple[str, str, str] | None = None  # (code, message, hint): a tag that cannot be read
 
 
 @dataclass
@@ -107,107 +130,172 @@ def parse(text: str, is_paired: Callable[[str, str], bool | None]) -> Parsed:
     literals: list[Literal] = []
     problems: list[tuple[int, str, str, str]] = []
     stack: list[Call] = []
+    open_at: dict[tuple[str, bool], list[int]] = {}  # (name, liquid?) -> stack depths of open calls
+    tags = list(_scan(text))
+    lines = Lines(text)
+    last_closer = {(tag.name, tag.notation == "liquid"): tag.start for tag in tags if tag.closing}
 
     def attach(call: Call) -> None:
         (stack[-1].children if stack else top).append(call)
 
-    for match in _TOKEN.finditer(text):
-        if match.group("esc_open"):
-            literal = "{{" + match.group("esc_open") + match.group("esc_body") + match.group("esc_close") + "}}"
-            literals.append(Literal(match.start(), match.end(), literal))
-            continue
-        if match.group("raw") is not None:
-            literals.append(Literal(match.start(), match.end(), match.group("raw")))
-            continue
-        if match.group("open"):
-            name, closing, notation = match.group("name"), bool(match.group("close")), match.group("open")
-            markup = match.group("args") or ""
-            if match.group("open") != match.group("end").replace(">", "<"):
-                problems.append((match.start(), "shortcode-syntax",
-                                 f"shortcode '{name}' opens with '{{{{{match.group('open')}' but closes with "
-                                 f"'{match.group('end')}}}}}'",
-                                 "use {{< name >}} or {{% name %}}, not a mix"))
+    for tag in tags:
+        ours = tag.notation != "liquid" or tag.name in _LIQUID_TAGS or is_paired(tag.name, "liquid") is not None
+        if tag.literal is not None:
+            literals.append(Literal(tag.start, tag.end, tag.literal))
+        elif not ours:
+            continue  # not one of ours: '{% if %}' in a Jinja example stays text
+        elif tag.problem is not None:
+            problems.append((tag.start, *tag.problem))
+        elif tag.closing:
+            key = (tag.name, tag.notation == "liquid")
+            if not open_at.get(key):
+                problems.append((tag.start, "shortcode-stray-close",
+                                 f"closing tag for '{tag.name}' has no matching opening tag",
+                                 "remove it, or add the opening tag before it"))
                 continue
-            self_closing = bool(match.group("self"))
-        else:
-            name = match.group("lname")
-            closing = bool(match.group("lend"))
-            notation, markup, self_closing = "liquid", match.group("largs") or "", False
-            if name not in LIQUID_BLOCKS and is_paired(name, "liquid") is None:
-                continue  # not one of ours: '{% if %}' in a Jinja example stays text
-        if closing:
-            closed = _close(name, notation, match, stack, problems, text)
-            if closed is not None:
-                attach(closed)
-            continue
-        try:
-            args, kwargs = (parse_liquid_args(markup) if notation == "liquid" else parse_args(markup))
-        except ValueError as exc:
-            problems.append((match.start(), "shortcode-args", f"shortcode '{name}': {exc}",
-                             'quote values that contain spaces: name="two words"'))
-            args, kwargs = [], {}
-        call = Call(name, notation, markup.strip(), args, kwargs, match.start(), match.end(),
-                    end=match.end(), inner_end=match.end())
-        paired = False if self_closing else is_paired(name, notation)
-        if paired is None:
-            # an unknown name is reported by the renderer; pair it when a closing tag follows,
-            # so one misspelt name gives one error, not a second "stray closing tag"
-            paired = _has_closer(text, match.end(), name, notation)
-        if paired:
-            call.paired = True
-            stack.append(call)
-        else:
+            depth = open_at[key][-1]
+            for orphan in stack[depth + 1:]:
+                line = lines.locate(tag.start)[0]
+                problems.append((orphan.start, "shortcode-unclosed", f"unclosed shortcode '{orphan.name}'",
+                                 f"close it before the closing tag of '{tag.name}' on line {line}"))
+            call = stack[depth]
+            _demote(_pop_to(stack, open_at, depth + 1), call.children)
+            _pop_to(stack, open_at, depth)
+            call.inner_end, call.end = tag.start, tag.end
             attach(call)
-    while stack:
-        call = stack.pop()
-        _demote(call, stack[-1].children if stack else top)
+        else:
+            try:
+                args, kwargs = (parse_liquid_args(tag.markup) if tag.notation == "liquid" else parse_args(tag.markup))
+            except ValueError as exc:
+                problems.append((tag.start, "shortcode-args", f"shortcode '{tag.name}': {exc}",
+                                 'quote values that contain spaces: name="two words"'))
+                args, kwargs = [], {}
+            call = Call(tag.name, tag.notation, tag.markup.strip(), args, kwargs, tag.start, tag.end,
+                        end=tag.end, inner_end=tag.end)
+            paired = False if tag.self_closing else is_paired(tag.name, tag.notation)
+            if paired is None:
+                # an unknown name is reported by the renderer; pair it when a closing tag follows,
+                # so one misspelt name gives one error, not a second "stray closing tag"
+                paired = last_closer.get((tag.name, tag.notation == "liquid"), -1) > tag.start
+            if paired:
+                call.paired = True
+                open_at.setdefault((call.name, call.notation == "liquid"), []).append(len(stack))
+                stack.append(call)
+            else:
+                attach(call)
+    for call in stack:
         closer = f"{{% end{call.name} %}}" if call.notation == "liquid" else \
             f"{{{{{call.notation} /{call.name} {'>' if call.notation == '<' else '%'}}}}}"
         problems.append((call.start, "shortcode-unclosed", f"unclosed shortcode '{call.name}'",
                          f"close it with {closer} where its content ends"))
+    _demote(stack, top)
+    too_deep = _prune(top)
+    if too_deep is not None:
+        problems.append((too_deep.start, "shortcode-nesting",
+                         f"shortcodes nested more than {MAX_DEPTH} levels deep; '{too_deep.name}' and what it "
+                         "holds are not rendered", "close the shortcodes opened above it"))
     problems.sort(key=lambda p: p[0])
     return Parsed(top, literals, problems)
 
 
-def _close(name: str, notation: str, match: re.Match[str], stack: list[Call],
-           problems: list[tuple[int, str, str, str]], text: str) -> Call | None:
-    """Pop the call this closing tag ends; calls opened after it and never closed are reported."""
-    for depth in range(len(stack) - 1, -1, -1):
-        if stack[depth].name == name and (stack[depth].notation == "liquid") == (notation == "liquid"):
-            break
-    else:
-        problems.append((match.start(), "shortcode-stray-close",
-                         f"closing tag for '{name}' has no matching opening tag",
-                         "remove it, or add the opening tag before it"))
-        return None
-    while len(stack) > depth + 1:
-        orphan = stack.pop()
-        _demote(orphan, stack[-1].children)
-        problems.append((orphan.start, "shortcode-unclosed", f"unclosed shortcode '{orphan.name}'",
-                         f"close it before the closing tag of '{name}' on line {_line(text, match.start())}"))
-    call = stack.pop()
-    call.inner_end = match.start()
-    call.end = match.end()
-    return call
+class _Next:
+    """The first match of a pattern at or after a position, for positions that grow:
+    each search resumes where the last one found its match, so a whole page costs one pass."""
+
+    def __init__(self, pattern: re.Pattern[str], text: str) -> None:
+        self.pattern, self.text = pattern, text
+        self.searched, self.match = 0, pattern.search(text)
+
+    def after(self, pos: int) -> re.Match[str] | None:
+        if pos < self.searched or (self.match is not None and self.match.start() < pos):
+            self.searched, self.match = pos, self.pattern.search(self.text, pos)
+        return self.match
 
 
-def _has_closer(text: str, start: int, name: str, notation: str) -> bool:
-    if notation == "liquid":
-        pattern = r"\{%-?\s*end" + re.escape(name) + r"\s*-?%\}"
-    else:
-        pattern = r"\{\{[<%]\s*/\s*" + re.escape(name) + r"\s*[>%]\}\}"
-    return re.search(pattern, text[start:]) is not None
+def _scan(text: str) -> Iterator[_Tag]:
+    """Every tag of `text`, in order; text that only looks like the start of a tag is skipped."""
+    ends = {pattern: _Next(pattern, text) for pattern in (_SHORTCODE_END, _ESCAPE_END, _ENDRAW, _LIQUID_END)}
+    pos = 0
+    while (opener := _OPENER.search(text, pos)) is not None:
+        start = pos = opener.start()
+        pos += 1  # unless a tag is read below: look again from the next character
+        if text.startswith("/*", start + 3):
+            end = ends[_ESCAPE_END].after(start + 5)
+            if end is not None:
+                yield _Tag(start, end.end(), literal="{{" + text[start + 2] + text[start + 5:end.start()]
+                           + text[end.start() + 2] + "}}")
+                pos = end.end()
+        elif opener.group() != "{%":
+            head = _SHORTCODE_HEAD.match(text, start)
+            if head is None:
+                continue
+            name, notation = head.group("name"), head.group("open")
+            end = ends[_SHORTCODE_END].after(head.end())
+            if end is None:
+                closer = ">}}" if notation == "<" else "%}}"
+                yield _Tag(start, head.end(), name, notation, problem=(
+                    "shortcode-syntax", f"shortcode '{name}' is never closed: no '{closer}' follows",
+                    f"end the tag with {closer}"))
+                continue
+            pos = end.end()
+            if end.group()[0] != notation.replace("<", ">"):
+                yield _Tag(start, pos, name, notation, problem=(
+                    "shortcode-syntax", f"shortcode '{name}' opens with '{{{{{notation}' but closes with "
+                    f"'{end.group()}'", "use {{< name >}} or {{% name %}}, not a mix"))
+                continue
+            markup = text[head.end():end.start()].rstrip()
+            self_closing = markup.endswith("/")
+            yield _Tag(start, pos, name, notation, bool(head.group("close")), markup.removesuffix("/"), self_closing)
+        elif raw := _RAW.match(text, start):
+            end = ends[_ENDRAW].after(raw.end())
+            if end is None:
+                yield _Tag(start, raw.end(), "raw", "liquid", problem=(
+                    "shortcode-unclosed", "unclosed '{% raw %}'", "close it with {% endraw %}"))
+                pos = raw.end()
+                continue
+            yield _Tag(start, end.end(), literal=text[raw.end():end.start()])
+            pos = end.end()
+        elif head := _LIQUID_HEAD.match(text, start):
+            name = head.group("name")
+            end = ends[_LIQUID_END].after(head.end())
+            if end is None:
+                yield _Tag(start, head.end(), name, "liquid", problem=(
+                    "shortcode-syntax", f"tag '{name}' is never closed: no '%}}' follows", "end the tag with %}"))
+                continue
+            pos = end.end()
+            yield _Tag(start, pos, name, "liquid", bool(head.group("end")), text[head.end():end.start()].removesuffix("-"))
 
 
-def _demote(call: Call, siblings: list[Call]) -> None:
-    """An unclosed call becomes standalone; the calls inside it move up one level, so
-    the problems inside them are still found."""
-    call.paired = False
-    siblings.append(call)
-    siblings.extend(call.children)
-    call.children = []
+def _pop_to(stack: list[Call], open_at: dict[tuple[str, bool], list[int]], depth: int) -> list[Call]:
+    """Take the calls above `depth` off the stack (and out of `open_at`), outermost first."""
+    popped = stack[depth:]
+    del stack[depth:]
+    for call in popped:
+        open_at[(call.name, call.notation == "liquid")].pop()
+    return popped
+
+
+def _demote(calls: list[Call], siblings: list[Call]) -> None:
+    """Unclosed calls become standalone; the calls inside them move up among `siblings`,
+    so the problems inside them are still found."""
+    for call in calls:
+        call.paired = False
+        siblings.append(call)
+        siblings.extend(call.children)
+        call.children = []
     siblings.sort(key=lambda c: c.start)
 
 
-def _line(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
+def _prune(calls: list[Call]) -> Call | None:
+    """Drop the calls nested deeper than MAX_DEPTH (rendering recurses once per level);
+    returns the first one dropped."""
+    first: Call | None = None
+    level = [(call, 1) for call in calls]
+    while level:
+        call, depth = level.pop()
+        if depth == MAX_DEPTH and call.children:
+            dropped = min(call.children, key=lambda c: c.start)
+            first = dropped if first is None or dropped.start < first.start else first
+            call.children = []
+        level.extend((child, depth + 1) for child in call.children)
+    return first
