@@ -143,8 +143,12 @@ class RenderCache:
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(".tmp")
-        with temporary.open("wb") as handle:
-            pickle.dump({"format": CACHE_FORMAT, "entries": self.entries, "pages": self.pages, "search": self.search},
-                        handle, protocol=pickle.HIGHEST_PROTOCOL)
-        temporary.replace(path)
+        try:
+            with temporary.open("wb") as handle:
+                pickle.dump({"format": CACHE_FORMAT, "entries": self.entries, "pages": self.pages,
+                             "search": self.search}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            temporary.replace(path)
+        except BaseException:  # a full disk: leave the previous cache, not half a new one
+            temporary.unlink(missing_ok=True)
+            raise
         self.dirty = False
