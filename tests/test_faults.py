@@ -113,25 +113,29 @@ def reference(root: Path, version: str, out: Path) -> Tree:
     return snapshot(out)
 
 
-def publishing_started(root: Path, marks: tuple[int, int]) -> bool:
-    """The project folder or public/ changed since `marks`: something is being published."""
-    return (root.stat().st_mtime_ns, (root / "public").stat().st_mtime_ns) != marks
+def marks(root: Path) -> tuple[int, int]:
+    return root.stat().st_mtime_ns, (root / "public").stat().st_mtime_ns
+
+
+def wait_for_publishing(root: Path, before: tuple[int, int], process: subprocess.Popen) -> None:
+    """Until the project folder or public/ changes (something is being published) or the build ends."""
+    while marks(root) == before and process.poll() is None:
+        time.sleep(0.0005)
 
 
 def measure_build(root: Path) -> tuple[float, float]:
     """Run a build to its end; returns how long it took and how long it published (from the
     first change beside or in public/ to the process's exit: the swap, the manifest, the cache)."""
-    marks = (root.stat().st_mtime_ns, (root / "public").stat().st_mtime_ns)
+    before = marks(root)
     started = time.perf_counter()
     process = catalog_build(root)
-    publishing_from = None
+    wait_for_publishing(root, before, process)
+    publishing_from = time.perf_counter()
     while process.poll() is None:
-        if publishing_from is None and publishing_started(root, marks):
-            publishing_from = time.perf_counter()
         time.sleep(0.0005)
     ended = time.perf_counter()
     code, err = finish(process)
-    assert code == 0 and publishing_from is not None, err
+    assert code == 0 and marks(root) != before, err
     return ended - started, ended - publishing_from
 
 
@@ -155,15 +159,14 @@ def test_a_killed_build_leaves_the_old_or_the_new_site_never_a_mix(tmp_path, fig
     for trial, mode in enumerate(modes):
         target = "A" if current == "B" else "B"
         use_version(root, target)
-        marks = (root.stat().st_mtime_ns, (root / "public").stat().st_mtime_ns)
+        before = marks(root)
         process = catalog_build(root)
         if mode == "anytime":
             delay = rng.uniform(0, duration)
             time.sleep(delay)
         else:  # a moment inside publishing (which also saves the manifest and the cache)
             delay = rng.uniform(0, publishing)
-            while not publishing_started(root, marks) and process.poll() is None:
-                time.sleep(0.0005)
+            wait_for_publishing(root, before, process)
             time.sleep(delay)
         was_running = kill(process)
 
