@@ -27,7 +27,7 @@ from .parallel import map_indexed
 from .plugins import build_plugin_outputs, marketplace_redirect_rules
 from .plugins.cache import CatalogCache
 from .plugins.model import Listing
-from .output import Output, publish, url_to_file
+from .output import Output, PublishError, publish, url_to_file
 from .refs import RefError, RefResolver
 from .render import Body, BodyRenderer, SiteView
 from .search import build_search_index, page_entries, plugin_entry
@@ -163,8 +163,11 @@ def _build(project: Path, out: Path | None, *, drafts: bool, strict: bool, cache
     result.files = len(output.files)
     result.outputs = output.files
     if not report.failed(strict) and write:
-        result.files_written = publish(output.files, out, manifest)
-        result.written = True
+        try:
+            result.files_written = publish(output.files, out, manifest)
+            result.written = True
+        except PublishError as err:  # a full disk, a read-only folder: say what to do, keep the old site
+            report.error(str(out), 0, 0, "publish-failed", err.message, err.hint)
         clock.lap("write")
     result.seconds = time.perf_counter() - started
     return result

@@ -167,6 +167,10 @@ def _load_pickle(path: Path, kind: type) -> Any:
 def _save_pickle(path: Path, value: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
-    with temporary.open("wb") as handle:
-        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    temporary.replace(path)
+    try:
+        with temporary.open("wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.replace(path)
+    except BaseException:  # a full disk: leave the previous cache, not half a new one
+        temporary.unlink(missing_ok=True)
+        raise

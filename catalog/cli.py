@@ -61,7 +61,11 @@ def run_build(args: argparse.Namespace) -> int:
     result = build(args.project, args.out, drafts=args.drafts, strict=args.strict, cache=cache, jobs=args.jobs,
                    base_url=args.base_url, manifest=manifest)
     if cache is not None and result.written:  # writes only the parts that changed
-        cache.save(cache_file)
+        try:
+            cache.save(cache_file)
+        except OSError as exc:  # the site is published; only the next build's head start is lost
+            print(f"warning: could not save the render cache {cache_file}: {exc.strerror or exc}",
+                  file=sys.stderr)
     report = result.report
     for diagnostic in report.sorted():
         print(diagnostic.format(), file=sys.stderr)

@@ -1,18 +1,25 @@
 """The site's output: every file is planned in memory first and written only when the
 whole build succeeded, so a failed build never touches the last good site.
 
-A first build (or one into a folder that changed since) is written to a folder
-beside the destination and swapped in with two renames. When a manifest shows that
-the destination is exactly what the previous build wrote, only the files that
-changed are replaced, each atomically (a temporary file renamed over it), and
-vanished files are removed: a one-page edit rewrites a few files, not the site.
+Every publish is atomic at the folder level: the new site is assembled in a folder
+beside the destination and exchanged with it in one `renameat2(RENAME_EXCHANGE)`, so
+a reader (or a build killed at any moment) sees the old site or the new one, never a
+mix, and never no site at all. Where the system has no exchange, two renames are used
+and the next publish puts the old site back if a kill fell between them. A manifest
+of what the previous build wrote lets a rebuild write only the files that changed:
+unchanged ones are hard links into the new folder (same inode, same mtime, no bytes
+copied), and a build that changed nothing touches nothing. Folders left by a killed
+build are removed by the next publish.
 """
 from __future__ import annotations
 
+import ctypes
+import errno
 import hashlib
 import json
 import os
 import posixpath
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -62,58 +69,90 @@ def url_to_file(url: str, base_path: str) -> str:
     return path
 
 
+class PublishError(Exception):
+    """The site could not be written; the destination still holds the previous site."""
+
+    def __init__(self, destination: Path, error: OSError) -> None:
+        self.destination = destination
+        self.error = error
+        where = f" ({error.filename})" if error.filename else ""
+        self.message = f"cannot publish the site: {error.strerror or error}{where}"
+        self.hint = _PUBLISH_HINTS.get(error.errno or 0, "check that the folder can be written to, or choose "
+                                                         "another with --out") + "; the previous site was left as it was"
+        super().__init__(self.message)
+
+
+_PUBLISH_HINTS = {
+    errno.ENOSPC: "the disk is full: free some space (a publish needs room for the changed files next to "
+                  "the old site) and build again",
+    errno.EDQUOT: "the disk quota is used up: free some space and build again",
+    errno.EFBIG: "a file is larger than this process may write (ulimit -f): raise the limit and build again",
+    errno.EROFS: "the folder is on a read-only file system: build into a writable folder with --out",
+    errno.EACCES: "the output folder or the folder holding it is not writable: fix its permissions or "
+                  "build elsewhere with --out",
+    errno.EPERM: "the output folder or the folder holding it is not writable: fix its permissions or "
+                 "build elsewhere with --out",
+    errno.EXDEV: "the output folder is a mount point: the site is assembled beside it and swapped in, so "
+                 "build into a folder inside the mount with --out",
+    errno.EBUSY: "the output folder is a mount point or in use: build into a folder inside it with --out",
+}
+
+
 def publish(files: dict[str, bytes], destination: Path, manifest: Path | None = None) -> int:
-    """Publish `files` into `destination`; returns how many files were written."""
+    """Publish `files` into `destination` atomically; returns how many files were written
+    (files identical to the previous build's are linked, not written). Raises PublishError."""
     destination = destination.resolve()
     digests = {rel: hashlib.sha256(data).hexdigest() for rel, data in files.items()}
-    previous = _load_manifest(manifest, destination)
-    if previous is not None:
-        written = _update_in_place(files, digests, previous, destination)
-    else:
-        _write_aside_and_swap(files, destination)
-        written = len(files)
+    try:
+        remove_leftovers(destination)
+        previous = _load_manifest(manifest, destination)
+        if previous is not None and {rel: entry[0] for rel, entry in previous.items()} == digests:
+            return 0  # the destination already is this site
+        if manifest is not None:
+            # from here until the new manifest is saved, the destination may not match the old one
+            manifest.unlink(missing_ok=True)
+        written = _assemble_and_swap(files, digests, previous or {}, destination)
+    except OSError as exc:
+        raise PublishError(destination, exc) from exc
     if manifest is not None:
         _save_manifest(manifest, destination, digests)
     return written
 
 
-def _write_aside_and_swap(files: dict[str, bytes], destination: Path) -> None:
+def _assemble_and_swap(files: dict[str, bytes], digests: dict[str, str], previous: dict[str, list],
+                       destination: Path) -> int:
+    """Write the new site beside `destination`, linking files unchanged since `previous`, and swap it in."""
     destination.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.new-", dir=destination.parent))
+    staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.new-{os.getpid()}-", dir=destination.parent))
+    written = 0
     try:
         for rel in sorted(files):
             target = staging / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(files[rel])
+            if rel in previous and previous[rel][0] == digests[rel] and _link(destination / rel, target):
+                continue
+            try:
+                target.write_bytes(files[rel])
+            except OSError as exc:
+                exc.filename = exc.filename or f"writing {rel}"  # a failed write() names no file
+                raise
+            written += 1
         # mkdtemp makes the folder 0700; a published site is world-readable
-        for folder, dirs, _ in os.walk(staging):
+        for folder, _, _ in os.walk(staging):
             os.chmod(folder, 0o755)
         swap_in(staging, destination)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-
-
-def _update_in_place(files: dict[str, bytes], digests: dict[str, str], previous: dict[str, list],
-                     destination: Path) -> int:
-    written = 0
-    for rel in sorted(files):
-        if rel in previous and previous[rel][0] == digests[rel]:
-            continue
-        target = destination / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.new")
-        temporary.write_bytes(files[rel])
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-        written += 1
-    for rel in sorted(set(previous) - set(files), reverse=True):
-        (destination / rel).unlink(missing_ok=True)
-        folder = (destination / rel).parent
-        while folder != destination and folder.is_dir() and not any(folder.iterdir()):
-            folder.rmdir()
-            folder = folder.parent
     return written
+
+
+def _link(source: Path, target: Path) -> bool:
+    try:
+        os.link(source, target)
+        return True
+    except OSError:  # a file system without hard links: write the bytes instead
+        return False
 
 
 def _load_manifest(manifest: Path | None, destination: Path) -> dict[str, list] | None:
@@ -140,24 +179,89 @@ def _load_manifest(manifest: Path | None, destination: Path) -> dict[str, list] 
 
 
 def _save_manifest(manifest: Path, destination: Path, digests: dict[str, str]) -> None:
-    files = {}
-    for rel, digest in sorted(digests.items()):
-        stat = os.stat(destination / rel)
-        files[rel] = [digest, stat.st_size, stat.st_mtime_ns]
-    manifest.parent.mkdir(parents=True, exist_ok=True)
+    """Record what was published; without a manifest (e.g. on a full disk) the next build writes every file."""
     temporary = manifest.with_suffix(".tmp")
-    temporary.write_text(json.dumps({"destination": str(destination), "files": files}))
-    temporary.replace(manifest)
+    try:
+        files = {}
+        for rel, digest in sorted(digests.items()):
+            stat = os.stat(destination / rel)
+            files[rel] = [digest, stat.st_size, stat.st_mtime_ns]
+        manifest.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(json.dumps({"destination": str(destination), "files": files}))
+        temporary.replace(manifest)
+    except OSError:
+        temporary.unlink(missing_ok=True)
 
 
 def swap_in(staging: Path, destination: Path) -> None:
-    """Replace `destination` by `staging` with two renames; the old tree is removed after."""
+    """Replace `destination` by `staging`, atomically where the system can exchange two paths;
+    the old tree is removed after."""
+    if destination.exists() and _exchange(staging, destination):
+        shutil.rmtree(staging, ignore_errors=True)  # now the old site
+        return
     old = None
     if destination.exists():
-        old = destination.with_name(f".{destination.name}.old-{os.getpid()}")
+        old = destination.with_name(f".{destination.name}.old-{os.getpid()}-swap")
         if old.exists():
             shutil.rmtree(old)
         os.rename(destination, old)
-    os.rename(staging, destination)
+    os.rename(staging, destination)  # a kill just before this is undone by remove_leftovers
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def remove_leftovers(destination: Path) -> None:
+    """Clear what a killed publish into `destination` left beside it: restore the old site if
+    the kill fell between the two renames of a swap, remove half-written and replaced sites."""
+    leftover = re.compile(rf"\.{re.escape(destination.name)}\.(new|old)-(\d+)-")
+    try:
+        names = sorted(os.listdir(destination.parent))
+    except FileNotFoundError:
+        return
+    for name in names:
+        match = leftover.match(name)
+        if not match or _alive(int(match.group(2))):
+            continue
+        path = destination.parent / name
+        if match.group(1) == "old" and not destination.exists():
+            os.rename(path, destination)  # the old site, whole: the new one never arrived
+        else:
+            shutil.rmtree(path)
+
+
+def _alive(pid: int) -> bool:
+    """Whether process `pid` (another build, maybe) still runs; its folders are left alone."""
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths in one system call (Linux renameat2); False where that is not supported."""
+    renameat2 = getattr(_libc(), "renameat2", None)
+    if renameat2 is None:
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):  # old kernel or a file system without exchange
+        return False
+    raise OSError(code, os.strerror(code), str(second))
+
+
+def _libc() -> ctypes.CDLL | None:
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None

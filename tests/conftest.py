@@ -69,3 +69,26 @@ def build_ok(builder: SiteBuilder, **options) -> BuildResult:
     assert not result.report.items, "\n".join(builder.messages(result))
     assert result.written
     return result
+
+
+# -- figures: numbers a test measured (load, kill points), shown after the run ------------------
+
+_FIGURES: list[str] = []
+
+
+@pytest.fixture
+def figures() -> Callable[[str], None]:
+    """show(line): print a measured figure (seen with -s) and repeat it in the terminal summary."""
+
+    def show(line: str) -> None:
+        print(line)
+        _FIGURES.append(line)
+
+    return show
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if _FIGURES:
+        terminalreporter.section("figures")
+        for line in _FIGURES:
+            terminalreporter.write_line(line)

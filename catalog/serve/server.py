@@ -100,6 +100,10 @@ class PreviewServer(ThreadingHTTPServer):
     """Serves `site`; `server_id` tells tabs of an earlier run of the preview to reload."""
 
     daemon_threads = True
+    # socketserver listens with a backlog of 5: a burst of connections (a page and its assets
+    # in several tabs, a client script) overflows it, and Linux then drops the handshake's last
+    # ACK, so the connection hangs for seconds of SYN-ACK retries before its request is read
+    request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], site: PreviewSite, server_id: str, *,
                  poll_timeout: float = 25.0, log: Callable[[str], None] = print) -> None:
