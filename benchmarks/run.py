@@ -39,6 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO / "BENCHMARKS.md", help="report file (default: BENCHMARKS.md)")
     parser.add_argument("--skip-mkdocs-above", type=int, default=None, metavar="PAGES",
                         help="leave MkDocs out of sizes above PAGES (its nav makes every page list every page)")
+    parser.add_argument("--mkdocs-cold-only-above", type=int, default=None, metavar="PAGES",
+                        help="above PAGES, measure only MkDocs' cold build, once (each of its builds takes minutes)")
     parser.add_argument("--catalog", default="300x40x6", metavar="PxVxW",
                         help="plugins x releases x wagons of the catalog index benchmark (default: 300x40x6)")
     parser.add_argument("--skip-catalog", action="store_true", help="leave out the catalog index benchmark")
@@ -135,8 +137,15 @@ def bench_size(folder: Path, pages: int, runs: int, args: argparse.Namespace, re
         projects.append(MkDocs(folder / "mkdocs"))
     for project in projects:
         project.create(corpus / "content")
-        bench_builds(project, pages, runs, page_rel, timeout, folder, results)
-        bench_previews(project, pages, runs, page_rel, timeout, folder, results)
+        if isinstance(project, MkDocs) and args.mkdocs_cold_only_above is not None \
+                and pages > args.mkdocs_cold_only_above:
+            note = f"not measured (--mkdocs-cold-only-above {args.mkdocs_cold_only_above})"
+            bench_builds(project, pages, 1, page_rel, timeout, folder, results, cold_only=True)
+            for key in ("nochange", "page", "layout", "shortcode", "reload"):
+                results[(key, pages, "mkdocs")] = Cell(note=note)
+        else:
+            bench_builds(project, pages, runs, page_rel, timeout, folder, results)
+            bench_previews(project, pages, runs, page_rel, timeout, folder, results)
         shutil.rmtree(project.root, ignore_errors=True)  # 20,000-page outputs add up
     shutil.rmtree(corpus, ignore_errors=True)
     if "ours" in [p.tool for p in projects]:
@@ -162,7 +171,7 @@ def mkdocs_skip_reason(pages: int, above: int | None, folder: Path, results: Res
 
 
 def bench_builds(project: Project, pages: int, runs: int, page_rel: str, timeout: float, folder: Path,
-                 results: Results) -> None:
+                 results: Results, cold_only: bool = False) -> None:
     tool = project.tool
     logfile = folder / f"{tool}.log"
 
@@ -191,6 +200,8 @@ def bench_builds(project: Project, pages: int, runs: int, page_rel: str, timeout
     if project.output.is_dir():
         bytes_, files = tree_size(project.output)
         results[("output", pages, tool)] = Cell([bytes_, files], unit="B+files")
+    if cold_only:
+        return
     if isinstance(project, Ours):
         try:  # the --no-cache builds left no cache: one build fills it
             run(project.build_command(), project.root, timeout, logfile)
