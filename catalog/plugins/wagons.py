@@ -34,6 +34,7 @@ from packaging.version import InvalidVersion, Version
 _PYTHON_TAGS = re.compile(r"^py\d+(\.py\d+)*$")
 _ARCHES = ("x86_64", "aarch64", "i686", "ppc64le", "s390x", "armv7l")
 _ARCH_ALIASES = {"amd64": "x86_64", "arm64": "aarch64", "win32": "x86"}
+KNOWN_ARCHES = (*_ARCHES, "x86", "any")
 
 
 @dataclass(frozen=True)
