@@ -283,3 +283,10 @@ def test_work_grows_linearly_with_the_input(make, n):
     assert _calls(large) <= 1.5 * ratio * _calls(small) + 1000
     # CPU time: noisy, so the bound is loose, with a floor for inputs read in microseconds
     assert _seconds(large) <= 4 * ratio * max(_seconds(small), 0.002)
+
+
+@pytest.mark.parametrize("fmt", [tarfile.PAX_FORMAT, tarfile.GNU_FORMAT])
+def test_long_names_still_read(fmt):
+    """The bounds on extended headers leave real ones alone: long and non-ASCII names."""
+    data = _tar_gz([_package(), *(_member(f"a/{'d' * 150}/{i}.whl", b"x", comment="é" * 50) for i in range(3))], fmt)
+    assert read_wagon(data).package_json["package_name"] == "a"
