@@ -19,7 +19,7 @@ from packaging.version import Version
 from ..diagnostics import Report, did_you_mean
 from .cache import stat_of
 from .model import Wagon, YamlFile
-from .wagons import WagonArchiveError, WagonName, name_disagreements, parse_wagon_filename, read_wagon
+from .wagons import KNOWN_ARCHES, WagonArchiveError, WagonName, name_disagreements, parse_wagon_filename, read_wagon
 from .yamlsource import Fields, Mapping, Pos, Scalar
 
 YAML_FILE_KEYS = ("dsl_version", "url", "path", "sha256", "size")
@@ -27,6 +27,10 @@ WAGON_KEYS = ("url", "path", "sha256", "size", "distribution", "release", "arch"
 DSL_VERSIONS = ("cloudify_dsl_1_0", "cloudify_dsl_1_1", "cloudify_dsl_1_2", "cloudify_dsl_1_3",
                 "cloudify_dsl_1_4", "cloudify_dsl_1_5")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+# Names of distributions and releases as clients compare them (lower-cased): 'centos', 'ootpa', '9'.
+_DISTRIBUTION = re.compile(r"^[a-z][a-z0-9]*$")
+_RELEASE = re.compile(r"^[a-z0-9][a-z0-9.]*$")
+MAX_FILE_SIZE = 1 << 30   # a local file larger than this is not read
 
 
 def hosted_path(plugin: str, version: str, filename: str) -> str:
@@ -77,7 +81,20 @@ class ArtifactReader:
             return None
         local = self.folder / path
         self.inputs[str(local)] = stat_of(local)  # before reading: a later change then shows
+        if not local.resolve().is_relative_to(self.folder.resolve()):
+            f.error(pos, "plugin-path", f"{f.what}: path '{path}' leads outside {self.folder.name}/",
+                    f"the build publishes what a path names: keep the file inside {self.folder.name}/ "
+                    "(not behind a symbolic link out of it)")
+            return None
+        if local.exists() and not local.is_file():
+            f.error(pos, "plugin-path", f"{f.what}: path '{path}' is not a regular file",
+                    "name the wagon or yaml file itself")
+            return None
         try:
+            if local.stat().st_size > MAX_FILE_SIZE:
+                f.error(pos, "plugin-path", f"{f.what}: '{path}' has more than {MAX_FILE_SIZE} bytes",
+                        "publish a file this large elsewhere and give its url:, sha256: and size:")
+                return None
             data = local.read_bytes()
         except OSError as exc:
             siblings = [p.name for p in local.parent.glob("*")] if local.parent.is_dir() else []
@@ -92,7 +109,8 @@ class ArtifactReader:
         sha256 = f.string("sha256", required=required)
         size = f.integer("size", required=required)
         if sha256 is not None and not _SHA256.match(sha256):
-            f.error(f.key_pos("sha256"), "plugin-sha256", f"{f.what}: sha256 must be 64 lower-case hex digits, got '{sha256}'")
+            f.error(f.key_pos("sha256"), "plugin-sha256", f"{f.what}: sha256 must be 64 lower-case hex digits, got '{sha256}'",
+                    "copy it from the output of `sha256sum FILE`")
             return None
         if computed is None:
             return (sha256, size) if sha256 is not None and size is not None else None
@@ -190,6 +208,7 @@ class ArtifactReader:
             f.error(f.key_pos("python"), "wagon-mismatch",
                     f"{f.what}: YAML says python {[text for text, _ in python]} but the wagon file name says "
                     f"{list(name.python_tags)}")
+        self._check_declared(f, declared)
         distribution, release, arch = ((value or (declared[key] or "").lower() or None) for key, value in derived.items())
         if distribution is None:
             f.error(pos, "wagon-platform", f"{f.what}: the file name names no distribution",
@@ -199,6 +218,18 @@ class ArtifactReader:
             f.error(pos, "wagon-platform", f"{f.what}: cannot tell the architecture of platform '{name.platform}'",
                     "declare arch: (x86_64, aarch64, ...)")
         return distribution, release, arch
+
+    def _check_declared(self, f: Fields, declared: dict[str, str | None]) -> None:
+        """Declared platform values become index fields and filter keys: known forms only."""
+        checks = {"distribution": (_DISTRIBUTION.match, "a lower-case name such as centos, redhat or rhel"),
+                  "release": (_RELEASE.match, "a lower-case name or number such as core, ootpa or 9"),
+                  "arch": (KNOWN_ARCHES.__contains__, f"one of {', '.join(KNOWN_ARCHES)}")}
+        for key, (valid, expected) in checks.items():
+            given = declared[key]
+            if given is not None and not valid(given.lower()):
+                hint = did_you_mean(given.lower(), KNOWN_ARCHES) if key == "arch" else ""
+                f.error(f.key_pos(key), "wagon-platform", f"{f.what}: unknown {key} '{given}'",
+                        hint or f"write {expected}")
 
 
 def _written_filename(node: Mapping) -> str:

@@ -18,7 +18,19 @@ LIST_FILE = "plugins/index.html"
 # Platforms in the order Cloudify lists them; others follow alphabetically.
 _PLATFORM_ORDER = ("Centos Core", "Centos AltArch", "Redhat Maipo", "Redhat Ootpa", "manylinux")
 
+# Descriptions come from many maintainers: their Markdown renders without raw HTML (it is
+# escaped), and links and images may only be http(s) or relative URLs (markdown-it alone
+# lets data:image, mailto: and other schemes through).
 _markdown = MarkdownIt("commonmark", {"html": False})
+_SAFE_URL = re.compile(r"^(?:https?:|[^:/?#]*(?:[/?#]|$))", re.IGNORECASE)
+
+
+def safe_url(url: str) -> bool:
+    """Whether a description may link to `url`: http(s), or relative (no scheme at all)."""
+    return bool(_SAFE_URL.match(url.strip()))
+
+
+_markdown.validateLink = safe_url
 
 
 def page_file(name: str) -> str:

@@ -26,8 +26,10 @@ from __future__ import annotations
 import argparse
 import datetime
 import hashlib
+import http.client
 import json
 import os
+import secrets
 import sys
 import urllib.error
 import urllib.request
@@ -46,6 +48,7 @@ from .model import Deprecation, Release, Wagon, YamlFile
 USER_AGENT = "catalog-resolver/1"
 TIMEOUT = 60
 CHUNK = 1 << 16
+MAX_INDEX_FILE = 64 << 20   # an index file larger than this is refused, not read into memory
 
 
 class ResolveError(Exception):
@@ -137,15 +140,27 @@ def index_url(index: str) -> str:
 
 
 def fetch(url: str) -> bytes:
+    """An index file, at most MAX_INDEX_FILE bytes."""
     try:
         with urllib.request.urlopen(urllib.request.Request(url, headers={"User-Agent": USER_AGENT}),
                                     timeout=TIMEOUT) as response:
-            return response.read()
+            data = response.read(MAX_INDEX_FILE + 1)
+            if getattr(response, "length", None):   # bytes the server announced and did not send
+                raise http.client.IncompleteRead(data)
     except urllib.error.HTTPError as exc:
         raise ResolveError(f"cannot fetch {url}: HTTP {exc.code} {exc.reason}") from None
-    except (urllib.error.URLError, OSError, ValueError) as exc:
+    except http.client.IncompleteRead as exc:
+        raise ResolveError(f"cannot fetch {url}: {_cut_short(len(exc.partial))}; try again") from None
+    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", None) or exc
         raise ResolveError(f"cannot fetch {url}: {reason}") from None
+    if len(data) > MAX_INDEX_FILE:
+        raise ResolveError(f"{url}: more than {MAX_INDEX_FILE} bytes, too large for an index file")
+    return data
+
+
+def _cut_short(received: int) -> str:
+    return f"connection closed after {received} bytes, before the end of the file"
 
 
 def _json(data: bytes, url: str) -> Any:
@@ -340,18 +355,22 @@ def _download_one(url: str, filename: str, sha256: str, size: int, dest_dir: Pat
     if not name or name != filename:
         raise ResolveError(f"refusing to write '{filename}': not a plain file name")
     target = dest_dir / name
-    partial = dest_dir / f".{name}.part"
+    # a hidden, new file (O_EXCL: never one that is there, nor a link) that becomes `target`
+    # only once verified; unlike mkstemp's, its mode follows the umask
+    partial = dest_dir / f".{name}.{os.getpid()}-{secrets.token_hex(4)}.part"
     digest = hashlib.sha256()
     received = 0
     try:
-        with urllib.request.urlopen(urllib.request.Request(url, headers={"User-Agent": USER_AGENT}),
-                                    timeout=TIMEOUT) as response, open(partial, "wb") as out:
+        with open(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), "wb") as out, urllib.request.urlopen(
+                urllib.request.Request(url, headers={"User-Agent": USER_AGENT}), timeout=TIMEOUT) as response:
             while chunk := response.read(CHUNK):
                 received += len(chunk)
                 if received > size:
                     raise ResolveError(f"{filename}: more than the {size} bytes the index names; download deleted")
                 digest.update(chunk)
                 out.write(chunk)
+            if getattr(response, "length", None):
+                raise http.client.IncompleteRead(b"")
         if received != size:
             raise ResolveError(f"{filename}: size mismatch: the index says {size} bytes, got {received}; "
                                "download deleted")
@@ -362,8 +381,11 @@ def _download_one(url: str, filename: str, sha256: str, size: int, dest_dir: Pat
         return target
     except urllib.error.HTTPError as exc:
         raise ResolveError(f"cannot fetch {url}: HTTP {exc.code} {exc.reason}") from None
-    except (urllib.error.URLError, OSError) as exc:
-        raise ResolveError(f"cannot fetch {url}: {getattr(exc, 'reason', None) or exc}") from None
+    except http.client.IncompleteRead as exc:
+        raise ResolveError(f"cannot fetch {url}: {_cut_short(received + len(exc.partial))}; "
+                           "download deleted, try again") from None
+    except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
+        raise ResolveError(f"cannot fetch {url}: {getattr(exc, 'reason', None) or exc}; download deleted") from None
     finally:
         partial.unlink(missing_ok=True)
 

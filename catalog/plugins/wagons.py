@@ -20,6 +20,7 @@ import gzip
 import hashlib
 import io
 import json
+import lzma
 import re
 import tarfile
 import zipfile
@@ -33,6 +34,7 @@ from packaging.version import InvalidVersion, Version
 _PYTHON_TAGS = re.compile(r"^py\d+(\.py\d+)*$")
 _ARCHES = ("x86_64", "aarch64", "i686", "ppc64le", "s390x", "armv7l")
 _ARCH_ALIASES = {"amd64": "x86_64", "arm64": "aarch64", "win32": "x86"}
+KNOWN_ARCHES = (*_ARCHES, "x86", "any")
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,20 @@ class WagonArchiveError(Exception):
     """The bytes are not a readable wagon; the message says why."""
 
 
+# What a wagon may unpack to. Wagons hold wheels, which are compressed already, and a
+# package.json of a few kilobytes; anything far beyond is a broken or hostile archive.
+MAX_PACKAGE_JSON = 1 << 20
+MAX_UNPACKED = 1 << 30
+# deflate never expands more than 1032 times, so a larger ratio means overlapping zip
+# entries or a bzip2/lzma bomb: the work stays proportional to the archive's size
+MAX_RATIO = 1100
+# Header data CPython's tarfile parses with regular expressions that are quadratic in
+# runs of digits (CVE-2024-6232): pax and GNU long-name headers are bounded, and digit
+# runs in pax records too.
+MAX_HEADER_DATA = 1 << 16
+_LONG_DIGITS = re.compile(rb"[0-9]{33}")
+
+
 @dataclass(frozen=True)
 class WagonArchive:
     """A wagon's bytes, read: digests, size, format and its `package.json`."""
@@ -124,28 +140,33 @@ class WagonArchive:
 
 
 def read_wagon(data: bytes) -> WagonArchive:
-    """Read every member in memory (which checks the compression and CRCs) and return the metadata."""
+    """Read the archive in memory (every byte is decompressed, which checks the compression and
+    CRCs, but only package.json is kept) and return the metadata. Nothing is extracted and no
+    link is followed: a member that is not a plain file or folder inside the top folder, or an
+    archive that unpacks to far more than its size, is refused with WagonArchiveError."""
     if not data:
         raise WagonArchiveError("the file is empty")
+    budget = min(MAX_UNPACKED, MAX_RATIO * len(data))
     if data[:2] == b"\x1f\x8b":
-        fmt, members = "tar.gz", _read_tar_gz(data)
+        fmt, names, package_json_of = "tar.gz", *_read_tar_gz(data, budget)
     elif data[:4] == b"PK\x03\x04":
-        fmt, members = "zip", _read_zip(data)
+        fmt, names, package_json_of = "zip", *_read_zip(data, budget)
     else:
         raise WagonArchiveError(f"not a tar.gz or zip archive (it starts with {data[:8]!r})")
 
-    tops = sorted({name.split("/", 1)[0] for name in members})
+    tops = sorted({name.split("/", 1)[0] for name in names})
     if len(tops) != 1:
         raise WagonArchiveError(
             f"a wagon holds one top folder {{package_name}}/, this archive has {len(tops)}: {', '.join(tops) or 'none'}")
     top = tops[0]
-    raw = members.get(f"{top}/package.json")
+    raw = package_json_of.get(f"{top}/package.json")
     if raw is None:
         raise WagonArchiveError(f"no {top}/package.json in the archive")
     try:
         package_json = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise WagonArchiveError(f"{top}/package.json is not valid JSON: {exc}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else exc
+        raise WagonArchiveError(f"{top}/package.json is not valid JSON: {reason}") from None
     if not isinstance(package_json, dict):
         raise WagonArchiveError(f"{top}/package.json is not a JSON object")
     return WagonArchive(hashlib.sha256(data).hexdigest(), hashlib.md5(data).hexdigest(), len(data),
@@ -153,43 +174,145 @@ def read_wagon(data: bytes) -> WagonArchive:
 
 
 def _member_name(name: str) -> str:
-    return name[2:] if name.startswith("./") else name
+    """The name as a client would extract it; refuses names that would land outside the top folder."""
+    name = name[2:] if name.startswith("./") else name
+    parts = re.split(r"[/\\]", name)
+    if name.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", name) or ".." in parts or "\0" in name:
+        raise WagonArchiveError(f"member {name!r} would be written outside the wagon's folder")
+    return name.rstrip("/")
 
 
-def _read_tar_gz(data: bytes) -> dict[str, bytes]:
-    members: dict[str, bytes] = {}
+def _refuse_link(name: str, what: str) -> WagonArchiveError:
+    return WagonArchiveError(f"member {name!r} is {what}; a wagon holds only plain files and folders")
+
+
+def _unpacked_too_much(budget: int) -> WagonArchiveError:
+    return WagonArchiveError(f"the archive unpacks to more than {budget} bytes, too much for its size "
+                             "(a damaged or hostile archive)")
+
+
+def _package_json(name: str, size: int) -> bool:
+    """Whether a member is a package.json candidate to keep; refuses one too large to be real."""
+    if not name.endswith("/package.json") or name.count("/") != 1:
+        return False
+    if size > MAX_PACKAGE_JSON:
+        raise WagonArchiveError(f"{name} has {size} bytes, more than the {MAX_PACKAGE_JSON} a package.json "
+                                "may have")
+    return True
+
+
+class _BoundedTarInfo(tarfile.TarInfo):
+    """tarfile's member headers, with the data of pax and GNU long-name headers bounded and
+    checked before tarfile parses it (see MAX_HEADER_DATA)."""
+
+    def _proc_member(self, tar: tarfile.TarFile) -> tarfile.TarInfo:
+        if self.type not in (tarfile.XHDTYPE, tarfile.XGLTYPE, tarfile.SOLARIS_XHDTYPE,
+                             tarfile.GNUTYPE_LONGNAME, tarfile.GNUTYPE_LONGLINK):
+            return super()._proc_member(tar)
+        if self.size > MAX_HEADER_DATA:
+            raise WagonArchiveError(f"an extended tar header of {self.size} bytes (more than {MAX_HEADER_DATA})")
+        fileobj = tar.fileobj
+        header = fileobj.read(self._block(self.size))
+        if _LONG_DIGITS.search(header):
+            raise WagonArchiveError("an extended tar header holds a run of more than 32 digits")
+        tar.fileobj = _Replay(header, fileobj)
+        try:
+            return super()._proc_member(tar)
+        finally:
+            tar.fileobj = fileobj
+
+
+class _Replay:
+    """A file that gives `first` again, then reads on from `rest`."""
+
+    def __init__(self, first: bytes, rest: Any) -> None:
+        self.first, self.rest = first, rest
+
+    def read(self, size: int = -1) -> bytes:
+        if not self.first:
+            return self.rest.read(size)
+        size = len(self.first) if size < 0 else size
+        head, self.first = self.first[:size], self.first[size:]
+        return head + (self.rest.read(size - len(head)) if len(head) < size else b"")
+
+    def tell(self) -> int:
+        return self.rest.tell() - len(self.first)
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        self.first = b""
+        return self.rest.seek(offset, whence)
+
+
+def _read_tar_gz(data: bytes, budget: int) -> tuple[set[str], dict[str, bytes]]:
+    names: set[str] = set()
+    kept: dict[str, bytes] = {}
+    end = 0
     try:
-        with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz", tarinfo=_BoundedTarInfo) as tar:
             for member in tar:
-                name = _member_name(member.name).rstrip("/")
-                if not name:
-                    continue
-                if member.isfile():
+                name = _member_name(member.name)
+                if member.issym() or member.islnk():
+                    raise _refuse_link(name, f"a {'symbolic' if member.issym() else 'hard'} link to "
+                                             f"{member.linkname!r}")
+                if not (member.isdir() or member.type in (tarfile.REGTYPE, tarfile.AREGTYPE)):
+                    raise _refuse_link(name, "a device, pipe or sparse file")
+                end = member.offset_data + member.size
+                if end > budget:
+                    raise _unpacked_too_much(budget)
+                if name:
+                    names.add(name)
+                if member.isfile() and _package_json(name, member.size):
                     handle = tar.extractfile(member)
-                    members[name] = handle.read() if handle else b""
-                    if len(members[name]) != member.size:
+                    kept[name] = handle.read() if handle else b""
+                    if len(kept[name]) != member.size:
                         raise WagonArchiveError(f"member {name} is cut short")
-                else:
-                    members.setdefault(name, b"")
+            # the rest of the stream too: the gzip CRC and length are checked at its end
+            tar.fileobj.seek(tar.offset)
+            unpacked = tar.fileobj.tell()
+            while chunk := tar.fileobj.read(1 << 20):
+                unpacked += len(chunk)
+                if unpacked > budget:
+                    raise _unpacked_too_much(budget)
     except WagonArchiveError:
         raise
     except (tarfile.TarError, EOFError, OSError, zlib.error, gzip.BadGzipFile) as exc:
         raise WagonArchiveError(f"corrupt or truncated tar.gz archive: {exc or type(exc).__name__}") from None
-    return members
+    if unpacked < end:
+        raise WagonArchiveError("corrupt or truncated tar.gz archive: the last member is cut short")
+    return names, kept
 
 
-def _read_zip(data: bytes) -> dict[str, bytes]:
+_S_IFMT, _S_IFDIR, _S_IFREG = 0o170000, 0o040000, 0o100000
+
+
+def _read_zip(data: bytes, budget: int) -> tuple[set[str], dict[str, bytes]]:
+    names: set[str] = set()
+    kept: dict[str, bytes] = {}
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+            for info in infos:
+                name = _member_name(info.filename)
+                mode = info.external_attr >> 16 & _S_IFMT
+                if info.create_system == 3 and mode not in (0, _S_IFDIR, _S_IFREG):  # made on Unix
+                    raise _refuse_link(name, "a symbolic link" if mode == 0o120000 else "a device or pipe")
+                if name:
+                    names.add(name)
+            if sum(info.file_size for info in infos) > budget:
+                raise _unpacked_too_much(budget)
             bad = archive.testzip()
             if bad is not None:
                 raise WagonArchiveError(f"corrupt zip archive: member {bad} fails its CRC check")
-            return {_member_name(info.filename).rstrip("/"): (b"" if info.is_dir() else archive.read(info))
-                    for info in archive.infolist() if _member_name(info.filename).rstrip("/")}
+            for info in infos:
+                name = _member_name(info.filename)
+                if not info.filename.endswith("/") and _package_json(name, info.file_size):
+                    kept[name] = archive.read(info)
     except WagonArchiveError:
         raise
-    except (zipfile.BadZipFile, EOFError, OSError, zlib.error, ValueError) as exc:
+    except (zipfile.BadZipFile, EOFError, OSError, zlib.error, ValueError, NotImplementedError, RuntimeError,
+            lzma.LZMAError) as exc:
         raise WagonArchiveError(f"corrupt or truncated zip archive: {exc or type(exc).__name__}") from None
+    return names, kept
 
 
 def name_disagreements(filename: str, name: WagonName, archive: WagonArchive) -> list[str]:
@@ -216,11 +339,12 @@ def name_disagreements(filename: str, name: WagonName, archive: WagonArchive) ->
         problems.append(f"file name says version '{name.version}' but package.json package_version is '{version}'")
     if platform is not None and platform != name.platform:
         problems.append(f"file name says platform '{name.platform}' but package.json supported_platform is '{platform}'")
-    if pythons is not None and tuple(pythons or ()) != name.python_tags:
+    if pythons is not None and (not isinstance(pythons, list) or tuple(pythons) != name.python_tags):
         problems.append(f"file name says python '{'.'.join(name.python_tags)}' but package.json "
                         f"supported_python_versions is {json.dumps(pythons)}")
     if name.legacy:
-        os_props = meta.get("build_server_os_properties") or {}
+        os_props = meta.get("build_server_os_properties")
+        os_props = os_props if isinstance(os_props, dict) else {}
         for key, value in (("distribution", name.distribution), ("distribution_release", name.release)):
             actual = os_props.get(key)
             actual = actual.lower() if isinstance(actual, str) and actual else None
