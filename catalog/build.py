@@ -95,7 +95,7 @@ def build(project: Path, out: Path | None = None, *, drafts: bool = False, stric
     if not theme.check(report, config):
         return result
     clock = _Stopwatch(result.stages, started)
-    site = load_site(project, config, report, drafts=drafts)
+    site = load_site(project, config, report, drafts=drafts, memo=cache.sources if cache is not None else None)
     resolver = RefResolver(site)
     renderer = BodyRenderer(site, config, theme, resolver)
     clock.lap("load")
