@@ -27,7 +27,7 @@ from .plugins.model import Plugin
 from .output import Output, publish, url_to_file
 from .refs import RefError, RefResolver
 from .render import Body, BodyRenderer, SiteView
-from .search import build_search_index, page_entries, plugin_entry
+from .search import SearchIndex, page_entries, plugin_entry
 from .theme import Theme
 
 
@@ -92,6 +92,8 @@ def build(project: Path, out: Path | None = None, *, drafts: bool = False, stric
     if base_url is not None:
         config = dataclasses.replace(config, base_url=base_url)
     theme = Theme(project, config)
+    if cache is not None:
+        theme.env.bytecode_cache = cache.templates
     if not theme.check(report, config):
         return result
     clock = _Stopwatch(result.stages, started)
@@ -103,7 +105,7 @@ def build(project: Path, out: Path | None = None, *, drafts: bool = False, stric
     environment = environment_key(config, theme) if cache is not None else ""
     facts = site_facts(site) if cache is not None else {}
     bodies, keys, result.rendered = render_bodies(site, renderer, report, cache, environment, facts, jobs)
-    check_fragments(site, bodies, report)
+    check_fragments(site, bodies, report, cache.element_ids if cache is not None else {})
     clock.lap("bodies")
 
     assets = Assets(config.base_path, fingerprint)
@@ -175,24 +177,38 @@ def render_bodies(site: Site, renderer: BodyRenderer, report: Report, cache: Ren
     return bodies, keys, len(missing)
 
 
-def check_fragments(site: Site, bodies: dict[str, Body], report: Report) -> None:
-    """Beyond Hugo: a ref's #fragment must name a heading (or other id) of its target page."""
+def check_fragments(site: Site, bodies: dict[str, Body], report: Report,
+                    known: dict[int, tuple[Body, frozenset[str]]]) -> None:
+    """Beyond Hugo: a ref's #fragment must name a heading (or other id) of its target page.
+
+    `known` keeps each body's ids between builds (by the body object: a body taken from
+    the render cache is the same object, one rendered again is another)."""
     source_of = {page.rel: page.source for page in site.pages if page.rel}
-    ids_of: dict[str, set[str]] = {}
+    ids_of: dict[str, frozenset[str]] = {}
     for body in bodies.values():
         for ref in body.fragment_refs:
             target = source_of.get(ref.target, "")
             if target not in ids_of:
-                target_body = bodies.get(target)
-                ids_of[target] = set(_ELEMENT_ID.findall(target_body.html)) if target_body else set()
+                ids_of[target] = _element_ids(bodies[target], known) if target in bodies else frozenset()
             if ref.fragment not in ids_of[target]:
                 report.warning(ref.source, ref.line, ref.col, "ref-fragment",
                                f'page reference "{ref.ref}": no heading with id "{ref.fragment}" on the target page',
                                did_you_mean(ref.fragment, ids_of[target])
                                or "link to a heading that exists, or drop the #fragment")
+    if len(known) > len(bodies):  # forget bodies edits replaced (they are kept alive here)
+        current = {id(body) for body in bodies.values()}
+        for stale in [key for key in known if key not in current]:
+            del known[stale]
 
 
 _ELEMENT_ID = re.compile(r'\sid="([^"]+)"')
+
+
+def _element_ids(body: Body, known: dict[int, tuple[Body, frozenset[str]]]) -> frozenset[str]:
+    kept = known.get(id(body))
+    if kept is None or kept[0] is not body:
+        kept = known[id(body)] = (body, frozenset(_ELEMENT_ID.findall(body.html)))
+    return kept[1]
 
 
 def page_html_keys(site: Site, body_keys: list[str], environment: str, facts: dict[str, str], theme: Theme,
@@ -285,13 +301,11 @@ def write_search_index(site: Site, config: SiteConfig, bodies: dict[str, Body], 
     entries = page_entries(site.pages, lambda page: bodies[page.source].text)
     entries += [plugin_entry(f"{config.base_path}plugins/{p.name}/", p.name, p.title, p.description, p.categories)
                 for p in plugins]
-    key = digest([dataclasses.astuple(entry) for entry in entries])
-    if cache is not None and cache.search[0] == key:
-        data = cache.search[1]
-    else:
-        data = build_search_index(entries)
-        if cache is not None:
-            cache.put_search(key, data)
+    index = cache.search if cache is not None else SearchIndex()
+    before = index.data
+    data = index.update(entries)
+    if cache is not None and data is not before:
+        cache.dirty = True
     output.add("search-index.json", data, "catalog", report, what="search index")
 
 

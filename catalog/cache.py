@@ -10,6 +10,9 @@ the output is byte-identical to a cold build by construction; tests check it.
 from __future__ import annotations
 
 import pickle
+
+import jinja2
+import jinja2.bccache
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,9 +20,10 @@ from .config import SiteConfig
 from .content import Page, Site, SourceMemo
 from .hashing import digest
 from .render import Body
+from .search import SearchIndex
 from .theme import Theme
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 
 
 def code_fingerprint() -> str:
@@ -54,6 +58,24 @@ def site_facts(site: Site) -> dict[str, str]:
     return {"refs": digest(refs), "nav": digest(nav)}
 
 
+class TemplateCode(jinja2.BytecodeCache):
+    """Compiled templates, by template file and source checksum (Jinja checks the checksum),
+    so a build does not compile every template again. Every Theme makes its Environment
+    with the same options, which the compiled code depends on."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+        self.added = False
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+        self.added = True
+
+
 @dataclass
 class _Entry:
     facts: dict[str, str]  # the hashes of the facts the body read, when it was rendered
@@ -66,7 +88,9 @@ class RenderCache:
     def __init__(self) -> None:
         self.entries: dict[str, _Entry] = {}
         self.pages: dict[str, bytes] = {}  # a page's whole HTML, by everything its templates read
-        self.search: tuple[str, bytes] = ("", b"")  # the last search index, by a hash of its entries
+        self.search = SearchIndex()  # the last search index, updated by the next build
+        self.templates = TemplateCode()
+        self.element_ids: dict = {}  # check_fragments' ids of each body; in memory only
         self.sources = SourceMemo()  # parsed content files; kept in memory only (the preview's)
         self.hits = 0
         self.misses = 0
@@ -92,10 +116,6 @@ class RenderCache:
 
     def put_page(self, key: str, html: bytes) -> None:
         self.pages[key] = html
-        self.dirty = True
-
-    def put_search(self, key: str, data: bytes) -> None:
-        self.search = (key, data)
         self.dirty = True
 
     def retain(self, keys: set[str]) -> None:

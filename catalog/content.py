@@ -179,10 +179,8 @@ def load_site(project: Path, config: SiteConfig, report: Report, *, drafts: bool
     memo = memo or SourceMemo()
     pages: dict[str, Page] = {}
     seen: set[str] = set()
-    for path in sorted(content_root.rglob("*.md")):
-        rel = path.relative_to(content_root).as_posix()
-        if any(part.startswith(".") for part in rel.split("/")):
-            continue
+    for rel in _markdown_files(content_root):
+        path = content_root / rel
         seen.add(str(path))
         page = memo.page(path, rel, f"{config.content_dir}/{rel}", report)
         if page is None:
@@ -210,6 +208,20 @@ def load_site(project: Path, config: SiteConfig, report: Report, *, drafts: bool
     ordered = list(home.walk())
     by_rel = {p.rel: p for p in ordered if p.rel}
     return Site(home, ordered, by_rel)
+
+
+def _markdown_files(root: Path) -> list[str]:
+    """POSIX paths below `root` of its *.md files, hidden files and folders left out, in
+    the order of sorted(root.rglob("*.md")), which also does not enter linked folders.
+    (rglob itself hashes every Path it yields: a third of a 5,000-page preview rebuild.)"""
+    found: list[tuple[list[str], str]] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [name for name in dirs if not name.startswith(".")]
+        prefix = os.path.relpath(folder, root).replace(os.sep, "/")
+        prefix = "" if prefix == "." else prefix + "/"
+        found += [((prefix + name).split("/"), prefix + name)
+                  for name in files if name.endswith(".md") and not name.startswith(".")]
+    return [rel for _, rel in sorted(found)]
 
 
 def _read_page(data: bytes, file_digest: str, rel: str, source: str, report: Report) -> Page | None:
