@@ -6,7 +6,6 @@ their `parent` names, so both dialects share one sidebar tree.
 """
 from __future__ import annotations
 
-import copy
 import hashlib
 import os
 import posixpath
@@ -160,8 +159,8 @@ class SourceMemo:
         report.extend(known.diagnostics)
         if known.page is None:
             return None
-        page = copy.copy(known.page)
-        page.children = []
+        page = Page.__new__(Page)  # a shallow copy, without copy.copy's generic detour
+        page.__dict__.update(known.page.__dict__, children=[])
         return page
 
     def retain(self, paths: set[str]) -> None:
