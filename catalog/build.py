@@ -14,10 +14,11 @@ from markupsafe import Markup
 
 from .anchors import Heading
 from .assets import Assets, collect_static
-from .cache import RenderCache, digest, environment_key, layouts_key, site_facts
+from .cache import RenderCache, environment_key, layouts_key, site_facts
 from .config import SiteConfig, load_config
 from .content import Page, Site, alias_urls, load_site
 from .diagnostics import Report, did_you_mean
+from .hashing import digest, digest_text
 from .highlight import stylesheet
 from .hosting import redirects_file, robots, sitemap
 from .nav import Sidebar
@@ -216,7 +217,7 @@ def page_html_keys(site: Site, body_keys: list[str], environment: str, facts: di
     """What a page's HTML depends on: its body (whose key, with the site facts, fixes it),
     the page tree (sidebar, breadcrumbs, previous/next), every template, asset names."""
     shared = digest(environment, layouts_key(theme), facts["nav"], facts["refs"], sorted(assets.names.items()))
-    return [digest(shared, page.rel, page.url, key) for page, key in zip(site.pages, body_keys)]
+    return [digest_text(shared, page.rel, page.url, key) for page, key in zip(site.pages, body_keys)]
 
 
 def render_pages(site: Site, config: SiteConfig, theme: Theme, site_view: SiteView, bodies: dict[str, Body],
@@ -255,9 +256,10 @@ def render_pages(site: Site, config: SiteConfig, theme: Theme, site_view: SiteVi
             cache.put_page(keys[index], cached[index])  # type: ignore[arg-type]
     if cache is not None and keys:
         cache.retain_pages(set(keys))
+    base_path = config.base_path  # a property that parses base_url
     for page, html in zip(site.pages, cached):
         if html is not None:
-            output.add(url_to_file(page.url, config.base_path), html, page.source, report)
+            output.add(url_to_file(page.url, base_path), html, page.source, report)
 
 
 def _hidden(page: Page) -> bool:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .config import SiteConfig
 from .content import Page, Site, SourceMemo
-from .hashing import digest
+from .hashing import digest, digest_text
 from .render import Body
 from .search import SearchIndex
 from .theme import Theme
@@ -100,7 +100,7 @@ class RenderCache:
     def page_key(page: Page, environment: str) -> str:
         # the file's digest fixes its body, front matter and body line; a made-up section
         # page (no file) is fixed by its path and the configuration (in `environment`)
-        return digest(environment, page.source, page.rel, page.digest)
+        return digest_text(environment, page.source, page.rel, page.digest)
 
     def get(self, key: str, facts: dict[str, str]) -> Body | None:
         entry = self.entries.get(key)

@@ -20,3 +20,10 @@ def digest(*parts: Any) -> str:
         hasher.update(len(data).to_bytes(8, "big"))
         hasher.update(data)
     return hasher.hexdigest()
+
+
+def digest_text(*parts: str) -> str:
+    """digest() of strings only, for keys made per page on every build: each part is
+    framed by its length, so no two lists of parts give the same hashed text."""
+    return hashlib.sha256("".join([f"{len(part)}:{part}" for part in parts]).encode("utf-8", "surrogatepass")
+                          ).hexdigest()

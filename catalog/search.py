@@ -159,21 +159,31 @@ def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def searchable(page: Page) -> bool:
+def searchable(page: Page, hidden_above: bool | None = None) -> bool:
     """Whether `page` belongs in the index: not a draft (a `--drafts` build publishes
     them), not `exclude_from_search: true`, and not hidden, itself or through a hidden
-    section (hidden pages are for readers who follow a link, not for finding)."""
-    return not (page.draft or page.meta.get("exclude_from_search") is True
-                or page.hidden or any(p.hidden for p in page.ancestors()))
+    section (hidden pages are for readers who follow a link, not for finding).
+    `hidden_above`: whether an ancestor is hidden, when the caller knows."""
+    if hidden_above is None:
+        hidden_above = any(p.hidden for p in page.ancestors())
+    return not (page.draft or page.meta.get("exclude_from_search") is True or page.hidden or hidden_above)
 
 
 def page_entries(pages: Iterable[Page], text_of: Callable[[Page], str]) -> list[SearchEntry]:
     """One entry per searchable page, in the order given; `text_of` gives a page's
     plain text (`page_text` of its rendered body, which the build computes once per body
     and caches). The section is the page's breadcrumb below the home page."""
-    return [SearchEntry(page.url, page.title, " › ".join(p.linktitle for p in page.ancestors()[1:]),
-                        text_of(page), "page")
-            for page in pages if searchable(page)]
+    above: dict[int, tuple[str, bool]] = {}  # by parent: siblings share breadcrumb and hidden ancestors
+
+    def parent_facts(page: Page) -> tuple[str, bool]:
+        key = id(page.parent)
+        if key not in above:
+            ancestors = page.ancestors()
+            above[key] = (" › ".join(p.linktitle for p in ancestors[1:]), any(p.hidden for p in ancestors))
+        return above[key]
+
+    return [SearchEntry(page.url, page.title, parent_facts(page)[0], text_of(page), "page")
+            for page in pages if searchable(page, parent_facts(page)[1])]
 
 
 def plugin_entry(url: str, name: str, title: str, description: str, categories: Iterable[str]) -> SearchEntry:
