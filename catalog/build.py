@@ -16,10 +16,11 @@ from markupsafe import Markup
 
 from .anchors import Heading
 from .assets import Assets, collect_static
-from .cache import RenderCache, digest, environment_key, layouts_key, site_facts
+from .cache import RenderCache, environment_key, layouts_key, site_facts
 from .config import SiteConfig, load_config
 from .content import Page, Site, alias_urls, load_site
 from .diagnostics import Report, did_you_mean
+from .hashing import digest, digest_text
 from .highlight import stylesheet
 from .hosting import redirects_file, robots, sitemap
 from .nav import Sidebar
@@ -30,7 +31,7 @@ from .plugins.model import Listing
 from .output import Output, PublishError, publish, url_to_file
 from .refs import RefError, RefResolver
 from .render import Body, BodyRenderer, SiteView
-from .search import build_search_index, page_entries, plugin_entry
+from .search import SearchIndex, page_entries, plugin_entry
 from .theme import Theme
 
 
@@ -120,10 +121,12 @@ def _build(project: Path, out: Path | None, *, drafts: bool, strict: bool, cache
     if base_url is not None:
         config = dataclasses.replace(config, base_url=base_url)
     theme = Theme(project, config)
+    if cache is not None:
+        theme.env.bytecode_cache = cache.templates
     if not theme.check(report, config):
         return result
     clock = _Stopwatch(result.stages, started)
-    site = load_site(project, config, report, drafts=drafts)
+    site = load_site(project, config, report, drafts=drafts, memo=cache.sources if cache is not None else None)
     resolver = RefResolver(site)
     renderer = BodyRenderer(site, config, theme, resolver)
     clock.lap("load")
@@ -131,7 +134,7 @@ def _build(project: Path, out: Path | None, *, drafts: bool, strict: bool, cache
     environment = environment_key(config, theme) if cache is not None else ""
     facts = site_facts(site) if cache is not None else {}
     bodies, keys, result.rendered = render_bodies(site, renderer, report, cache, environment, facts, jobs)
-    check_fragments(site, bodies, report)
+    check_fragments(site, bodies, report, cache.element_ids if cache is not None else {})
     clock.lap("bodies")
 
     assets = Assets(config.base_path, fingerprint)
@@ -209,24 +212,38 @@ def render_bodies(site: Site, renderer: BodyRenderer, report: Report, cache: Ren
     return bodies, keys, len(missing)
 
 
-def check_fragments(site: Site, bodies: dict[str, Body], report: Report) -> None:
-    """Beyond Hugo: a ref's #fragment must name a heading (or other id) of its target page."""
+def check_fragments(site: Site, bodies: dict[str, Body], report: Report,
+                    known: dict[int, tuple[Body, frozenset[str]]]) -> None:
+    """Beyond Hugo: a ref's #fragment must name a heading (or other id) of its target page.
+
+    `known` keeps each body's ids between builds (by the body object: a body taken from
+    the render cache is the same object, one rendered again is another)."""
     source_of = {page.rel: page.source for page in site.pages if page.rel}
-    ids_of: dict[str, set[str]] = {}
+    ids_of: dict[str, frozenset[str]] = {}
     for body in bodies.values():
         for ref in body.fragment_refs:
             target = source_of.get(ref.target, "")
             if target not in ids_of:
-                target_body = bodies.get(target)
-                ids_of[target] = set(_ELEMENT_ID.findall(target_body.html)) if target_body else set()
+                ids_of[target] = _element_ids(bodies[target], known) if target in bodies else frozenset()
             if ref.fragment not in ids_of[target]:
                 report.warning(ref.source, ref.line, ref.col, "ref-fragment",
                                f'page reference "{ref.ref}": no heading with id "{ref.fragment}" on the target page',
                                did_you_mean(ref.fragment, ids_of[target])
                                or "link to a heading that exists, or drop the #fragment")
+    if len(known) > len(bodies):  # forget bodies edits replaced (they are kept alive here)
+        current = {id(body) for body in bodies.values()}
+        for stale in [key for key in known if key not in current]:
+            del known[stale]
 
 
 _ELEMENT_ID = re.compile(r'\sid="([^"]+)"')
+
+
+def _element_ids(body: Body, known: dict[int, tuple[Body, frozenset[str]]]) -> frozenset[str]:
+    kept = known.get(id(body))
+    if kept is None or kept[0] is not body:
+        kept = known[id(body)] = (body, frozenset(_ELEMENT_ID.findall(body.html)))
+    return kept[1]
 
 
 def page_html_keys(site: Site, body_keys: list[str], environment: str, facts: dict[str, str], theme: Theme,
@@ -234,7 +251,7 @@ def page_html_keys(site: Site, body_keys: list[str], environment: str, facts: di
     """What a page's HTML depends on: its body (whose key, with the site facts, fixes it),
     the page tree (sidebar, breadcrumbs, previous/next), every template, asset names."""
     shared = digest(environment, layouts_key(theme), facts["nav"], facts["refs"], sorted(assets.names.items()))
-    return [digest(shared, page.rel, page.url, key) for page, key in zip(site.pages, body_keys)]
+    return [digest_text(shared, page.rel, page.url, key) for page, key in zip(site.pages, body_keys)]
 
 
 def render_pages(site: Site, config: SiteConfig, theme: Theme, site_view: SiteView, bodies: dict[str, Body],
@@ -273,9 +290,10 @@ def render_pages(site: Site, config: SiteConfig, theme: Theme, site_view: SiteVi
             cache.put_page(keys[index], cached[index])  # type: ignore[arg-type]
     if cache is not None and keys:
         cache.retain_pages(set(keys))
+    base_path = config.base_path  # a property that parses base_url
     for page, html in zip(site.pages, cached):
         if html is not None:
-            output.add(url_to_file(page.url, config.base_path), html, page.source, report,
+            output.add(url_to_file(page.url, base_path), html, page.source, report,
                        page.line_of("url" if "url" in page.meta else "slug"))
 
 
@@ -324,13 +342,11 @@ def write_search_index(site: Site, config: SiteConfig, bodies: dict[str, Body], 
     for entry in entries:
         unique.setdefault(entry.url, entry)
     entries = list(unique.values())
-    key = digest([dataclasses.astuple(entry) for entry in entries])
-    if cache is not None and cache.search[0] == key:
-        data = cache.search[1]
-    else:
-        data = build_search_index(entries)
-        if cache is not None:
-            cache.put_search(key, data)
+    index = cache.search if cache is not None else SearchIndex()
+    before = index.data
+    data = index.update(entries)
+    if cache is not None and data is not before:
+        cache.dirty = True
     output.add("search-index.json", data, "catalog", report, what="search index")
 
 

@@ -9,40 +9,29 @@ the output is byte-identical to a cold build by construction; tests check it.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import pickle
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
+import jinja2
+import jinja2.bccache
+from dataclasses import dataclass
+from pathlib import Path
+
 from .config import SiteConfig
-from .content import Page, Site
+from .content import Page, Site, SourceMemo
+from .hashing import digest, digest_text
 from .plugins.cache import CatalogCache
 from .render import Body
+from .search import SearchIndex
 from .theme import Theme
 
-CACHE_FORMAT = 3
-
-
-def _digest(*parts: Any) -> str:
-    hasher = hashlib.sha256()
-    for part in parts:
-        if isinstance(part, bytes):
-            data = b"b" + part
-        elif isinstance(part, str):  # page bodies: hashing the text beats JSON-escaping it first
-            data = b"s" + part.encode("utf-8", "surrogatepass")
-        else:
-            data = b"j" + json.dumps(part, sort_keys=True, default=str).encode()
-        hasher.update(len(data).to_bytes(8, "big"))
-        hasher.update(data)
-    return hasher.hexdigest()
+CACHE_FORMAT = 4
 
 
 def code_fingerprint() -> str:
     """The generator's own code: a new version must not reuse bodies of the old one."""
     package = Path(__file__).parent
-    return _digest(*[p.read_bytes() for p in sorted(package.glob("*.py"))])
+    return digest(*[p.read_bytes() for p in sorted(package.glob("*.py"))])
 
 
 def environment_key(config: SiteConfig, theme: Theme) -> str:
@@ -51,7 +40,7 @@ def environment_key(config: SiteConfig, theme: Theme) -> str:
     for folder in theme.layout_dirs:
         for path in sorted((folder / "shortcodes").glob("*.html")):
             templates.append([str(path.relative_to(folder)), path.read_bytes().hex()])
-    return _digest(CACHE_FORMAT, repr(config), templates, code_fingerprint())
+    return digest(CACHE_FORMAT, repr(config), templates, code_fingerprint())
 
 
 def layouts_key(theme: Theme) -> str:
@@ -60,19 +49,33 @@ def layouts_key(theme: Theme) -> str:
     for folder in theme.layout_dirs:
         for path in sorted(folder.rglob("*.html")):
             files.append([str(path.relative_to(folder)), path.read_bytes().hex()])
-    return _digest(files)
-
-
-def digest(*parts: Any) -> str:
-    return _digest(*parts)
+    return digest(files)
 
 
 def site_facts(site: Site) -> dict[str, str]:
     """Hashes of the site-wide facts a body may read."""
     refs = [[p.rel, p.url, p.kind, p.dir] for p in site.pages]
     nav = [[p.rel, p.url, p.kind, p.title, p.weight, p.hidden, p.alwaysopen, p.description,
-            p.parent.url if p.parent else "", p.meta] for p in site.pages]
-    return {"refs": _digest(refs), "nav": _digest(nav)}
+            p.parent.url if p.parent else "", p.meta_digest] for p in site.pages]
+    return {"refs": digest(refs), "nav": digest(nav)}
+
+
+class TemplateCode(jinja2.BytecodeCache):
+    """Compiled templates, by template file and source checksum (Jinja checks the checksum),
+    so a build does not compile every template again. Every Theme makes its Environment
+    with the same options, which the compiled code depends on."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+        self.added = False
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+        self.added = True
 
 
 @dataclass
@@ -87,7 +90,10 @@ class RenderCache:
     def __init__(self) -> None:
         self.entries: dict[str, _Entry] = {}
         self.pages: dict[str, bytes] = {}  # a page's whole HTML, by everything its templates read
-        self.search: tuple[str, bytes] = ("", b"")  # the last search index, by a hash of its entries
+        self.search = SearchIndex()  # the last search index, updated by the next build
+        self.templates = TemplateCode()
+        self.element_ids: dict = {}  # check_fragments' ids of each body; in memory only
+        self.sources = SourceMemo()  # parsed content files; kept in memory only (the preview's)
         self.hits = 0
         self.misses = 0
         self.dirty = False  # something to save: a build that changed nothing skips the write
@@ -95,7 +101,9 @@ class RenderCache:
 
     @staticmethod
     def page_key(page: Page, environment: str) -> str:
-        return _digest(environment, page.source, page.rel, page.body, page.body_line, page.meta)
+        # the file's digest fixes its body, front matter and body line; a made-up section
+        # page (no file) is fixed by its path and the configuration (in `environment`)
+        return digest_text(environment, page.source, page.rel, page.digest)
 
     def get(self, key: str, facts: dict[str, str]) -> Body | None:
         entry = self.entries.get(key)
@@ -111,10 +119,6 @@ class RenderCache:
 
     def put_page(self, key: str, html: bytes) -> None:
         self.pages[key] = html
-        self.dirty = True
-
-    def put_search(self, key: str, data: bytes) -> None:
-        self.search = (key, data)
         self.dirty = True
 
     def retain(self, keys: set[str]) -> None:

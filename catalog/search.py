@@ -22,6 +22,7 @@ significant bits each. A word found in every page costs one character per page.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 import re
@@ -76,48 +77,116 @@ def build_search_index(entries: list[SearchEntry]) -> bytes:
     """The JSON index of `entries`, in the order given (which also breaks ranking ties).
 
     Same entries, same bytes. Raises ValueError for an unknown kind or a URL given twice."""
+    return SearchIndex().update(entries)
+
+
+class SearchIndex:
+    """The index of the entries last given, kept to be updated: when the same URLs come
+    again in the same order (an edit that changes text or titles only), only the changed
+    entries' terms are taken out and put back, only their terms' postings are encoded
+    again, and the JSON is joined from kept pieces. Any other change builds it afresh.
+    `update` gives the bytes `build_search_index` gives for the same entries."""
+
+    def __init__(self) -> None:
+        self._reset(0)
+
+    def _reset(self, size: int) -> None:
+        self.entries: list[SearchEntry] = []
+        self.terms_of: list[tuple[str, ...]] = [()] * size  # each entry's terms
+        self.docs: list[str] = [""] * size  # each entry's JSON
+        self.postings: dict[str, list[int]] = {}  # term -> ascending entry numbers
+        self.encoded: dict[str, str] = {}  # term -> JSON string of its encoded postings
+        self.order: list[str] = []  # the terms in JavaScript's string order
+        self.data = b""  # none yet
+
+    def update(self, entries: list[SearchEntry]) -> bytes:
+        """The JSON index of `entries` (see build_search_index), from what changed since the last call."""
+        same_places = len(entries) == len(self.entries) and all(
+            new.url == old.url and new.kind == old.kind for new, old in zip(entries, self.entries))
+        if same_places and self.data:
+            changed = [number for number, (new, old) in enumerate(zip(entries, self.entries)) if new != old]
+            if not changed:
+                return self.data
+        else:
+            _validate(entries)
+            self._reset(len(entries))
+            changed = list(range(len(entries)))
+        self.entries = list(entries)
+        touched: set[str] = set()
+        new_terms = False
+        for number in changed:
+            entry = entries[number]
+            excerpt, terms = _entry_terms(entry.title, entry.section, entry.text)
+            self.docs[number] = _json([entry.url, entry.title, entry.section, entry.kind, excerpt])
+            before, after = set(self.terms_of[number]), set(terms)
+            for term in before - after:
+                self.postings[term].remove(number)
+                touched.add(term)
+            for term in after - before:
+                numbers = self.postings.setdefault(term, [])
+                new_terms = new_terms or not numbers
+                bisect.insort(numbers, number)
+                touched.add(term)
+            self.terms_of[number] = terms
+        for term in touched:
+            if self.postings[term]:
+                self.encoded[term] = f'"{encode_postings(self.postings[term])}"'  # its alphabet needs no escapes
+            else:
+                del self.postings[term]
+                self.encoded.pop(term, None)
+                new_terms = True
+        if new_terms:
+            self.order = sorted(self.postings, key=lambda term: term.encode("utf-16-be"))  # JavaScript's order
+        self.data = "".join([
+            '{"version":', _json(INDEX_VERSION), ',"stopwords":', _json(list(STOPWORDS)),
+            ',"docs":[', ",".join(self.docs), '],"terms":', _json(self.order),
+            ',"postings":[', ",".join([self.encoded[term] for term in self.order]), "]}",
+        ]).encode("utf-8")
+        return self.data
+
+
+def _validate(entries: list[SearchEntry]) -> None:
     seen: set[str] = set()
-    postings: dict[str, list[int]] = {}
-    docs = []
-    for number, entry in enumerate(entries):
+    for entry in entries:
         if entry.kind not in KINDS:
             raise ValueError(f"search entry {entry.url}: kind {entry.kind!r} is not one of {', '.join(KINDS)}")
         if entry.url in seen:
             raise ValueError(f"search entry {entry.url} is given twice")
         seen.add(entry.url)
-        excerpt, terms = _entry_terms(entry.title, entry.section, entry.text)
-        docs.append([entry.url, entry.title, entry.section, entry.kind, excerpt])
-        for term in terms:
-            postings.setdefault(term, []).append(number)
-    terms = sorted(postings, key=lambda term: term.encode("utf-16-be"))  # JavaScript's string order
-    index = {
-        "version": INDEX_VERSION,
-        "stopwords": list(STOPWORDS),
-        "docs": docs,
-        "terms": terms,
-        "postings": [encode_postings(postings[term]) for term in terms],
-    }
-    text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+
+
+def _json(value: object) -> str:
     # as Hugo's jsonify: no '<', '>' or '&' in the file, so the index stays data even when
     # inlined in a <script> element ('</script>', '<!--' in a title cannot end it)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").encode("utf-8")
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def searchable(page: Page) -> bool:
+def searchable(page: Page, hidden_above: bool | None = None) -> bool:
     """Whether `page` belongs in the index: not a draft (a `--drafts` build publishes
     them), not `exclude_from_search: true`, and not hidden, itself or through a hidden
-    section (hidden pages are for readers who follow a link, not for finding)."""
-    return not (page.draft or page.meta.get("exclude_from_search") is True
-                or page.hidden or any(p.hidden for p in page.ancestors()))
+    section (hidden pages are for readers who follow a link, not for finding).
+    `hidden_above`: whether an ancestor is hidden, when the caller knows."""
+    if hidden_above is None:
+        hidden_above = any(p.hidden for p in page.ancestors())
+    return not (page.draft or page.meta.get("exclude_from_search") is True or page.hidden or hidden_above)
 
 
 def page_entries(pages: Iterable[Page], text_of: Callable[[Page], str]) -> list[SearchEntry]:
     """One entry per searchable page, in the order given; `text_of` gives a page's
     plain text (`page_text` of its rendered body, which the build computes once per body
     and caches). The section is the page's breadcrumb below the home page."""
-    return [SearchEntry(page.url, page.title, " › ".join(p.linktitle for p in page.ancestors()[1:]),
-                        text_of(page), "page")
-            for page in pages if searchable(page)]
+    above: dict[int, tuple[str, bool]] = {}  # by parent: siblings share breadcrumb and hidden ancestors
+
+    def parent_facts(page: Page) -> tuple[str, bool]:
+        key = id(page.parent)
+        if key not in above:
+            ancestors = page.ancestors()
+            above[key] = (" › ".join(p.linktitle for p in ancestors[1:]), any(p.hidden for p in ancestors))
+        return above[key]
+
+    return [SearchEntry(page.url, page.title, parent_facts(page)[0], text_of(page), "page")
+            for page in pages if searchable(page, parent_facts(page)[1])]
 
 
 def plugin_entry(url: str, name: str, title: str, description: str, categories: Iterable[str]) -> SearchEntry:

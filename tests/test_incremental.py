@@ -75,3 +75,55 @@ def test_disk_cache_round_trip(make_site, tmp_path):
     assert not again.dirty  # nothing changed: the CLI need not write the cache again
     path.write_bytes(b"not a pickle")
     assert RenderCache.load(path).entries == {}  # a broken cache costs a cold build, never an error
+
+
+def test_preview_memo_sees_edits_that_keep_size_and_mtime(make_site, tmp_path, monkeypatch):
+    """The loader memo takes a file as unchanged by its stat. An edit that keeps the size
+    and restores the mtime (as `touch -d` or some editors do) must still be seen: the
+    ctime changes, and no process can set it back."""
+    import os
+
+    from catalog.content import SourceMemo
+
+    monkeypatch.setattr(SourceMemo, "RACY_NS", 0)  # trust stats at once (not only 2 s after a write)
+    site = make_site(dict(FILES), CONFIG)
+    cache = RenderCache()
+    assert assert_same_as_cold(site, tmp_path, cache, "first") == 6
+    path = site.root / "content/c.md"
+    assert cache.sources.files[str(path)].trusted
+    before = path.stat()
+    path.write_text(path.read_text().replace("No shortcodes", "No Shortcodes"))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
+    assert assert_same_as_cold(site, tmp_path, cache, "same-size-and-mtime") == 1
+    assert "No Shortcodes" in (tmp_path / "warm-same-size-and-mtime/c/index.html").read_text()
+    assert assert_same_as_cold(site, tmp_path, cache, "again") == 0
+
+
+def test_memo_rereads_racily_clean_files_and_reuses_unchanged_ones(tmp_path, monkeypatch):
+    """Unit test of SourceMemo's rule, with the stat faked: a trusted stat spares the read;
+    an untrusted (recent) one is hashed again, and only new bytes are parsed again."""
+    import os
+    from catalog import content
+    from catalog.diagnostics import Report
+
+    path = tmp_path / "p.md"
+    path.write_text("---\ntitle: One\n---\nbody\n")
+    memo = content.SourceMemo()
+    first = memo.page(str(path), "p.md", "content/p.md", Report())
+    assert first.title == "One" and not memo.files[str(path)].trusted  # just written: racy
+    parsed = memo.files[str(path)].page
+    again = memo.page(str(path), "p.md", "content/p.md", Report())  # hashed again, same bytes
+    assert again is not first and memo.files[str(path)].page is parsed
+    real_stat = os.stat
+    stat = real_stat(path)
+    fixed = os.stat_result((stat.st_mode, stat.st_ino, stat.st_dev, stat.st_nlink, stat.st_uid, stat.st_gid,
+                            stat.st_size, 0, 0, 0), {"st_atime_ns": 0, "st_mtime_ns": 0, "st_ctime_ns": 0})
+    # ancient times: trusted once seen
+    monkeypatch.setattr(content.os, "stat", lambda p, *a, **k: fixed if p == str(path) else real_stat(p, *a, **k))
+    memo.page(str(path), "p.md", "content/p.md", Report())
+    assert memo.files[str(path)].trusted
+    path.write_text("---\ntitle: Two\n---\nbody\n")  # same size, and the faked stat does not change
+    assert memo.page(str(path), "p.md", "content/p.md", Report()).title == "One"  # trusted: not read
+    monkeypatch.setattr(content.os, "stat", real_stat)
+    assert memo.page(str(path), "p.md", "content/p.md", Report()).title == "Two"

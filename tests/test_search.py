@@ -6,13 +6,15 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from catalog.config import load_config
 from catalog.content import load_site
 from catalog.diagnostics import Report
 from catalog.refs import RefResolver
 from catalog.render import BodyRenderer
-from catalog.search import (EXCERPT_CHARS, STOPWORDS, SearchEntry, build_search_index, decode_postings,
+from catalog.search import (EXCERPT_CHARS, STOPWORDS, SearchEntry, SearchIndex, build_search_index, decode_postings,
                             encode_postings, page_entries, page_text, plugin_entry, words)
 from catalog.theme import Theme
 from conftest import REPO, build_ok
@@ -94,6 +96,28 @@ def test_page_text_is_capped_at_a_word_boundary():
 def test_words_are_folded_as_search_js_folds_them():
     assert words("Café NAÏVE Straße x_y 3.0.10 ﬁle 日本語") == ["cafe", "naive", "straße", "x", "y", "3", "0", "10",
                                                               "file", "日本語"]
+
+
+_TEXTS = st.lists(st.sampled_from(["wagon", "plugin", "Zebra", "café", "the", "ünïcode", "𝔸stral", "x1"]),
+                  max_size=6).map(" ".join)
+_EDITS = st.lists(st.tuples(st.integers(0, 5), _TEXTS, _TEXTS), min_size=1, max_size=12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(edits=_EDITS)
+def test_updated_index_is_the_fresh_index(edits):
+    """The preview keeps one SearchIndex and updates it after every edit: each update
+    gives the bytes of an index built from scratch, whether an edit changes a text, a
+    title, the number of entries or nothing (terms appear, vanish and come back)."""
+    entries = [SearchEntry(f"/p{n}/", f"P{n}", "", "wagon") for n in range(4)]
+    kept = SearchIndex()
+    for at, title, text in edits:
+        if at == 5:  # a page added or removed: the entries' places change
+            entries = entries[:-1] if len(entries) > 2 else entries + [SearchEntry("/new/", "New", "", text)]
+        else:
+            at %= len(entries)
+            entries[at] = SearchEntry(entries[at].url, title, entries[at].section, text, entries[at].kind)
+        assert kept.update(list(entries)) == build_search_index(entries)
 
 
 def test_index_is_deterministic_compact_and_ordered():
