@@ -144,7 +144,11 @@ def _build(project: Path, out: Path | None, *, drafts: bool, strict: bool, cache
     theme.add_globals(asset=assets.url, sidebar=Sidebar(theme, site.home).render)
 
     output = Output()
-    page_keys = page_html_keys(site, keys, environment, facts, theme, assets) if cache is not None else None
+    # what every page's HTML (and every catalog page) shows besides its own body: the page
+    # tree (sidebar, breadcrumbs, previous/next), every template, the asset names
+    shown = digest(environment, layouts_key(theme), facts["nav"], facts["refs"], sorted(assets.names.items())) \
+        if cache is not None else ""
+    page_keys = page_html_keys(site, keys, shown) if cache is not None else None
     render_pages(site, config, theme, site_view, bodies, output, report, jobs, cache, page_keys)
     clock.lap("pages")
     aliases = write_redirect_pages(site, config, theme, site_view, output, report)
@@ -153,10 +157,8 @@ def _build(project: Path, out: Path | None, *, drafts: bool, strict: bool, cache
         output.add(rel, data, label, report)
     output.add("404.html", theme.render("404.html", {"site": site_view}), "404.html", report, what="not-found page")
     clock.lap("assets")
-    catalog_key = digest(environment, layouts_key(theme), facts["nav"], sorted(assets.names.items())) \
-        if cache is not None else ""
     plugins = build_plugins(project, config, theme, site_view, resolver, site, output, report,
-                            cache.catalog if cache is not None else None, catalog_key, jobs)
+                            cache.catalog if cache is not None else None, shown, jobs)
     clock.lap("plugins")
     write_search_index(site, config, bodies, plugins, output, report, cache)
     write_host_files(site, config, aliases, output, report)
@@ -246,12 +248,10 @@ def _element_ids(body: Body, known: dict[int, tuple[Body, frozenset[str]]]) -> f
     return kept[1]
 
 
-def page_html_keys(site: Site, body_keys: list[str], environment: str, facts: dict[str, str], theme: Theme,
-                   assets: Assets) -> list[str]:
+def page_html_keys(site: Site, body_keys: list[str], shown: str) -> list[str]:
     """What a page's HTML depends on: its body (whose key, with the site facts, fixes it),
-    the page tree (sidebar, breadcrumbs, previous/next), every template, asset names."""
-    shared = digest(environment, layouts_key(theme), facts["nav"], facts["refs"], sorted(assets.names.items()))
-    return [digest_text(shared, page.rel, page.url, key) for page, key in zip(site.pages, body_keys)]
+    its place, and `shown`, what every page shows of the site."""
+    return [digest_text(shown, page.rel, page.url, key) for page, key in zip(site.pages, body_keys)]
 
 
 def render_pages(site: Site, config: SiteConfig, theme: Theme, site_view: SiteView, bodies: dict[str, Body],

@@ -7,13 +7,11 @@ import contextlib
 import functools
 import http.server
 import re
-import threading
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
-from browser import browser_page
+from browser import browser_page, serving
 from catalog.config import load_config
 from catalog.content import load_site
 from catalog.diagnostics import Report
@@ -83,15 +81,8 @@ class _CspHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@contextlib.contextmanager
-def serve_with_csp(root: Path) -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_CspHandler, directory=str(root)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+def serve_with_csp(root: Path) -> contextlib.AbstractContextManager[str]:
+    return serving(functools.partial(_CspHandler, directory=str(root)))
 
 
 @contextlib.contextmanager

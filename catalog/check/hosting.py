@@ -108,11 +108,7 @@ class HostingChecker:
         if target.outside:
             self.stats.outside += 1
             return
-        problem = ""
-        if not target.file:
-            problem = f"the site has no file for '{self.site.base_path}{target.path}'"
-        elif self.site.lacks_fragment(target):
-            problem = f"no element with id \"{target.fragment}\" on {self.site.url_of(target.file)}"
+        problem = self.site.missing(target)
         if problem:
             self.report.error(display, rule.line, rule.target_col, "redirect-missing",
                               f"rule '{rule.source}' redirects to '{rule.target}', but {problem}",

@@ -182,11 +182,7 @@ class IndexChecker:
             target = self.site.resolve(url, page_url)
             if target is None or target.outside:
                 continue
-            problem = ""
-            if not target.file:
-                problem = f"the site has no file for '{self.site.base_path}{target.path}'"
-            elif self.site.lacks_fragment(target):
-                problem = f"no element with id \"{target.fragment}\" on {self.site.url_of(target.file)}"
+            problem = self.site.missing(target)
             if problem:
                 line, col = locate(text, list(where))
                 self.report.error(self.site.display(rel), line, col, "link-missing",

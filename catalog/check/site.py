@@ -131,6 +131,14 @@ class BuiltSite:
             return False  # browsers scroll to the top for '#' and '#top'; ':~:text=' is a text fragment
         return target.file.endswith((".html", ".htm")) and not self.has_id(target.file, fragment)
 
+    def missing(self, target: Target) -> str:
+        """What a found target lacks, or "": the file itself, or the element its #fragment names."""
+        if not target.file:
+            return f"the site has no file for '{self.base_path}{target.path}'"
+        if self.lacks_fragment(target):
+            return f"no element with id \"{target.fragment}\" on {self.url_of(target.file)}"
+        return ""
+
     def suggest(self, rel: str) -> str:
         """'did you mean ...?' among the paths served next to a missing one."""
         if self._served is None:

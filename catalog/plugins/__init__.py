@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Callable
 
 from ..diagnostics import Report
+from ..hashing import digest
 from ..parallel import map_indexed
-from .cache import CatalogCache, CatalogFiles, LoadedFile, code_fingerprint, digest
+from .cache import CatalogCache, CatalogFiles, LoadedFile, code_fingerprint
 from .compat import (LEGACY_CATALOGS, legacy_catalog, marketplace_catalog, marketplace_path,
                      marketplace_plugin_files, marketplace_redirect_rules, rewrite_marketplace_query)
 from .index import ROOT_FILE, SCHEMA_DIR, dumps, plugin_index_file, root_index
@@ -83,7 +84,12 @@ def build_plugin_outputs(index_dir: Path, *, project_dir: Path, base_url: str, r
             outputs[path] = data
 
     for source, entry in files:
-        add(entry.payload_bytes() or {}, source)
+        payloads = entry.payload_bytes()
+        if payloads is None:  # a local file vanished after it was read: the next build reads it again
+            report.error(source, 0, 0, "plugin-read", "a local file this plugin publishes changed during the build",
+                         "build again")
+            continue
+        add(payloads, source)
     for plugin_files in own:
         add(plugin_files, "plugins-index (plugin files)")
     add(result.files, "plugins-index (catalog files)")

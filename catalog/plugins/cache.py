@@ -18,7 +18,6 @@ list page) are rendered again on any change; that is a few files, not thousands.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import pickle
 from dataclasses import dataclass, field
@@ -27,16 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostic
+from ..hashing import digest
 from .model import Listing, Plugin
 
 
 def file_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def digest(*parts: Any) -> str:
-    """A key made of plain values (JSON-able, tuples and dates included)."""
-    return file_digest(json.dumps(parts, sort_keys=True, default=str).encode())
 
 
 @cache

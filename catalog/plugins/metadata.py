@@ -74,10 +74,9 @@ T = TypeVar("T")
 
 @dataclass
 class LoadedIndex:
-    """The valid plugins (sorted by name) and the bytes of every hosted artifact, by site path."""
+    """The valid plugins, sorted by name."""
 
     plugins: list[Plugin] = field(default_factory=list)
-    payloads: dict[str, bytes] = field(default_factory=dict)
     keys: dict[str, str] = field(default_factory=dict)  # plugin name -> what its file was made of (LoadedFile.key)
 
 
@@ -100,15 +99,9 @@ def load_files(index_dir: Path, *, project_dir: Path, memo: CatalogCache | None 
 
 
 def index_of(files: list[tuple[str, LoadedFile]], report: Report) -> LoadedIndex:
-    """The valid plugins, sorted by name, checked against each other, and the hosted artifacts."""
+    """The valid plugins, sorted by name and checked against each other."""
     loaded = LoadedIndex()
-    for source, entry in files:
-        payloads = entry.payload_bytes()
-        if payloads is None:  # a local file vanished after it was read: the next build reads it again
-            report.error(source, 0, 0, "plugin-read", "a local file this plugin publishes changed during the build",
-                         "build again")
-            continue
-        loaded.payloads.update(payloads)
+    for _, entry in files:
         if entry.plugin is not None:
             loaded.plugins.append(entry.plugin)
             loaded.keys[entry.plugin.name] = entry.key
