@@ -31,14 +31,16 @@ def _run_chunk(indexes: range) -> list[object]:
     return [_task(index) for index in indexes]
 
 
-def map_indexed(task: Callable[[int], T], count: int, jobs: int | None = None) -> list[T]:
-    """[task(0), ..., task(count - 1)], computed by `jobs` forked workers when worth it."""
+def map_indexed(task: Callable[[int], T], count: int, jobs: int | None = None,
+                min_parallel: int = MIN_PARALLEL) -> list[T]:
+    """[task(0), ..., task(count - 1)], computed by `jobs` forked workers when worth it
+    (`min_parallel` tasks or more: fewer, heavier tasks can be worth a fork too)."""
     global _task
     jobs = default_jobs() if jobs is None else jobs
-    if jobs <= 1 or count < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs <= 1 or count < min_parallel or "fork" not in multiprocessing.get_all_start_methods():
         return [task(index) for index in range(count)]
     # contiguous chunks: neighbouring pages share sidebar branches a worker has memoised
-    size = max(8, -(-count // (jobs * 8)))
+    size = max(1 if count < MIN_PARALLEL else 8, -(-count // (jobs * 8)))
     chunks = [range(start, min(start + size, count)) for start in range(0, count, size)]
     _task = task
     try:

@@ -12,8 +12,10 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from catalog.plugins import SCHEMA_OF, marketplace_redirect_rules, rewrite_marketplace_query, schema_files
+from catalog.plugins.index import dumps
 from plugins_fixtures.project import REPO, BASE_URL, build_ok, real_wagons, wagon_project, write_files
 
 REFERENCE = Path("/work/shared/reference-data")
@@ -312,3 +314,19 @@ def test_whole_site_build_publishes_the_catalog_and_resolves_documentation(make_
     assert result.report.failed()
     assert any(d.path == "plugins-index/cloudify-echo-plugin.yaml" and d.line == 4 and "ecko.md" in d.message
                for d in result.report.errors()), "\n".join(site.messages(result))
+
+
+# What the published JSON documents are made of: str keys; str, int, bool, None, lists and
+# objects; any Unicode, including control characters, U+2028 and astral planes.
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-2**70, max_value=2**70) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=30)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_JSON_VALUES)
+def test_published_json_is_spelt_as_the_standard_library_spells_it(document):
+    # clients and mirrors compare these files byte for byte across releases of the tool
+    expected = (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+    assert dumps(document) == expected

@@ -54,7 +54,7 @@ def build_plugin_outputs(index_dir: Path, *, project_dir: Path, base_url: str, r
         cache.reads = cache.renders = 0
         if cache.code != code_fingerprint():
             cache.reset(code_fingerprint())
-    files = load_files(index_dir, project_dir=project_dir, memo=cache)
+    files = load_files(index_dir, project_dir=project_dir, memo=cache, jobs=jobs)
     for _, entry in files:
         report.extend(entry.diagnostics)
     # every documentation link is checked, also of a file that failed: a broken link shows now, not after the fix

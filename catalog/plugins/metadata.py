@@ -57,6 +57,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from ..diagnostics import Report, did_you_mean
+from ..parallel import map_indexed
 from . import yamlsource
 from .artifacts import ArtifactReader, hosted_path, is_http_url
 from .cache import CatalogCache, LoadedFile, file_digest
@@ -88,11 +89,38 @@ def load_index(index_dir: Path, *, project_dir: Path, report: Report) -> LoadedI
     return index_of(files, report)
 
 
-def load_files(index_dir: Path, *, project_dir: Path, memo: CatalogCache | None = None) -> list[tuple[str, LoadedFile]]:
+def load_files(index_dir: Path, *, project_dir: Path, memo: CatalogCache | None = None,
+               jobs: int | None = None) -> list[tuple[str, LoadedFile]]:
     """(source, loading result) of every plugins-index/*.yaml, sorted. With `memo`, a file
-    whose bytes (and local artifacts) are unchanged is not read again."""
+    whose bytes (and local artifacts) are unchanged is not read again; the files that are
+    read are parsed and validated on every core (`jobs` workers)."""
     paths = sorted(p for p in index_dir.glob("*") if p.is_file() and p.suffix in (".yaml", ".yml"))
-    files = [(source, _load_file(path, source, memo)) for path in paths for source in [_relative(path, project_dir)]]
+    sources = [_relative(path, project_dir) for path in paths]
+    results: list[LoadedFile | None] = []
+    pending: list[tuple[int, bytes, str]] = []  # (position, bytes, sha256) of files to parse
+    for position, (path, source) in enumerate(zip(paths, sources)):
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            problem = Report()
+            problem.error(source, 0, 0, "plugin-read", f"cannot read the file: {exc}")
+            results.append(LoadedFile("", None, problem.items, None, {}, {}))
+            continue
+        sha256 = file_digest(data)
+        results.append(memo.loaded(source, sha256) if memo is not None else None)
+        if results[-1] is None:
+            pending.append((position, data, sha256))
+
+    def parse(index: int) -> LoadedFile:
+        position, data, sha256 = pending[index]
+        return _parse_file(paths[position], sources[position], data, sha256)
+
+    # a worker's result comes back pickled, with its plugin as a blob: unpickled only if used
+    for (position, _, _), entry in zip(pending, map_indexed(parse, len(pending), jobs, min_parallel=16)):
+        results[position] = entry
+        if memo is not None:
+            memo.put_loaded(sources[position], entry)
+    files = [(source, entry) for source, entry in zip(sources, results) if entry is not None]
     if memo is not None:
         memo.retain({source for source, _ in files}, {e.name for _, e in files if e.name})
     return files
@@ -111,26 +139,15 @@ def index_of(files: list[tuple[str, LoadedFile]], report: Report) -> LoadedIndex
     return loaded
 
 
-def _load_file(path: Path, source: str, memo: CatalogCache | None) -> LoadedFile:
-    """One file's loading result, from `memo` when its bytes and local artifacts are unchanged."""
+def _parse_file(path: Path, source: str, data: bytes, sha256: str) -> LoadedFile:
+    """One file's loading result: its plugin (or None), diagnostics and the artifacts it read."""
     file_report = Report()
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        file_report.error(source, 0, 0, "plugin-read", f"cannot read the file: {exc}")
-        return LoadedFile("", None, file_report.items, None, {}, {})
-    digest = file_digest(data)
-    if memo is not None and (cached := memo.loaded(source, digest)) is not None:
-        return cached
     reader = _PluginFile(path, source, file_report, {})
     plugin = reader.load(data)
-    entry = LoadedFile(digest, plugin, file_report.items, reader.doc_link, reader.artifacts.inputs,
-                       {site_path: reader.artifacts.sources.get(site_path, payload)
-                        for site_path, payload in reader.artifacts.payloads.items()},
-                       plugin.name if plugin is not None else None)
-    if memo is not None:
-        memo.put_loaded(source, entry)
-    return entry
+    return LoadedFile(sha256, plugin, file_report.items, reader.doc_link, reader.artifacts.inputs,
+                      {site_path: reader.artifacts.sources.get(site_path, payload)
+                       for site_path, payload in reader.artifacts.payloads.items()},
+                      plugin.name if plugin is not None else None)
 
 
 def _relative(path: Path, project_dir: Path) -> str:

@@ -5,20 +5,19 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any, Iterator, Union
+from typing import Any, Iterator, NamedTuple, Union
 
 import yaml
 
 from ..diagnostics import Report, did_you_mean
 
 
-@dataclass(frozen=True)
-class Pos:
+class Pos(NamedTuple):  # a tuple: a catalog makes hundreds of thousands, a frozen dataclass costs 3x more
     line: int   # 1-based
     col: int    # 1-based
 
 
-@dataclass
+@dataclass(slots=True)
 class Scalar:
     value: Any          # what YAML 1.1 makes of it (str, int, float, bool, None, date, ...)
     raw: str            # the text as written, so `version: 3.10` stays "3.10"
@@ -26,13 +25,13 @@ class Scalar:
     pos: Pos
 
 
-@dataclass
+@dataclass(slots=True)
 class Sequence:
     items: list["Node"]
     pos: Pos
 
 
-@dataclass
+@dataclass(slots=True)
 class Mapping:
     items: dict[str, tuple[Pos, "Node"]]   # key -> (position of the key, value)
     pos: Pos
@@ -46,10 +45,6 @@ class YamlSyntaxError(Exception):
         super().__init__(message)
         self.pos = pos
         self.message = message
-
-
-def _pos(node: yaml.Node) -> Pos:
-    return Pos(node.start_mark.line + 1, node.start_mark.column + 1)
 
 
 # libyaml's loader composes the same nodes with the same marks about six times faster
@@ -88,12 +83,24 @@ def load(text: str, path: str, report: Report) -> Node | None:
         loader.dispose()
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
 def _convert(node: yaml.Node, loader: yaml.SafeLoader, path: str, report: Report) -> Node:
+    mark = node.start_mark
+    if isinstance(node, yaml.ScalarNode):
+        # most scalars are strings: their value is the text; other tags go to the loader's
+        # constructor directly (a scalar has no children, so construct_object's recursion
+        # bookkeeping is not needed). A plain scalar has style None (pure Python) or "" (libyaml).
+        tag = node.tag
+        value = node.value if tag == _STR_TAG else loader.yaml_constructors[tag](loader, node) \
+            if tag in loader.yaml_constructors else loader.construct_object(node, deep=True)
+        return Scalar(value, str(node.value), not node.style, Pos(mark.line + 1, mark.column + 1))
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)
         items: dict[str, tuple[Pos, Node]] = {}
         for key_node, value_node in node.value:
-            key_pos = _pos(key_node)
+            key_pos = Pos(key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if not isinstance(key_node, yaml.ScalarNode):
                 report.error(path, key_pos.line, key_pos.col, "yaml-key", "a mapping key must be a plain name")
                 continue
@@ -105,11 +112,8 @@ def _convert(node: yaml.Node, loader: yaml.SafeLoader, path: str, report: Report
                              "YAML keeps only the last one; remove one of them")
                 continue
             items[key] = (key_pos, _convert(value_node, loader, path, report))
-        return Mapping(items, _pos(node))
-    if isinstance(node, yaml.SequenceNode):
-        return Sequence([_convert(child, loader, path, report) for child in node.value], _pos(node))
-    # a plain scalar has style None (pure-Python loader) or "" (libyaml)
-    return Scalar(loader.construct_object(node, deep=True), str(node.value), not node.style, _pos(node))
+        return Mapping(items, Pos(mark.line + 1, mark.column + 1))
+    return Sequence([_convert(child, loader, path, report) for child in node.value], Pos(mark.line + 1, mark.column + 1))
 
 
 def kind(node: Node | None) -> str:
