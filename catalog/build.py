@@ -193,6 +193,10 @@ def render_bodies(site: Site, renderer: BodyRenderer, report: Report, cache: Ren
                   ) -> tuple[dict[str, Body], list[str], int]:
     """Every page's body, from the cache where nothing it read has changed."""
     keys = [RenderCache.page_key(page, environment) if cache is not None else "" for page in site.pages]
+    if cache is not None:
+        # forget bodies no page has any more before rendering new ones: after a change every
+        # page sees, the old and the new bodies of the whole site are never held at once
+        cache.retain(set(keys))
     found: list[Body | None] = [cache.get(key, facts) if cache is not None else None for key in keys]
     missing = [i for i, body in enumerate(found) if body is None]
 
@@ -204,8 +208,6 @@ def render_bodies(site: Site, renderer: BodyRenderer, report: Report, cache: Ren
         found[index] = body
         if cache is not None:
             cache.put(keys[index], facts, body)
-    if cache is not None:
-        cache.retain(set(keys))
     bodies: dict[str, Body] = {}
     for page, body in zip(site.pages, found):
         assert body is not None
@@ -259,6 +261,8 @@ def render_pages(site: Site, config: SiteConfig, theme: Theme, site_view: SiteVi
                  keys: list[str] | None = None) -> None:
     reading = [p for p in site.pages if not _hidden(p)]
     position = {id(p): i for i, p in enumerate(reading)}
+    if cache is not None and keys:
+        cache.retain_pages(set(keys))  # before rendering, as in render_bodies: old and new HTML never both held
     cached = [cache.pages.get(key) if cache is not None and keys else None for key in (keys or site.pages)]
     missing = [i for i, html in enumerate(cached) if html is None]
 
@@ -288,8 +292,6 @@ def render_pages(site: Site, config: SiteConfig, theme: Theme, site_view: SiteVi
         cached[index] = html.encode("utf-8")
         if cache is not None and keys:
             cache.put_page(keys[index], cached[index])  # type: ignore[arg-type]
-    if cache is not None and keys:
-        cache.retain_pages(set(keys))
     base_path = config.base_path  # a property that parses base_url
     for page, html in zip(site.pages, cached):
         if html is not None:
