@@ -64,11 +64,12 @@ class ArtifactReader:
                     "url: for a file published elsewhere, path: for a file in this repository")
             return None
         if url is not None:
-            if not is_http_url(url):
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
                 f.error(f.key_pos("url"), "plugin-url", f"{f.what}: 'url' must be an http(s) URL, got '{url}'",
                         "use path: for a file in this repository")
                 return None
-            filename = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+            filename = unquote(parts.path.rsplit("/", 1)[-1])
             if not filename:
                 f.error(f.key_pos("url"), "plugin-url", f"{f.what}: url '{url}' names no file")
                 return None
@@ -147,7 +148,7 @@ class ArtifactReader:
 
     def wagon(self, node: Mapping, plugin_name: str, version: str | None, folder: str,
               release_what: str) -> Wagon | None:
-        f = Fields(node, self.source, self.report, f"{release_what}: wagon {_written_filename(node)}".rstrip())
+        f = Fields(node, self.source, self.report, lambda: f"{release_what}: wagon {_written_filename(node)}".rstrip())
         f.check_unknown(WAGON_KEYS)
         artifact = self._location(f, folder)
         if artifact is None:

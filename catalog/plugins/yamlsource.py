@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any, Iterator, NamedTuple, Union
+from typing import Any, Callable, Iterator, NamedTuple, Union
 
 import yaml
 
@@ -136,7 +136,6 @@ def kind(node: Node | None) -> str:
     return f"the string '{node.raw}'"
 
 
-@dataclass
 class Fields:
     """Typed access to one YAML mapping; every problem becomes a diagnostic at its position.
 
@@ -144,11 +143,24 @@ class Fields:
     a half-valid value while still collecting every problem of the file.
     """
 
-    mapping: Mapping
-    path: str
-    report: Report
-    what: str                       # 'plugin', 'release 3.0.10', ... for messages
-    ok: bool = True
+    def __init__(self, mapping: Mapping, path: str, report: Report, what: str | Callable[[], str]) -> None:
+        self.mapping = mapping
+        self.path = path
+        self.report = report
+        # 'plugin', 'release 3.0.10', ... for messages; a callable is asked only when a message
+        # needs it (naming a wagon parses its URL: a catalog has 72,000 wagons and few problems)
+        self._what = what
+        self.ok = True
+
+    @property
+    def what(self) -> str:
+        if not isinstance(self._what, str):
+            self._what = self._what()
+        return self._what
+
+    @what.setter
+    def what(self, value: str) -> None:
+        self._what = value
 
     def error(self, pos: Pos, code: str, message: str, hint: str = "") -> None:
         self.ok = False
