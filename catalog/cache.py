@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .config import SiteConfig
 from .content import Page, Site, SourceMemo
-from .hashing import digest, digest_text
+from .hashing import code_digest, digest, digest_text
 from .plugins.cache import CatalogCache
 from .render import Body
 from .search import SearchIndex
@@ -30,8 +30,7 @@ CACHE_FORMAT = 4
 
 def code_fingerprint() -> str:
     """The generator's own code: a new version must not reuse bodies of the old one."""
-    package = Path(__file__).parent
-    return digest(*[p.read_bytes() for p in sorted(package.glob("*.py"))])
+    return code_digest(Path(__file__).parent, (".py",))
 
 
 def environment_key(config: SiteConfig, theme: Theme) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 from typing import Any
 
 
@@ -27,3 +28,10 @@ def digest_text(*parts: str) -> str:
     framed by its length, so no two lists of parts give the same hashed text."""
     return hashlib.sha256("".join([f"{len(part)}:{part}" for part in parts]).encode("utf-8", "surrogatepass")
                           ).hexdigest()
+
+
+def code_digest(folder: Path, suffixes: tuple[str, ...], *, recursive: bool = False) -> str:
+    """The files of `folder` (and its subfolders if `recursive`) with these suffixes: a
+    memo keyed by this is not reused by another version of the code that made it."""
+    paths = folder.rglob("*") if recursive else folder.glob("*")
+    return digest(*[path.read_bytes() for path in sorted(paths) if path.suffix in suffixes])

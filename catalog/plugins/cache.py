@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostic
-from ..hashing import digest
+from ..hashing import code_digest, digest
 from .model import Listing, Plugin
 
 
@@ -37,8 +37,7 @@ def file_digest(data: bytes) -> str:
 @cache
 def code_fingerprint() -> str:
     """This package's code and schemas: a new version must not reuse what the old one made."""
-    folder = Path(__file__).parent
-    return digest(*[file_digest(path.read_bytes()) for path in sorted(folder.rglob("*")) if path.suffix in (".py", ".json")])
+    return code_digest(Path(__file__).parent, (".py", ".json"), recursive=True)
 
 
 def stat_of(path: Path) -> tuple[int, int] | None:
