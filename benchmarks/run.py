@@ -23,7 +23,7 @@ from pathlib import Path
 from .corpus import add_release, write_catalog, write_corpus
 from .measure import MeasureError, free_port, measure_reload, run, tree_size
 from .projects import REPO, SITE_TOML, Hugo, MkDocs, Ours, Project
-from .report import Cell, catalog_table, document, machine, results_table, seconds
+from .report import Cell, catalog_table, document, machine, results_table, seconds, targets_table
 
 Results = dict[tuple[str, int, str], Cell]
 
@@ -81,11 +81,12 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(workdir, ignore_errors=True)
 
     table = results_table(results, sorted(args.sizes)) if args.sizes else ""
+    targets = targets_table(results, sorted(args.sizes))
     catalog_text = catalog_table(catalog, "{} plugins x {} releases x {} wagons".format(*shape)) if catalog else ""
-    print("\n\n".join(part for part in (table, catalog_text) if part))
+    print("\n\n".join(part for part in (targets, table, catalog_text) if part))
     for note in notes:
         print(f"- {note}")
-    args.out.write_text(document(command, machine_lines, table, catalog_text, notes))
+    args.out.write_text(document(command, machine_lines, table, catalog_text, notes, targets))
     log(f"wrote {args.out}")
     return 0
 
