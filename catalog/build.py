@@ -303,12 +303,22 @@ def _hidden(page: Page) -> bool:
     return page.hidden or any(p.hidden for p in page.ancestors())
 
 
+# An alias becomes a file path and a line of _redirects: a newline would split the rule, and
+# '?' or '#' name no path a redirect page could sit at. Spaces are fine (encoded in _redirects).
+_UNFIT_IN_ALIAS = re.compile(r"[\x00-\x1f\x7f?#]")
+
+
 def write_redirect_pages(site: Site, config: SiteConfig, theme: Theme, site_view: SiteView, output: Output,
                          report: Report) -> list[tuple[str, str]]:
     """An HTML redirect page per alias; returns the (alias, target) pairs."""
     aliases: list[tuple[str, str]] = []
     for page in site.pages:
         for url in alias_urls(page, config):
+            if _UNFIT_IN_ALIAS.search(url):
+                report.error(page.source, page.line_of("aliases"), 1, "alias-invalid",
+                             f"alias {url!r} holds a control character, '?' or '#'",
+                             "an alias is the path of an old URL: write the path only, on one line")
+                continue
             if url == page.url:
                 report.error(page.source, page.line_of("aliases"), 1, "alias-loop",
                              f"alias '{url}' is the page's own URL", "remove this alias")

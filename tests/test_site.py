@@ -160,3 +160,14 @@ def test_a_folder_changed_by_hand_is_replaced_whole(make_site, tmp_path):
     assert result.files_written == result.files
     assert not (site.root / "public/stray.html").exists()
     assert "edited by hand" not in (site.root / "public/index.html").read_text()
+
+
+def test_an_alias_with_a_space_is_one_redirect_rule(make_site):
+    # Netlify splits a _redirects line at spaces: the space is written as the browser sends it
+    site = make_site({"content/_index.md": "---\ntitle: Home\n---\n",
+                      "content/guide.md": "---\ntitle: Guide\naliases: [\"/old page/\"]\n---\nText\n"})
+    result = build_ok(site)
+    rules = (result.output / "_redirects").read_text().splitlines()
+    assert "/old%20page/ /guide/ 301!" in rules
+    assert all(len(rule.split()) == 3 for rule in rules if rule.endswith("301!"))
+    assert (result.output / "old page" / "index.html").is_file()  # what a host serves for /old%20page/
