@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .build import build
 from .cache import RenderCache
+from .locking import build_lock
 
 CACHE_FILE = Path(".catalog-cache") / "render.pickle"
 MANIFEST_FILE = Path(".catalog-cache") / "published.json"  # what the last build wrote, to write only changes
@@ -55,6 +56,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_build(args: argparse.Namespace) -> int:
+    with build_lock(args.project):
+        return _build_and_report(args)
+
+
+def _build_and_report(args: argparse.Namespace) -> int:
     cache_file = args.project / CACHE_FILE
     cache = None if args.no_cache else RenderCache.load(cache_file)
     manifest = None if args.no_cache else args.project / MANIFEST_FILE

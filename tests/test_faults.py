@@ -288,3 +288,20 @@ def test_a_read_only_output_folder_fails_the_publish_cleanly(tmp_path):
     code, err = finish(catalog_build(root, "--out", str(out)))
     assert code == 0, err
     assert b"Faults B" in (out / "index.html").read_bytes()
+
+
+def test_a_second_build_of_the_project_waits_for_the_first(make_site):
+    # two builds sharing a project would each rewrite the render cache and the manifest
+    from catalog.locking import build_lock
+
+    site = make_site({"content/_index.md": "---\ntitle: Home\n---\nHello\n"})
+    with build_lock(site.root):  # this test is "the first build"
+        process = catalog_build(site.root)
+        waited = ""
+        while "waiting for another build" not in waited and process.poll() is None:
+            waited += process.stderr.readline()
+        assert "waiting for another build of this project to finish (pid " in waited
+        assert process.poll() is None and not (site.root / "public").exists()
+    code, err = finish(process)
+    assert code == 0, err
+    assert (site.root / "public" / "index.html").is_file()
