@@ -2,19 +2,24 @@
 
 Workers are forked after the site model is built, so they inherit it (and the theme,
 the Markdown parser, the bodies) without pickling anything: only page indexes go out
-and rendered results come back, in order. Small jobs stay in-process, where starting
-workers would cost more than it saves.
+and rendered results come back, in order, as they are done (`imap_indexed`), so the
+caller can write each one away instead of holding every result at once. Small jobs
+stay in-process, where starting workers would cost more than it saves.
 """
 from __future__ import annotations
 
 import multiprocessing
 import os
-from typing import Callable, TypeVar
+from typing import Callable, Iterator, TypeVar
 
 T = TypeVar("T")
 
 # Fewer tasks than this render serially: forking costs a few tens of milliseconds.
 MIN_PARALLEL = 64
+# The most tasks a worker runs before sending their results back: results of a chunk are
+# held until it ends (in the worker, then in the pipe and the parent), so this bounds the
+# memory of results in flight (large pages are ~100 kB), and costs ~0.1 ms per chunk.
+MAX_CHUNK = 32
 
 _task: Callable[[int], object] | None = None
 
@@ -33,17 +38,24 @@ def _run_chunk(indexes: range) -> list[object]:
 
 def map_indexed(task: Callable[[int], T], count: int, jobs: int | None = None) -> list[T]:
     """[task(0), ..., task(count - 1)], computed by `jobs` forked workers when worth it."""
+    return list(imap_indexed(task, count, jobs))
+
+
+def imap_indexed(task: Callable[[int], T], count: int, jobs: int | None = None) -> Iterator[T]:
+    """task(0), ..., task(count - 1) in order, each as soon as it (and those before it) is
+    done; computed by `jobs` forked workers when worth it."""
     global _task
     jobs = default_jobs() if jobs is None else jobs
     if jobs <= 1 or count < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
-        return [task(index) for index in range(count)]
+        yield from (task(index) for index in range(count))
+        return
     # contiguous chunks: neighbouring pages share sidebar branches a worker has memoised
-    size = max(8, -(-count // (jobs * 8)))
+    size = min(MAX_CHUNK, max(8, -(-count // (jobs * 8))))
     chunks = [range(start, min(start + size, count)) for start in range(0, count, size)]
     _task = task
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            parts = pool.map(_run_chunk, chunks, chunksize=1)
+            for part in pool.imap(_run_chunk, chunks, chunksize=1):
+                yield from part  # type: ignore[misc]
     finally:
         _task = None
-    return [result for part in parts for result in part]  # type: ignore[misc]
