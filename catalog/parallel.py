@@ -8,8 +8,10 @@ stay in-process, where starting workers would cost more than it saves.
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
+import threading
 from typing import Callable, Iterator, TypeVar
 
 T = TypeVar("T")
@@ -29,6 +31,17 @@ def default_jobs() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+def _start_worker() -> None:
+    """The build pauses the cyclic collector (see build._cyclic_gc_paused), and a forked
+    worker inherits that; but rendering a page leaves ~20 kB of reference cycles (template
+    contexts, closures over the page's run), which a worker of a 20,000-page site would
+    pile up by the hundred megabytes. So a worker collects again, over what it makes only:
+    the inherited heap is frozen first, so the collector never scans (and never copies)
+    the parent's pages."""
+    gc.freeze()
+    gc.enable()
 
 
 def _run_chunk(indexes: range) -> list[object]:
@@ -52,10 +65,24 @@ def imap_indexed(task: Callable[[int], T], count: int, jobs: int | None = None) 
     # contiguous chunks: neighbouring pages share sidebar branches a worker has memoised
     size = min(MAX_CHUNK, max(8, -(-count // (jobs * 8))))
     chunks = [range(start, min(start + size, count)) for start in range(0, count, size)]
+    # at most a few chunks in flight: the pool would otherwise hand out every chunk at once
+    # and queue results in the parent for as long as it is slower than the workers
+    in_flight = threading.BoundedSemaphore(2 * jobs)
+    stopped = threading.Event()
+
+    def handed_out() -> Iterator[range]:  # runs in the pool's task thread
+        for chunk in chunks:
+            while not in_flight.acquire(timeout=0.1):
+                if stopped.is_set():
+                    return
+            yield chunk
+
     _task = task
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for part in pool.imap(_run_chunk, chunks, chunksize=1):
+        with multiprocessing.get_context("fork").Pool(jobs, initializer=_start_worker) as pool:
+            for part in pool.imap(_run_chunk, handed_out(), chunksize=1):
+                in_flight.release()
                 yield from part  # type: ignore[misc]
     finally:
+        stopped.set()
         _task = None
