@@ -60,7 +60,10 @@ def imap_indexed(task: Callable[[int], T], count: int, jobs: int | None = None) 
     global _task
     jobs = default_jobs() if jobs is None else jobs
     if jobs <= 1 or count < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
-        yield from (task(index) for index in range(count))
+        for index in range(count):
+            yield task(index)
+            if index % MAX_CHUNK == MAX_CHUNK - 1 and not gc.isenabled():
+                gc.collect(0)  # the cycles the last pages left (see _start_worker); survivors are not rescanned
         return
     # contiguous chunks: neighbouring pages share sidebar branches a worker has memoised
     size = min(MAX_CHUNK, max(8, -(-count // (jobs * 8))))
