@@ -1,6 +1,6 @@
 """The build pipeline, top to bottom: configuration, content, bodies, checks, pages,
-redirects, assets, plugin index, then one publish step. Nothing is written unless
-the whole build succeeds."""
+redirects, assets, plugin index, then one publish step. Files are staged beside the
+output as they are made, and nothing reaches the output unless the whole build succeeds."""
 from __future__ import annotations
 
 import contextlib
@@ -10,7 +10,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping
 
 from markupsafe import Markup
 
@@ -24,11 +24,11 @@ from .hashing import digest, digest_text
 from .highlight import stylesheet
 from .hosting import redirects_file, robots, sitemap
 from .nav import Sidebar
-from .parallel import map_indexed
+from .parallel import imap_indexed, map_indexed
 from .plugins import build_plugin_outputs, marketplace_redirect_rules
 from .plugins.cache import CatalogCache
 from .plugins.model import Listing
-from .output import Output, PublishError, publish, url_to_file
+from .output import Output, PublishError, SiteFiles, Staging, url_to_file
 from .refs import RefError, RefResolver
 from .render import Body, BodyRenderer, SiteView
 from .search import SearchIndex, page_entries, plugin_entry
@@ -47,7 +47,9 @@ class BuildResult:
     rendered: int = 0  # page bodies rendered (not taken from the cache)
     files_written: int = 0  # files actually written (unchanged ones are left alone)
     stages: dict[str, float] = field(default_factory=dict)  # seconds per pipeline stage
-    outputs: dict[str, bytes] = field(default_factory=dict)  # every planned file, by site path
+    # every file, by site path: planned in memory (write=False), else read from the published
+    # site; empty when a build that was to publish failed
+    outputs: Mapping[str, bytes] = field(default_factory=dict)
 
 
 @dataclass
@@ -84,9 +86,18 @@ def build(project: Path, out: Path | None = None, *, drafts: bool = False, stric
     prefix; `fingerprint=False` keeps asset names as they are (the preview swaps CSS
     in place by name); `manifest` records what was written, so that the next build
     into the same folder rewrites only the files that changed."""
-    with _cyclic_gc_paused():
-        return _build(project, out, drafts=drafts, strict=strict, cache=cache, write=write, jobs=jobs,
-                      base_url=base_url, fingerprint=fingerprint, manifest=manifest)
+    project = project.resolve()
+    out = (out or project / "public").resolve()
+    # a build that publishes writes each file into a staging folder beside `out` as it is
+    # made, keeping only its digest: a large site's pages need not fit in memory at once
+    output = Output(staging=Staging(out, manifest) if write else None)
+    try:
+        with _cyclic_gc_paused():
+            return _build(project, out, output, drafts=drafts, strict=strict, cache=cache, jobs=jobs,
+                          base_url=base_url, fingerprint=fingerprint)
+    finally:
+        if output.staging is not None:
+            output.staging.discard()  # all of it, unless publish swapped it in
 
 
 @contextlib.contextmanager
@@ -107,11 +118,9 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _build(project: Path, out: Path | None, *, drafts: bool, strict: bool, cache: RenderCache | None, write: bool,
-           jobs: int | None, base_url: str | None, fingerprint: bool, manifest: Path | None) -> BuildResult:
+def _build(project: Path, out: Path, output: Output, *, drafts: bool, strict: bool, cache: RenderCache | None,
+           jobs: int | None, base_url: str | None, fingerprint: bool) -> BuildResult:
     started = time.perf_counter()
-    project = project.resolve()
-    out = (out or project / "public").resolve()
     report = Report()
     result = BuildResult(report, out)
 
@@ -143,7 +152,6 @@ def _build(project: Path, out: Path | None, *, drafts: bool, strict: bool, cache
     site_view = renderer.site_view()
     theme.add_globals(asset=assets.url, sidebar=Sidebar(theme, site.home).render)
 
-    output = Output()
     # what every page's HTML (and every catalog page) shows besides its own body: the page
     # tree (sidebar, breadcrumbs, previous/next), every template, the asset names
     shown = digest(environment, layouts_key(theme), facts["nav"], facts["refs"], sorted(assets.names.items())) \
@@ -165,12 +173,13 @@ def _build(project: Path, out: Path | None, *, drafts: bool, strict: bool, cache
     clock.lap("search+host")
 
     result.pages = len(site.pages)
-    result.files = len(output.files)
+    result.files = len(output.owners)
     result.outputs = output.files
-    if not report.failed(strict) and write:
+    if not report.failed(strict) and output.staging is not None:
         try:
-            result.files_written = publish(output.files, out, manifest)
+            result.files_written = output.staging.publish()
             result.written = True
+            result.outputs = SiteFiles(out, output.paths())
         except PublishError as err:  # a full disk, a read-only folder: say what to do, keep the old site
             report.error(str(out), 0, 0, "publish-failed", err.message, err.hint)
         clock.lap("write")
@@ -284,19 +293,25 @@ def render_pages(site: Site, config: SiteConfig, theme: Theme, site_view: SiteVi
         except Exception as exc:  # a theme bug is reported against the page, and the build goes on
             return "", f"rendering page.html failed: {exc}"
 
-    for index, (html, error) in zip(missing, map_indexed(render, len(missing), jobs)):
-        page = site.pages[index]
-        if error:
-            report.error(page.source, 1, 1, "template-failed", error, "check the theme template named in the message")
-            continue
-        cached[index] = html.encode("utf-8")
-        if cache is not None and keys:
-            cache.put_page(keys[index], cached[index])  # type: ignore[arg-type]
+    # each page goes into `output` (which may write it away) as it comes, in page order:
+    # the site's pages are never all held at once
+    fresh = imap_indexed(render, len(missing), jobs)
     base_path = config.base_path  # a property that parses base_url
-    for page, html in zip(site.pages, cached):
-        if html is not None:
-            output.add(url_to_file(page.url, base_path), html, page.source, report,
-                       page.line_of("url" if "url" in page.meta else "slug"))
+    for index, page in enumerate(site.pages):
+        html = cached[index]
+        cached[index] = None
+        if html is None:
+            text, error = next(fresh)
+            if error:
+                report.error(page.source, 1, 1, "template-failed", error,
+                             "check the theme template named in the message")
+                continue
+            html = text.encode("utf-8")
+            del text
+            if cache is not None and keys:
+                cache.put_page(keys[index], html)
+        output.add(url_to_file(page.url, base_path), html, page.source, report,
+                   page.line_of("url" if "url" in page.meta else "slug"))
 
 
 def _hidden(page: Page) -> bool:
@@ -333,13 +348,13 @@ def write_redirect_pages(site: Site, config: SiteConfig, theme: Theme, site_view
 def write_host_files(site: Site, config: SiteConfig, aliases: list[tuple[str, str]], output: Output,
                      report: Report) -> None:
     """_redirects, sitemap.xml and robots.txt, from everything planned so far."""
-    rules = marketplace_redirect_rules(config.base_path) if "plugins/catalog" in output.files else []
+    rules = marketplace_redirect_rules(config.base_path) if "plugins/catalog" in output else []
     output.add("_redirects", redirects_file(aliases, rules), "catalog", report, what="redirect rules")
     sitemap_url = None
     if config.origin:  # a sitemap lists absolute URLs: only possible with an absolute base_url
         pages = [config.origin + p.url for p in site.pages if not _hidden(p) and not p.meta.get("sitemap_exclude")]
         pages += [config.origin + config.base_path + path.removesuffix("index.html")
-                  for path in output.files if path.startswith("plugins/") and path.endswith("/index.html")]
+                  for path in output.paths() if path.startswith("plugins/") and path.endswith("/index.html")]
         output.add("sitemap.xml", sitemap(pages), "catalog", report, what="sitemap")
         sitemap_url = config.origin + config.base_path + "sitemap.xml"
     output.add("robots.txt", robots(sitemap_url), "catalog", report, what="robots.txt")

@@ -1,5 +1,10 @@
-"""The site's output: every file is planned in memory first and written only when the
-whole build succeeded, so a failed build never touches the last good site.
+"""The site's output: a failed build never touches the last good site.
+
+Files are planned in memory (the preview server serves them from there) or, for a
+build that publishes, written as they come into a staging folder beside the
+destination (`Staging`), keeping only their digests: a large site's pages never
+need to fit in memory at once. Nothing reaches the destination before the whole
+build succeeded.
 
 Every publish is atomic at the folder level: the new site is assembled in a folder
 beside the destination and exchanged with it in one `renameat2(RENAME_EXCHANGE)`, so
@@ -24,17 +29,28 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator, Mapping
 
 from .diagnostics import Report
 
 
 @dataclass
 class Output:
-    """Files to publish, by site-relative POSIX path; remembers who wrote each one."""
+    """Files to publish, by site-relative POSIX path; remembers who wrote each one.
+    With a `staging`, each file goes there when added and only its path is kept;
+    without, `files` keeps its bytes."""
 
     files: dict[str, bytes] = field(default_factory=dict)
-    owners: dict[str, str] = field(default_factory=dict)
+    owners: dict[str, str] = field(default_factory=dict)  # every planned path -> who wrote it
     folders: dict[str, str] = field(default_factory=dict)  # folder -> the first file planned in it
+    staging: "Staging | None" = None
+
+    def __contains__(self, path: str) -> bool:
+        return path in self.owners
+
+    def paths(self) -> list[str]:
+        """Every planned file, in the order planned."""
+        return list(self.owners)
 
     def add(self, path: str, data: bytes | str, source: str, report: Report, line: int = 0, what: str = "") -> None:
         """Plan one file; `source` (and `line`) say where it comes from, `what` how (e.g. 'alias /a/')."""
@@ -47,18 +63,42 @@ class Output:
                          "write the URL from the site's root, e.g. /guide/page/")
             return
         parents = [path.rsplit("/", depth)[0] for depth in range(1, path.count("/") + 1)]
-        clash = next((p for p in parents if p in self.files), None)
-        if path in self.files or clash or path in self.folders:
-            other = self.owners[path] if path in self.files else self.owners[clash] if clash \
+        clash = next((p for p in parents if p in self.owners), None)
+        if path in self.owners or clash or path in self.folders:
+            other = self.owners[path] if path in self.owners else self.owners[clash] if clash \
                 else self.owners[self.folders[path]]
-            problem = "would be written twice" if path in self.files else "would be both a file and a folder"
+            problem = "would be written twice" if path in self.owners else "would be both a file and a folder"
             report.error(source, line, 1 if line else 0, "output-collision",
                          f"'{clash or path}' {problem}: by {other} and by {owner}", hint)
             return
-        self.files[path] = data.encode("utf-8") if isinstance(data, str) else data
+        data = data.encode("utf-8") if isinstance(data, str) else data
+        if self.staging is not None:
+            self.staging.write(path, data)
+        else:
+            self.files[path] = data
         self.owners[path] = owner
         for parent in parents:
             self.folders.setdefault(parent, path)
+
+
+class SiteFiles(Mapping[str, bytes]):
+    """The files of a published site, by site path, read from `root` when asked for
+    (a large site's pages are not kept in memory)."""
+
+    def __init__(self, root: Path, paths: list[str]) -> None:
+        self.root = root
+        self._paths = dict.fromkeys(paths)
+
+    def __getitem__(self, path: str) -> bytes:
+        if path not in self._paths:
+            raise KeyError(path)
+        return (self.root / path).read_bytes()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
 
 
 def url_to_file(url: str, base_path: str) -> str:
@@ -101,50 +141,93 @@ _PUBLISH_HINTS = {
 def publish(files: dict[str, bytes], destination: Path, manifest: Path | None = None) -> int:
     """Publish `files` into `destination` atomically; returns how many files were written
     (files identical to the previous build's are linked, not written). Raises PublishError."""
-    destination = destination.resolve()
-    digests = {rel: hashlib.sha256(data).hexdigest() for rel, data in files.items()}
-    try:
-        remove_leftovers(destination)
-        previous = _load_manifest(manifest, destination)
-        if previous is not None and {rel: entry[0] for rel, entry in previous.items()} == digests:
-            return 0  # the destination already is this site
-        if manifest is not None:
-            # from here until the new manifest is saved, the destination may not match the old one
-            manifest.unlink(missing_ok=True)
-        written = _assemble_and_swap(files, digests, previous or {}, destination)
-    except OSError as exc:
-        raise PublishError(destination, exc) from exc
-    if manifest is not None:
-        _save_manifest(manifest, destination, digests)
-    return written
+    staging = Staging(destination, manifest)
+    for rel in sorted(files):
+        staging.write(rel, files[rel])
+    return staging.publish()
 
 
-def _assemble_and_swap(files: dict[str, bytes], digests: dict[str, str], previous: dict[str, list],
-                       destination: Path) -> int:
-    """Write the new site beside `destination`, linking files unchanged since `previous`, and swap it in."""
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.new-{os.getpid()}-", dir=destination.parent))
-    written = 0
-    try:
-        for rel in sorted(files):
-            target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if rel in previous and previous[rel][0] == digests[rel] and _link(destination / rel, target):
-                continue
+class Staging:
+    """The next site, assembled file by file in a folder beside `destination` and swapped in
+    whole by `publish`. A file the previous build (per `manifest`) published with the same
+    bytes is hard-linked from the destination instead of written. Failures to write are
+    kept, not raised, so the build can finish and report them with its other diagnostics;
+    `publish` raises the first (as PublishError), `discard` forgets the whole attempt."""
+
+    def __init__(self, destination: Path, manifest: Path | None = None) -> None:
+        self.destination = destination.resolve()
+        self.manifest = manifest
+        self.digests: dict[str, str] = {}  # every file written (or meant to be), by path
+        self.written = 0
+        self.error: OSError | None = None
+        self.folder: Path | None = None
+        self.previous: dict[str, list] = {}
+        self._made: set[str] = {""}  # folders of the staging tree that exist
+        try:
+            remove_leftovers(self.destination)
+            self.previous = _load_manifest(manifest, self.destination) or {}
+            self.destination.parent.mkdir(parents=True, exist_ok=True)
+            self.folder = Path(tempfile.mkdtemp(prefix=f".{self.destination.name}.new-{os.getpid()}-",
+                                                dir=self.destination.parent))
+        except OSError as exc:
+            self.error = exc
+
+    def write(self, rel: str, data: bytes) -> None:
+        digest = hashlib.sha256(data).hexdigest()
+        self.digests[rel] = digest
+        if self.error is not None or self.folder is None:
+            return  # the publish has failed already: nothing more to write
+        try:
+            target = self.folder / rel
+            parent = rel.rpartition("/")[0]
+            if parent not in self._made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                self._made.add(parent)
+            entry = self.previous.get(rel)
+            if entry is not None and entry[0] == digest and _link(self.destination / rel, target):
+                return
             try:
-                target.write_bytes(files[rel])
+                target.write_bytes(data)
             except OSError as exc:
                 exc.filename = exc.filename or f"writing {rel}"  # a failed write() names no file
                 raise
-            written += 1
-        # mkdtemp makes the folder 0700; a published site is world-readable
-        for folder, _, _ in os.walk(staging):
-            os.chmod(folder, 0o755)
-        swap_in(staging, destination)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return written
+            self.written += 1
+        except OSError as exc:
+            self.error = exc
+
+    def publish(self) -> int:
+        """Swap the staged site in (unless the destination already is this site); returns how many
+        files were written. Raises PublishError, leaving the destination as it was."""
+        try:
+            if self.error is not None:
+                raise self.error
+            assert self.folder is not None
+            if self.previous and {rel: entry[0] for rel, entry in self.previous.items()} == self.digests:
+                self.discard()
+                return 0  # the destination already is this site
+            if self.manifest is not None:
+                # from here until the new manifest is saved, the destination may not match the old one
+                self.manifest.unlink(missing_ok=True)
+            # mkdtemp makes the folder 0700; a published site is world-readable
+            for folder, _, _ in os.walk(self.folder):
+                os.chmod(folder, 0o755)
+            swap_in(self.folder, self.destination)
+            self.folder = None
+        except OSError as exc:
+            self.discard()
+            raise PublishError(self.destination, exc) from exc
+        except BaseException:
+            self.discard()
+            raise
+        if self.manifest is not None:
+            _save_manifest(self.manifest, self.destination, self.digests)
+        return self.written
+
+    def discard(self) -> None:
+        """Remove the staged files (a failed build publishes nothing)."""
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder = None
 
 
 def _link(source: Path, target: Path) -> bool:

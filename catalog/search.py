@@ -26,6 +26,7 @@ import bisect
 import functools
 import json
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 from html import unescape
@@ -70,7 +71,9 @@ def _entry_terms(title: str, section: str, text: str) -> tuple[str, tuple[str, .
     text = _clip(_SPACE.sub(" ", text).strip(), MAX_TEXT_CHARS)
     terms = {term for term in words(f"{title} {section} {text}")
              if term not in _STOPWORD_SET and len(term) <= MAX_TERM_CHARS}
-    return _clip(text, EXCERPT_CHARS), tuple(sorted(terms))
+    # one string per distinct word across all entries, not one per entry and word (20,000
+    # pages of ~60 words each: ~70 MB of duplicates otherwise, held by the memo)
+    return _clip(text, EXCERPT_CHARS), tuple(sorted(sys.intern(term) for term in terms))
 
 
 def build_search_index(entries: list[SearchEntry]) -> bytes:
