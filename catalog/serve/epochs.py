@@ -24,7 +24,7 @@ from ..build import BuildResult, build
 from ..cache import RenderCache
 from ..config import SiteConfig, load_config
 from ..diagnostics import Diagnostic, Report
-from ..incremental import BuildState, rebuild_bodies
+from ..incremental import BuildState, rebuild_bodies, warm
 from .progress import Progress
 
 HISTORY = 64  # epochs whose changes are remembered; a tab older than that reloads
@@ -87,6 +87,7 @@ class PreviewSite:
         generation = self._status.generation + 1
         started = time.perf_counter()
         with self.progress.running("building" if generation == 1 else "rebuilding"):
+            previous_state = self._state
             try:
                 result = self._update(inputs)
                 if result is None:
@@ -130,6 +131,8 @@ class PreviewSite:
         verb = "built" if previous is None else "rebuilt"
         differ = "" if changed is None else f", {_count(len(changed), 'file')} changed"
         self.say(f"{verb} {result.pages} pages ({result.rendered} rendered) in {seconds:.2f}s{differ}{why}")
+        if self._state is not None and self._state is not previous_state:
+            warm(self._state)  # after the swap: the new epoch is served meanwhile
         return status
 
     def _update(self, inputs: Sequence[str]) -> BuildResult | None:
