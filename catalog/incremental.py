@@ -150,10 +150,12 @@ def _may_hold_pages(state: BuildState, cache: RenderCache, rel: str, full: str) 
 
 
 def _same_front_matter(page: Page, fresh: Page) -> bool:
-    # equal values (of equal types: a date is not its string), at the same lines, and the
-    # body starting on the same line: of one file, everything but `body` and `digest` is
-    # then the same (load_site's own settings, such as the home page's kind, included)
-    return fresh.meta == page.meta and fresh.key_lines == page.key_lines and fresh.body_line == page.body_line
+    # equal values at the same lines, and the body starting on the same line: of one file,
+    # everything but `body` and `digest` is then the same (load_site's own settings, such as
+    # the home page's kind, included). Both comparisons, since each misses a change of type
+    # the other sees: == takes `true` for `1`, the JSON digest a date for its string.
+    return (fresh.meta == page.meta and fresh.meta_digest == page.meta_digest
+            and fresh.key_lines == page.key_lines and fresh.body_line == page.body_line)
 
 
 def _replace_body(state: BuildState, page: Page, fresh: Page, cache: RenderCache) -> bool:

@@ -173,6 +173,9 @@ def test_body_only_edits_take_the_fast_path_and_match_cold_builds(make_site, tmp
     # anything that may change more than bodies is declined
     edit({"content/c.md": "---\ntitle: C2\nweight: 3\n---\nEdited body, with search words.\n"}, fast=False)
     edit({"content/c.md": "---\ntitle: C2\nweight: 3\n\n---\nEdited body, with search words.\n"}, fast=False)
+    edit({"content/c.md": "---\ntitle: C2\nweight: 3\nextra: 1\n---\nEdited body, with search words.\n"}, fast=False)
+    edit({"content/c.md": "---\ntitle: C2\nweight: 3\nextra: true\n---\nEdited body, with search words.\n"},
+         fast=False)  # equal in Python (True == 1), not to a template
     edit({"content/e.md": "---\ntitle: E\n---\nnew page\n"}, fast=False)
     edit({"content/s/h.md": "---\ntitle: H\naliases: [/old-h/]\ndraft: true\n---\nNew hidden text.\n"}, fast=False)
     edit({"content/s/h.md": "---\ntitle: H\naliases: [/old-h/]\ndraft: true\n---\nDraft text.\n"}, fast=False)
@@ -182,5 +185,5 @@ def test_body_only_edits_take_the_fast_path_and_match_cold_builds(make_site, tmp
     (site.root / "content/e.md").unlink()
     assert rebuild_bodies(state, ["content/e.md"], cache) is None
     state = build(site.root, cache=cache, write=False, keep_state=True).state
-    edit({"content/c.md": "---\ntitle: C2\nweight: 3\n\n---\nAfter full builds, fast again.\n"})
+    edit({"content/c.md": "---\ntitle: C2\nweight: 3\nextra: true\n---\nAfter full builds, fast again.\n"})
     assert len(cache.entries) == 6 and len(cache.pages) == 6  # what a full build would retain
