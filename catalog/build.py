@@ -19,7 +19,7 @@ from .assets import Assets, collect_static
 from .cache import RenderCache, environment_key, layouts_key, site_facts
 from .config import SiteConfig, load_config
 from .content import Page, Site, alias_urls, load_site
-from .diagnostics import Report, did_you_mean
+from .diagnostics import Diagnostic, Report, did_you_mean
 from .hashing import digest, digest_text
 from .highlight import stylesheet
 from .hosting import redirects_file, robots, sitemap
@@ -31,7 +31,7 @@ from .plugins.model import Listing
 from .output import Output, PublishError, SiteFiles, Staging, url_to_file
 from .refs import RefError, RefResolver
 from .render import Body, BodyRenderer, SiteView
-from .search import SearchIndex, page_entries, plugin_entry
+from .search import SearchEntry, SearchIndex, page_entries, plugin_entry
 from .theme import Theme
 
 
@@ -50,6 +50,7 @@ class BuildResult:
     # every file, by site path: planned in memory (write=False), else read from the published
     # site; empty when a build that was to publish failed
     outputs: Mapping[str, bytes] = field(default_factory=dict)
+    state: Any = None  # an incremental.BuildState, when asked for (`keep_state`) and every stage ran
 
 
 @dataclass
@@ -75,7 +76,8 @@ class PageView:
 
 def build(project: Path, out: Path | None = None, *, drafts: bool = False, strict: bool = False,
           cache: RenderCache | None = None, write: bool = True, jobs: int | None = None,
-          base_url: str | None = None, fingerprint: bool = True, manifest: Path | None = None) -> BuildResult:
+          base_url: str | None = None, fingerprint: bool = True, manifest: Path | None = None,
+          keep_state: bool = False) -> BuildResult:
     """Build the site of `project` into `out` (default: project/public).
 
     `cache` keeps page bodies between builds (the preview server passes one kept in
@@ -85,7 +87,9 @@ def build(project: Path, out: Path | None = None, *, drafts: bool = False, stric
     `base_url` overrides site.toml's, to build the same sources under another version
     prefix; `fingerprint=False` keeps asset names as they are (the preview swaps CSS
     in place by name); `manifest` records what was written, so that the next build
-    into the same folder rewrites only the files that changed."""
+    into the same folder rewrites only the files that changed; `keep_state` (with a `cache`)
+    keeps in `result.state` what `incremental.rebuild_bodies` needs to redo the next
+    body-only edit without this whole pipeline (the preview server's fast path)."""
     project = project.resolve()
     out = (out or project / "public").resolve()
     # a build that publishes writes each file into a staging folder beside `out` as it is
@@ -94,7 +98,7 @@ def build(project: Path, out: Path | None = None, *, drafts: bool = False, stric
     try:
         with _cyclic_gc_paused():
             return _build(project, out, output, drafts=drafts, strict=strict, cache=cache, jobs=jobs,
-                          base_url=base_url, fingerprint=fingerprint)
+                          base_url=base_url, fingerprint=fingerprint, keep_state=keep_state)
     finally:
         if output.staging is not None:
             output.staging.discard()  # all of it, unless publish swapped it in
@@ -119,7 +123,7 @@ def _cyclic_gc_paused() -> Iterator[None]:
 
 
 def _build(project: Path, out: Path, output: Output, *, drafts: bool, strict: bool, cache: RenderCache | None,
-           jobs: int | None, base_url: str | None, fingerprint: bool) -> BuildResult:
+           jobs: int | None, base_url: str | None, fingerprint: bool, keep_state: bool) -> BuildResult:
     started = time.perf_counter()
     report = Report()
     result = BuildResult(report, out)
@@ -143,7 +147,7 @@ def _build(project: Path, out: Path, output: Output, *, drafts: bool, strict: bo
     environment = environment_key(config, theme) if cache is not None else ""
     facts = site_facts(site) if cache is not None else {}
     bodies, keys, result.rendered = render_bodies(site, renderer, report, cache, environment, facts, jobs)
-    check_fragments(site, bodies, report, cache.element_ids if cache is not None else {})
+    fragments = check_fragments(site, bodies, report, cache.element_ids if cache is not None else {})
     clock.lap("bodies")
 
     assets = Assets(config.base_path, fingerprint)
@@ -157,7 +161,8 @@ def _build(project: Path, out: Path, output: Output, *, drafts: bool, strict: bo
     shown = digest(environment, layouts_key(theme), facts["nav"], facts["refs"], sorted(assets.names.items())) \
         if cache is not None else ""
     page_keys = page_html_keys(site, keys, shown) if cache is not None else None
-    render_pages(site, config, theme, site_view, bodies, output, report, jobs, cache, page_keys)
+    reading = reading_order(site)
+    render_pages(site, config, theme, site_view, bodies, output, report, jobs, cache, page_keys, reading)
     clock.lap("pages")
     aliases = write_redirect_pages(site, config, theme, site_view, output, report)
     result.redirects = len(aliases)
@@ -168,9 +173,18 @@ def _build(project: Path, out: Path, output: Output, *, drafts: bool, strict: bo
     plugins = build_plugins(project, config, theme, site_view, resolver, site, output, report,
                             cache.catalog if cache is not None else None, shown, jobs)
     clock.lap("plugins")
-    write_search_index(site, config, bodies, plugins, output, report, cache)
+    search_entries = write_search_index(site, config, bodies, plugins, output, report, cache)
     write_host_files(site, config, aliases, output, report)
     clock.lap("search+host")
+    if keep_state and cache is not None:
+        from .incremental import BuildState  # it imports this module
+        result.state = BuildState(
+            project=project, config=config, theme=theme, site=site, renderer=renderer, site_view=site_view,
+            environment=environment, facts=facts, shown=shown, reading=reading, bodies=bodies,
+            body_keys=dict(zip([p.source for p in site.pages], keys)),
+            html_keys=dict(zip([p.source for p in site.pages], page_keys or [])),
+            files=output.files, owners=output.owners, diagnostics=list(report.items), fragments=fragments,
+            search_entries=search_entries, redirects=len(aliases))
 
     result.pages = len(site.pages)
     result.files = len(output.owners)
@@ -226,27 +240,43 @@ def render_bodies(site: Site, renderer: BodyRenderer, report: Report, cache: Ren
 
 
 def check_fragments(site: Site, bodies: dict[str, Body], report: Report,
-                    known: dict[int, tuple[Body, frozenset[str]]]) -> None:
+                    known: dict[int, tuple[Body, frozenset[str]]]) -> dict[str, list[Diagnostic]]:
     """Beyond Hugo: a ref's #fragment must name a heading (or other id) of its target page.
+    Returns the warnings by the source of the page whose ref it is (the preview's fast
+    path checks again only the pages an edit touches).
 
     `known` keeps each body's ids between builds (by the body object: a body taken from
     the render cache is the same object, one rendered again is another)."""
     source_of = {page.rel: page.source for page in site.pages if page.rel}
     ids_of: dict[str, frozenset[str]] = {}
-    for body in bodies.values():
-        for ref in body.fragment_refs:
-            target = source_of.get(ref.target, "")
-            if target not in ids_of:
-                ids_of[target] = _element_ids(bodies[target], known) if target in bodies else frozenset()
-            if ref.fragment not in ids_of[target]:
-                report.warning(ref.source, ref.line, ref.col, "ref-fragment",
-                               f'page reference "{ref.ref}": no heading with id "{ref.fragment}" on the target page',
-                               did_you_mean(ref.fragment, ids_of[target])
-                               or "link to a heading that exists, or drop the #fragment")
+    found: dict[str, list[Diagnostic]] = {}
+    for source, body in bodies.items():
+        if body.fragment_refs:
+            found[source] = fragment_warnings(body, source_of, bodies, known, ids_of)
+            report.extend(found[source])
     if len(known) > len(bodies):  # forget bodies edits replaced (they are kept alive here)
         current = {id(body) for body in bodies.values()}
         for stale in [key for key in known if key not in current]:
             del known[stale]
+    return found
+
+
+def fragment_warnings(body: Body, source_of: dict[str, str], bodies: dict[str, Body],
+                      known: dict[int, tuple[Body, frozenset[str]]],
+                      ids_of: dict[str, frozenset[str]] | None = None) -> list[Diagnostic]:
+    """The warnings of `body`'s refs whose #fragment names no id of its target page."""
+    ids_of = {} if ids_of is None else ids_of
+    warnings: list[Diagnostic] = []
+    for ref in body.fragment_refs:
+        target = source_of.get(ref.target, "")
+        if target not in ids_of:
+            ids_of[target] = _element_ids(bodies[target], known) if target in bodies else frozenset()
+        if ref.fragment not in ids_of[target]:
+            warnings.append(Diagnostic(ref.source, ref.line, ref.col, "warning", "ref-fragment",
+                                       f'page reference "{ref.ref}": no heading with id "{ref.fragment}" on the '
+                                       f'target page', did_you_mean(ref.fragment, ids_of[target])
+                                       or "link to a heading that exists, or drop the #fragment"))
+    return warnings
 
 
 _ELEMENT_ID = re.compile(r'\sid="([^"]+)"')
@@ -265,10 +295,15 @@ def page_html_keys(site: Site, body_keys: list[str], shown: str) -> list[str]:
     return [digest_text(shown, page.rel, page.url, key) for page, key in zip(site.pages, body_keys)]
 
 
+def reading_order(site: Site) -> list[Page]:
+    """The pages previous/next links walk through: every page not hidden, itself or above."""
+    return [p for p in site.pages if not _hidden(p)]
+
+
 def render_pages(site: Site, config: SiteConfig, theme: Theme, site_view: SiteView, bodies: dict[str, Body],
                  output: Output, report: Report, jobs: int | None = None, cache: RenderCache | None = None,
-                 keys: list[str] | None = None) -> None:
-    reading = [p for p in site.pages if not _hidden(p)]
+                 keys: list[str] | None = None, reading: list[Page] | None = None) -> None:
+    reading = reading_order(site) if reading is None else reading
     position = {id(p): i for i, p in enumerate(reading)}
     if cache is not None and keys:
         cache.retain_pages(set(keys))  # before rendering, as in render_bodies: old and new HTML never both held
@@ -276,22 +311,8 @@ def render_pages(site: Site, config: SiteConfig, theme: Theme, site_view: SiteVi
     missing = [i for i, html in enumerate(cached) if html is None]
 
     def render(index: int) -> tuple[str, str]:
-        """(html, "") or ("", the error) for the page at `missing[index]`."""
         page = site.pages[missing[index]]
-        body = bodies[page.source]
-        at = position.get(id(page))
-        view = PageView(
-            node=page, content=Markup(body.html), toc=body.headings, breadcrumbs=page.ancestors(),
-            prev=reading[at - 1] if at else None,
-            next=reading[at + 1] if at is not None and at + 1 < len(reading) else None,
-            edit_url=config.edit_url.replace("{path}", page.source) if config.edit_url and page.rel else "",
-            permalink=config.origin + page.url,
-            ancestor_urls={p.url for p in page.ancestors()} | {page.url},
-        )
-        try:
-            return theme.render("page.html", {"page": view, "site": site_view}), ""
-        except Exception as exc:  # a theme bug is reported against the page, and the build goes on
-            return "", f"rendering page.html failed: {exc}"
+        return render_page(page, bodies[page.source], position.get(id(page)), reading, config, theme, site_view)
 
     # each page goes into `output` (which may write it away) as it comes, in page order:
     # the site's pages are never all held at once
@@ -312,6 +333,23 @@ def render_pages(site: Site, config: SiteConfig, theme: Theme, site_view: SiteVi
                 cache.put_page(keys[index], html)
         output.add(url_to_file(page.url, base_path), html, page.source, report,
                    page.line_of("url" if "url" in page.meta else "slug"))
+
+
+def render_page(page: Page, body: Body, at: int | None, reading: list[Page], config: SiteConfig, theme: Theme,
+                site_view: SiteView) -> tuple[str, str]:
+    """(html, "") or ("", the error) for one page; `at` is its place in `reading` (None: hidden)."""
+    view = PageView(
+        node=page, content=Markup(body.html), toc=body.headings, breadcrumbs=page.ancestors(),
+        prev=reading[at - 1] if at else None,
+        next=reading[at + 1] if at is not None and at + 1 < len(reading) else None,
+        edit_url=config.edit_url.replace("{path}", page.source) if config.edit_url and page.rel else "",
+        permalink=config.origin + page.url,
+        ancestor_urls={p.url for p in page.ancestors()} | {page.url},
+    )
+    try:
+        return theme.render("page.html", {"page": view, "site": site_view}), ""
+    except Exception as exc:  # a theme bug is reported against the page, and the build goes on
+        return "", f"rendering page.html failed: {exc}"
 
 
 def _hidden(page: Page) -> bool:
@@ -361,7 +399,8 @@ def write_host_files(site: Site, config: SiteConfig, aliases: list[tuple[str, st
 
 
 def write_search_index(site: Site, config: SiteConfig, bodies: dict[str, Body], plugins: list[Listing],
-                       output: Output, report: Report, cache: RenderCache | None = None) -> None:
+                       output: Output, report: Report, cache: RenderCache | None = None) -> list[SearchEntry]:
+    """search-index.json; returns its entries (pages first, in site order, then plugins)."""
     entries = page_entries(site.pages, lambda page: bodies[page.source].text)
     entries += [plugin_entry(f"{config.base_path}plugins/{p.name}/", p.name, p.title, p.description, p.categories)
                 for p in plugins]
@@ -375,6 +414,7 @@ def write_search_index(site: Site, config: SiteConfig, bodies: dict[str, Body], 
     if cache is not None and data is not before:
         cache.dirty = True
     output.add("search-index.json", data, "catalog", report, what="search index")
+    return entries
 
 
 def build_plugins(project: Path, config: SiteConfig, theme: Theme, site_view: SiteView, resolver: RefResolver,

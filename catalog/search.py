@@ -102,11 +102,16 @@ class SearchIndex:
         self.order: list[str] = []  # the terms in JavaScript's string order
         self.data = b""  # none yet
 
-    def update(self, entries: list[SearchEntry]) -> bytes:
-        """The JSON index of `entries` (see build_search_index), from what changed since the last call."""
-        same_places = len(entries) == len(self.entries) and all(
-            new.url == old.url and new.kind == old.kind for new, old in zip(entries, self.entries))
-        if same_places and self.data:
+    def update(self, entries: list[SearchEntry], changed: list[int] | None = None) -> bytes:
+        """The JSON index of `entries` (see build_search_index), from what changed since the last call.
+        `changed`, when the caller knows it, numbers the only entries that may differ from the
+        last call's (same URLs, same order): the rest are not compared again."""
+        if changed is not None and self.data and len(entries) == len(self.entries):
+            changed = [number for number in changed if entries[number] != self.entries[number]]
+            if not changed:
+                return self.data
+        elif len(entries) == len(self.entries) and self.data and all(
+                new.url == old.url and new.kind == old.kind for new, old in zip(entries, self.entries)):
             changed = [number for number, (new, old) in enumerate(zip(entries, self.entries)) if new != old]
             if not changed:
                 return self.data
@@ -116,7 +121,6 @@ class SearchIndex:
             changed = list(range(len(entries)))
         self.entries = list(entries)
         touched: set[str] = set()
-        new_terms = False
         for number in changed:
             entry = entries[number]
             excerpt, terms = _entry_terms(entry.title, entry.section, entry.text)
@@ -127,25 +131,35 @@ class SearchIndex:
                 touched.add(term)
             for term in after - before:
                 numbers = self.postings.setdefault(term, [])
-                new_terms = new_terms or not numbers
                 bisect.insort(numbers, number)
                 touched.add(term)
             self.terms_of[number] = terms
+        listed = {term for term in touched if term in self.encoded}  # `encoded` holds the terms of `order`
         for term in touched:
             if self.postings[term]:
                 self.encoded[term] = f'"{encode_postings(self.postings[term])}"'  # its alphabet needs no escapes
             else:
                 del self.postings[term]
                 self.encoded.pop(term, None)
-                new_terms = True
-        if new_terms:
-            self.order = sorted(self.postings, key=lambda term: term.encode("utf-16-be"))  # JavaScript's order
+        added = {term for term in touched if term in self.encoded} - listed
+        removed = {term for term in listed if term not in self.encoded}
+        if len(added) + len(removed) > 64 or not self.order:
+            self.order = sorted(self.postings, key=_js_order)
+        elif added or removed:  # an edit adds or drops a few words: place them, not sort them all
+            if removed:
+                self.order = [term for term in self.order if term not in removed]
+            for term in added:
+                bisect.insort(self.order, term, key=_js_order)
         self.data = "".join([
             '{"version":', _json(INDEX_VERSION), ',"stopwords":', _json(list(STOPWORDS)),
             ',"docs":[', ",".join(self.docs), '],"terms":', _json(self.order),
             ',"postings":[', ",".join([self.encoded[term] for term in self.order]), "]}",
         ]).encode("utf-8")
         return self.data
+
+
+def _js_order(term: str) -> bytes:
+    return term.encode("utf-16-be")  # JavaScript compares strings by UTF-16 code units
 
 
 def _validate(entries: list[SearchEntry]) -> None:

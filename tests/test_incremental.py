@@ -127,3 +127,63 @@ def test_memo_rereads_racily_clean_files_and_reuses_unchanged_ones(tmp_path, mon
     assert memo.page(str(path), "p.md", "content/p.md", Report()).title == "One"  # trusted: not read
     monkeypatch.setattr(content.os, "stat", real_stat)
     assert memo.page(str(path), "p.md", "content/p.md", Report()).title == "Two"
+
+
+def test_body_only_edits_take_the_fast_path_and_match_cold_builds(make_site, tmp_path):
+    """The preview's fast path (incremental.rebuild_bodies): after each edit to page bodies
+    alone, the files and the diagnostics are exactly a cold build's; any other change is
+    declined (None), and the caller builds in full."""
+    from catalog.incremental import rebuild_bodies
+
+    site = make_site({**FILES, "content/s/h.md": "---\ntitle: H\naliases: [/old-h/]\n---\nHidden text.\n"},
+                     CONFIG + "edit_url = \"https://git.example/edit/{path}\"\n")
+    cache = RenderCache()
+    state = build(site.root, cache=cache, write=False, keep_state=True).state
+    assert state is not None
+
+    def edit(files: dict[str, str], *, fast: bool = True, changed: list[str] | None = None) -> None:
+        nonlocal state
+        site.write(files)
+        result = rebuild_bodies(state, changed if changed is not None else sorted(files), cache)
+        if not fast:
+            assert result is None, f"{sorted(files)} must not take the fast path"
+            state = build(site.root, cache=cache, write=False, keep_state=True).state
+            return
+        assert result is not None, f"{sorted(files)} should take the fast path"
+        cold = build(site.root, write=False)
+        assert result.outputs == cold.outputs, sorted(files)
+        assert [d.format() for d in result.report.sorted()] == [d.format() for d in cold.report.sorted()]
+        assert result.rendered <= len(files)
+        state = result.state
+
+    edit({"content/c.md": "---\ntitle: C\nweight: 3\n---\nEdited body, with search words.\n"})
+    # the heading a#beta points at goes away: a's fragment warning appears, and goes with the fix
+    edit({"content/b.md": "---\ntitle: B\nweight: 2\n---\n## Gamma\n"})
+    edit({"content/b.md": "---\ntitle: B\nweight: 2\n---\n## Beta\nback\n"})
+    # a broken ref and an unknown shortcode: errors from the body, then fixed; two files at once
+    edit({"content/a.md": '---\ntitle: A\nweight: 1\n---\nSee {{< relref "nowhere.md" >}} {{< nope >}}.\n',
+          "content/c.md": "---\ntitle: C\nweight: 3\n---\n## Own #anchor\n[self]({{< relref \"c.md#own-anchor\" >}})\n"})
+    edit({"content/a.md": FILES["content/a.md"]})
+    edit({"content/s/h.md": "---\ntitle: H\naliases: [/old-h/]\n---\nNew hidden text.\n"})  # aliased page
+    edit({"content/_index.md": "---\ntitle: Home\n---\nWelcome.\n{{< children >}}\n"})  # the home page
+    edit({"content/c.md": "---\ntitle: C\nweight: 3\n---\nEdited body, with search words.\n"})  # same bytes again
+    # an editor's temporary and hidden files are no input of the build
+    edit({"content/4913": "", "content/.c.md.swp": "x"}, changed=["content/4913", "content/.c.md.swp"])
+
+    # anything that may change more than bodies is declined
+    edit({"content/c.md": "---\ntitle: C2\nweight: 3\n---\nEdited body, with search words.\n"}, fast=False)
+    edit({"content/c.md": "---\ntitle: C2\nweight: 3\n\n---\nEdited body, with search words.\n"}, fast=False)
+    edit({"content/c.md": "---\ntitle: C2\nweight: 3\nextra: 1\n---\nEdited body, with search words.\n"}, fast=False)
+    edit({"content/c.md": "---\ntitle: C2\nweight: 3\nextra: true\n---\nEdited body, with search words.\n"},
+         fast=False)  # equal in Python (True == 1), not to a template
+    edit({"content/e.md": "---\ntitle: E\n---\nnew page\n"}, fast=False)
+    edit({"content/s/h.md": "---\ntitle: H\naliases: [/old-h/]\ndraft: true\n---\nNew hidden text.\n"}, fast=False)
+    edit({"content/s/h.md": "---\ntitle: H\naliases: [/old-h/]\ndraft: true\n---\nDraft text.\n"}, fast=False)
+    edit({"content/new/x.txt": "x"}, fast=False, changed=["content/new"])  # a folder appeared
+    edit({"layouts/shortcodes/note.html": '<aside class="n">{{ inner.html }}</aside>'}, fast=False)
+    edit({"site.toml": CONFIG.replace('"M"', '"Manager"')}, fast=False)
+    (site.root / "content/e.md").unlink()
+    assert rebuild_bodies(state, ["content/e.md"], cache) is None
+    state = build(site.root, cache=cache, write=False, keep_state=True).state
+    edit({"content/c.md": "---\ntitle: C2\nweight: 3\nextra: true\n---\nAfter full builds, fast again.\n"})
+    assert len(cache.entries) == 6 and len(cache.pages) == 6  # what a full build would retain

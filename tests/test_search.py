@@ -108,16 +108,20 @@ _EDITS = st.lists(st.tuples(st.integers(0, 5), _TEXTS, _TEXTS), min_size=1, max_
 def test_updated_index_is_the_fresh_index(edits):
     """The preview keeps one SearchIndex and updates it after every edit: each update
     gives the bytes of an index built from scratch, whether an edit changes a text, a
-    title, the number of entries or nothing (terms appear, vanish and come back)."""
+    title, the number of entries or nothing (terms appear, vanish and come back). The
+    preview's fast path names the entry it changed (`changed`); the bytes are the same."""
     entries = [SearchEntry(f"/p{n}/", f"P{n}", "", "wagon") for n in range(4)]
-    kept = SearchIndex()
+    kept, told = SearchIndex(), SearchIndex()
     for at, title, text in edits:
+        changed = None
         if at == 5:  # a page added or removed: the entries' places change
             entries = entries[:-1] if len(entries) > 2 else entries + [SearchEntry("/new/", "New", "", text)]
         else:
             at %= len(entries)
             entries[at] = SearchEntry(entries[at].url, title, entries[at].section, text, entries[at].kind)
+            changed = [at]
         assert kept.update(list(entries)) == build_search_index(entries)
+        assert told.update(list(entries), changed) == build_search_index(entries)
 
 
 def test_index_is_deterministic_compact_and_ordered():

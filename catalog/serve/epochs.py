@@ -7,7 +7,8 @@ or from the new one, never from half of each. With it goes the set of site files
 whose bytes differ from the previous epoch, which is how live reload knows which
 tabs to reload. A failed build keeps the current epoch and records its diagnostics
 for the browser's overlay. Page bodies are kept between builds in a `RenderCache`,
-so a rebuild renders again only what the change affects.
+so a rebuild renders again only what the change affects; an edit to page bodies alone
+skips the whole pipeline (`incremental.rebuild_bodies`, from the last build's state).
 """
 from __future__ import annotations
 
@@ -19,10 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
-from ..build import build
+from ..build import BuildResult, build
 from ..cache import RenderCache
 from ..config import SiteConfig, load_config
 from ..diagnostics import Diagnostic, Report
+from ..incremental import BuildState, rebuild_bodies, warm
 from .progress import Progress
 
 HISTORY = 64  # epochs whose changes are remembered; a tab older than that reloads
@@ -63,6 +65,7 @@ class PreviewSite:
         self.say = say
         self.progress = progress or Progress()
         self.cache = RenderCache()
+        self._state: BuildState | None = None  # what the last build leaves for a body-only edit
         self._status = BuildStatus(0, None)
         self._changes: list[tuple[int, frozenset[str] | None]] = []  # (epoch number, changed), oldest first
         self._condition = threading.Condition()
@@ -74,8 +77,9 @@ class PreviewSite:
         return self._status
 
     def rebuild(self, inputs: Sequence[str] = ()) -> BuildStatus:
-        """Build; swap the result in when it succeeds. `inputs` (the changed source files,
-        project-relative) only label the summary line."""
+        """Build; swap the result in when it succeeds. `inputs` are the source files that
+        changed since the last build (project-relative; empty: unknown, build everything):
+        when they are page bodies only, the last build is updated instead of redone."""
         with self._building:
             return self._rebuild(inputs)
 
@@ -83,14 +87,19 @@ class PreviewSite:
         generation = self._status.generation + 1
         started = time.perf_counter()
         with self.progress.running("building" if generation == 1 else "rebuilding"):
+            previous_state = self._state
             try:
-                result = build(self.project, self.project / "public", drafts=self.drafts, strict=self.strict,
-                               cache=self.cache, write=False, fingerprint=False)
+                result = self._update(inputs)
+                if result is None:
+                    result = build(self.project, self.project / "public", drafts=self.drafts, strict=self.strict,
+                                   cache=self.cache, write=False, fingerprint=False, keep_state=True)
+                self._state = result.state
                 diagnostics = tuple(result.report.sorted())
                 failed = result.report.failed(self.strict)
             except Exception as exc:  # a bug in a build stage must not end the preview
                 self.say(traceback.format_exc().rstrip())
                 self.cache = RenderCache()  # it may hold half of what the crashed build put in
+                self._state = None
                 diagnostics = (Diagnostic("catalog", 0, 0, "error", "build-crashed",
                                           f"the build stopped with {type(exc).__name__}: {exc}",
                                           "this is a bug in catalog; the traceback is in the terminal "
@@ -122,7 +131,21 @@ class PreviewSite:
         verb = "built" if previous is None else "rebuilt"
         differ = "" if changed is None else f", {_count(len(changed), 'file')} changed"
         self.say(f"{verb} {result.pages} pages ({result.rendered} rendered) in {seconds:.2f}s{differ}{why}")
+        if self._state is not None and self._state is not previous_state:
+            warm(self._state)  # after the swap: the new epoch is served meanwhile
         return status
+
+    def _update(self, inputs: Sequence[str]) -> BuildResult | None:
+        """The last build with `inputs` applied when they change page bodies only, else None."""
+        state, self._state = self._state, None  # a fast path that gives up leaves it half updated
+        if state is None or not inputs:
+            return None
+        try:
+            return rebuild_bodies(state, inputs, self.cache)
+        except Exception:  # a bug on the fast path: say so, and build in full
+            self.say(traceback.format_exc().rstrip())
+            self.cache = RenderCache()
+            return None
 
     def changes_since(self, epoch_number: int | None, status: BuildStatus) -> frozenset[str] | None:
         """Site files that differ between epoch `epoch_number` and the epoch of `status`;

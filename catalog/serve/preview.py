@@ -14,7 +14,7 @@ from typing import Callable
 from .epochs import PreviewSite
 from .progress import Progress
 from .server import PreviewServer
-from .watcher import SourceWatcher
+from .watcher import SETTLE, SourceWatcher
 
 
 def _stderr(line: str) -> None:
@@ -25,7 +25,7 @@ class LivePreview:
     """Builds `project` into epochs, rebuilds on change, serves on `bind`:`port` (0: any free port)."""
 
     def __init__(self, project: Path, *, bind: str = "127.0.0.1", port: int = 8000, drafts: bool = False,
-                 strict: bool = False, settle: float = 0.1, poll_timeout: float = 25.0, force_polling: bool = False,
+                 strict: bool = False, settle: float = SETTLE, poll_timeout: float = 25.0, force_polling: bool = False,
                  say: Callable[[str], None] = _stderr) -> None:
         self.project = project.resolve()
         self.site = PreviewSite(self.project, drafts=drafts, strict=strict, say=say, progress=Progress())
