@@ -305,9 +305,14 @@ def render_pages(site: Site, config: SiteConfig, theme: Theme, site_view: SiteVi
                  keys: list[str] | None = None, reading: list[Page] | None = None) -> None:
     reading = reading_order(site) if reading is None else reading
     position = {id(p): i for i, p in enumerate(reading)}
+    base_path = config.base_path  # a property that parses base_url
+    paths = [url_to_file(page.url, base_path) for page in site.pages]
+    cached: list[bytes | str | None] = [None] * len(site.pages)
     if cache is not None and keys:
         cache.retain_pages(set(keys))  # before rendering, as in render_bodies: old and new HTML never both held
-    cached = [cache.pages.get(key) if cache is not None and keys else None for key in (keys or site.pages)]
+        # bytes: the HTML itself; a sha256: the HTML is the previous build's file, if still published
+        cached = [found if not isinstance(found := cache.pages.get(key), str) or output.reusable(path, found)
+                  else None for key, path in zip(keys, paths)]
     missing = [i for i, html in enumerate(cached) if html is None]
 
     def render(index: int) -> tuple[str, str]:
@@ -317,10 +322,13 @@ def render_pages(site: Site, config: SiteConfig, theme: Theme, site_view: SiteVi
     # each page goes into `output` (which may write it away) as it comes, in page order:
     # the site's pages are never all held at once
     fresh = imap_indexed(render, len(missing), jobs)
-    base_path = config.base_path  # a property that parses base_url
     for index, page in enumerate(site.pages):
         html = cached[index]
         cached[index] = None
+        line = page.line_of("url" if "url" in page.meta else "slug")
+        if isinstance(html, str):
+            output.add_previous(paths[index], html, page.source, report, line)
+            continue
         if html is None:
             text, error = next(fresh)
             if error:
@@ -331,8 +339,7 @@ def render_pages(site: Site, config: SiteConfig, theme: Theme, site_view: SiteVi
             del text
             if cache is not None and keys:
                 cache.put_page(keys[index], html)
-        output.add(url_to_file(page.url, base_path), html, page.source, report,
-                   page.line_of("url" if "url" in page.meta else "slug"))
+        output.add(paths[index], html, page.source, report, line)
 
 
 def render_page(page: Page, body: Body, at: int | None, reading: list[Page], config: SiteConfig, theme: Theme,
