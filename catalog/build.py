@@ -7,6 +7,7 @@ import contextlib
 import dataclasses
 import gc
 import re
+import resource
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +48,7 @@ class BuildResult:
     rendered: int = 0  # page bodies rendered (not taken from the cache)
     files_written: int = 0  # files actually written (unchanged ones are left alone)
     stages: dict[str, float] = field(default_factory=dict)  # seconds per pipeline stage
+    peak_rss: dict[str, int] = field(default_factory=dict)  # bytes: this process's peak so far, after each stage
     # every file, by site path: planned in memory (write=False), else read from the published
     # site; empty when a build that was to publish failed
     outputs: Mapping[str, bytes] = field(default_factory=dict)
@@ -138,7 +140,7 @@ def _build(project: Path, out: Path, output: Output, *, drafts: bool, strict: bo
         theme.env.bytecode_cache = cache.templates
     if not theme.check(report, config):
         return result
-    clock = _Stopwatch(result.stages, started)
+    clock = _Stopwatch(result.stages, result.peak_rss, started)
     site = load_site(project, config, report, drafts=drafts, memo=cache.sources if cache is not None else None)
     resolver = RefResolver(site)
     renderer = BodyRenderer(site, config, theme, resolver)
@@ -202,12 +204,15 @@ def _build(project: Path, out: Path, output: Output, *, drafts: bool, strict: bo
 
 
 class _Stopwatch:
-    def __init__(self, laps: dict[str, float], start: float) -> None:
-        self.laps, self.last = laps, start
+    """Seconds per stage, and the process's peak RSS so far at the end of each (--timings)."""
+
+    def __init__(self, laps: dict[str, float], peaks: dict[str, int], start: float) -> None:
+        self.laps, self.peaks, self.last = laps, peaks, start
 
     def lap(self, name: str) -> None:
         now = time.perf_counter()
         self.laps[name] = now - self.last
+        self.peaks[name] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
         self.last = now
 
 
@@ -227,10 +232,14 @@ def render_bodies(site: Site, renderer: BodyRenderer, report: Report, cache: Ren
         page = site.pages[missing[index]]
         return renderer.render(page) if page.body else Body("", [], [], [])
 
-    for index, body in zip(missing, map_indexed(render, len(missing), jobs)):
+    for index, body in zip(missing, imap_indexed(render, len(missing), jobs)):
         found[index] = body
         if cache is not None:
             cache.put(keys[index], facts, body)
+        else:
+            # a body reads only its own page's Markdown, and without a cache nothing keeps the
+            # page for another build: 20,000 pages' sources are ~60 MB of a cold build's peak
+            site.pages[index].body = ""
     bodies: dict[str, Body] = {}
     for page, body in zip(site.pages, found):
         assert body is not None
@@ -339,6 +348,8 @@ def render_pages(site: Site, config: SiteConfig, theme: Theme, site_view: SiteVi
             del text
             if cache is not None and keys:
                 cache.put_page(keys[index], html)
+            else:  # without a cache, the body's HTML is not read again (the search index reads its text)
+                bodies[page.source].html = ""
         output.add(paths[index], html, page.source, report, line)
 
 

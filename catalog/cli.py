@@ -86,6 +86,8 @@ def _build_and_report(args: argparse.Namespace) -> int:
     if args.timings:
         print("stages: " + ", ".join(f"{name} {seconds:.2f}s" for name, seconds in result.stages.items()),
               file=sys.stderr)
+        print("peak RSS after each stage: " + ", ".join(
+            f"{name} {peak / 1e6:.0f} MB" for name, peak in result.peak_rss.items()), file=sys.stderr)
     print(f"built {result.pages} pages ({result.rendered} rendered), {result.redirects} redirects, "
           f"{result.files} files into {where} in {result.seconds:.2f}s"
           + (f" ({warnings} warning(s))" if warnings else ""), file=sys.stderr)
