@@ -65,7 +65,7 @@ class Output:
 
     def reusable(self, path: str, sha256: str) -> bool:
         """Whether the previous build published `path` with these bytes (see `add_previous`)."""
-        return self.staging is not None and self.staging.published(posixpath.normpath(path.lstrip("/"))) == sha256
+        return self.staging is not None and self.staging.published(_site_path(path)) == sha256
 
     def add_previous(self, path: str, sha256: str, source: str, report: Report, line: int = 0) -> None:
         """Plan one file whose bytes are the previous build's (`reusable` said so): they are
@@ -78,7 +78,7 @@ class Output:
     def _claim(self, path: str, source: str, report: Report, line: int, what: str) -> str | None:
         """The normalised path, now owned by `source`; None (reported) if it leaves the site or collides."""
         owner = f"{source} ({what})" if what else source
-        path = posixpath.normpath(path.lstrip("/"))  # 'a/../b' and 'b' are one file
+        path = _site_path(path)
         hint = "give one of them another URL (url/slug in front matter) or remove the alias"
         if path == ".." or path.startswith("../"):
             report.error(source, line, 1 if line else 0, "output-outside",
@@ -98,6 +98,11 @@ class Output:
         for parent in parents:
             self.folders.setdefault(parent, path)
         return path
+
+
+def _site_path(path: str) -> str:
+    """The one spelling of a planned file's path: 'a/../b', '/b' and 'b' are one file."""
+    return posixpath.normpath(path.lstrip("/"))
 
 
 class SiteFiles(Mapping[str, bytes]):

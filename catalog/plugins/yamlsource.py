@@ -92,9 +92,13 @@ def _convert(node: yaml.Node, loader: yaml.SafeLoader, path: str, report: Report
         # most scalars are strings: their value is the text; other tags go to the loader's
         # constructor directly (a scalar has no children, so construct_object's recursion
         # bookkeeping is not needed). A plain scalar has style None (pure Python) or "" (libyaml).
-        tag = node.tag
-        value = node.value if tag == _STR_TAG else loader.yaml_constructors[tag](loader, node) \
-            if tag in loader.yaml_constructors else loader.construct_object(node, deep=True)
+        construct = loader.yaml_constructors.get(node.tag)
+        if node.tag == _STR_TAG:
+            value = node.value
+        elif construct is not None:
+            value = construct(loader, node)
+        else:  # an unknown tag: construct_object raises the loader's own error for it
+            value = loader.construct_object(node, deep=True)
         return Scalar(value, str(node.value), not node.style, Pos(mark.line + 1, mark.column + 1))
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)
