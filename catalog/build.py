@@ -346,10 +346,12 @@ def render_pages(site: Site, config: SiteConfig, theme: Theme, site_view: SiteVi
                 continue
             html = text.encode("utf-8")
             del text
+            output.add(paths[index], html, page.source, report, line)
             if cache is not None and keys:
-                cache.put_page(keys[index], html)
+                cache.put_page(keys[index], html, output.digest_of(paths[index]))
             else:  # without a cache, the body's HTML is not read again (the search index reads its text)
                 bodies[page.source].html = ""
+            continue
         output.add(paths[index], html, page.source, report, line)
 
 

@@ -122,8 +122,9 @@ class RenderCache:
         self.entries[key] = _Entry({name: facts[name] for name in sorted(body.depends_on)}, body)
         self.dirty = True
 
-    def put_page(self, key: str, html: bytes) -> None:
-        self.pages[key] = html if self.keep_html else hashlib.sha256(html).hexdigest()
+    def put_page(self, key: str, html: bytes, sha256: str | None = None) -> None:
+        """`sha256`: the HTML's, when the caller has it already (publishing computed it)."""
+        self.pages[key] = html if self.keep_html else sha256 or hashlib.sha256(html).hexdigest()
         self.dirty = True
 
     def retain(self, keys: set[str]) -> None:

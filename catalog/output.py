@@ -67,6 +67,10 @@ class Output:
         """Whether the previous build published `path` with these bytes (see `add_previous`)."""
         return self.staging is not None and self.staging.published(_site_path(path)) == sha256
 
+    def digest_of(self, path: str) -> str | None:
+        """The sha256 of a file written to the staging folder (None without one)."""
+        return self.staging.digests.get(_site_path(path)) if self.staging is not None else None
+
     def add_previous(self, path: str, sha256: str, source: str, report: Report, line: int = 0) -> None:
         """Plan one file whose bytes are the previous build's (`reusable` said so): they are
         taken from the published site, never held here."""
