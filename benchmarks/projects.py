@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .measure import discard
+
 REPO = Path(__file__).resolve().parent.parent
 HUGO_LAYOUTS = Path(__file__).resolve().parent / "peers" / "hugo" / "layouts"
 BIN = Path(sys.executable).parent
@@ -100,7 +102,7 @@ class Project:
 
     def clean(self) -> None:
         """Remove everything a cold build must not find: output and caches."""
-        shutil.rmtree(self.output, ignore_errors=True)
+        discard(self.output)
 
     def cold_command(self) -> list[str]:
         return self.build_command()
@@ -156,7 +158,7 @@ class Ours(Project):
 
     def clean(self) -> None:
         super().clean()
-        shutil.rmtree(self.root / ".catalog-cache", ignore_errors=True)
+        discard(self.root / ".catalog-cache")
 
     def cold_command(self) -> list[str]:
         return self.build_command() + ["--no-cache"]
@@ -197,11 +199,7 @@ class Hugo(Project):
     def clean(self) -> None:
         super().clean()
         for name in ("resources", ".hugo-cache", ".hugo_build.lock"):
-            path = self.root / name
-            if path.is_dir():
-                shutil.rmtree(path, ignore_errors=True)
-            elif path.exists():
-                path.unlink()
+            discard(self.root / name)
 
     def _common(self) -> list[str]:
         return ["--source", str(self.root), "--cacheDir", str(self.root / ".hugo-cache")]

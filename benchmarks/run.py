@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from .corpus import add_release, write_catalog, write_corpus
-from .measure import MeasureError, free_port, measure_reload, run, tree_size
+from .measure import MeasureError, discard, free_port, keep_trash_in, measure_reload, run, tree_size
 from .projects import REPO, SITE_TOML, Hugo, MkDocs, Ours, Project
 from .report import Cell, catalog_table, document, machine, results_table, seconds, targets_table
 
@@ -69,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     catalog: dict[str, tuple[Cell, Cell]] = {}
     notes: list[str] = []
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="catalog-bench-"))
+    keep_trash_in(workdir / ".trash")  # emptied only when every figure is taken (see measure.discard)
     try:
         for pages in sorted(args.sizes):
             runs = args.runs or (3 if pages <= 5000 else 1)
@@ -77,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
             catalog = bench_catalog(workdir / "catalog", shape, args.runs or 3, args.timeout or 600, notes)
         notes.append(sample_site_reload(workdir / "sample", args.runs or 3))
     finally:
+        keep_trash_in(None)
+        shutil.rmtree(workdir / ".trash", ignore_errors=True)
         if args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)
 
@@ -147,8 +150,8 @@ def bench_size(folder: Path, pages: int, runs: int, args: argparse.Namespace, re
         else:
             bench_builds(project, pages, runs, page_rel, timeout, folder, results)
             bench_previews(project, pages, runs, page_rel, timeout, folder, results)
-        shutil.rmtree(project.root, ignore_errors=True)  # 20,000-page outputs add up
-    shutil.rmtree(corpus, ignore_errors=True)
+        discard(project.root)
+    discard(corpus)
     if "ours" in [p.tool for p in projects]:
         results[("reload_full", pages, "ours")] = results.get(("reload", pages, "ours"), Cell())
 
@@ -280,8 +283,8 @@ def bench_catalog(root: Path, shape: tuple[int, int, int], runs: int, timeout: f
     results: dict[str, tuple[Cell, Cell]] = {}
 
     def clean(number: int) -> None:
-        shutil.rmtree(root / "public", ignore_errors=True)
-        shutil.rmtree(root / ".catalog-cache", ignore_errors=True)
+        discard(root / "public")
+        discard(root / ".catalog-cache")
 
     added = [0]
 

@@ -8,6 +8,7 @@ computed, and their bytes kept for publishing at `wagons/{plugin}/{version}/{fil
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from pathlib import Path
@@ -31,6 +32,15 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _DISTRIBUTION = re.compile(r"^[a-z][a-z0-9]*$")
 _RELEASE = re.compile(r"^[a-z0-9][a-z0-9.]*$")
 MAX_FILE_SIZE = 1 << 30   # a local file larger than this is not read
+# What a declared platform value may be: it becomes an index field and a filter key.
+_DECLARED_FORMS = {
+    "distribution": (_DISTRIBUTION.match, "a lower-case name such as centos, redhat or rhel"),
+    "release": (_RELEASE.match, "a lower-case name or number such as core, ootpa or 9"),
+    "arch": (KNOWN_ARCHES.__contains__, f"one of {', '.join(KNOWN_ARCHES)}"),
+}
+# A release's wagons repeat its plugin's name and version: each is normalised once.
+_canonical_name = functools.lru_cache(maxsize=4096)(canonicalize_name)
+_version = functools.lru_cache(maxsize=4096)(Version)
 
 
 def hosted_path(plugin: str, version: str, filename: str) -> str:
@@ -163,10 +173,10 @@ class ArtifactReader:
             self._digests(f, None, required=data is None)
             self._platform(f, None, pos)
             return None
-        if canonicalize_name(name.package) != canonicalize_name(plugin_name):
+        if name.package != plugin_name and _canonical_name(name.package) != _canonical_name(plugin_name):
             f.error(pos, "wagon-mismatch",
                     f"{f.what}: plugin name is '{plugin_name}' but the wagon file name says '{name.package}'")
-        if version is not None and Version(name.version) != Version(version):
+        if version is not None and name.version != version and _version(name.version) != _version(version):
             f.error(pos, "wagon-mismatch",
                     f"{f.what}: release version is '{version}' but the wagon file name says '{name.version}'")
         md5 = None
@@ -222,12 +232,11 @@ class ArtifactReader:
 
     def _check_declared(self, f: Fields, declared: dict[str, str | None]) -> None:
         """Declared platform values become index fields and filter keys: known forms only."""
-        checks = {"distribution": (_DISTRIBUTION.match, "a lower-case name such as centos, redhat or rhel"),
-                  "release": (_RELEASE.match, "a lower-case name or number such as core, ootpa or 9"),
-                  "arch": (KNOWN_ARCHES.__contains__, f"one of {', '.join(KNOWN_ARCHES)}")}
-        for key, (valid, expected) in checks.items():
-            given = declared[key]
-            if given is not None and not valid(given.lower()):
+        for key, given in declared.items():
+            if given is None:
+                continue
+            valid, expected = _DECLARED_FORMS[key]
+            if not valid(given.lower()):
                 hint = did_you_mean(given.lower(), KNOWN_ARCHES) if key == "arch" else ""
                 f.error(f.key_pos(key), "wagon-platform", f"{f.what}: unknown {key} '{given}'",
                         hint or f"write {expected}")

@@ -115,8 +115,10 @@ def load_files(index_dir: Path, *, project_dir: Path, memo: CatalogCache | None 
         position, data, sha256 = pending[index]
         return _parse_file(paths[position], sources[position], data, sha256)
 
-    # a worker's result comes back pickled, with its plugin as a blob: unpickled only if used
-    for (position, _, _), entry in zip(pending, map_indexed(parse, len(pending), jobs, min_parallel=16)):
+    # a worker's result comes back pickled, with its plugin as a blob: unpickled only if used;
+    # parsing leaves no reference cycles, so the workers need no cyclic collector
+    parsed = map_indexed(parse, len(pending), jobs, min_parallel=16, collect=False)
+    for (position, _, _), entry in zip(pending, parsed):
         results[position] = entry
         if memo is not None:
             memo.put_loaded(sources[position], entry)
