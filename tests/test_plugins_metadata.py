@@ -3,6 +3,7 @@ all of them in one run, with a hint, and never a traceback."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from plugins_fixtures.project import build_ok, build_project, real_wagons, write_files
 
@@ -248,3 +249,51 @@ def test_missing_local_file_suggests_a_neighbour(tmp_path):
     text = "\n".join(messages(tmp_path, {f"plugins-index/wagons/{name}": data,
                                          "plugins-index/cloudify-echo-plugin.yaml": local_plugin(f"wagons/{typo}")}))
     assert f"cannot read 'wagons/{typo}'" in text and f"did you mean '{name}'?" in text
+
+
+# --- a wagon url's file name: the plain-URL shortcut must agree with urlsplit on every string
+
+def _filename_by_urlsplit(url: str) -> str | None:
+    from urllib.parse import unquote, urlsplit
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return unquote(parts.path.rsplit("/", 1)[-1])
+
+
+# single characters a URL may or may not hold, and escapes
+_URL_TOKENS = list("/%?#@:;=!$&'()*+,~._-aZ9 \t\\<>[]^`{|}\"é") + ["%20", "%2F", "%41", ".wgn", "/w/"]
+_URLS = st.one_of(
+    # shaped like a url: a scheme, a host, then any path
+    st.tuples(st.sampled_from(["http://", "https://", "https://", "HTTPS://", "ftp://", "//", "http:/", ""]),
+              st.sampled_from(["example.org", "example.org", "a.b-c", "", "user@host", "h:8080", "h:x", "[::1]"]),
+              st.lists(st.sampled_from(_URL_TOKENS), max_size=8).map(lambda path: "/" + "".join(path))).map("".join),
+    st.lists(st.sampled_from(_URL_TOKENS + ["http://", "https://", "example.org"]), max_size=10).map("".join),
+)
+
+
+@pytest.mark.parametrize("url", [
+    "https://example.org/w/a.wgn", "https://example.org/w/a%20b.wgn", "https://example.org/w/a.wgn?x=1",
+    "https://example.org/w/a.wgn#f", "HTTPS://example.org/a.wgn", "https://h:8080/a.wgn", "https://u@h/a.wgn",
+    "https://example.org", "https://example.org/", "ftp://example.org/a.wgn", "https:///a.wgn",
+    "https://[::1]/a.wgn", "https://example.org/a b.wgn", "https://example.org/é.wgn", "https://h:x/a.wgn",
+])
+def test_url_file_names_of_known_cases_match_urlsplit(url: str) -> None:
+    _assert_file_name_as_urlsplit_reads_it(url)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_URLS)
+def test_url_file_names_match_urlsplit(url: str) -> None:
+    _assert_file_name_as_urlsplit_reads_it(url)
+
+
+def _assert_file_name_as_urlsplit_reads_it(url: str) -> None:
+    from catalog.plugins.artifacts import url_filename
+    try:
+        expected = _filename_by_urlsplit(url)
+    except ValueError:  # urlsplit rejects the string (e.g. a bad IPv6 host): so must the shortcut's fallback
+        with pytest.raises(ValueError):
+            url_filename(url)
+        return
+    assert url_filename(url) == expected

@@ -16,6 +16,7 @@ compared with the name only for legacy wagons, whose name was derived from them.
 """
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import io
@@ -35,6 +36,9 @@ _PYTHON_TAGS = re.compile(r"^py\d+(\.py\d+)*$")
 _ARCHES = ("x86_64", "aarch64", "i686", "ppc64le", "s390x", "armv7l")
 _ARCH_ALIASES = {"amd64": "x86_64", "arm64": "aarch64", "win32": "x86"}
 KNOWN_ARCHES = (*_ARCHES, "x86", "any")
+# A release's wagons (and the plugins-index entry naming them) repeat one version string:
+# parsed once. Invalid versions raise, and are not cached.
+cached_version = functools.lru_cache(maxsize=4096)(Version)
 
 
 @dataclass(frozen=True)
@@ -75,7 +79,7 @@ def parse_wagon_filename(filename: str) -> WagonName:
         build_tag = "-".join(parts[2:-3]) or None
         distribution, release_name = distribution_of_build_tag(build_tag)
     try:
-        Version(version)
+        cached_version(version)
     except InvalidVersion:
         raise ValueError(f"'{filename}': '{version}' is not a PEP 440 version") from None
     return WagonName(package, version, build_tag, tuple(python.split(".")), platform,
