@@ -207,7 +207,10 @@ METHOD = """\
   the runs (one value when there was one run); ratios are ours / peer of the minimums, so
   below 1.00x means ours is faster or smaller.
 - Cold: output folder and caches removed (ours: `catalog build --no-cache`, `.catalog-cache/`
-  deleted; Hugo: `public/`, `resources/` and its cache dir deleted). No change: ours with its
+  removed; Hugo: `public/`, `resources/` and its cache dir removed). Removed means moved into
+  a trash folder emptied when the run ends: on ext4 without a journal (this VM's disk) the
+  kernel skips every inode freed in the last minute when it creates a file, so a build right
+  after a mass deletion pays seconds for what was deleted, whichever tool it is. No change: ours with its
   render cache warm; Hugo (`hugo --quiet`) and MkDocs have no persistent cache, so theirs is
   another full build. One page: a line appended to one page, then a build. Page template:
   ours edits the project's `layouts/page.html` (a copy of the theme's), Hugo
