@@ -47,7 +47,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=None,
                         help="seconds any one build or reload may take (default: 600, or 0.5 s a page if more)")
     parser.add_argument("--workdir", type=Path, default=None, help="where the projects go (default: a temp dir)")
+    parser.add_argument("--update-catalog", action="store_true",
+                        help="measure only the catalog index and replace that section of the existing report, "
+                             "saying so in it (the site sections stay those of their own full run)")
     args = parser.parse_args(argv)
+    if args.update_catalog:
+        if not args.out.is_file():
+            parser.error(f"--update-catalog replaces a section of {args.out}, which does not exist")
+        args.sizes, args.skip_catalog = [], False
     # Ctrl-C, and SIGTERM, unwind normally, so every running build or server is killed
     # (a shell's background job would otherwise ignore SIGINT)
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -76,7 +83,8 @@ def main(argv: list[str] | None = None) -> int:
             bench_size(workdir / f"pages-{pages}", pages, runs, args, results)
         if not args.skip_catalog:
             catalog = bench_catalog(workdir / "catalog", shape, args.runs or 3, args.timeout or 600, notes)
-        notes.append(sample_site_reload(workdir / "sample", args.runs or 3))
+        if not args.update_catalog:
+            notes.append(sample_site_reload(workdir / "sample", args.runs or 3))
     finally:
         keep_trash_in(None)
         shutil.rmtree(workdir / ".trash", ignore_errors=True)
@@ -89,9 +97,29 @@ def main(argv: list[str] | None = None) -> int:
     print("\n\n".join(part for part in (targets, table, catalog_text) if part))
     for note in notes:
         print(f"- {note}")
-    args.out.write_text(document(command, machine_lines, table, catalog_text, notes, targets))
+    if args.update_catalog:
+        args.out.write_text(replace_catalog_section(args.out.read_text(), command, machine_lines, catalog_text, notes))
+    else:
+        args.out.write_text(document(command, machine_lines, table, catalog_text, notes, targets))
     log(f"wrote {args.out}")
     return 0
+
+
+def replace_catalog_section(report: str, command: str, machine_lines: list[str], catalog_text: str,
+                            notes: list[str]) -> str:
+    """`report` with its "## Catalog index" section measured anew: the new table, the run's
+    command, commit, machine state and notes; every other section as it was."""
+    section = ["## Catalog index", "",
+               f"Measured on its own by `{command}`, after the run the other sections come from:", "",
+               *[line for line in machine_lines if not line.startswith(("- CPU", "- RAM", "- OS", "- Python"))], "",
+               catalog_text, "", *[f"- {note}" for note in notes]]
+    text = "\n".join(section).rstrip() + "\n\n"
+    found = re.search(r"^## Catalog index\n.*?(?=^## )", report, re.MULTILINE | re.DOTALL)
+    if found is None:  # a report without one: the section goes before the notes
+        found = re.search(r"^(?=## Notes from this run)", report, re.MULTILINE)
+    if found is None:
+        return report.rstrip() + "\n\n" + text
+    return report[:found.start()] + text + report[found.end():]
 
 
 def sample_site_reload(folder: Path, runs: int) -> str:

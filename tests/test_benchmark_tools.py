@@ -25,3 +25,19 @@ def test_discard_moves_old_outputs_aside_until_the_run_ends(tmp_path: Path) -> N
     (tmp_path / "public").mkdir()
     discard(tmp_path / "public")  # without a trash folder: deleted at once
     assert not (tmp_path / "public").exists()
+
+
+def test_update_catalog_replaces_only_the_catalog_section() -> None:
+    from benchmarks.run import replace_catalog_section
+    report = ("# Benchmarks\n\n## Results\n\n| site | 1 s |\n\n## Catalog index\n\n| old catalog |\n\n"
+              "## Notes from this run\n\n- a note\n")
+    updated = replace_catalog_section(report, "scripts/bench --update-catalog", ["- CPU: x", "- date: today"],
+                                      "| new catalog |", ["catalog index output: 1 MB"])
+    assert "| site | 1 s |" in updated and "- a note" in updated  # the full run's sections stay
+    assert "| old catalog |" not in updated
+    section = updated.split("## Catalog index", 1)[1].split("## Notes", 1)[0]
+    assert "| new catalog |" in section and "scripts/bench --update-catalog" in section and "- date: today" in section
+    assert "- CPU: x" not in section  # the machine is described once, at the top
+    # a report without the section gets one, before the notes
+    added = replace_catalog_section(report.replace("## Catalog index\n\n| old catalog |\n\n", ""), "c", [], "| t |", [])
+    assert added.index("## Catalog index") < added.index("## Notes from this run")
