@@ -23,7 +23,7 @@ from pathlib import Path
 from .corpus import add_release, write_catalog, write_corpus
 from .measure import MeasureError, discard, free_port, keep_trash_in, measure_reload, run, tree_size
 from .projects import REPO, SITE_TOML, Hugo, MkDocs, Ours, Project
-from .report import Cell, catalog_table, document, machine, results_table, seconds, targets_table
+from .report import NOTES, Cell, catalog_table, document, machine, results_table, seconds, targets_table
 
 Results = dict[tuple[str, int, str], Cell]
 
@@ -117,9 +117,17 @@ def replace_catalog_section(report: str, command: str, machine_lines: list[str],
     found = re.search(r"^## Catalog index\n.*?(?=^## )", report, re.MULTILINE | re.DOTALL)
     if found is None:  # a report without one: the section goes before the notes
         found = re.search(r"^(?=## Notes from this run)", report, re.MULTILINE)
-    if found is None:
-        return report.rstrip() + "\n\n" + text
-    return report[:found.start()] + text + report[found.end():]
+    report = report.rstrip() + "\n\n" + text if found is None else report[:found.start()] + text + report[found.end():]
+    return refresh_notes(report)
+
+
+def refresh_notes(report: str) -> str:
+    """`report` with its copy of benchmarks/NOTES.md (its last part) as the file is now."""
+    if not NOTES.is_file():
+        return report
+    notes = NOTES.read_text().rstrip()
+    start = report.find(notes.splitlines()[0] + "\n") if notes else -1
+    return report if start < 0 else report[:start] + notes + "\n"
 
 
 def sample_site_reload(folder: Path, runs: int) -> str:

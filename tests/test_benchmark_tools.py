@@ -41,3 +41,13 @@ def test_update_catalog_replaces_only_the_catalog_section() -> None:
     # a report without the section gets one, before the notes
     added = replace_catalog_section(report.replace("## Catalog index\n\n| old catalog |\n\n", ""), "c", [], "| t |", [])
     assert added.index("## Catalog index") < added.index("## Notes from this run")
+
+
+def test_update_catalog_refreshes_the_copy_of_the_notes() -> None:
+    from benchmarks.report import NOTES
+    from benchmarks.run import replace_catalog_section
+    heading = NOTES.read_text().splitlines()[0]
+    report = f"# Benchmarks\n\n## Catalog index\n\n| old |\n\n{heading}\n\nan old finding\n"
+    updated = replace_catalog_section(report, "c", [], "| new |", [])
+    assert "an old finding" not in updated
+    assert updated.endswith(NOTES.read_text().rstrip() + "\n")
