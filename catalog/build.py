@@ -1,6 +1,7 @@
-"""The build pipeline, top to bottom: configuration, content, bodies, checks, pages,
-redirects, assets, plugin index, then one publish step. Files are staged beside the
-output as they are made, and nothing reaches the output unless the whole build succeeds."""
+"""The build pipeline, top to bottom: configuration, content, pages (each page's body,
+then its HTML), checks, redirects, assets, plugin index, then one publish step. Files are
+staged beside the output as they are made, and nothing reaches the output unless the
+whole build succeeds."""
 from __future__ import annotations
 
 import contextlib
@@ -11,27 +12,24 @@ import resource
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Collection, Iterator, Mapping
 
-from markupsafe import Markup
-
-from .anchors import Heading
 from .assets import Assets, collect_static
 from .cache import RenderCache, environment_key, layouts_key, site_facts
 from .config import SiteConfig, load_config
-from .content import Page, Site, alias_urls, load_site
+from .content import Page, Site, alias_urls, content_files, load_site
 from .diagnostics import Diagnostic, Report, did_you_mean
 from .hashing import digest, digest_text
 from .highlight import stylesheet
 from .hosting import redirects_file, robots, sitemap
-from .nav import Sidebar
-from .parallel import imap_indexed, map_indexed
+from .pages import PageRenderer, PageTask, RenderedPage, element_ids, hidden
+from .parallel import MIN_PARALLEL, Workers
 from .plugins import build_plugin_outputs, marketplace_redirect_rules
 from .plugins.cache import CatalogCache
 from .plugins.model import Listing
 from .output import Output, PublishError, SiteFiles, Staging, url_to_file
 from .refs import RefError, RefResolver
-from .render import Body, BodyRenderer, SiteView
+from .render import Body, FragmentRef, SiteView
 from .search import SearchEntry, SearchIndex, page_entries, plugin_entry
 from .theme import Theme
 
@@ -53,27 +51,6 @@ class BuildResult:
     # site; empty when a build that was to publish failed
     outputs: Mapping[str, bytes] = field(default_factory=dict)
     state: Any = None  # an incremental.BuildState, when asked for (`keep_state`) and every stage ran
-
-
-@dataclass
-class PageView:
-    """What a page template sees of the page it renders."""
-
-    node: Page
-    content: Markup
-    toc: list[Heading]
-    breadcrumbs: list[Page]
-    prev: Page | None
-    next: Page | None
-    edit_url: str
-    permalink: str
-    ancestor_urls: set[str] = field(default_factory=set)
-
-    title = property(lambda self: self.node.title)
-    url = property(lambda self: self.node.url)
-    kind = property(lambda self: self.node.kind)
-    description = property(lambda self: self.node.description)
-    params = property(lambda self: self.node.meta)
 
 
 def build(project: Path, out: Path | None = None, *, drafts: bool = False, strict: bool = False,
@@ -98,8 +75,8 @@ def build(project: Path, out: Path | None = None, *, drafts: bool = False, stric
     # made, keeping only its digest: a large site's pages need not fit in memory at once
     output = Output(staging=Staging(out, manifest) if write else None)
     try:
-        with _cyclic_gc_paused():
-            return _build(project, out, output, drafts=drafts, strict=strict, cache=cache, jobs=jobs,
+        with _cyclic_gc_paused(), Workers(jobs) as workers:
+            return _build(project, out, output, workers, drafts=drafts, strict=strict, cache=cache, jobs=jobs,
                           base_url=base_url, fingerprint=fingerprint, keep_state=keep_state)
     finally:
         if output.staging is not None:
@@ -124,8 +101,9 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _build(project: Path, out: Path, output: Output, *, drafts: bool, strict: bool, cache: RenderCache | None,
-           jobs: int | None, base_url: str | None, fingerprint: bool, keep_state: bool) -> BuildResult:
+def _build(project: Path, out: Path, output: Output, workers: Workers, *, drafts: bool, strict: bool,
+           cache: RenderCache | None, jobs: int | None, base_url: str | None, fingerprint: bool,
+           keep_state: bool) -> BuildResult:
     started = time.perf_counter()
     report = Report()
     result = BuildResult(report, out)
@@ -141,30 +119,34 @@ def _build(project: Path, out: Path, output: Output, *, drafts: bool, strict: bo
     if not theme.check(report, config):
         return result
     clock = _Stopwatch(result.stages, result.peak_rss, started)
-    site = load_site(project, config, report, drafts=drafts, memo=cache.sources if cache is not None else None)
+    files = content_files(project, config)
+    if cache is None and len(files) >= MIN_PARALLEL:
+        # a cold build renders every page: fork the workers now, while this process holds
+        # little (they are sent what they render); a cached build may render none
+        workers.start()
+    site = load_site(project, config, report, drafts=drafts, memo=cache.sources if cache is not None else None,
+                     files=files)
     resolver = RefResolver(site)
-    renderer = BodyRenderer(site, config, theme, resolver)
     clock.lap("load")
 
     environment = environment_key(config, theme) if cache is not None else ""
     facts = site_facts(site) if cache is not None else {}
-    bodies, keys, result.rendered = render_bodies(site, renderer, report, cache, environment, facts, jobs)
-    fragments = check_fragments(site, bodies, report, cache.element_ids if cache is not None else {})
-    clock.lap("bodies")
+    keys, found = cached_bodies(site, cache, environment, facts)
 
     assets = Assets(config.base_path, fingerprint)
     collect_static(theme, assets, report)
     assets.add("css/pygments.css", stylesheet().encode(), "Pygments stylesheet")
-    site_view = renderer.site_view()
-    theme.add_globals(asset=assets.url, sidebar=Sidebar(theme, site.home).render)
+    pages = PageRenderer(config, theme, site, resolver, assets, keep_html=cache is not None)
+    renderer, site_view, reading = pages.renderer, pages.site_view, pages.reading
 
     # what every page's HTML (and every catalog page) shows besides its own body: the page
     # tree (sidebar, breadcrumbs, previous/next), every template, the asset names
     shown = digest(environment, layouts_key(theme), facts["nav"], facts["refs"], sorted(assets.names.items())) \
         if cache is not None else ""
     page_keys = page_html_keys(site, keys, shown) if cache is not None else None
-    reading = reading_order(site)
-    render_pages(site, config, theme, site_view, bodies, output, report, jobs, cache, page_keys, reading)
+    bodies, result.rendered = render_pages(pages, found, output, report, workers, cache, keys, page_keys, facts)
+    workers.close()  # nothing else is sent to them: their memory is the next stages'
+    fragments = check_fragments(site, bodies, report, cache.element_ids if cache is not None else {})
     clock.lap("pages")
     aliases = write_redirect_pages(site, config, theme, site_view, output, report)
     result.redirects = len(aliases)
@@ -216,40 +198,20 @@ class _Stopwatch:
         self.last = now
 
 
-def render_bodies(site: Site, renderer: BodyRenderer, report: Report, cache: RenderCache | None,
-                  environment: str, facts: dict[str, str], jobs: int | None
-                  ) -> tuple[dict[str, Body], list[str], int]:
-    """Every page's body, from the cache where nothing it read has changed."""
-    keys = [RenderCache.page_key(page, environment) if cache is not None else "" for page in site.pages]
-    if cache is not None:
-        # forget bodies no page has any more before rendering new ones: after a change every
-        # page sees, the old and the new bodies of the whole site are never held at once
-        cache.retain(set(keys))
-    found: list[Body | None] = [cache.get(key, facts) if cache is not None else None for key in keys]
-    missing = [i for i, body in enumerate(found) if body is None]
-
-    def render(index: int) -> Body:
-        page = site.pages[missing[index]]
-        return renderer.render(page) if page.body else Body("", [], [], [])
-
-    for index, body in zip(missing, imap_indexed(render, len(missing), jobs)):
-        found[index] = body
-        if cache is not None:
-            cache.put(keys[index], facts, body)
-        else:
-            # a body reads only its own page's Markdown, and without a cache nothing keeps the
-            # page for another build: 20,000 pages' sources are ~60 MB of a cold build's peak
-            site.pages[index].body = ""
-    bodies: dict[str, Body] = {}
-    for page, body in zip(site.pages, found):
-        assert body is not None
-        report.extend(body.diagnostics)
-        bodies[page.source] = body
-    return bodies, keys, len(missing)
+def cached_bodies(site: Site, cache: RenderCache | None, environment: str, facts: dict[str, str]
+                  ) -> tuple[list[str], list[Body | None]]:
+    """Every page's render cache key, and its body where the cache has one nothing it read has changed."""
+    if cache is None:
+        return [""] * len(site.pages), [None] * len(site.pages)
+    keys = [RenderCache.page_key(page, environment) for page in site.pages]
+    # forget bodies no page has any more before rendering new ones: after a change every
+    # page sees, the old and the new bodies of the whole site are never held at once
+    cache.retain(set(keys))
+    return keys, [cache.get(key, facts) for key in keys]
 
 
 def check_fragments(site: Site, bodies: dict[str, Body], report: Report,
-                    known: dict[int, tuple[Body, frozenset[str]]]) -> dict[str, list[Diagnostic]]:
+                    known: dict[int, tuple[Body, Collection[str]]]) -> dict[str, list[Diagnostic]]:
     """Beyond Hugo: a ref's #fragment must name a heading (or other id) of its target page.
     Returns the warnings by the source of the page whose ref it is (the preview's fast
     path checks again only the pages an edit touches).
@@ -257,7 +219,7 @@ def check_fragments(site: Site, bodies: dict[str, Body], report: Report,
     `known` keeps each body's ids between builds (by the body object: a body taken from
     the render cache is the same object, one rendered again is another)."""
     source_of = {page.rel: page.source for page in site.pages if page.rel}
-    ids_of: dict[str, frozenset[str]] = {}
+    ids_of: dict[str, Collection[str]] = {}
     found: dict[str, list[Diagnostic]] = {}
     for source, body in bodies.items():
         if body.fragment_refs:
@@ -271,8 +233,8 @@ def check_fragments(site: Site, bodies: dict[str, Body], report: Report,
 
 
 def fragment_warnings(body: Body, source_of: dict[str, str], bodies: dict[str, Body],
-                      known: dict[int, tuple[Body, frozenset[str]]],
-                      ids_of: dict[str, frozenset[str]] | None = None) -> list[Diagnostic]:
+                      known: dict[int, tuple[Body, Collection[str]]],
+                      ids_of: dict[str, Collection[str]] | None = None) -> list[Diagnostic]:
     """The warnings of `body`'s refs whose #fragment names no id of its target page."""
     ids_of = {} if ids_of is None else ids_of
     warnings: list[Diagnostic] = []
@@ -288,13 +250,12 @@ def fragment_warnings(body: Body, source_of: dict[str, str], bodies: dict[str, B
     return warnings
 
 
-_ELEMENT_ID = re.compile(r'\sid="([^"]+)"')
-
-
-def _element_ids(body: Body, known: dict[int, tuple[Body, frozenset[str]]]) -> frozenset[str]:
+def _element_ids(body: Body, known: dict[int, tuple[Body, Collection[str]]]) -> Collection[str]:
+    if not body.html:  # dropped, or none: the ids it had are kept
+        return body.element_ids
     kept = known.get(id(body))
     if kept is None or kept[0] is not body:
-        kept = known[id(body)] = (body, frozenset(_ELEMENT_ID.findall(body.html)))
+        kept = known[id(body)] = (body, element_ids(body.html))
     return kept[1]
 
 
@@ -304,76 +265,79 @@ def page_html_keys(site: Site, body_keys: list[str], shown: str) -> list[str]:
     return [digest_text(shown, page.rel, page.url, key) for page, key in zip(site.pages, body_keys)]
 
 
-def reading_order(site: Site) -> list[Page]:
-    """The pages previous/next links walk through: every page not hidden, itself or above."""
-    return [p for p in site.pages if not _hidden(p)]
-
-
-def render_pages(site: Site, config: SiteConfig, theme: Theme, site_view: SiteView, bodies: dict[str, Body],
-                 output: Output, report: Report, jobs: int | None = None, cache: RenderCache | None = None,
-                 keys: list[str] | None = None, reading: list[Page] | None = None) -> None:
-    reading = reading_order(site) if reading is None else reading
-    position = {id(p): i for i, p in enumerate(reading)}
-    base_path = config.base_path  # a property that parses base_url
+def render_pages(pages: PageRenderer, found: list[Body | None], output: Output, report: Report,
+                 workers: Workers, cache: RenderCache | None = None, keys: list[str] | None = None,
+                 html_keys: list[str] | None = None, facts: dict[str, str] | None = None
+                 ) -> tuple[dict[str, Body], int]:
+    """Every page's body (`found`: those the cache has) and HTML, in one pass: a worker
+    renders a page's body and then its HTML, so a body's HTML never travels to this process
+    nor stays in it (a 20,000-page site's are ~100 MB) unless the cache keeps it. Returns
+    the bodies by source and how many were rendered."""
+    site = pages.site
+    base_path = pages.config.base_path  # a property that parses base_url
     paths = [url_to_file(page.url, base_path) for page in site.pages]
     cached: list[bytes | str | None] = [None] * len(site.pages)
-    if cache is not None and keys:
-        cache.retain_pages(set(keys))  # before rendering, as in render_bodies: old and new HTML never both held
+    if cache is not None and html_keys:
+        cache.retain_pages(set(html_keys))  # before rendering, as for bodies: old and new HTML never both held
         # bytes: the HTML itself; a sha256: the HTML is the previous build's file, if still published
-        cached = [found if not isinstance(found := cache.pages.get(key), str) or output.reusable(path, found)
-                  else None for key, path in zip(keys, paths)]
-    missing = [i for i, html in enumerate(cached) if html is None]
-
-    def render(index: int) -> tuple[str, str]:
-        page = site.pages[missing[index]]
-        return render_page(page, bodies[page.source], position.get(id(page)), reading, config, theme, site_view)
-
+        cached = [kept if not isinstance(kept := cache.pages.get(key), str) or output.reusable(path, kept)
+                  else None for key, path in zip(html_keys, paths)]
+    wanted = [html is None for html in cached]
+    tasks = [i for i, (body, html) in enumerate(zip(found, wanted)) if body is None or html]
+    # a page's Markdown is read when its task is handed out (a few chunks ahead), and let go
+    # once its body is rendered (below)
+    fresh = workers.imap(pages, (PageTask(i, site.pages[i].body if found[i] is None else None, found[i], wanted[i])
+                                 for i in tasks), len(tasks))
+    bodies: dict[str, Body] = {}
+    shared: dict[Any, Any] = {}
+    rendered = 0
     # each page goes into `output` (which may write it away) as it comes, in page order:
     # the site's pages are never all held at once
-    fresh = imap_indexed(render, len(missing), jobs)
     for index, page in enumerate(site.pages):
+        body, text, error = next(fresh) if found[index] is None or wanted[index] else RenderedPage(None, "", "")
+        if body is None:
+            body = found[index]
+        else:
+            rendered += 1
+            _share_strings(body, page, shared)
+            if cache is not None:
+                assert keys is not None and facts is not None
+                cache.put(keys[index], facts, body)
+            else:
+                # a body reads only its own page's Markdown, and without a cache nothing keeps the
+                # page for another build: 20,000 pages' sources are ~60 MB of a cold build's peak
+                page.body = ""
+        assert body is not None
+        report.extend(body.diagnostics)
+        bodies[page.source] = body
         html = cached[index]
         cached[index] = None
         line = page.line_of("url" if "url" in page.meta else "slug")
         if isinstance(html, str):
             output.add_previous(paths[index], html, page.source, report, line)
-            continue
-        if html is None:
-            text, error = next(fresh)
-            if error:
-                report.error(page.source, 1, 1, "template-failed", error,
-                             "check the theme template named in the message")
-                continue
-            html = text.encode("utf-8")
-            del text
+        elif html is not None:
             output.add(paths[index], html, page.source, report, line)
-            if cache is not None and keys:
-                cache.put_page(keys[index], html, output.digest_of(paths[index]))
-            else:  # without a cache, the body's HTML is not read again (the search index reads its text)
-                bodies[page.source].html = ""
-            continue
-        output.add(paths[index], html, page.source, report, line)
+        elif error:
+            report.error(page.source, 1, 1, "template-failed", error, "check the theme template named in the message")
+        else:
+            data = text.encode("utf-8")
+            del text
+            output.add(paths[index], data, page.source, report, line)
+            if cache is not None and html_keys:
+                cache.put_page(html_keys[index], data, output.digest_of(paths[index]))
+    return bodies, rendered
 
 
-def render_page(page: Page, body: Body, at: int | None, reading: list[Page], config: SiteConfig, theme: Theme,
-                site_view: SiteView) -> tuple[str, str]:
-    """(html, "") or ("", the error) for one page; `at` is its place in `reading` (None: hidden)."""
-    view = PageView(
-        node=page, content=Markup(body.html), toc=body.headings, breadcrumbs=page.ancestors(),
-        prev=reading[at - 1] if at else None,
-        next=reading[at + 1] if at is not None and at + 1 < len(reading) else None,
-        edit_url=config.edit_url.replace("{path}", page.source) if config.edit_url and page.rel else "",
-        permalink=config.origin + page.url,
-        ancestor_urls={p.url for p in page.ancestors()} | {page.url},
-    )
-    try:
-        return theme.render("page.html", {"page": view, "site": site_view}), ""
-    except Exception as exc:  # a theme bug is reported against the page, and the build goes on
-        return "", f"rendering page.html failed: {exc}"
+def _share_strings(body: Body, page: Page, shared: dict[Any, Any]) -> None:
+    """One copy of what bodies from a worker repeat: their page's source, the ids and the
+    pages their refs name, the facts they read (20,000 bodies: ~40 MB less)."""
+    def one(value: Any) -> Any:
+        return shared.setdefault(value, value)
 
-
-def _hidden(page: Page) -> bool:
-    return page.hidden or any(p.hidden for p in page.ancestors())
+    body.depends_on = one(body.depends_on)
+    body.element_ids = tuple(map(one, body.element_ids))
+    body.fragment_refs = [FragmentRef(page.source, ref.line, ref.col, ref.ref, one(ref.target), one(ref.fragment))
+                          for ref in body.fragment_refs]
 
 
 # An alias becomes a file path and a line of _redirects: a newline would split the rule, and
@@ -410,7 +374,7 @@ def write_host_files(site: Site, config: SiteConfig, aliases: list[tuple[str, st
     output.add("_redirects", redirects_file(aliases, rules), "catalog", report, what="redirect rules")
     sitemap_url = None
     if config.origin:  # a sitemap lists absolute URLs: only possible with an absolute base_url
-        pages = [config.origin + p.url for p in site.pages if not _hidden(p) and not p.meta.get("sitemap_exclude")]
+        pages = [config.origin + p.url for p in site.pages if not hidden(p) and not p.meta.get("sitemap_exclude")]
         pages += [config.origin + config.base_path + path.removesuffix("index.html")
                   for path in output.paths() if path.startswith("plugins/") and path.endswith("/index.html")]
         output.add("sitemap.xml", sitemap(pages), "catalog", report, what="sitemap")

@@ -26,7 +26,7 @@ from .render import Body
 from .search import SearchIndex
 from .theme import Theme
 
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6
 
 
 def code_fingerprint() -> str:

@@ -169,16 +169,22 @@ class SourceMemo:
             self.files = {key: value for key, value in self.files.items() if key in paths}
 
 
+def content_files(project: Path, config: SiteConfig) -> list[str]:
+    """The content folder's Markdown files (POSIX paths below it), as load_site reads them."""
+    return _markdown_files(project / config.content_dir)
+
+
 def load_site(project: Path, config: SiteConfig, report: Report, *, drafts: bool = False,
-              memo: SourceMemo | None = None) -> Site:
+              memo: SourceMemo | None = None, files: list[str] | None = None) -> Site:
     """Read every page under the content folder and build the tree; report all problems.
 
-    `memo` (kept by the caller between builds) spares reading and parsing unchanged files."""
+    `memo` (kept by the caller between builds) spares reading and parsing unchanged files;
+    `files` are the content files when the caller listed them already (content_files)."""
     content_root = project / config.content_dir
     memo = memo or SourceMemo()
     pages: dict[str, Page] = {}
     seen: set[str] = set()
-    for rel in _markdown_files(content_root):
+    for rel in _markdown_files(content_root) if files is None else files:
         path = os.path.join(content_root, rel)
         seen.add(path)
         page = memo.page(path, rel, f"{config.content_dir}/{rel}", report)

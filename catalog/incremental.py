@@ -22,13 +22,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from .build import (BuildResult, _cyclic_gc_paused, fragment_warnings, render_page)
+from .build import BuildResult, _cyclic_gc_paused, fragment_warnings
 from .cache import RenderCache
 from .config import SiteConfig
 from .content import Page, Site
 from .diagnostics import Diagnostic, Report
 from .hashing import digest_text
 from .output import url_to_file
+from .pages import render_page
 from .render import Body, BodyRenderer, SiteView
 from .search import SearchEntry, searchable
 from .theme import Theme

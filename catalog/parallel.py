@@ -1,20 +1,35 @@
-"""Runs a pure per-page task on every core.
+"""Runs a pure per-page task on every core, in one of two ways.
 
-Workers are forked after the site model is built, so they inherit it (and the theme,
-the Markdown parser, the bodies) without pickling anything: only page indexes go out
-and rendered results come back, in order, as they are done (`imap_indexed`), so the
-caller can write each one away instead of holding every result at once. Small jobs
-stay in-process, where starting workers would cost more than it saves.
+`imap_indexed` forks workers once the model is built, so they inherit it (the site, the
+theme, the Markdown parser) without pickling anything: only indexes go out. But a worker
+writes the reference count of every inherited object it reads, and the kernel then
+copies the memory page holding it; once this process writes such a page too (freeing
+what it no longer needs, counting references), that page is held three times. Fine for
+a few hundred tasks (the plugin catalog); for a large site, a copy of most of the model
+per process (20,000 pages: workers of ~180 MB each).
+
+`Workers` are forked before the model is made, so they share only what was there then
+(the interpreter, the imported modules), and are sent their work: pickled once, holding
+what every task needs, while each task brings its own data (a page's Markdown). A site
+model in each worker (~45 MB at 20,000 pages), but nothing of this process to copy.
+
+Either way results come back in order, as they are done, so the caller can write each
+one away instead of holding every result at once; small jobs stay in-process, where
+starting workers would cost more than it saves.
 """
 from __future__ import annotations
 
 import gc
+import itertools
 import multiprocessing
 import os
+import pickle
+import tempfile
 import threading
-from typing import Callable, Iterator, TypeVar
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 # Fewer tasks than this render serially: forking costs a few tens of milliseconds.
 MIN_PARALLEL = 64
@@ -24,6 +39,8 @@ MIN_PARALLEL = 64
 MAX_CHUNK = 32
 
 _task: Callable[[int], object] | None = None
+_work: Callable[[Any], object] | None = None  # in a worker of Workers: the work it was last sent
+_loaded: Any = None  # in a worker of Workers: a barrier that all of them reach once they have loaded the work
 
 
 def default_jobs() -> int:
@@ -33,7 +50,7 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _start_worker(collect: bool) -> None:
+def _start_worker(collect: bool = True) -> None:
     """The build pauses the cyclic collector (see build._cyclic_gc_paused), and a forked
     worker inherits that; but rendering a page leaves ~20 kB of reference cycles (template
     contexts, closures over the page's run), which a worker of a 20,000-page site would
@@ -52,6 +69,34 @@ def _run_chunk(indexes: range) -> list[object]:
     return [_task(index) for index in indexes]
 
 
+def _start_sent_worker(loaded: Any) -> None:
+    global _loaded
+    _loaded = loaded
+    _start_worker()
+
+
+def _load_work(path: str) -> None:
+    global _work
+    # the work holds a whole site model: tens of thousands of objects, which the collector
+    # would otherwise scan again and again; it is loaded with the collector off, then frozen
+    gc.disable()
+    with open(path, "rb") as handle:
+        _work = pickle.load(handle)
+    gc.freeze()
+    gc.enable()
+    # a worker that loaded it waits for the others, so that none takes a second of these
+    # tasks while another worker goes without
+    _loaded.wait(timeout=600)
+
+
+def _run_sent_chunk(items: list[Any]) -> bytes:
+    assert _work is not None
+    # pickled here and unpickled by Workers.imap, in the caller's thread: the pool unpickles
+    # results in a thread of its own, which the C allocator serves from an arena of its own,
+    # never reusing what the caller frees as it goes (a large site's Markdown: ~60 MB)
+    return pickle.dumps([_work(item) for item in items], pickle.HIGHEST_PROTOCOL)
+
+
 def map_indexed(task: Callable[[int], T], count: int, jobs: int | None = None,
                 min_parallel: int = MIN_PARALLEL, collect: bool = True) -> list[T]:
     """[task(0), ..., task(count - 1)], computed by `jobs` forked workers when worth it
@@ -67,33 +112,99 @@ def imap_indexed(task: Callable[[int], T], count: int, jobs: int | None = None,
     global _task
     jobs = default_jobs() if jobs is None else jobs
     if jobs <= 1 or count < min_parallel or "fork" not in multiprocessing.get_all_start_methods():
-        for index in range(count):
-            yield task(index)
-            if index % MAX_CHUNK == MAX_CHUNK - 1 and not gc.isenabled():
-                gc.collect(0)  # the cycles the last pages left (see _start_worker); survivors are not rescanned
+        yield from _in_process(task(index) for index in range(count))
         return
-    # contiguous chunks: neighbouring pages share sidebar branches a worker has memoised;
-    # a short list of heavy tasks (plugins-index files) is split finer, to keep both cores busy
-    size = min(MAX_CHUNK, max(1 if count < MIN_PARALLEL else 8, -(-count // (jobs * 8))))
+    # contiguous chunks: neighbouring pages share sidebar branches a worker has memoised
+    size = _chunk_size(count, jobs)
     chunks = [range(start, min(start + size, count)) for start in range(0, count, size)]
+    _task = task
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs, initializer=_start_worker, initargs=(collect,)) as pool:
+            for part in _in_order(pool, _run_chunk, chunks, jobs):
+                yield from part
+    finally:
+        _task = None
+
+
+class Workers:
+    """Worker processes that are sent their work (`imap`). `start` forks them: call it before
+    making the data they will work on (a cold build does, before it loads the site). When
+    `imap` has to fork them itself, later, they work the same but share (and so may come
+    to hold copies of) more of this process."""
+
+    def __init__(self, jobs: int | None = None) -> None:
+        self.jobs = default_jobs() if jobs is None else jobs
+        self._pool: Any = None
+
+    def start(self) -> None:
+        if self._pool is None and self.jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("fork")
+            self._pool = context.Pool(self.jobs, initializer=_start_sent_worker, initargs=(context.Barrier(self.jobs),))
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool = None
+
+    def __enter__(self) -> "Workers":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def imap(self, work: Callable[[T], R], items: Iterable[T], count: int,
+             min_parallel: int = MIN_PARALLEL) -> Iterator[R]:
+        """work(item) for each of the `count` items, in order, each as soon as it (and those
+        before it) is done; computed by the workers when worth it. `work` is pickled once
+        (its pickled form is what every task needs: let it leave out what the items bring)
+        and loaded once by each worker; `items` are pickled as they are handed out, so a
+        generator of them is read only a few chunks ahead of the results."""
+        if self.jobs <= 1 or count < min_parallel or "fork" not in multiprocessing.get_all_start_methods():
+            yield from _in_process(work(item) for item in items)
+            return
+        self.start()
+        # the workers exist already, so the work reaches them in a file, which each of them
+        # loads before any item is handed out
+        with tempfile.NamedTemporaryFile(prefix="catalog-work-", suffix=".pickle") as sent:
+            pickle.dump(work, sent, pickle.HIGHEST_PROTOCOL)
+            sent.flush()
+            self._pool.map(_load_work, [sent.name] * self.jobs, chunksize=1)
+        size = _chunk_size(count, self.jobs)
+        source = iter(items)
+        chunks = iter(lambda: list(itertools.islice(source, size)), [])
+        for part in _in_order(self._pool, _run_sent_chunk, chunks, self.jobs):
+            yield from pickle.loads(part)
+
+
+def _in_process(results: Iterator[T]) -> Iterator[T]:
+    for done, result in enumerate(results, 1):
+        yield result
+        if done % MAX_CHUNK == 0 and not gc.isenabled():
+            gc.collect(0)  # the cycles the last tasks left (see _start_worker); survivors are not rescanned
+
+
+def _chunk_size(count: int, jobs: int) -> int:
+    # a short list of heavy tasks (plugins-index files) is split finer, to keep both cores busy
+    return min(MAX_CHUNK, max(1 if count < MIN_PARALLEL else 8, -(-count // (jobs * 8))))
+
+
+def _in_order(pool: Any, run: Callable[[Any], R], chunks: Iterable[Any], jobs: int) -> Iterator[R]:
+    """run(chunk) for each chunk, in order."""
     # at most a few chunks in flight: the pool would otherwise hand out every chunk at once
     # and queue results in the parent for as long as it is slower than the workers
     in_flight = threading.BoundedSemaphore(2 * jobs)
     stopped = threading.Event()
 
-    def handed_out() -> Iterator[range]:  # runs in the pool's task thread
+    def handed_out() -> Iterator[Any]:  # runs in the pool's task thread
         for chunk in chunks:
             while not in_flight.acquire(timeout=0.1):
                 if stopped.is_set():
                     return
             yield chunk
 
-    _task = task
     try:
-        with multiprocessing.get_context("fork").Pool(jobs, initializer=_start_worker, initargs=(collect,)) as pool:
-            for part in pool.imap(_run_chunk, handed_out(), chunksize=1):
-                in_flight.release()
-                yield from part  # type: ignore[misc]
+        for part in pool.imap(run, handed_out(), chunksize=1):
+            in_flight.release()
+            yield part
     finally:
         stopped.set()
-        _task = None

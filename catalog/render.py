@@ -65,6 +65,9 @@ class Body:
     # and its URL) and "nav" (the page tree). The render cache keys on exactly these.
     depends_on: frozenset[str] = frozenset()
     text: str = ""  # plain text for the search index, extracted once with the body
+    # the id="..." of its elements, kept when `html` is dropped (a build without a render
+    # cache does, once the page is written): what a ref's #fragment may name
+    element_ids: tuple[str, ...] = ()
 
 
 class ShortcodeAbort(Exception):

@@ -2,11 +2,20 @@
 serial cold build. No timing is asserted here; speed is measured by benchmarks/."""
 from __future__ import annotations
 
+import os
+import pickle
 import sys
 
+from catalog.assets import Assets
 from catalog.build import build
 from catalog.cache import RenderCache
-from catalog.parallel import MIN_PARALLEL
+from catalog.config import load_config
+from catalog.content import load_site
+from catalog.diagnostics import Report
+from catalog.pages import PageRenderer, PageTask, element_ids
+from catalog.parallel import MIN_PARALLEL, Workers
+from catalog.refs import RefResolver
+from catalog.theme import Theme
 from conftest import REPO
 
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -60,3 +69,56 @@ def test_parallel_catalog_matches_serial_with_the_same_diagnostics(make_site, tm
     cold = build(site.root, out=tmp_path / "cold", jobs=1)
     assert cold.written, [d.format() for d in cold.report.sorted()][:5]
     assert build(site.root, out=tmp_path / "parallel2", jobs=2).outputs == cold.outputs
+
+
+def test_a_worker_renders_each_page_as_this_process_does(make_site):
+    """What a worker is sent (a PageRenderer pickled, without the pages' Markdown) renders
+    every page's body and HTML as the renderer it was pickled from, given the task alone."""
+    site = make_site({}, 'title = "Corpus"\nbase_url = "https://x.org/docs/"\n[params]\nproduct = "Cloudify"\n')
+    write_corpus(site.root, 40)
+    site.write({"content/broken.md": '---\ntitle: Broken\n---\n## Oops\n{{< nosuch >}} [x]({{< relref "nowhere" >}})\n'})
+    report = Report()
+    config = load_config(site.root, report)
+    theme = Theme(site.root, config)
+    model = load_site(site.root, config, report)
+    assets = Assets(config.base_path)
+    assets.add("css/theme.css", b"body {}", "theme.css")
+    for keep_html in (False, True):  # without and with a render cache
+        here = PageRenderer(config, theme, model, RefResolver(model), assets, keep_html)
+        sent = pickle.dumps(here)
+        assert model.pages[5].body and model.pages[5].body.encode() not in sent
+        worker = pickle.loads(sent)
+        for index, page in enumerate(model.pages):
+            task = PageTask(index, page.body, None, True)
+            assert worker(task) == here(task), page.source
+            body = here(task).body
+            if keep_html:  # a body from the cache, its HTML to render again
+                assert worker(PageTask(index, None, body, True)) == here(PageTask(index, None, body, True))
+            else:  # sent back without its HTML, which was made into the page's
+                assert not body.html and body.element_ids == tuple(sorted(element_ids(here.renderer.render(page).html)))
+        rendered = [here(PageTask(i, p.body, None, False)).body for i, p in enumerate(model.pages)]
+        assert len([body for body in rendered if body.diagnostics]) == 1 and any(body.fragment_refs for body in rendered)
+
+
+class Scale:
+    """Work for Workers.imap: its pickled form is what every item needs."""
+
+    def __init__(self, factor: int) -> None:
+        self.factor = factor
+
+    def __call__(self, item: int) -> tuple[int, int, int]:
+        return os.getpid(), id(self), item * self.factor
+
+
+def test_workers_get_the_work_once_and_give_results_in_order():
+    for start in (True, False):  # forked before the work exists, or when first needed
+        with Workers(2) as workers:
+            if start:
+                workers.start()
+            done = list(workers.imap(Scale(3), iter(range(300)), 300, min_parallel=1))
+        assert [value for _, _, value in done] == [3 * item for item in range(300)]
+        senders = {(pid, work) for pid, work, _ in done}
+        assert os.getpid() not in {pid for pid, _ in senders} and len(senders) <= 2  # one copy per worker
+    with Workers(2) as workers:  # too few items for workers: in this process
+        assert [(pid, value) for pid, _, value in workers.imap(Scale(2), range(5), 5)] == \
+            [(os.getpid(), 2 * item) for item in range(5)]

@@ -1,0 +1,165 @@
+"""One page whole: its body rendered, then its HTML (page.html around the body, with the
+sidebar, breadcrumbs and previous/next links), in this process or in a worker process
+that is sent what it needs (see parallel.Workers)."""
+from __future__ import annotations
+
+import copyreg
+import dataclasses
+import io
+import pickle
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from markupsafe import Markup
+
+from .anchors import Heading
+from .assets import Assets
+from .config import SiteConfig
+from .content import Page, Site
+from .nav import Sidebar
+from .refs import RefResolver
+from .render import Body, BodyRenderer, SiteView
+from .theme import Theme
+
+
+@dataclass
+class PageView:
+    """What a page template sees of the page it renders."""
+
+    node: Page
+    content: Markup
+    toc: list[Heading]
+    breadcrumbs: list[Page]
+    prev: Page | None
+    next: Page | None
+    edit_url: str
+    permalink: str
+    ancestor_urls: set[str] = field(default_factory=set)
+
+    title = property(lambda self: self.node.title)
+    url = property(lambda self: self.node.url)
+    kind = property(lambda self: self.node.kind)
+    description = property(lambda self: self.node.description)
+    params = property(lambda self: self.node.meta)
+
+
+class PageTask(NamedTuple):
+    """One page to render: `source` (its Markdown) when its body is to be rendered, else
+    `body`, the body the cache had; `html` when its HTML is to be rendered too."""
+
+    index: int  # in site.pages
+    source: str | None
+    body: Body | None
+    html: bool
+
+
+class RenderedPage(NamedTuple):
+    """A page rendered by a PageRenderer."""
+
+    body: Body | None  # None when the task brought it
+    html: str  # "" when not asked for, or when rendering it failed
+    error: str
+
+
+class PageRenderer:
+    """Renders a page's body and its HTML, here or in a worker process (parallel.Workers).
+
+    A worker is sent it pickled: the configuration, the asset names and the site model
+    without the pages' Markdown (each task brings its own page's), from which it makes its
+    own theme, body renderer and sidebar. So a worker holds what every page needs plus
+    one page, and reads nothing of this process's own objects (which would copy them)."""
+
+    def __init__(self, config: SiteConfig, theme: Theme, site: Site, resolver: RefResolver, assets: Assets,
+                 keep_html: bool) -> None:
+        self.config, self.theme, self.site, self.assets = config, theme, site, assets
+        self.keep_html = keep_html  # a body keeps its HTML (the render cache stores it whole)
+        self.renderer = BodyRenderer(site, config, theme, resolver)
+        self.site_view = self.renderer.site_view()
+        theme.add_globals(asset=assets.url, sidebar=Sidebar(theme, site.home).render)
+        self.reading = reading_order(site)
+        self.position = {id(p): i for i, p in enumerate(self.reading)}
+
+    def __call__(self, task: PageTask) -> RenderedPage:
+        page, body = self.site.pages[task.index], task.body
+        fresh = body is None
+        if body is None:
+            markdown, page.body = page.body, task.source or ""  # a worker's pages come without it
+            try:
+                body = self.renderer.render(page) if page.body else Body("", [], [], [])
+            finally:
+                page.body = markdown
+        html, error = render_page(page, body, self.position.get(id(page)), self.reading, self.config, self.theme,
+                                  self.site_view) if task.html else ("", "")
+        if not fresh:
+            return RenderedPage(None, html, error)
+        if self.keep_html:
+            return RenderedPage(body, html, error)
+        # nothing reads a body's HTML once its page is made, nor its headings
+        return RenderedPage(dataclasses.replace(body, html="", headings=[],
+                                                element_ids=tuple(sorted(element_ids(body.html)))), html, error)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _page_renderer, (self.theme.project, self.config, _as_rendered(self.site), self.assets.base_path,
+                                self.assets.fingerprint, self.assets.names, self.theme.env.bytecode_cache,
+                                self.keep_html)
+
+
+def _page_renderer(project: Path, config: SiteConfig, site: bytes, base_path: str, fingerprint: bool,
+                   asset_names: dict[str, str], templates: Any, keep_html: bool) -> PageRenderer:
+    """A PageRenderer again, in a worker (see PageRenderer.__reduce__)."""
+    theme = Theme(project, config)
+    theme.env.bytecode_cache = templates
+    model: Site = pickle.loads(site)
+    return PageRenderer(config, theme, model, RefResolver(model), Assets(base_path, fingerprint, names=asset_names),
+                        keep_html)
+
+
+class _RenderedSitePickler(pickle.Pickler):
+    def reducer_override(self, obj: Any) -> Any:
+        if type(obj) is Page:  # what rendering reads of a page: not its Markdown, lines or digests
+            return copyreg.__newobj__, (Page,), {**obj.__dict__, "body": "", "key_lines": {}, "digest": "",
+                                                 "meta_digest": ""}
+        return NotImplemented
+
+
+def _as_rendered(site: Site) -> bytes:
+    """`site` pickled with what rendering reads (20,000 pages: 8 MB instead of 70)."""
+    buffer = io.BytesIO()
+    _RenderedSitePickler(buffer, pickle.HIGHEST_PROTOCOL).dump(site)
+    return buffer.getvalue()
+
+
+def render_page(page: Page, body: Body, at: int | None, reading: list[Page], config: SiteConfig, theme: Theme,
+                site_view: SiteView) -> tuple[str, str]:
+    """(html, "") or ("", the error) for one page; `at` is its place in `reading` (None: hidden)."""
+    view = PageView(
+        node=page, content=Markup(body.html), toc=body.headings, breadcrumbs=page.ancestors(),
+        prev=reading[at - 1] if at else None,
+        next=reading[at + 1] if at is not None and at + 1 < len(reading) else None,
+        edit_url=config.edit_url.replace("{path}", page.source) if config.edit_url and page.rel else "",
+        permalink=config.origin + page.url,
+        ancestor_urls={p.url for p in page.ancestors()} | {page.url},
+    )
+    try:
+        return theme.render("page.html", {"page": view, "site": site_view}), ""
+    except Exception as exc:  # a theme bug is reported against the page, and the build goes on
+        return "", f"rendering page.html failed: {exc}"
+
+
+def reading_order(site: Site) -> list[Page]:
+    """The pages previous/next links walk through: every page not hidden, itself or above."""
+    return [p for p in site.pages if not hidden(p)]
+
+
+def hidden(page: Page) -> bool:
+    return page.hidden or any(p.hidden for p in page.ancestors())
+
+
+_ELEMENT_ID = re.compile(r'\sid="([^"]+)"')
+
+
+def element_ids(html: str) -> frozenset[str]:
+    """The id="..." of every element of a body's HTML: what a ref's #fragment may name."""
+    return frozenset(_ELEMENT_ID.findall(html))
