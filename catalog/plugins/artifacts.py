@@ -65,8 +65,7 @@ def url_filename(url: str) -> str | None:
 
 
 def is_http_url(text: str) -> bool:
-    parts = urlsplit(text)
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
+    return url_filename(text) is not None
 
 
 class ArtifactReader:
