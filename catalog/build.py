@@ -25,7 +25,7 @@ from .hosting import redirects_file, robots, sitemap
 from .pages import PageRenderer, PageTask, RenderedPage, element_ids, hidden
 from .parallel import MIN_PARALLEL, Workers
 from .plugins import build_plugin_outputs, marketplace_redirect_rules
-from .plugins.cache import CatalogCache
+from .plugins.cache import CatalogCache, Stored
 from .plugins.model import Listing
 from .output import Output, PublishError, SiteFiles, Staging, url_to_file
 from .refs import RefError, RefResolver
@@ -155,7 +155,8 @@ def _build(project: Path, out: Path, output: Output, workers: Workers, *, drafts
     output.add("404.html", theme.render("404.html", {"site": site_view}), "404.html", report, what="not-found page")
     clock.lap("assets")
     plugins = build_plugins(project, config, theme, site_view, resolver, site, output, report,
-                            cache.catalog if cache is not None else None, shown, jobs)
+                            cache.catalog if cache is not None else None, shown, jobs,
+                            keep_bytes=cache is None or cache.keep_html)
     clock.lap("plugins")
     search_entries = write_search_index(site, config, bodies, plugins, output, report, cache)
     write_host_files(site, config, aliases, output, report)
@@ -403,9 +404,11 @@ def write_search_index(site: Site, config: SiteConfig, bodies: dict[str, Body], 
 
 def build_plugins(project: Path, config: SiteConfig, theme: Theme, site_view: SiteView, resolver: RefResolver,
                   site: Site, output: Output, report: Report, cache: CatalogCache | None = None,
-                  render_key: str = "", jobs: int | None = None) -> list[Listing]:
+                  render_key: str = "", jobs: int | None = None, keep_bytes: bool = True) -> list[Listing]:
     """The catalog's files into `output`; returns the plugins, for the search index.
-    `render_key` hashes what a catalog page shows of the site (templates, navigation)."""
+    `render_key` hashes what a catalog page shows of the site (templates, navigation).
+    `keep_bytes=False` (a cache kept on disk) leaves in `cache` only the digests of what
+    was published, as the render cache does for pages."""
     index_dir = project / config.plugins_dir
     if not index_dir.is_dir():
         return []
@@ -424,7 +427,13 @@ def build_plugins(project: Path, config: SiteConfig, theme: Theme, site_view: Si
     plugins: list[Listing] = []
     files = build_plugin_outputs(index_dir, project_dir=project, base_url=config.base_url, report=report,
                                  resolve_doc=resolve_doc, render=render, collect=plugins, cache=cache,
-                                 render_key=render_key, jobs=jobs)
+                                 render_key=render_key, jobs=jobs, published=output.reusable)
+    source = f"{config.plugins_dir}/"
     for rel, data in sorted(files.items()):
-        output.add(rel, data, f"{config.plugins_dir}/", report)
+        if isinstance(data, Stored):  # unchanged since the last build, which published these bytes
+            output.add_previous(rel, data.sha256, source, report)
+        else:
+            output.add(rel, data, source, report)
+    if cache is not None and not keep_bytes:
+        cache.settle(output.digest_of)  # from now on the published files are the bytes
     return plugins

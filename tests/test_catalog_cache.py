@@ -98,12 +98,33 @@ def test_pages_follow_the_site_and_templates_they_show(make_site, tmp_path):
 def test_the_memo_survives_on_disk(make_site, tmp_path):
     site = project(make_site)
     stored = tmp_path / "cache" / "render.pickle"
+    manifest = tmp_path / "cache" / "published.json"
+    out = tmp_path / "out"
     first = RenderCache.load(stored)
-    build(site.root, out=tmp_path / "out", cache=first, jobs=1)
+    build(site.root, out=out, cache=first, jobs=1, manifest=manifest)
     first.save(stored)
     assert (stored.parent / "catalog.pickle").is_file()
+    # on disk the memo keeps what it published by digest: the published files are the bytes
+    page = (out / "plugins" / "cloudify-aws-plugin" / "index.html").read_bytes()
+    assert page not in (stored.parent / "catalog.pickle").read_bytes()
+
     again = RenderCache.load(stored)
-    assert same_as_cold(site, tmp_path, again, "reloaded") == (0, 0)
+    rebuilt = build(site.root, out=out, cache=again, jobs=1, manifest=manifest)
+    assert (again.catalog.reads, again.catalog.renders, rebuilt.files_written) == (0, 0, 0)
+    cold = build(site.root, out=tmp_path / "cold", jobs=1)
+    assert dict(rebuilt.outputs) == dict(cold.outputs)
+
+    # one release added: one plugin rendered; the root index records the others' files by their digests
+    aws = site.root / "plugins-index" / "cloudify-aws-plugin.yaml"
+    aws.write_text(aws.read_text().replace("releases:\n", "releases:\n" + NEW_RELEASE, 1))
+    added = build(site.root, out=out, cache=again, jobs=1, manifest=manifest)
+    again.save(stored)
+    assert (again.catalog.reads, again.catalog.renders) == (1, 1)
+    assert dict(added.outputs) == dict(build(site.root, out=tmp_path / "cold-added", jobs=1).outputs)
+
+    # into a folder that does not hold them, the plugins are rendered again, not taken on trust
+    elsewhere = RenderCache.load(stored)
+    assert same_as_cold(site, tmp_path, elsewhere, "elsewhere") == (0, 3)
     # a damaged memo costs a cold build, never a wrong one
     (stored.parent / "catalog.pickle").write_bytes(b"\x80\x05garbage")
     assert same_as_cold(site, tmp_path, RenderCache.load(stored), "damaged") == (3, 3)

@@ -4,7 +4,8 @@ HTML pages out, as one function the site build calls (`build_plugin_outputs`).
 Stages, top to bottom: load and validate the metadata (reading local wagons), resolve
 documentation links, then render our index, the legacy and Marketplace files, the JSON
 Schemas and the HTML pages, and add the bytes of every hosted wagon and yaml file.
-Nothing here writes to disk: the caller publishes the returned {site path: bytes}.
+Nothing here writes to disk: the caller publishes the returned {site path: bytes}, where
+a file unchanged since the last build may be a `Stored` digest of the published one.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from typing import Callable
 from ..diagnostics import Report
 from ..hashing import digest
 from ..parallel import map_indexed
-from .cache import CatalogCache, CatalogFiles, LoadedFile, code_fingerprint
+from .cache import CatalogCache, CatalogFiles, FileData, LoadedFile, Published, code_fingerprint
 from .compat import (LEGACY_CATALOGS, legacy_catalog, marketplace_catalog, marketplace_path,
                      marketplace_plugin_files, marketplace_redirect_rules, rewrite_marketplace_query)
 from .index import ROOT_FILE, SCHEMA_DIR, dumps, plugin_index_file, root_index
@@ -44,12 +45,15 @@ def build_plugin_outputs(index_dir: Path, *, project_dir: Path, base_url: str, r
                          resolve_doc: Callable[[str, str, int], str | None],
                          render: Callable[[str, dict], str],
                          collect: list[Listing] | None = None, cache: CatalogCache | None = None,
-                         render_key: str = "", jobs: int | None = None) -> dict[str, bytes]:
+                         render_key: str = "", jobs: int | None = None,
+                         published: Published | None = None) -> dict[str, FileData]:
     """Every file the plugin catalog publishes, by site-relative POSIX path, in sorted order.
     `collect`, when given, receives what the site's search index shows of each plugin.
     With `cache`, unchanged files are not read again and unchanged plugins not rendered
     again; `render_key` must change whenever what `render` shows besides its arguments
-    does (templates, site configuration, the docs' navigation)."""
+    does (templates, site configuration, the docs' navigation). A file the cache keeps by
+    digest is returned as that `Stored` digest, and only if `published` says the output
+    folder holds it; the caller keeps that file as it is (see `CatalogCache.settle`)."""
     if cache is not None:
         cache.reads = cache.renders = 0
         if cache.code != code_fingerprint():
@@ -61,9 +65,9 @@ def build_plugin_outputs(index_dir: Path, *, project_dir: Path, base_url: str, r
     doc_urls = {source: resolve_doc(entry.doc_link[0], source, entry.doc_link[1])
                 for source, entry in files if entry.doc_link is not None}
     whole_key = digest(base_url, render_key, [(source, entry.key, doc_urls.get(source)) for source, entry in files])
-    result = cache.whole_result(whole_key) if cache is not None else None
+    result = cache.whole_result(whole_key, published) if cache is not None else None
     if result is None:
-        result, own = _render_catalog(files, doc_urls, base_url, render, cache, render_key, jobs)
+        result, own = _render_catalog(files, doc_urls, base_url, render, cache, render_key, jobs, published)
         if cache is not None:
             cache.put_whole(whole_key, result)
     else:  # nothing changed: not even the plugins are unpickled
@@ -73,9 +77,9 @@ def build_plugin_outputs(index_dir: Path, *, project_dir: Path, base_url: str, r
     if collect is not None:
         collect.extend(result.listings)
 
-    outputs: dict[str, bytes] = {}
+    outputs: dict[str, FileData] = {}
 
-    def add(files: dict[str, bytes], owner: str) -> None:
+    def add(files: dict[str, FileData], owner: str) -> None:
         for path, data in files.items():
             if path in outputs:
                 report.error(owner, 0, 0, "output-collision", f"the plugin catalog writes '{path}' twice",
@@ -99,7 +103,7 @@ def build_plugin_outputs(index_dir: Path, *, project_dir: Path, base_url: str, r
 
 def _render_catalog(files: list[tuple[str, LoadedFile]], doc_urls: dict[str, str | None], base_url: str,
                     render: Callable[[str, dict], str], cache: CatalogCache | None, render_key: str,
-                    jobs: int | None) -> tuple[CatalogFiles, list[dict[str, bytes]]]:
+                    jobs: int | None, published: Published | None) -> tuple[CatalogFiles, list[dict[str, FileData]]]:
     """The catalog-wide files and each plugin's own files (from `cache` where unchanged)."""
     checks = Report()
     loaded = index_of(files, checks)
@@ -108,7 +112,8 @@ def _render_catalog(files: list[tuple[str, LoadedFile]], doc_urls: dict[str, str
     facts = CatalogFacts.of(plugins)
     shared = digest(base_url, render_key, facts.options, facts.titles)
     keys = [digest(shared, loaded.keys[p.name], p.documentation_url) for p in plugins]
-    rendered = [cache.rendered_files(p.name, key) if cache is not None else None for p, key in zip(plugins, keys)]
+    rendered = [cache.rendered_files(p.name, key, published) if cache is not None else None
+                for p, key in zip(plugins, keys)]
     missing = [i for i, done in enumerate(rendered) if done is None]
 
     def render_plugin(index: int) -> dict[str, bytes]:

@@ -27,13 +27,13 @@ one it implements, and should warn, then carry on, when only MINOR is higher.
 """
 from __future__ import annotations
 
-import hashlib
 import json
-from typing import Any
+from typing import Any, Mapping
 from urllib.parse import urljoin
 
 import orjson
 
+from .cache import FileData, digest_and_size
 from .model import Plugin, Release, Wagon, YamlFile
 
 SCHEMA_VERSION = "1.0"
@@ -69,17 +69,17 @@ def plugin_index_file(plugin: Plugin, base_url: str) -> tuple[str, bytes]:
     return path, dumps(plugin_document(plugin, base_url, path))
 
 
-def root_index(plugins: list[Plugin], files: dict[str, bytes]) -> bytes:
+def root_index(plugins: list[Plugin], files: Mapping[str, FileData]) -> bytes:
     """The root file; `files` holds each plugin's own file, whose sha256 and size it records."""
     entries = []
     for plugin in sorted(plugins, key=lambda p: p.name):
         path = plugin_file(plugin.name)
-        data = files[path]
+        sha256, size = digest_and_size(files[path])
         entry: dict[str, Any] = {
             "name": plugin.name,
             "title": plugin.title,
             "categories": list(plugin.categories),
-            "file": {"path": path[len(INDEX_DIR) + 1:], "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)},
+            "file": {"path": path[len(INDEX_DIR) + 1:], "sha256": sha256, "size": size},
         }
         latest = plugin.latest()
         if latest is not None:
