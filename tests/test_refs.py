@@ -85,3 +85,37 @@ def test_unknown_fragment_is_a_warning(make_site):
     assert "did you mean 'local-profile'?" == d.hint
     assert result.written  # a warning alone does not fail the build ...
     assert not site.build(strict=True).written  # ... unless --strict
+
+
+@pytest.mark.parametrize("ref, hint", [
+    ("cli/profile.md", "did you mean 'cli/profiles.md'?"),           # a typo in the file name
+    ("clii/profiles", "did you mean 'cli/profiles.md'?"),            # a typo in a folder name
+    ("guid/sub", ""),                                                # a folder without a page: no guess
+    ("setup/deep.md", "did you mean 'guide/sub/deep.md'?"),          # moved: the same file elsewhere
+    ("old/profiels.md", "did you mean 'cli/profiles.md'?"),          # moved and misspelt
+    ("profils", "did you mean 'cli/profiles.md'?"),                  # a bare name, compared with file names
+    ("nowhere/unrelated-topic.md", ""),                              # nothing alike: no guess
+])
+def test_not_found_suggests_the_page_meant(make_site, ref, hint):
+    site = make_site({**SITE, "content/p.md": f'---\ntitle: T\n---\n[a]({{{{< relref "{ref}" >}}}})\n'})
+    [d] = site.build().report.items
+    assert d.code == "ref-not-found"
+    assert d.hint == (hint or 'write the path of the .md file from the content root, e.g. "writing/_index.md"')
+
+
+def test_broken_refs_cost_a_few_comparisons_each_not_one_per_page(monkeypatch):
+    """A renamed section breaks every ref into it: each suggestion compares a few candidates,
+    not every page of the site (that made a 5,000-page build with such refs run for an hour)."""
+    import difflib
+
+    from catalog.refs import Suggestions
+    paths = sorted(f"section-{s:02}/topic-{t:03}/page-{s}-{t}-{p}.md"
+                   for s in range(10) for t in range(30) for p in range(20))
+    suggestions = Suggestions(paths)
+    compared = []
+    ratio = difflib.SequenceMatcher.ratio
+    monkeypatch.setattr(difflib.SequenceMatcher, "ratio", lambda self: compared.append(1) or ratio(self))
+    moved = [path.replace("section-03/", "old-section/") for path in paths if path.startswith("section-03/")]
+    hints = [suggestions.hint(path) for path in moved]
+    assert hints == [f"did you mean '{path}'?" for path in paths if path.startswith("section-03/")]
+    assert len(compared) / len(moved) < len(paths) / 50  # comparing with every path: len(paths) each
