@@ -50,7 +50,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--update-catalog", action="store_true",
                         help="measure only the catalog index and replace that section of the existing report, "
                              "saying so in it (the site sections stay those of their own full run)")
+    parser.add_argument("--refresh-notes", action="store_true",
+                        help="measure nothing: copy benchmarks/NOTES.md, as it is now, into the existing report")
     args = parser.parse_args(argv)
+    if args.refresh_notes:  # hand-written findings added after a run, which is not repeated for them
+        if not args.out.is_file():
+            parser.error(f"--refresh-notes updates {args.out}, which does not exist")
+        args.out.write_text(refresh_notes(args.out.read_text()))
+        log(f"refreshed the copy of {NOTES.relative_to(REPO)} in {args.out}")
+        return 0
     if args.update_catalog:
         if not args.out.is_file():
             parser.error(f"--update-catalog replaces a section of {args.out}, which does not exist")

@@ -62,3 +62,15 @@ def test_measured_commands_keep_their_compiled_bytecode(tmp_path: Path, monkeypa
     run(check, tmp_path, 60, tmp_path / "log")  # exits 0 only without the variable
     with pytest.raises(MeasureError):  # the check can fail: a command given the variable sees it
         run(check, tmp_path, 60, tmp_path / "log", env={"PYTHONDONTWRITEBYTECODE": "1"})
+
+
+def test_refresh_notes_copies_the_notes_and_measures_nothing(tmp_path: Path) -> None:
+    from benchmarks.report import NOTES
+    from benchmarks.run import main
+    first_line = NOTES.read_text().splitlines()[0]
+    report = tmp_path / "BENCHMARKS.md"
+    report.write_text(f"# Benchmarks\n\n## Results\n\n| cold | 1 s |\n\n{first_line}\n\nold findings\n")
+    assert main(["--refresh-notes", "--out", str(report)]) == 0
+    text = report.read_text()
+    assert text.startswith("# Benchmarks\n\n## Results\n\n| cold | 1 s |\n\n")  # the measured part stays
+    assert "old findings" not in text and text.endswith(NOTES.read_text().rstrip() + "\n")
