@@ -124,8 +124,12 @@ def _build(project: Path, out: Path, output: Output, workers: Workers, *, drafts
         # a cold build renders every page: fork the workers now, while this process holds
         # little (they are sent what they render); a cached build may render none
         workers.start()
-    site = load_site(project, config, report, drafts=drafts, memo=cache.sources if cache is not None else None,
-                     files=files)
+    # a cache loaded from disk (the CLI's) lives for one build: its bodies' HTML is kept
+    # compressed and no page keeps its Markdown once its body is known (the preview's cache,
+    # in memory, keeps both for the next edit)
+    on_disk = cache is not None and not cache.keep_html
+    site = load_site(project, config, report, drafts=drafts,
+                     memo=cache.sources if cache is not None and not on_disk else None, files=files)
     resolver = RefResolver(site)
     clock.lap("load")
 
@@ -136,7 +140,7 @@ def _build(project: Path, out: Path, output: Output, workers: Workers, *, drafts
     assets = Assets(config.base_path, fingerprint)
     collect_static(theme, assets, report)
     assets.add("css/pygments.css", stylesheet().encode(), "Pygments stylesheet")
-    pages = PageRenderer(config, theme, site, resolver, assets, keep_html=cache is not None)
+    pages = PageRenderer(config, theme, site, resolver, assets, keep_html=cache is not None, pack=on_disk)
     renderer, site_view, reading = pages.renderer, pages.site_view, pages.reading
 
     # what every page's HTML (and every catalog page) shows besides its own body: the page
@@ -252,11 +256,11 @@ def fragment_warnings(body: Body, source_of: dict[str, str], bodies: dict[str, B
 
 
 def _element_ids(body: Body, known: dict[int, tuple[Body, Collection[str]]]) -> Collection[str]:
-    if not body.html:  # dropped, or none: the ids it had are kept
+    if not body.html and not body.packed:  # dropped, or none: the ids it had are kept
         return body.element_ids
     kept = known.get(id(body))
     if kept is None or kept[0] is not body:
-        kept = known[id(body)] = (body, element_ids(body.html))
+        kept = known[id(body)] = (body, element_ids(body.full_html()))
     return kept[1]
 
 
@@ -304,10 +308,10 @@ def render_pages(pages: PageRenderer, found: list[Body | None], output: Output, 
             if cache is not None:
                 assert keys is not None and facts is not None
                 cache.put(keys[index], facts, body)
-            else:
-                # a body reads only its own page's Markdown, and without a cache nothing keeps the
-                # page for another build: 20,000 pages' sources are ~60 MB of a cold build's peak
-                page.body = ""
+        if cache is None or not cache.keep_html:
+            # a body reads only its own page's Markdown, and only the preview's cache keeps the
+            # page for another build: 20,000 pages' sources are ~60 MB of a build's peak
+            page.body = ""
         assert body is not None
         report.extend(body.diagnostics)
         bodies[page.source] = body

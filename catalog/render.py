@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import re
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,6 +69,12 @@ class Body:
     # the id="..." of its elements, kept when `html` is dropped (a build without a render
     # cache does, once the page is written): what a ref's #fragment may name
     element_ids: tuple[str, ...] = ()
+    # `html` compressed, in its place, for the render cache on disk (see PageRenderer.pack)
+    packed: bytes = b""
+
+    def full_html(self) -> str:
+        """The body's HTML, also when it is kept `packed`."""
+        return self.html or (zlib.decompress(self.packed).decode("utf-8") if self.packed else "")
 
 
 class ShortcodeAbort(Exception):

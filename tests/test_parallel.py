@@ -122,3 +122,41 @@ def test_workers_get_the_work_once_and_give_results_in_order():
     with Workers(2) as workers:  # too few items for workers: in this process
         assert [(pid, value) for pid, _, value in workers.imap(Scale(2), range(5), 5)] == \
             [(os.getpid(), 2 * item) for item in range(5)]
+
+
+def test_the_cache_on_disk_matches_cold_builds_after_a_template_edit(make_site, tmp_path):
+    """The CLI's cache keeps bodies' HTML compressed: pages made again from it after a
+    template edit, and the #fragment checks of cached bodies, give a cold build's bytes."""
+    site = make_site({}, 'title = "Corpus"\nbase_url = "https://x.org/"\n[params]\nproduct = "Cloudify"\n')
+    paths = write_corpus(site.root, 160)
+    # a ref to a heading that is not there: a warning the cached builds must give as well
+    broken = site.root / "content" / paths[5]
+    broken.write_text(broken.read_text() + f'\n[x]({{{{< relref "/{paths[7]}#no-such-heading" >}}}})\n')
+    stored, manifest, out = tmp_path / "cache" / "render.pickle", tmp_path / "cache" / "published.json", tmp_path / "out"
+
+    def cached():
+        cache = RenderCache.load(stored)
+        result = build(site.root, out=out, jobs=2, cache=cache, manifest=manifest)
+        cache.save(stored)
+        return result, cache
+
+    def cold(name: str):
+        return build(site.root, out=tmp_path / name, jobs=1)
+
+    def same(result, reference) -> bool:
+        return dict(result.outputs) == dict(reference.outputs) and \
+            [d.format() for d in result.report.sorted()] == [d.format() for d in reference.report.sorted()]
+
+    first, cache = cached()
+    reference = cold("cold")
+    assert any(d.code == "ref-fragment" for d in reference.report.items) and same(first, reference)
+    bodies = [entry.body for entry in cache.entries.values()]
+    assert bodies and all(body.packed and not body.html for body in bodies if body.full_html())
+    again, _ = cached()
+    assert again.rendered == 0 and same(again, reference)
+
+    page_html = (REPO / "themes" / "default" / "layouts" / "page.html").read_text()
+    site.write({"layouts/page.html": page_html.replace('<div class="page-body">', '<div class="page-body" data-v="2">')})
+    edited, _ = cached()
+    assert edited.rendered == 0  # the bodies come from the cache, their HTML unpacked into the new pages
+    assert same(edited, cold("cold-edited")) and 'data-v="2"' in edited.outputs[paths[5][:-3] + "/index.html"].decode()
