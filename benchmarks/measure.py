@@ -8,6 +8,7 @@ Hugo's watcher) can be killed together; every wait and every poll has a deadline
 from __future__ import annotations
 
 import atexit
+import http.client
 import os
 import shutil
 import signal
@@ -185,7 +186,8 @@ def fetch(url: str, timeout: float = 5.0) -> str | None:
             if response.status != 200:
                 return None
             return response.read().decode("utf-8", errors="replace")
-    except (urllib.error.URLError, OSError, ValueError):
+    except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException):
+        # HTTPException: a body cut short (IncompleteRead), as a server rebuilding mid-response sends
         return None
 
 

@@ -74,3 +74,29 @@ def test_refresh_notes_copies_the_notes_and_measures_nothing(tmp_path: Path) -> 
     text = report.read_text()
     assert text.startswith("# Benchmarks\n\n## Results\n\n| cold | 1 s |\n\n")  # the measured part stays
     assert "old findings" not in text and text.endswith(NOTES.read_text().rstrip() + "\n")
+
+
+def test_a_response_cut_short_is_not_yet_the_page(tmp_path: Path) -> None:
+    """A preview server rebuilding mid-response (Hugo's did, in a full run) sends part of a
+    body: the poller tries again instead of ending the benchmark."""
+    import http.server
+    import threading
+
+    from benchmarks.measure import fetch
+
+    class CutShort(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", "100")
+            self.end_headers()
+            self.wfile.write(b"<html>")  # then the connection closes
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), CutShort)
+    threading.Thread(target=server.handle_request, daemon=True).start()
+    try:
+        assert fetch(f"http://127.0.0.1:{server.server_address[1]}/", timeout=5) is None
+    finally:
+        server.server_close()
