@@ -159,8 +159,7 @@ def _build(project: Path, out: Path, output: Output, workers: Workers, *, drafts
     output.add("404.html", theme.render("404.html", {"site": site_view}), "404.html", report, what="not-found page")
     clock.lap("assets")
     plugins = build_plugins(project, config, theme, site_view, resolver, site, output, report,
-                            cache.catalog if cache is not None else None, shown, jobs,
-                            keep_bytes=cache is None or cache.keep_html)
+                            cache.catalog if cache is not None else None, shown, jobs, keep_bytes=not on_disk)
     clock.lap("plugins")
     search_entries = write_search_index(site, config, bodies, plugins, output, report, cache)
     write_host_files(site, config, aliases, output, report)
