@@ -253,6 +253,15 @@ def _read_page(data: bytes, file_digest: str, rel: str, source: str, report: Rep
         report.add(err.diagnostic)
         return None
     meta = fm.meta
+    # Hugo reads front-matter keys without regard to case (`Title:`, `Weight:`): the known
+    # ones are read under their lower-case name, and checked as such. The keys are copied
+    # first: adding to a dict while iterating it is an error.
+    for key in list(meta):
+        lowered = key.lower()
+        if lowered != key and lowered in KNOWN_FIELDS and lowered not in meta:
+            meta[lowered] = meta[key]
+            if key in fm.key_lines:
+                fm.key_lines.setdefault(lowered, fm.key_lines[key])
     ok = True
     for key, types in KNOWN_FIELDS.items():
         if key in meta and meta[key] is not None and not isinstance(meta[key], types):
@@ -266,10 +275,6 @@ def _read_page(data: bytes, file_digest: str, rel: str, source: str, report: Rep
             report.error(source, fm.key_lines.get(key, 1), 1, "front-matter-type",
                          f"'weight' must be an integer, got {meta[key]!r}", "for example: weight: 10")
             ok = False
-    for key in meta:
-        lowered = key.lower()
-        if lowered != key and lowered in KNOWN_FIELDS and lowered not in meta:
-            meta[lowered] = meta[key]
     if not ok:
         return None
     name = rel.rsplit("/", 1)[-1]

@@ -179,3 +179,23 @@ def test_versions_config_is_validated(make_site):
                      'title = "V"\n[[versions]]\nlabel = "7.0"\nlink = "/7.0/"\n')
     [d] = site.build().report.items
     assert d.code == "config-unknown-key" and "link" in d.message and d.hint == "known keys: label, url, latest"
+
+
+def test_front_matter_keys_with_capitals_are_read_as_hugo_reads_them(make_site):
+    # found on a real Hugo site: `Title:` / `Weight:` crashed the build while lowering the keys
+    site = make_site({
+        "content/_index.md": "---\ntitle: Home\n---\n",
+        "content/a.md": "---\nTitle: Capital title\nWeight: 2\nDraft: false\n---\nx\n",
+        "content/b.md": "---\ntitle: Lower\nweight: 1\n---\ny\n",
+    })
+    build_ok(site)
+    assert "<title>Capital title" in site.read("a/index.html")
+    titles = [t for t in sidebar_titles(site.read("a/index.html")) if t in {"Capital title", "Lower"}]
+    assert titles == ["Lower", "Capital title"]
+
+
+def test_front_matter_key_with_capitals_is_type_checked(make_site):
+    site = make_site({"content/a.md": "---\ntitle: A\nWeight: heavy\n---\nx\n"})
+    result = site.build()
+    messages = site.messages(result)
+    assert any("content/a.md:3:" in m and "'weight' must be an integer" in m for m in messages), messages
