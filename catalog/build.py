@@ -16,7 +16,7 @@ from typing import Any, Collection, Iterator, Mapping
 
 from .assets import Assets, collect_static
 from .cache import RenderCache, environment_key, layouts_key, site_facts
-from .config import SiteConfig, load_config
+from .config import SiteConfig, has_plugins, load_config
 from .content import Page, Site, alias_urls, content_files, load_site
 from .diagnostics import Diagnostic, Report, did_you_mean
 from .hashing import digest, digest_text
@@ -145,8 +145,8 @@ def _build(project: Path, out: Path, output: Output, workers: Workers, *, drafts
 
     # what every page's HTML (and every catalog page) shows besides its own body: the page
     # tree (sidebar, breadcrumbs, previous/next), every template, the asset names
-    shown = digest(environment, layouts_key(theme), facts["nav"], facts["refs"], sorted(assets.names.items())) \
-        if cache is not None else ""
+    shown = digest(environment, layouts_key(theme), facts["nav"], facts["refs"], sorted(assets.names.items()),
+                   site_view.plugins_url) if cache is not None else ""
     page_keys = page_html_keys(site, keys, shown) if cache is not None else None
     bodies, result.rendered = render_pages(pages, found, output, report, workers, cache, keys, page_keys, facts)
     workers.close()  # nothing else is sent to them: their memory is the next stages'
@@ -412,9 +412,9 @@ def build_plugins(project: Path, config: SiteConfig, theme: Theme, site_view: Si
     `render_key` hashes what a catalog page shows of the site (templates, navigation).
     `keep_bytes=False` (a cache kept on disk) leaves in `cache` only the digests of what
     was published, as the render cache does for pages."""
-    index_dir = project / config.plugins_dir
-    if not index_dir.is_dir():
+    if not has_plugins(project, config):
         return []
+    index_dir = project / config.plugins_dir
 
     def resolve_doc(ref: str, source: str, line: int) -> str | None:
         try:

@@ -1,4 +1,4 @@
-"""The `catalog` command: build the site, resolve a wagon."""
+"""The `catalog` command: start a project, build the site, preview, check it, resolve a wagon."""
 from __future__ import annotations
 
 import argparse
@@ -16,6 +16,10 @@ MANIFEST_FILE = Path(".catalog-cache") / "published.json"  # what the last build
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="catalog", description="Plugin catalog site generator and download index.")
     commands = parser.add_subparsers(dest="command", required=True)
+
+    from .new import add_new_arguments
+    add_new_arguments(commands.add_parser("new", help="start a project in DIR: a small site with a page of "
+                                                       "each kind and one plugin, that builds clean"))
 
     build_cmd = commands.add_parser("build", help="build content/ and plugins-index/ into public/")
     build_cmd.add_argument("--project", type=Path, default=Path("."), help="project folder (default: .)")
@@ -41,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
                                                           "index schemas, wagon hashes, redirects"))
 
     args = parser.parse_args(argv)
+    if args.command == "new":
+        from .new import run_new
+        return run_new(args)
     if args.command == "build":
         return run_build(args)
     if args.command == "serve":

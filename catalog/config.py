@@ -83,6 +83,12 @@ class SiteConfig:
         return match.group(1) if match else ""
 
 
+def has_plugins(project: Path, config: SiteConfig) -> bool:
+    """Whether the site has a plugin catalog: its plugins folder exists. A docs-only site
+    has none, and its pages must not link to /plugins/."""
+    return (project / config.plugins_dir).is_dir()
+
+
 def _key_line(text: str, key: str) -> int:
     """Line of `key = ...` in the TOML text (tomllib keeps no positions)."""
     pattern = re.compile(rf"^[ \t]*(\[[ \t]*)?[\"']?{re.escape(key)}[\"']?\s*(=|\])", re.M)

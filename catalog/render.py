@@ -22,7 +22,7 @@ from markupsafe import Markup
 from . import shortcodes
 from .anchors import Heading, assign_heading_ids
 from .content import Page, Site
-from .config import SiteConfig
+from .config import SiteConfig, has_plugins
 from .diagnostics import Diagnostic, Lines, did_you_mean
 from .highlight import highlight as highlight_code
 from .markdown import Markdown
@@ -200,6 +200,7 @@ class BodyRenderer:
         self.theme = theme
         self.resolver = resolver
         self.md = Markdown()
+        self.has_catalog = has_plugins(theme.project, config)
 
     def render(self, page: Page) -> Body:
         run = _PageRun(page, self)
@@ -344,13 +345,13 @@ class BodyRenderer:
             "notation": call.notation, "uid": uid, "inner": inner, "nested": nested,
             "get": lambda key, default=None: _get(call.args, call.kwargs, key, default),
             "page": _ShortcodePage(page, run),
-            "site": _TrackedSite(self.config, self.site.home, run),
+            "site": _TrackedSite(self.config, self.site.home, self.has_catalog, run),
             "error": error, "warn": warn, "relref": relref, "ref": ref, "param": param,
             "markdownify": markdownify, "highlight": highlight,
         }
 
     def site_view(self) -> "SiteView":
-        return SiteView(self.config, self.site.home)
+        return SiteView(self.config, self.site.home, self.has_catalog)
 
 
 @dataclass
@@ -359,6 +360,12 @@ class SiteView:
 
     config: SiteConfig
     nav: Page
+    has_catalog: bool = True  # the site builds a plugin catalog (config.has_plugins)
+
+    @property
+    def plugins_url(self) -> str:
+        """The catalog's URL; "" on a docs-only site, whose pages link to no catalog."""
+        return self.config.base_path + "plugins/" if self.has_catalog else ""
 
     @property
     def title(self) -> str:
@@ -403,8 +410,8 @@ class SiteView:
 class _TrackedSite(SiteView):
     """The site as a shortcode sees it: reading the page tree is recorded as a dependency."""
 
-    def __init__(self, config: SiteConfig, nav: Page, run: _PageRun) -> None:
-        super().__init__(config, nav)
+    def __init__(self, config: SiteConfig, nav: Page, has_catalog: bool, run: _PageRun) -> None:
+        super().__init__(config, nav, has_catalog)
         self._run = run
 
     def __getattribute__(self, name: str) -> Any:

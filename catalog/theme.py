@@ -1,5 +1,8 @@
 """The theme: Jinja2 templates and static files, with the site's own `layouts/` and
-`static/` taking precedence over the theme's, as in Hugo."""
+`static/` taking precedence over the theme's, as in Hugo.
+
+A theme is the site's `themes/NAME/`; the default theme also ships inside the package,
+so a site needs no `themes/` folder of its own to use it."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -12,13 +15,35 @@ from jinja2 import meta
 from .config import SiteConfig
 from .diagnostics import Report, did_you_mean
 
+PACKAGED_THEME = "default"
+
+
+def packaged_theme() -> Path | None:
+    """The default theme that ships with the generator: `catalog/themes/default/` in an
+    installed wheel (setup.py's build_py copies it there), else the source tree's top-level
+    `themes/default/` beside `catalog/` (an editable install or a checkout), which is the
+    theme's one source. None when neither is there (a broken install)."""
+    package = Path(__file__).resolve().parent  # resolved: a strict editable install links the files
+    for folder in (package / "themes" / PACKAGED_THEME, package.parent / "themes" / PACKAGED_THEME):
+        if (folder / "theme.toml").is_file():
+            return folder
+    return None
+
+
+def theme_root(project: Path, name: str) -> Path:
+    """The site's own `themes/NAME/` when it has one, else the packaged theme for `default`."""
+    own = project / "themes" / name
+    if own.is_dir() or name != PACKAGED_THEME:
+        return own
+    return packaged_theme() or own
+
 
 class Theme:
     """Template lookup for page layouts and shortcodes, and the static folders to copy."""
 
     def __init__(self, project: Path, config: SiteConfig) -> None:
         self.project = project
-        self.root = project / "themes" / config.theme
+        self.root = theme_root(project, config.theme)
         self.layout_dirs = [d for d in (project / "layouts", self.root / "layouts") if d.is_dir()]
         self.static_dirs = [d for d in (self.root / "static", project / "static") if d.is_dir()]  # later wins
         self.env = jinja2.Environment(
