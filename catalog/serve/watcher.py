@@ -23,18 +23,20 @@ from typing import Callable
 
 import watchfiles
 
-from ..config import CONFIG_NAME, SiteConfig, load_config
+from ..config import SiteConfig
 from ..diagnostics import Report
+from ..sources import config_files, load_project_config
 
 FIXED_INPUTS = ("themes", "layouts", "static")
 STEP_MS = 20  # watchfiles' quiet period before it yields a batch (its default: 50)
 SETTLE = 0.02  # seconds the dispatcher waits for more changes after a batch
+_CONFIG_NAMES = config_files(Path("."))  # site.toml, or a Hugo or Jekyll site's own configuration
 
 
 def input_names(project: Path) -> set[str]:
     """Project-relative folders whose files a build reads, whether they exist yet or not."""
-    config = load_config(project, Report()) or SiteConfig()
-    return {config.content_dir, config.plugins_dir, *FIXED_INPUTS}
+    config = load_project_config(project, Report()) or SiteConfig()
+    return {config.content_dir, config.plugins_dir, config.layouts_dir, *FIXED_INPUTS}
 
 
 def input_folders(project: Path) -> list[Path]:
@@ -113,7 +115,7 @@ class SourceWatcher:
 
     def _is_root_input(self, change: watchfiles.Change, path: str) -> bool:
         name = Path(path).name
-        return name == CONFIG_NAME or name in self._top_level
+        return name in _CONFIG_NAMES or name in self._top_level
 
     def _dispatch(self) -> None:
         while not self._stop.is_set():
