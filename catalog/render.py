@@ -333,9 +333,10 @@ class BodyRenderer:
         def param(name: str) -> Any:
             value = lookup_param(page, config, str(name))
             if value is None:
-                raise ShortcodeAbort(f"param '{name}' is not set on this page nor in site.toml [params]",
+                where = config.source or "site.toml"  # a Hugo or Jekyll project's own configuration
+                raise ShortcodeAbort(f"param '{name}' is not set on this page nor in {where} [params]",
                                      f"add '{name}: ...' to the front matter or '{name} = ...' under [params] "
-                                     "in site.toml", code="param-missing")
+                                     f"in {where}", code="param-missing")
             return value
 
         def markdownify(text: Any) -> Markup:

@@ -151,6 +151,7 @@ def _translate(merged: _Merged, config: ForeignConfig, language: str) -> None:
     for key, (file, line, spelled) in sorted(where.items(), key=lambda item: (item[1][0], item[1][1], item[0])):
         if key not in USED:
             config.unused.append((spelled, file, line))
+    config.unused.sort(key=lambda item: (item[1] != config.source, item[1], item[2]))  # as written
 
 
 def _go_layouts(values: dict[str, Any]) -> list[str]:
