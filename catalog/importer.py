@@ -10,6 +10,7 @@ import json
 import math
 import re
 import sys
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -58,8 +59,9 @@ def site_toml(foreign: ForeignConfig) -> str:
              f"# catalog reads this file, and no longer the {engine} configuration, while it exists.",
              "# The keys are described in content/writing/site-configuration.md of catalog's documentation."]
     if foreign.unused:
-        lines.append(f"# {engine} settings catalog does not use (left out): "
-                     + ", ".join(name for name, _, _ in foreign.unused))
+        lines += textwrap.wrap(f"{engine} settings catalog does not use (left out): "
+                               + ", ".join(name for name, _, _ in foreign.unused), 100,
+                               initial_indent="# ", subsequent_indent="#   ")
     tables: list[tuple[str, Any]] = []
     for key, option in OPTIONS.items():
         if key not in foreign.values:
@@ -68,7 +70,10 @@ def site_toml(foreign: ForeignConfig) -> str:
         if isinstance(value, dict):
             tables.append((key, value))
             continue
-        lines += ["", _comment(key, option.doc, foreign), f"{_key(key)} = {_value(value)}"]
+        written = _value(value)
+        if isinstance(value, (list, tuple)) and len(written) > 100:  # one item a line
+            written = "[\n" + "".join(f"    {_value(item)},\n" for item in value) + "]"
+        lines += ["", _comment(key, option.doc, foreign), f"{_key(key)} = {written}"]
     for key, table in tables:
         lines += ["", _comment(key, OPTIONS[key].doc, foreign)]
         if key == "menus":
@@ -83,7 +88,7 @@ def site_toml(foreign: ForeignConfig) -> str:
 def _comment(key: str, doc: str, foreign: ForeignConfig) -> str:
     origin = foreign.origins.get(key)
     came = f" (from {origin[2]})" if origin and origin[2] else ""
-    return f"# {doc}{came}"
+    return "\n".join(textwrap.wrap(f"{doc}{came}", 100, initial_indent="# ", subsequent_indent="# "))
 
 
 def _table(path: list[str], table: dict[str, Any]) -> list[str]:

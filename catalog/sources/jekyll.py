@@ -57,7 +57,9 @@ def read(project: Path, report: Report) -> ForeignConfig | None:
     if title_key is not None:
         put("title", data[title_key], title_key)
     if "url" in data or "baseurl" in data:
-        put("base_url", _base_url(data.get("url"), data.get("baseurl")), "url" if "url" in data else "baseurl")
+        first = "url" if "url" in data else "baseurl"
+        config.set("base_url", _base_url(data.get("url"), data.get("baseurl")), rel, key_line(text, first, "yaml"),
+                   "url + baseurl")
     if "lang" in data:
         put("language", data["lang"], "lang")
     config.values["content_dir"] = "."
@@ -72,8 +74,7 @@ def read(project: Path, report: Report) -> ForeignConfig | None:
     config.values["layouts_dir"] = JINJA_LAYOUTS
     params = {str(key): value for key, value in data.items() if key not in SETTINGS and key not in USED}
     if params:
-        first = next(iter(params))
-        put("params", params, first)
+        config.set("params", params, rel, key_line(text, next(iter(params)), "yaml"), "the other top-level keys")
     for key in data:
         if key in SETTINGS:
             config.unused.append((str(key), rel, key_line(text, str(key), "yaml")))
