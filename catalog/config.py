@@ -124,7 +124,7 @@ class SiteConfig:
 
 def _key_line(text: str, key: str) -> int:
     """Line of `key = ...` in the TOML text (tomllib keeps no positions)."""
-    pattern = re.compile(rf"^[ \t]*(\[[ \t]*)?[\"']?{re.escape(key)}[\"']?\s*(=|\])", re.M)
+    pattern = re.compile(rf"^[ \t]*(\[+[ \t]*)?[\"']?{re.escape(key)}[\"']?\s*(=|\]|\.)", re.M)
     match = pattern.search(text)
     return text.count("\n", 0, match.start()) + 1 if match else 1
 

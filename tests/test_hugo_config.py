@@ -367,3 +367,14 @@ def test_docdock_example_site_config_is_read(tmp_path):
     # its own Go shortcode is named as such, with where it is used
     [go_only] = [d for d in result.report.items if d.code == "shortcode-go-only"]
     assert go_only.path == "content/credits.md" and "ghcontributors" in go_only.message
+
+
+def test_menus_and_edit_file_placeholder_from_site_toml(make_site):
+    site = make_site({"content/a/b.md": "---\ntitle: B\n---\nB\n"},
+                     'title = "T"\nbase_url = "https://x.org/docs/"\nedit_url = "https://e.org/{file}?p={path}"\n'
+                     '[[menus.main]]\nname = "<b>Credits</b>"\nurl = "/credits/"\n')
+    result = site.build()
+    assert not result.report.items, site.messages(result)
+    html = site.read("a/b/index.html")
+    assert 'href="https://e.org/a/b.md?p=content/a/b.md"' in html
+    assert '<a href="/docs/credits/"><b>Credits</b></a>' in html  # root-relative follows base_url's path
