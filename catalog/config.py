@@ -221,15 +221,8 @@ def _menus(value: dict[str, Any], locate: Locate, report: Report) -> dict[str, t
             return None
         made: list[MenuEntry] = []
         for number, entry in enumerate(entries, 1):
-            for key, item in entry.items():
-                if key not in MENU_FIELDS:
-                    report.error(path, line, 1, "config-unknown-key", f"unknown key '{key}' in menus.{name} entry "
-                                 f"{number}", did_you_mean(key, MENU_FIELDS) or f"known keys: {', '.join(MENU_FIELDS)}")
-                    return None
-                if not isinstance(item, MENU_FIELDS[key]) or isinstance(item, bool):
-                    report.error(path, line, 1, "config-type", f"menus.{name} entry {number}: '{key}' must be "
-                                 f"{TYPE_NAMES[MENU_FIELDS[key]]}, got {type_name(item)} {item!r}", "")
-                    return None
+            if not _entry_ok(entry, MENU_FIELDS, f"menus.{name} entry {number}", path, line, report):
+                return None
             if "name" not in entry and "identifier" not in entry:
                 report.error(path, line, 1, "config-missing-key", f"menus.{name} entry {number} needs a name",
                              'write name = "Home" and url = "/"')
@@ -238,6 +231,21 @@ def _menus(value: dict[str, Any], locate: Locate, report: Report) -> dict[str, t
         made.sort(key=lambda e: (e.weight == 0, e.weight, e.name, e.identifier))
         menus[str(name)] = tuple(made)
     return menus
+
+
+def _entry_ok(entry: dict[str, Any], fields: dict[str, type], what: str, source: str, line: int,
+              report: Report) -> bool:
+    """Whether every key of one [[array]] table is known and of its type (else reported)."""
+    for key, value in entry.items():
+        if key not in fields:
+            report.error(source, line, 1, "config-unknown-key", f"unknown key '{key}' in {what}",
+                         did_you_mean(key, fields) or f"known keys: {', '.join(fields)}")
+            return False
+        if not isinstance(value, fields[key]) or isinstance(value, bool) and fields[key] is not bool:
+            report.error(source, line, 1, "config-type", f"{what}: '{key}' must be {TYPE_NAMES[fields[key]]}, "
+                         f"got {type_name(value)} {value!r}", "")
+            return False
+    return True
 
 
 def _versions(entries: list[Any], source: str, line: int, report: Report) -> tuple[DocsVersion, ...] | None:
@@ -249,15 +257,8 @@ def _versions(entries: list[Any], source: str, line: int, report: Report) -> tup
             report.error(source, line, 1, "config-type", f"versions entry {number} must be a table, got "
                          f"{type_name(entry)}", 'write [[versions]] then label = "7.0" and url = "/7.0/"')
             return None
-        for key, value in entry.items():
-            if key not in fields:
-                report.error(source, line, 1, "config-unknown-key", f"unknown key '{key}' in versions entry "
-                             f"{number}", did_you_mean(key, fields) or "known keys: label, url, latest")
-                return None
-            if not isinstance(value, fields[key]):
-                report.error(source, line, 1, "config-type", f"versions entry {number}: '{key}' must be "
-                             f"{TYPE_NAMES[fields[key]]}, got {type_name(value)} {value!r}", "")
-                return None
+        if not _entry_ok(entry, fields, f"versions entry {number}", source, line, report):
+            return None
         if "label" not in entry or "url" not in entry:
             report.error(source, line, 1, "config-missing-key", f"versions entry {number} needs label and url",
                          'write label = "7.0" and url = "/7.0/"')
