@@ -133,6 +133,14 @@ def type_name(value: Any) -> str:
     return TYPE_NAMES.get(type(value), type(value).__name__)
 
 
+def report_toml_error(source: str, exc: tomllib.TOMLDecodeError, report: Report) -> None:
+    """A TOML syntax error, at the line and column tomllib names in its message."""
+    match = re.search(r"line (\d+), column (\d+)", str(exc))
+    line, col = (int(match.group(1)), int(match.group(2))) if match else (1, 1)
+    report.error(source, line, col, "config-syntax", f"invalid TOML: {exc}",
+                 "check quoting and that every key has a value")
+
+
 Locate = Callable[[str], tuple[str, int]]  # a site.toml key -> (file, line) where its value was written
 
 
@@ -148,10 +156,7 @@ def load_config(project: Path, report: Report) -> SiteConfig | None:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"line (\d+), column (\d+)", str(exc))
-        line, col = (int(match.group(1)), int(match.group(2))) if match else (1, 1)
-        report.error(CONFIG_NAME, line, col, "config-syntax", f"invalid TOML: {exc}",
-                     "check quoting and that every key has a value")
+        report_toml_error(CONFIG_NAME, exc, report)
         return None
     return config_from_values(data, CONFIG_NAME, lambda key: (CONFIG_NAME, _key_line(text, key)), report)
 

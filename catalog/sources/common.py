@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from ..config import report_toml_error
 from ..diagnostics import Report
 
 # the folders of this tool in a Hugo or Jekyll project, whose own `layouts/` (Go templates)
@@ -71,10 +72,7 @@ def parse_file(project: Path, rel: str, report: Report) -> tuple[dict[str, Any],
         else:
             data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"line (\d+), column (\d+)", str(exc))
-        line, col = (int(match.group(1)), int(match.group(2))) if match else (1, 1)
-        report.error(rel, line, col, "config-syntax", f"invalid TOML: {exc}",
-                     "check quoting and that every key has a value")
+        report_toml_error(rel, exc, report)
         return None
     except json.JSONDecodeError as exc:
         report.error(rel, exc.lineno, exc.colno, "config-syntax", f"invalid JSON: {exc.msg}",
