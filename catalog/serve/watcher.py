@@ -25,18 +25,19 @@ import watchfiles
 
 from ..config import SiteConfig
 from ..diagnostics import Report
-from ..sources import config_files, load_project_config
+from ..sources import CONFIG_NAMES, load_project_config
+from ..sources.hugo import CONFIG_DIR as HUGO_CONFIG_DIR
 
 FIXED_INPUTS = ("themes", "layouts", "static")
 STEP_MS = 20  # watchfiles' quiet period before it yields a batch (its default: 50)
 SETTLE = 0.02  # seconds the dispatcher waits for more changes after a batch
-_CONFIG_NAMES = config_files(Path("."))  # site.toml, or a Hugo or Jekyll site's own configuration
 
 
 def input_names(project: Path) -> set[str]:
     """Project-relative folders whose files a build reads, whether they exist yet or not."""
     config = load_project_config(project, Report()) or SiteConfig()
-    return {config.content_dir, config.plugins_dir, config.layouts_dir, *FIXED_INPUTS}
+    # a Hugo project's config/_default/ is configuration too
+    return {config.content_dir, config.plugins_dir, config.layouts_dir, *FIXED_INPUTS, HUGO_CONFIG_DIR}
 
 
 def input_folders(project: Path) -> list[Path]:
@@ -115,7 +116,7 @@ class SourceWatcher:
 
     def _is_root_input(self, change: watchfiles.Change, path: str) -> bool:
         name = Path(path).name
-        return name in _CONFIG_NAMES or name in self._top_level
+        return name in CONFIG_NAMES or name in self._top_level  # site.toml, config.toml, _config.yml...
 
     def _dispatch(self) -> None:
         while not self._stop.is_set():

@@ -39,9 +39,8 @@ def load_project_config(project: Path, report: Report) -> SiteConfig | None:
     return config_from_values(foreign.values, foreign.source, foreign.locate, report)
 
 
-def config_files(project: Path) -> set[str]:
-    """The project-level names a change to which changes the configuration (for the preview's watcher)."""
-    return {CONFIG_NAME, *hugo.CONFIG_FILES, hugo.CONFIG_DIR, *jekyll.CONFIG_FILES}
+# the project-level names whose change changes the configuration (the preview's watcher)
+CONFIG_NAMES = frozenset({CONFIG_NAME, *hugo.CONFIG_FILES, hugo.CONFIG_DIR, *jekyll.CONFIG_FILES})
 
 
-__all__ = ["ForeignConfig", "config_files", "detect", "load_project_config", "read_foreign"]
+__all__ = ["CONFIG_NAMES", "ForeignConfig", "detect", "load_project_config", "read_foreign"]
