@@ -15,6 +15,7 @@ import html
 import re
 import zlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from markupsafe import Markup
@@ -393,7 +394,7 @@ class SiteView:
     def language(self) -> str:
         return self.config.language
 
-    @property
+    @cached_property  # read twice by every page
     def menus(self) -> dict[str, list[dict[str, Any]]]:
         """The site's menus (`[[menus.NAME]]`, Hugo's `[[menu.NAME]]`), each in Hugo's order.
         Name, pre and post are HTML from the site's own configuration, trusted as Hugo's

@@ -93,10 +93,11 @@ def read(project: Path, report: Report) -> ForeignConfig | None:
                 merged.add(base, data, rel, text)
     if not ok:
         return None
-    if root is None and not merged.where:
-        source = DEFAULT_DIR
-    else:
-        source = root or min(file for file, _, _ in merged.where.values())
+    # the file diagnostics about the whole configuration point at: the root file, else the
+    # folder's hugo.* / config.*, else its first file
+    files = sorted({file for file, _, _ in merged.where.values()},
+                   key=lambda file: (not file.rsplit("/", 1)[-1].startswith(("hugo.", "config.")), file))
+    source = root or (files[0] if files else DEFAULT_DIR)
     config = ForeignConfig("hugo", source)
     language = _text(merged.values.get("languagecode")) or _text(merged.values.get("defaultcontentlanguage")) or ""
     default_language = (_text(merged.values.get("defaultcontentlanguage")) or "en").lower()
