@@ -378,3 +378,13 @@ def test_menus_and_edit_file_placeholder_from_site_toml(make_site):
     html = site.read("a/b/index.html")
     assert 'href="https://e.org/a/b.md?p=content/a/b.md"' in html
     assert '<a href="/docs/credits/"><b>Credits</b></a>' in html  # root-relative follows base_url's path
+
+
+def test_preview_watches_a_hugo_projects_configuration(tmp_path):
+    from catalog.serve.watcher import input_folders, input_names
+    from catalog.sources import CONFIG_NAMES
+    project = hugo_project(tmp_path / "site", {**PLAIN, **CONFIG_DIR, "catalog-layouts/page.html": "x"})
+    names = input_names(project)
+    assert {"content", "config", "catalog-layouts"} <= names
+    assert project / "config" in input_folders(project)
+    assert {"config.toml", "hugo.toml", "hugo.yaml", "_config.yml", "site.toml"} <= CONFIG_NAMES
