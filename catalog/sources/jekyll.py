@@ -10,7 +10,9 @@ others as they are). So the content folder is the project root, a Markdown file 
 only when it starts with `---`, and what Jekyll itself never reads as pages is left out:
 names starting with `_` or `.` (`_site`, `_posts`, `_layouts`, ...), Jekyll's default
 excludes (vendor, node_modules, Gemfile...), the config's `exclude`, and this tool's own
-folders (public/, themes/, static/, plugins-index/, catalog-layouts/)."""
+folders (public/, themes/, static/, plugins-index/, catalog-layouts/). A content/ folder
+or a `contentDir` would have made teams move their pages; this rule reads them where they
+are, as Jekyll's own reader (its EntryFilter) does."""
 from __future__ import annotations
 
 from pathlib import Path
