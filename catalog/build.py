@@ -16,7 +16,7 @@ from typing import Any, Collection, Iterator, Mapping
 
 from .assets import Assets, collect_static
 from .cache import RenderCache, environment_key, layouts_key, site_facts
-from .config import SiteConfig, has_plugins, load_config
+from .config import SiteConfig, has_plugins
 from .content import Page, Site, alias_urls, content_files, load_site
 from .diagnostics import Diagnostic, Report, did_you_mean
 from .hashing import digest, digest_text
@@ -31,7 +31,9 @@ from .output import Output, PublishError, SiteFiles, Staging, url_to_file
 from .refs import RefError, RefResolver
 from .render import Body, FragmentRef, SiteView
 from .search import SearchEntry, SearchIndex, page_entries, plugin_entry
+from .sources import load_project_config
 from .theme import Theme
+from .urls import rewriter
 
 
 @dataclass
@@ -108,11 +110,12 @@ def _build(project: Path, out: Path, output: Output, workers: Workers, *, drafts
     report = Report()
     result = BuildResult(report, out)
 
-    config = load_config(project, report)
+    config = load_project_config(project, report)  # site.toml, else the Hugo or Jekyll site's own
     if config is None:
         return result
     if base_url is not None:
         config = dataclasses.replace(config, base_url=base_url)
+    output.rewrite = rewriter(config)
     theme = Theme(project, config)
     if cache is not None:
         theme.env.bytecode_cache = cache.templates

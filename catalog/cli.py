@@ -44,6 +44,10 @@ def main(argv: list[str] | None = None) -> int:
     add_check_arguments(commands.add_parser("check", help="verify a built site offline: links, anchors, "
                                                           "index schemas, wagon hashes, redirects"))
 
+    from .importer import add_import_arguments
+    add_import_arguments(commands.add_parser("import", help="write the site.toml equivalent to a Hugo or Jekyll "
+                                                            "project's own configuration"))
+
     args = parser.parse_args(argv)
     if args.command == "new":
         from .new import run_new
@@ -56,6 +60,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         from .check import run_check
         return run_check(args)
+    if args.command == "import":
+        from .importer import run_import
+        return run_import(args)
     if args.command == "resolve":
         from .plugins.resolver import run_resolve
         return run_resolve(args)

@@ -10,7 +10,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .diagnostics import Report, did_you_mean
 
@@ -32,12 +32,30 @@ OPTIONS: dict[str, Option] = {
     "theme": Option((str,), "default", "folder name under themes/"),
     "version": Option((str,), "", "version label of these docs, shown in the header"),
     "language": Option((str,), "en", "language code for <html lang>"),
-    "edit_url": Option((str,), "", "'edit this page' link; {path} is replaced by the source path, e.g. content/a.md"),
+    "edit_url": Option((str,), "", "'edit this page' link; {path} is replaced by the source path, e.g. content/a.md, "
+                                   "{file} by the path under the content folder, e.g. a.md"),
     "content_dir": Option((str,), "content", "folder of documentation pages"),
+    "content_exclude": Option((list,), [], "names or paths under the content folder that are not pages (fnmatch "
+                                           "patterns, as Jekyll's exclude)"),
+    "front_matter_required": Option((bool,), False, "only Markdown files that start with front matter are pages "
+                                                    "(Jekyll copies the others as they are)"),
     "plugins_dir": Option((str,), "plugins-index", "folder of plugin metadata files"),
+    "layouts_dir": Option((str,), "layouts", "folder of this tool's Jinja2 templates that override the theme's"),
+    "hugo_layouts": Option((list,), [], "folders of a Hugo site's Go templates: never rendered, only searched to "
+                                        "name the shortcodes that exist only as Go templates"),
+    "relative_urls": Option((bool,), False, "every internal URL in the pages is relative to the page (Hugo's "
+                                            "relativeURLs): one build deploys under any path prefix"),
+    "canonify_urls": Option((bool,), False, "every root-relative URL in the pages is made absolute with base_url "
+                                            "(Hugo's canonifyURLs)"),
     "params": Option((dict,), {}, "site parameters, read by the param and field shortcodes"),
+    "menus": Option((dict,), {}, "menus by name, each an array of entries: [[menus.main]] name, url, weight, pre, "
+                                 "post, identifier, title, parent"),
     "versions": Option((list,), [], "the documentation versions for the switcher: [[versions]] label, url, latest"),
 }
+
+# the fields of a menu entry, as Hugo's [[menu.NAME]] entries have them
+MENU_FIELDS: dict[str, type] = {"identifier": str, "name": str, "url": str, "weight": int, "pre": str, "post": str,
+                                "title": str, "parent": str}
 
 TYPE_NAMES = {str: "a string", bool: "a boolean", int: "an integer", dict: "a table", list: "an array", float: "a number"}
 
@@ -52,6 +70,20 @@ class DocsVersion:
 
 
 @dataclass(frozen=True)
+class MenuEntry:
+    """One entry of a site menu; `name`, `pre` and `post` are trusted HTML from the site's config."""
+
+    name: str
+    url: str = ""
+    weight: int = 0
+    pre: str = ""
+    post: str = ""
+    identifier: str = ""
+    title: str = ""
+    parent: str = ""
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """The validated configuration; `source` is the file it came from (None: defaults)."""
 
@@ -62,8 +94,15 @@ class SiteConfig:
     language: str = "en"
     edit_url: str = ""
     content_dir: str = "content"
+    content_exclude: tuple[str, ...] = ()
+    front_matter_required: bool = False
     plugins_dir: str = "plugins-index"
+    layouts_dir: str = "layouts"
+    hugo_layouts: tuple[str, ...] = ()
+    relative_urls: bool = False
+    canonify_urls: bool = False
     params: dict[str, Any] = field(default_factory=dict)
+    menus: dict[str, tuple[MenuEntry, ...]] = field(default_factory=dict)
     versions: tuple["DocsVersion", ...] = ()
     source: str | None = None
 
@@ -91,7 +130,7 @@ def has_plugins(project: Path, config: SiteConfig) -> bool:
 
 def _key_line(text: str, key: str) -> int:
     """Line of `key = ...` in the TOML text (tomllib keeps no positions)."""
-    pattern = re.compile(rf"^[ \t]*(\[[ \t]*)?[\"']?{re.escape(key)}[\"']?\s*(=|\])", re.M)
+    pattern = re.compile(rf"^[ \t]*(\[+[ \t]*)?[\"']?{re.escape(key)}[\"']?\s*(=|\]|\.)", re.M)
     match = pattern.search(text)
     return text.count("\n", 0, match.start()) + 1 if match else 1
 
@@ -100,76 +139,145 @@ def type_name(value: Any) -> str:
     return TYPE_NAMES.get(type(value), type(value).__name__)
 
 
+def report_toml_error(source: str, exc: tomllib.TOMLDecodeError, report: Report) -> None:
+    """A TOML syntax error, at the line and column tomllib names in its message."""
+    match = re.search(r"line (\d+), column (\d+)", str(exc))
+    line, col = (int(match.group(1)), int(match.group(2))) if match else (1, 1)
+    report.error(source, line, col, "config-syntax", f"invalid TOML: {exc}",
+                 "check quoting and that every key has a value")
+
+
+Locate = Callable[[str], tuple[str, int]]  # a site.toml key -> (file, line) where its value was written
+
+
 def load_config(project: Path, report: Report) -> SiteConfig | None:
     """Read and validate site.toml; report every problem; None when it is unusable."""
     path = project / CONFIG_NAME
     if not path.exists():
         report.error(CONFIG_NAME, 0, 0, "config-missing", f"no {CONFIG_NAME} in {project}",
-                     f"create {CONFIG_NAME} with at least: title = \"My plugins\"")
+                     f"create {CONFIG_NAME} with at least: title = \"My plugins\" (a Hugo or Jekyll project's "
+                     "own configuration is read when there is no site.toml)")
         return None
     text = path.read_text(encoding="utf-8")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"line (\d+), column (\d+)", str(exc))
-        line, col = (int(match.group(1)), int(match.group(2))) if match else (1, 1)
-        report.error(CONFIG_NAME, line, col, "config-syntax", f"invalid TOML: {exc}",
-                     "check quoting and that every key has a value")
+        report_toml_error(CONFIG_NAME, exc, report)
         return None
+    return config_from_values(data, CONFIG_NAME, lambda key: (CONFIG_NAME, _key_line(text, key)), report)
+
+
+def config_from_values(data: dict[str, Any], source: str, locate: Locate, report: Report) -> SiteConfig | None:
+    """Validate site.toml-shaped values (from site.toml, or translated from a Hugo or Jekyll
+    configuration, whose keys `locate` finds); report every problem; None when unusable."""
     values: dict[str, Any] = {}
     ok = True
     for key, value in data.items():
         option = OPTIONS.get(key)
-        line = _key_line(text, key)
+        path, line = locate(key)
         if option is None:
             hint = did_you_mean(key, OPTIONS) or f"known keys: {', '.join(sorted(OPTIONS))}"
-            report.error(CONFIG_NAME, line, 1, "config-unknown-key", f"unknown key '{key}'", hint)
+            report.error(path, line, 1, "config-unknown-key", f"unknown key '{key}'", hint)
             ok = False
         elif not isinstance(value, option.types) or isinstance(value, bool) and bool not in option.types:
             expected = " or ".join(TYPE_NAMES[t] for t in option.types)
-            report.error(CONFIG_NAME, line, 1, "config-type",
+            report.error(path, line, 1, "config-type",
                          f"'{key}' must be {expected} ({option.doc}), got {type_name(value)} {value!r}",
                          f"write for example: {key} = {_example(option)}")
             ok = False
         else:
             values[key] = value
+    for key in ("content_exclude", "hugo_layouts"):
+        if key in values:
+            strings = _strings(key, values[key], locate, report)
+            ok = ok and strings is not None
+            values[key] = strings or ()
+    if "menus" in values:
+        menus = _menus(values["menus"], locate, report)
+        ok = ok and menus is not None
+        values["menus"] = menus or {}
     if "versions" in values:
-        versions = _versions(values["versions"], text, report)
+        path, line = locate("versions")
+        versions = _versions(values["versions"], path, line, report)
         if versions is None:
             return None
         values["versions"] = versions
     if not ok:
         return None
-    return SiteConfig(**values, source=CONFIG_NAME)
+    return SiteConfig(**values, source=source)
 
 
-def _versions(entries: list[Any], text: str, report: Report) -> tuple[DocsVersion, ...] | None:
+def _strings(key: str, value: list[Any], locate: Locate, report: Report) -> tuple[str, ...] | None:
+    """An array of strings."""
+    for item in value:
+        if not isinstance(item, str):
+            path, line = locate(key)
+            report.error(path, line, 1, "config-type", f"'{key}' must be an array of strings, got "
+                         f"{type_name(item)} {item!r} in it", f'write for example: {key} = ["name"]')
+            return None
+    return tuple(value)
+
+
+def _menus(value: dict[str, Any], locate: Locate, report: Report) -> dict[str, tuple[MenuEntry, ...]] | None:
+    """[[menus.NAME]] tables, each entry sorted as Hugo sorts a menu: by weight (unset last),
+    then name, then identifier."""
+    path, line = locate("menus")
+    menus: dict[str, tuple[MenuEntry, ...]] = {}
+    for name, entries in value.items():
+        if isinstance(entries, dict):  # a single [menus.NAME] table
+            entries = [entries]
+        if not isinstance(entries, list) or not all(isinstance(entry, dict) for entry in entries):
+            report.error(path, line, 1, "config-type", f"menus.{name} must be an array of tables, got "
+                         f"{type_name(entries)}", f'write [[menus.{name}]] then name = "Home" and url = "/"')
+            return None
+        made: list[MenuEntry] = []
+        for number, entry in enumerate(entries, 1):
+            if not _entry_ok(entry, MENU_FIELDS, f"menus.{name} entry {number}", path, line, report):
+                return None
+            if "name" not in entry and "identifier" not in entry:
+                report.error(path, line, 1, "config-missing-key", f"menus.{name} entry {number} needs a name",
+                             'write name = "Home" and url = "/"')
+                return None
+            made.append(MenuEntry(**{"name": entry.get("identifier", ""), **entry}))
+        made.sort(key=lambda e: (e.weight == 0, e.weight, e.name, e.identifier))
+        menus[str(name)] = tuple(made)
+    return menus
+
+
+def _entry_ok(entry: dict[str, Any], fields: dict[str, type], what: str, source: str, line: int,
+              report: Report) -> bool:
+    """Whether every key of one [[array]] table is known and of its type (else reported)."""
+    for key, value in entry.items():
+        if key not in fields:
+            report.error(source, line, 1, "config-unknown-key", f"unknown key '{key}' in {what}",
+                         did_you_mean(key, fields) or f"known keys: {', '.join(fields)}")
+            return False
+        if not isinstance(value, fields[key]) or isinstance(value, bool) and fields[key] is not bool:
+            report.error(source, line, 1, "config-type", f"{what}: '{key}' must be {TYPE_NAMES[fields[key]]}, "
+                         f"got {type_name(value)} {value!r}", "")
+            return False
+    return True
+
+
+def _versions(entries: list[Any], source: str, line: int, report: Report) -> tuple[DocsVersion, ...] | None:
     """[[versions]] tables: label and url strings, latest a boolean; at most one latest."""
-    line = _key_line(text, "versions")
     versions: list[DocsVersion] = []
     fields = {"label": str, "url": str, "latest": bool}
     for number, entry in enumerate(entries, 1):
         if not isinstance(entry, dict):
-            report.error(CONFIG_NAME, line, 1, "config-type", f"versions entry {number} must be a table, got "
+            report.error(source, line, 1, "config-type", f"versions entry {number} must be a table, got "
                          f"{type_name(entry)}", 'write [[versions]] then label = "7.0" and url = "/7.0/"')
             return None
-        for key, value in entry.items():
-            if key not in fields:
-                report.error(CONFIG_NAME, line, 1, "config-unknown-key", f"unknown key '{key}' in versions entry "
-                             f"{number}", did_you_mean(key, fields) or "known keys: label, url, latest")
-                return None
-            if not isinstance(value, fields[key]):
-                report.error(CONFIG_NAME, line, 1, "config-type", f"versions entry {number}: '{key}' must be "
-                             f"{TYPE_NAMES[fields[key]]}, got {type_name(value)} {value!r}", "")
-                return None
+        if not _entry_ok(entry, fields, f"versions entry {number}", source, line, report):
+            return None
         if "label" not in entry or "url" not in entry:
-            report.error(CONFIG_NAME, line, 1, "config-missing-key", f"versions entry {number} needs label and url",
+            report.error(source, line, 1, "config-missing-key", f"versions entry {number} needs label and url",
                          'write label = "7.0" and url = "/7.0/"')
             return None
         url = entry["url"] if entry["url"].endswith("/") else entry["url"] + "/"
         versions.append(DocsVersion(entry["label"], url, bool(entry.get("latest"))))
     if sum(v.latest for v in versions) > 1:
-        report.error(CONFIG_NAME, line, 1, "config-versions", "more than one version is marked latest = true",
+        report.error(source, line, 1, "config-versions", "more than one version is marked latest = true",
                      "mark only the newest version as latest")
         return None
     if versions and not any(v.latest for v in versions):  # the first listed is the newest
@@ -180,4 +288,6 @@ def _versions(entries: list[Any], text: str, report: Report) -> tuple[DocsVersio
 def _example(option: Option) -> str:
     if dict in option.types:
         return "{ name = \"value\" }"
+    if list in option.types:
+        return "[]"
     return f"\"{option.default}\"" if isinstance(option.default, str) else repr(option.default)

@@ -6,6 +6,7 @@ their `parent` names, so both dialects share one sidebar tree.
 """
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import os
 import posixpath
@@ -171,7 +172,36 @@ class SourceMemo:
 
 def content_files(project: Path, config: SiteConfig) -> list[str]:
     """The content folder's Markdown files (POSIX paths below it), as load_site reads them."""
-    return _markdown_files(project / config.content_dir)
+    files = _markdown_files(project / config.content_dir)
+    if config.content_exclude:
+        files = [rel for rel in files if not _excluded(rel, config.content_exclude)]
+    if config.front_matter_required:  # as Jekyll: a file without front matter is no page
+        root = project / config.content_dir
+        files = [rel for rel in files if _starts_with_front_matter(root / rel)]
+    return files
+
+
+def source_path(config: SiteConfig, rel: str) -> str:
+    """A content file's path as diagnostics show it, relative to the project."""
+    folder = config.content_dir.strip("/")
+    return rel if folder in ("", ".") else f"{folder}/{rel}"
+
+
+def _excluded(rel: str, patterns: tuple[str, ...]) -> bool:
+    """Whether a path, or one of its folders, matches a pattern (Jekyll's `exclude`)."""
+    parts = rel.split("/")
+    prefixes = ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
+    return any(fnmatch.fnmatchcase(name, pattern) or fnmatch.fnmatchcase(prefix, pattern.strip("/"))
+               for pattern in patterns for name, prefix in zip(parts, prefixes))
+
+
+def _starts_with_front_matter(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(5)
+    except OSError:
+        return True  # load_site reports what is wrong with it
+    return head.removeprefix(b"\xef\xbb\xbf").startswith((b"---", b"+++"))
 
 
 def load_site(project: Path, config: SiteConfig, report: Report, *, drafts: bool = False,
@@ -184,10 +214,10 @@ def load_site(project: Path, config: SiteConfig, report: Report, *, drafts: bool
     memo = memo or SourceMemo()
     pages: dict[str, Page] = {}
     seen: set[str] = set()
-    for rel in _markdown_files(content_root) if files is None else files:
+    for rel in content_files(project, config) if files is None else files:
         path = os.path.join(content_root, rel)
         seen.add(path)
-        page = memo.page(path, rel, f"{config.content_dir}/{rel}", report)
+        page = memo.page(path, rel, source_path(config, rel), report)
         if page is None:
             continue
         if page.draft and not drafts:
@@ -196,7 +226,7 @@ def load_site(project: Path, config: SiteConfig, report: Report, *, drafts: bool
     memo.retain(seen)
     home = pages.get("_index.md") or pages.get("index.md")
     if home is None:
-        home = Page("", config.content_dir, "home", {}, "", 1, title=config.title)
+        home = Page("", config.content_dir.strip("/") or ".", "home", {}, "", 1, title=config.title)
     home.kind = "home"
     home.dir = ""
     if not home.title:

@@ -29,7 +29,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Mapping
+from typing import Callable, Iterator, Mapping
 
 from .diagnostics import Report
 
@@ -44,6 +44,8 @@ class Output:
     owners: dict[str, str] = field(default_factory=dict)  # every planned path -> who wrote it
     folders: dict[str, str] = field(default_factory=dict)  # folder -> the first file planned in it
     staging: "Staging | None" = None
+    # applied to each HTML file as it is added (urls.rewriter: relativeURLs, canonifyURLs)
+    rewrite: Callable[[str, bytes], bytes] | None = None
 
     def __contains__(self, path: str) -> bool:
         return path in self.owners
@@ -58,6 +60,8 @@ class Output:
         if rel is None:
             return
         data = data.encode("utf-8") if isinstance(data, str) else data
+        if self.rewrite is not None and rel.endswith(".html"):
+            data = self.rewrite(rel, data)
         if self.staging is not None:
             self.staging.write(rel, data)
         else:

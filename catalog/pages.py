@@ -146,7 +146,8 @@ def render_page(page: Page, body: Body, at: int | None, reading: list[Page], con
         node=page, content=Markup(body.full_html()), toc=body.headings, breadcrumbs=page.ancestors(),
         prev=reading[at - 1] if at else None,
         next=reading[at + 1] if at is not None and at + 1 < len(reading) else None,
-        edit_url=config.edit_url.replace("{path}", page.source) if config.edit_url and page.rel else "",
+        edit_url=config.edit_url.replace("{path}", page.source).replace("{file}", page.rel)
+        if config.edit_url and page.rel else "",
         permalink=config.origin + page.url,
         ancestor_urls={p.url for p in page.ancestors()} | {page.url},
     )

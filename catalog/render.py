@@ -15,6 +15,7 @@ import html
 import re
 import zlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from markupsafe import Markup
@@ -260,10 +261,18 @@ class BodyRenderer:
     def _render_call(self, call: shortcodes.Call, run: _PageRun) -> Markup:
         template = self.theme.shortcode(call.name)
         if template is None:
+            layouts = self.theme.layouts_name
+            go_template = self.theme.go_shortcode(call.name)
+            if go_template is not None:  # the Hugo site's own (or its Hugo theme's): Go, not Jinja2
+                run.report(call.start, "error", "shortcode-go-only",
+                           f"shortcode '{call.name}' is defined only as a Hugo Go template ({go_template})",
+                           f"add a Jinja2 template {layouts}/shortcodes/{call.name}.html that writes what "
+                           f"{go_template} writes")
+                return Markup("")
             names = self.theme.shortcode_names()
             run.report(call.start, "error", "shortcode-unknown", f"unknown shortcode '{call.name}'",
                        did_you_mean(call.name, names) or
-                       f"add layouts/shortcodes/{call.name}.html to define it, or escape it as "
+                       f"add {layouts}/shortcodes/{call.name}.html to define it, or escape it as "
                        f"{{{{</* {call.name} */>}}}}")
             return Markup("")
         body = run.page.body
@@ -326,9 +335,10 @@ class BodyRenderer:
         def param(name: str) -> Any:
             value = lookup_param(page, config, str(name))
             if value is None:
-                raise ShortcodeAbort(f"param '{name}' is not set on this page nor in site.toml [params]",
+                where = config.source or "site.toml"  # a Hugo or Jekyll project's own configuration
+                raise ShortcodeAbort(f"param '{name}' is not set on this page nor in {where} [params]",
                                      f"add '{name}: ...' to the front matter or '{name} = ...' under [params] "
-                                     "in site.toml", code="param-missing")
+                                     f"in {where}", code="param-missing")
             return value
 
         def markdownify(text: Any) -> Markup:
@@ -390,6 +400,18 @@ class SiteView:
     @property
     def language(self) -> str:
         return self.config.language
+
+    @cached_property  # read twice by every page
+    def menus(self) -> dict[str, list[dict[str, Any]]]:
+        """The site's menus (`[[menus.NAME]]`, Hugo's `[[menu.NAME]]`), each in Hugo's order.
+        Name, pre and post are HTML from the site's own configuration, trusted as Hugo's
+        themes trust them (`safeHTML`); a URL written from the site's root follows base_url."""
+        base = self.config.base_path
+        return {name: [{"name": Markup(e.name), "url": base + e.url[1:] if e.url.startswith("/") and
+                        not e.url.startswith("//") and not e.url.startswith(base) else e.url,
+                        "pre": Markup(e.pre), "post": Markup(e.post), "identifier": e.identifier,
+                        "title": e.title, "weight": e.weight, "parent": e.parent} for e in entries]
+                for name, entries in self.config.menus.items()}
 
     @property
     def versions(self) -> list[dict[str, Any]]:

@@ -5,6 +5,7 @@ A theme is the site's `themes/NAME/`; the default theme also ships inside the pa
 so a site needs no `themes/` folder of its own to use it."""
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
@@ -44,7 +45,11 @@ class Theme:
     def __init__(self, project: Path, config: SiteConfig) -> None:
         self.project = project
         self.root = theme_root(project, config.theme)
-        self.layout_dirs = [d for d in (project / "layouts", self.root / "layouts") if d.is_dir()]
+        # a Hugo or Jekyll project keeps this tool's templates in catalog-layouts/ (its
+        # layouts/ holds Go templates); a site.toml project in layouts/ (config.layouts_dir)
+        self.layout_dirs = [d for d in (project / config.layouts_dir, self.root / "layouts") if d.is_dir()]
+        self.layouts_name = config.layouts_dir.strip("/")
+        self.go_layout_dirs = [project / folder for folder in config.hugo_layouts]
         self.static_dirs = [d for d in (self.root / "static", project / "static") if d.is_dir()]  # later wins
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(d) for d in self.layout_dirs]),
@@ -70,6 +75,14 @@ class Theme:
             names.update(p.stem for p in (folder / "shortcodes").glob("*.html"))
         return sorted(names)
 
+    def go_shortcode(self, name: str) -> str | None:
+        """The project-relative path of a Hugo Go template defining shortcode `name`, if any."""
+        for folder in self.go_layout_dirs:
+            path = folder / "shortcodes" / f"{name}.html"
+            if path.is_file():
+                return self.display_path(str(path))
+        return None
+
     def shortcode(self, name: str) -> jinja2.Template | None:
         try:
             return self.env.get_template(f"shortcodes/{name}.html")
@@ -94,7 +107,7 @@ class Theme:
         try:
             return Path(filename).relative_to(self.project).as_posix()
         except ValueError:
-            return filename
+            return os.path.relpath(filename, self.project) if os.path.isabs(filename) else filename
 
     def render(self, template: str, context: dict[str, Any]) -> str:
         return self.env.get_template(template).render(context)

@@ -47,3 +47,27 @@ def test_missing_config_is_an_error_with_hint(tmp_path):
     report = Report()
     assert load_config(tmp_path, report) is None
     assert report.items[0].code == "config-missing" and "title" in report.items[0].hint
+
+
+def test_menus_are_read_and_sorted_as_hugo_sorts_them(tmp_path):
+    config, report = load(tmp_path, 'title = "x"\n[[menus.main]]\nname = "B"\nurl = "/b/"\nweight = 2\n'
+                                    '[[menus.main]]\nname = "Unweighted"\nurl = "/u/"\n'
+                                    '[[menus.main]]\nname = "A"\nurl = "/a/"\nweight = 2\n'
+                                    '[[menus.main]]\nname = "First"\nurl = "/f/"\nweight = 1\npre = "<i></i>"\n')
+    assert not report.items
+    assert [e.name for e in config.menus["main"]] == ["First", "A", "B", "Unweighted"]
+    assert config.menus["main"][0].pre == "<i></i>"
+
+
+def test_a_menu_entry_with_an_unknown_key_is_located(tmp_path):
+    config, report = load(tmp_path, 'title = "x"\n\n[[menus.main]]\nname = "B"\nlink = "/b/"\n')
+    assert config is None
+    [d] = report.items
+    assert (d.line, d.code) == (3, "config-unknown-key") and "'link'" in d.message and "url" in d.hint
+
+
+def test_url_options_are_booleans(tmp_path):
+    config, report = load(tmp_path, 'relative_urls = "yes"\n')
+    assert config is None and report.items[0].code == "config-type"
+    config, report = load(tmp_path, 'relative_urls = true\ncanonify_urls = false\nlayouts_dir = "tpl"\n')
+    assert config.relative_urls and not config.canonify_urls and config.layouts_dir == "tpl"

@@ -22,8 +22,9 @@ from typing import Callable, Mapping, Sequence
 
 from ..build import BuildResult, build
 from ..cache import RenderCache
-from ..config import SiteConfig, load_config
+from ..config import SiteConfig
 from ..diagnostics import Diagnostic, Report
+from ..sources import load_project_config
 from ..incremental import BuildState, rebuild_bodies, warm
 from .progress import Progress
 
@@ -125,7 +126,7 @@ class PreviewSite:
             _settle_heap()
         files = dict(result.outputs)
         changed = None if previous is None else _changed(previous.files, files)
-        config = load_config(self.project, Report()) or SiteConfig()
+        config = load_project_config(self.project, Report()) or SiteConfig()
         status = BuildStatus(generation, Epoch(generation, files, config.base_url, config.base_path, changed))
         self._publish(status)
         verb = "built" if previous is None else "rebuilt"

@@ -23,8 +23,10 @@ from typing import Callable
 
 import watchfiles
 
-from ..config import CONFIG_NAME, SiteConfig, load_config
+from ..config import SiteConfig
 from ..diagnostics import Report
+from ..sources import CONFIG_NAMES, load_project_config
+from ..sources.hugo import CONFIG_DIR as HUGO_CONFIG_DIR
 
 FIXED_INPUTS = ("themes", "layouts", "static")
 STEP_MS = 20  # watchfiles' quiet period before it yields a batch (its default: 50)
@@ -33,8 +35,9 @@ SETTLE = 0.02  # seconds the dispatcher waits for more changes after a batch
 
 def input_names(project: Path) -> set[str]:
     """Project-relative folders whose files a build reads, whether they exist yet or not."""
-    config = load_config(project, Report()) or SiteConfig()
-    return {config.content_dir, config.plugins_dir, *FIXED_INPUTS}
+    config = load_project_config(project, Report()) or SiteConfig()
+    # a Hugo project's config/_default/ is configuration too
+    return {config.content_dir, config.plugins_dir, config.layouts_dir, *FIXED_INPUTS, HUGO_CONFIG_DIR}
 
 
 def input_folders(project: Path) -> list[Path]:
@@ -113,7 +116,7 @@ class SourceWatcher:
 
     def _is_root_input(self, change: watchfiles.Change, path: str) -> bool:
         name = Path(path).name
-        return name == CONFIG_NAME or name in self._top_level
+        return name in CONFIG_NAMES or name in self._top_level  # site.toml, config.toml, _config.yml...
 
     def _dispatch(self) -> None:
         while not self._stop.is_set():
