@@ -329,14 +329,21 @@ def _link_tree(pages: dict[str, Page], sections: dict[str, Page], home: Page, re
         if "parent" in page.meta:
             chain = page.meta["parent"]
             chain = [chain] if isinstance(chain, str) else list(chain or [])
-            wanted = str(chain[-1]) if chain else ""
+            chain = [str(name) for name in chain if name is not None]
+            wanted = chain[-1] if chain else ""
             parent = nodes.get(wanted) if wanted else home
             if parent is None:
-                report.error(page.source, page.line_of("parent"), 1, "parent-not-found",
-                             f"parent '{wanted}' names no page (no page has node_name: {wanted})",
-                             did_you_mean(wanted, nodes) or "set node_name on the parent page")
-                parent = None
-            elif parent is page or page in parent.ancestors():
+                # Jekyll builds such a page (its sidebar simply misses it): place it under the
+                # deepest ancestor the list names that exists, else at the top, and say so
+                found = next((name for name in reversed(chain[:-1]) if name in nodes), "")
+                parent = nodes[found] if found else home
+                where = f"under '{found}'" if found else "under the home page"
+                report.warning(page.source, page.line_of("parent"), 1, "parent-not-found",
+                               f"parent '{wanted}' names no page (no page has node_name: {wanted}); "
+                               f"the page is placed {where}",
+                               did_you_mean(wanted, nodes) or f"set node_name: {wanted} on the parent page")
+                wanted = found or wanted
+            if parent is page or page in parent.ancestors():
                 report.error(page.source, page.line_of("parent"), 1, "parent-cycle",
                              f"parent '{wanted}' makes this page its own ancestor",
                              "point parent at a page above this one")
