@@ -207,6 +207,8 @@ class BodyRenderer:
         run.literals = parsed.literals
         for offset, code, message, hint in parsed.problems:
             run.report(offset, "error", code, message, hint)
+        for offset, code, message, hint in parsed.warnings:
+            run.report(offset, "warning", code, message, hint)
         source = self._splice(page.body, 0, len(page.body), parsed.calls, parsed.literals,
                               run, for_markdown=True)
         output = run.markdown(source)
