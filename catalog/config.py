@@ -37,6 +37,8 @@ OPTIONS: dict[str, Option] = {
     "plugins_dir": Option((str,), "plugins-index", "folder of plugin metadata files"),
     "params": Option((dict,), {}, "site parameters, read by the param and field shortcodes"),
     "versions": Option((list,), [], "the documentation versions for the switcher: [[versions]] label, url, latest"),
+    "hash_links": Option((bool,), False, "links written '#/path.html' (the Alien4Cloud portal's routes) point at "
+                                         "the page of that Jekyll URL"),
 }
 
 TYPE_NAMES = {str: "a string", bool: "a boolean", int: "an integer", dict: "a table", list: "an array", float: "a number"}
@@ -65,6 +67,7 @@ class SiteConfig:
     plugins_dir: str = "plugins-index"
     params: dict[str, Any] = field(default_factory=dict)
     versions: tuple["DocsVersion", ...] = ()
+    hash_links: bool = False
     source: str | None = None
 
     @property
@@ -174,4 +177,6 @@ def _versions(entries: list[Any], text: str, report: Report) -> tuple[DocsVersio
 def _example(option: Option) -> str:
     if dict in option.types:
         return "{ name = \"value\" }"
+    if isinstance(option.default, bool):
+        return "true"
     return f"\"{option.default}\"" if isinstance(option.default, str) else repr(option.default)
