@@ -341,7 +341,8 @@ def _link_tree(pages: dict[str, Page], sections: dict[str, Page], home: Page, re
                 report.warning(page.source, page.line_of("parent"), 1, "parent-not-found",
                                f"parent '{wanted}' names no page (no page has node_name: {wanted}); "
                                f"the page is placed {where}",
-                               did_you_mean(wanted, nodes) or f"set node_name: {wanted} on the parent page")
+                               did_you_mean(wanted, [name for name, node in nodes.items() if node is not page])
+                               or f"set node_name: {wanted} on the parent page")
                 wanted = found or wanted
             if parent is page or page in parent.ancestors():
                 report.error(page.source, page.line_of("parent"), 1, "parent-cycle",
@@ -357,6 +358,16 @@ def _link_tree(pages: dict[str, Page], sections: dict[str, Page], home: Page, re
         parent.children.append(page)
     for section in [home, *sections.values(), *pages.values()]:
         section.children.sort(key=sort_key)
+    _drop_empty_folders(home)
+
+
+def _drop_empty_folders(node: Page) -> None:
+    """Leave out the made-up section of a folder all of whose pages joined other parents:
+    a Jekyll site lays its files out in folders but builds its tree from parent/node_name,
+    and has no page for the folder, so it would be an empty entry in the sidebar."""
+    for child in node.children:
+        _drop_empty_folders(child)
+    node.children = [child for child in node.children if child.rel or child.children]
 
 
 def _assign_urls(home: Page, config: SiteConfig) -> None:

@@ -66,10 +66,14 @@ class HashRoutes:
         if self._suggestions is None:
             self._suggestions = Suggestions(self._names)
         key = unquote(route).strip().strip("/").lower()
+        prefix = "#/"
+        if self.base and (key + "/").startswith(self.base + "/"):  # suggested as written: with the prefix
+            key, prefix = key[len(self.base):].lstrip("/"), f"#/{self.base}/"
         guess = self._suggestions.hint(key)
         if guess:  # Suggestions says "did you mean 'a/b.html'?": the link is written '#/a/b.html'
-            return guess.replace("did you mean '", "did you mean '#/", 1)
-        return "write the page's Jekyll URL after '#/', e.g. '#/developer_guide/index.html'"
+            return guess.replace("did you mean '", f"did you mean '{prefix}", 1)
+        return f"write the Jekyll URL of a page after '#/', such as '{prefix}{self._names[0]}'" if self._names \
+            else "write the Jekyll URL of a page after '#/'"
 
     def rewrite(self, html_text: str, source: str) -> tuple[str, list[HashLink]]:
         """`html_text` with every '#/route' href that names a page pointing at that page's URL;

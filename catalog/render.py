@@ -25,6 +25,7 @@ from .content import Page, Site
 from .config import SiteConfig
 from .diagnostics import Diagnostic, Lines, did_you_mean
 from .hashlinks import HashRoutes
+from .kramdown_html import is_jekyll_page
 from .highlight import highlight as highlight_code
 from .markdown import Markdown
 from .refs import RefError, RefResolver
@@ -189,7 +190,7 @@ class _PageRun:
             self.outputs[_index(m.group(1))]))), text)
 
     def markdown(self, source: str) -> str:
-        return self.renderer.md.render(source, code_filter=self.expand_text)
+        return self.renderer.md.render(source, code_filter=self.expand_text, kramdown=is_jekyll_page(self.page.meta))
 
 
 class BodyRenderer:

@@ -1,0 +1,98 @@
+"""kramdown's block HTML for markdown-it, used on pages written for a Jekyll site.
+
+kramdown (Jekyll's Markdown) and CommonMark (Hugo's Goldmark, markdown-it) end an HTML
+block differently. CommonMark ends `<h5>Title</h5>` followed by text at the next blank
+line, so the text is raw HTML and its Markdown stays unrendered. kramdown, with its
+default `parse_block_html: false`, takes a block-level element up to its matching end
+tag as raw HTML and parses the lines after it as Markdown again, blank line or not.
+The Alien4Cloud pages rely on that in nearly every callout:
+
+    {% info %}
+    <h5>Delegate activity</h5>
+    The node gets a **delegate** step, see [workflows](#/...).
+    {% endinfo %}
+
+The rule below reads such blocks as kramdown does, for the pages `is_jekyll_page`
+says are Jekyll's; every other page keeps CommonMark's rule, as Hugo renders it.
+An element with a `markdown` attribute, or whose end tag cannot be found (kramdown
+then closes it at the end of the document), is left to CommonMark's rule.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Mapping
+
+from markdown_it import MarkdownIt
+from markdown_it.common.html_blocks import block_names
+from markdown_it.rules_block import StateBlock
+
+# env key: render the text with kramdown's block HTML (see catalog.markdown.Markdown.render)
+KRAMDOWN_HTML_KEY = "catalog_kramdown_html"
+
+# CommonMark's raw-text elements end at their end tag in both parsers already.
+_BLOCK_NAMES = frozenset(block_names) - {"pre", "script", "style", "textarea"}
+# Elements without a body: the start tag is the whole element (kramdown's HTML_ELEMENTS_WITHOUT_BODY).
+_VOID = frozenset({"area", "base", "basefont", "br", "col", "embed", "frame", "hr", "img", "input", "link",
+                   "meta", "param", "source", "track", "wbr"})
+_START = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)((?:\s+[^\s\"'>/=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*)"
+                    r"\s*(/?)>")
+_MARKDOWN_ATTR = re.compile(r"\smarkdown\s*=", re.I)
+
+
+def is_jekyll_page(meta: Mapping[str, Any]) -> bool:
+    """A page written for a Jekyll site: it takes its place in the tree from `parent` /
+    `node_name`, which no Hugo page has."""
+    return "node_name" in meta or "parent" in meta
+
+
+def kramdown_html_plugin(md: MarkdownIt) -> None:
+    md.block.ruler.before("html_block", "kramdown_html_block", _kramdown_html_block,
+                          {"alt": ["paragraph", "reference", "blockquote"]})
+
+
+def _kramdown_html_block(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    if not state.env.get(KRAMDOWN_HTML_KEY) or state.is_code_block(start_line):
+        return False
+    pos = state.bMarks[start_line] + state.tShift[start_line]
+    first = state.src[pos:state.eMarks[start_line]]
+    start = _START.match(first)
+    if start is None or start.group(1).lower() not in _BLOCK_NAMES or _MARKDOWN_ATTR.search(start.group(2)):
+        return False
+    name = start.group(1).lower()
+    if start.group(3) or name in _VOID:
+        last = start_line
+    else:
+        found = _matching_end_line(state, start_line, end_line, name, pos + start.end())
+        if found is None:
+            return False
+        last = found
+    if silent:
+        return True
+    token = state.push("html_block", "", 0)
+    token.map = [start_line, last + 1]
+    token.content = state.getLines(start_line, last + 1, state.blkIndent, True)
+    state.line = last + 1
+    return True
+
+
+def _matching_end_line(state: StateBlock, start_line: int, end_line: int, name: str, after: int) -> int | None:
+    """The line of the end tag matching the element `name` opened before offset `after`,
+    counting nested elements of the same name; None when the block's container ends first."""
+    tags = re.compile(rf"<(/?){re.escape(name)}(?=[\s/>])[^>]*?(/?)>", re.I)
+    depth = 1
+    line = start_line
+    pos = after
+    while line < end_line:
+        if line > start_line and state.sCount[line] < state.blkIndent and not state.isEmpty(line):
+            return None  # the list item or quote holding the element ends before it does
+        for tag in tags.finditer(state.src, pos, state.eMarks[line]):
+            if tag.group(1):
+                depth -= 1
+            elif not tag.group(2):
+                depth += 1
+            if depth == 0:
+                return line
+        line += 1
+        if line < end_line:
+            pos = state.bMarks[line] + state.tShift[line]
+    return None
