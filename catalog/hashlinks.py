@@ -20,8 +20,8 @@ from .config import SiteConfig
 from .content import Page, Site
 from .refs import Suggestions
 
-# An href whose value starts with '#/': group 1 up to the value, 2 the route, 3 its #fragment.
-_HASH_HREF = re.compile(r'(\shref=")#/([^"#]*)(?:#([^"]*))?"')
+# An href whose value starts with '#/' (in double quotes, as Markdown writes it, or single).
+_HASH_HREF = re.compile(r"""(?P<attr>\shref=)(?P<q>["'])#/(?P<route>[^"'#]*)(?:#(?P<fragment>[^"']*))?(?P=q)""")
 
 
 @dataclass(frozen=True)
@@ -84,8 +84,8 @@ class HashRoutes:
         searched_from: dict[str, int] = {}  # the same link twice: the second is after the first
 
         def replace(match: re.Match[str]) -> str:
-            route, fragment = html.unescape(match.group(2)), html.unescape(match.group(3) or "")
-            written = "#/" + route + (f"#{fragment}" if match.group(3) is not None else "")
+            route, fragment = html.unescape(match["route"]), html.unescape(match["fragment"] or "")
+            written = "#/" + route + (f"#{fragment}" if match["fragment"] is not None else "")
             offset = source.find(written, searched_from.get(written, 0))
             if offset < 0 and unquote(written) != written:  # markdown-it %-encodes what it must
                 offset = source.find(unquote(written), searched_from.get(written, 0))
@@ -95,7 +95,7 @@ class HashRoutes:
             if target is None:
                 return match.group(0)  # left as written: a warning says why
             url = target.url + (f"#{fragment}" if fragment else "")
-            return f'{match.group(1)}{html.escape(url)}"'
+            return f'{match["attr"]}"{html.escape(url)}"'
 
         return _HASH_HREF.sub(replace, html_text), links
 

@@ -42,12 +42,14 @@ def test_hash_route_links_point_at_the_page_of_that_jekyll_url(make_site, route,
 
 def test_hash_route_in_raw_html_and_under_a_base_path(make_site):
     site = make_site({**PAGES, "content/p.md": '---\ntitle: P\n---\n<a href="#/user_guide/plugins.html">the guide</a>\n'
+                                              "<a href='#/developer_guide/index.html'>quoted</a>\n\n"
                                               "and [one](#/7.0/user_guide/plugins.html) with the site's prefix\n"},
                      'title = "T"\nbase_url = "https://docs.example.org/7.0/"\nhash_links = true\n')
     build_ok(site)
     html = site.read("p/index.html")
     assert hrefs(html, "the guide") == ["/7.0/user_guide/plugins/"]
     assert hrefs(html, "one") == ["/7.0/user_guide/plugins/"]
+    assert hrefs(html, "quoted") == ["/7.0/developer_guide/"]
 
 
 def test_hash_route_naming_no_page_is_a_located_warning_with_a_suggestion(make_site):
