@@ -45,9 +45,39 @@ def is_jekyll_page(meta: Mapping[str, Any]) -> bool:
     return "node_name" in meta or "parent" in meta
 
 
-def kramdown_html_plugin(md: MarkdownIt) -> None:
+def kramdown_html_plugin(md: MarkdownIt, placeholder: re.Pattern[str] | None = None) -> None:
+    """`placeholder`: the token catalog.render puts in the text for a shortcode's output."""
     md.block.ruler.before("html_block", "kramdown_html_block", _kramdown_html_block,
                           {"alt": ["paragraph", "reference", "blockquote"]})
+    if placeholder is not None:
+        md.block.ruler.before("paragraph", "kramdown_tag_line", _tag_line(placeholder), {"alt": ["paragraph"]})
+
+
+def _tag_line(placeholder: re.Pattern[str]) -> Any:
+    """A line holding only a Liquid block tag's output is a block of its own, as kramdown
+    reads the block HTML Liquid left there: `Replace` and the `{% highlight %}` on the next
+    line are a paragraph and a code block, where CommonMark would put the code in the
+    paragraph. The line becomes a paragraph of the token alone, which the renderer
+    replaces whole with the tag's output."""
+
+    def rule(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+        if not state.env.get(KRAMDOWN_HTML_KEY) or state.is_code_block(start_line):
+            return False
+        pos = state.bMarks[start_line] + state.tShift[start_line]
+        line = state.src[pos:state.eMarks[start_line]].strip()
+        if not placeholder.fullmatch(line):
+            return False
+        if silent:
+            return True
+        state.line = start_line + 1
+        token = state.push("paragraph_open", "p", 1)
+        token.map = [start_line, state.line]
+        token = state.push("inline", "", 0)
+        token.content, token.map, token.children = line, [start_line, state.line], []
+        state.push("paragraph_close", "p", -1)
+        return True
+
+    return rule
 
 
 def _kramdown_html_block(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:

@@ -36,7 +36,7 @@ class Markdown:
         md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
         md.enable(["table", "strikethrough"])
         md.use(kramdown_ial_plugin)
-        md.use(kramdown_html_plugin)  # only for the texts render() is told are kramdown's
+        md.use(kramdown_html_plugin, placeholder=_SHORTCODE_PLACEHOLDER)  # on texts render() is told are kramdown's
         md.core.ruler.push("table_align_attribute", _table_align_attribute)
         # after the attribute rules, so a heading's `{#id}` / `{: ...}` is already
         # cut from its source and any id it set is on the heading token

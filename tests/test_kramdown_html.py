@@ -2,6 +2,7 @@
 the lines after it are Markdown again; other pages keep CommonMark's (Hugo's) rule."""
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 
@@ -72,3 +73,18 @@ def test_pages_not_written_for_jekyll_render_block_html_as_hugo_does(tmp_path):
     subprocess.run(["hugo", "--quiet", "-s", str(tmp_path), "-d", str(tmp_path / "out")], check=True, timeout=120)
     hugo = (tmp_path / "out/p/index.html").read_text(encoding="utf-8")
     assert hugo.split() == MD.render(source).split()  # the same HTML, newlines apart
+
+
+def test_liquid_block_tag_on_the_line_after_text_is_a_block_of_its_own(make_site):
+    # kramdown reads the tag's output (block HTML) as ending the paragraph before it
+    source = ("Replace\n{% highlight sh %}\n<root level=\"info\">\n{% endhighlight %}\nby\n"
+              "{% highlight sh %}\nx\n{% endhighlight %}\n"
+              "{% info %}\ni\n{% endinfo %}\n{% warning %}w{% endwarning %}\n")
+    site = make_site({"content/p.md": f"---\ntitle: P\nparent: []\nnode_name: p\n---\n{source}"})
+    build_ok(site)
+    html = site.read("p/index.html")
+    html = html[html.index('class="page-body"'):html.index("</article>")]
+    assert re.search(r'<p>Replace</p>\s*<div class="highlight">', html)
+    assert re.search(r'</div>\s*<p>by</p>\s*<div class="highlight">', html)
+    assert re.search(r'</div>\s*<div class="callout callout-info"', html)
+    assert not re.search(r"<p>\s*<div", html)
