@@ -25,8 +25,8 @@ from .content import Page, Site
 from .config import SiteConfig
 from .diagnostics import Diagnostic, Lines, did_you_mean
 from .hashlinks import HashRoutes
-from .kramdown_html import is_jekyll_page
 from .highlight import highlight as highlight_code
+from .kramdown_html import is_jekyll_page
 from .markdown import Markdown
 from .refs import RefError, RefResolver
 from .search import page_text
