@@ -26,8 +26,8 @@ from markdown_it import MarkdownIt
 from markdown_it.common.html_blocks import block_names
 from markdown_it.rules_block import StateBlock
 
-# env key: render the text with kramdown's block HTML (see catalog.markdown.Markdown.render)
-KRAMDOWN_HTML_KEY = "catalog_kramdown_html"
+# env key: the text is a Jekyll page's, read with kramdown's rules (catalog.markdown.Markdown.render)
+KRAMDOWN_KEY = "catalog_kramdown"
 
 # CommonMark's raw-text elements end at their end tag in both parsers already.
 _BLOCK_NAMES = frozenset(block_names) - {"pre", "script", "style", "textarea"}
@@ -61,7 +61,7 @@ def _tag_line(placeholder: re.Pattern[str]) -> Any:
     replaces whole with the tag's output."""
 
     def rule(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
-        if not state.env.get(KRAMDOWN_HTML_KEY) or state.is_code_block(start_line):
+        if not state.env.get(KRAMDOWN_KEY) or state.is_code_block(start_line):
             return False
         pos = state.bMarks[start_line] + state.tShift[start_line]
         line = state.src[pos:state.eMarks[start_line]].strip()
@@ -81,7 +81,7 @@ def _tag_line(placeholder: re.Pattern[str]) -> Any:
 
 
 def _kramdown_html_block(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
-    if not state.env.get(KRAMDOWN_HTML_KEY) or state.is_code_block(start_line):
+    if not state.env.get(KRAMDOWN_KEY) or state.is_code_block(start_line):
         return False
     pos = state.bMarks[start_line] + state.tShift[start_line]
     first = state.src[pos:state.eMarks[start_line]]

@@ -1,5 +1,6 @@
-"""kramdown's block HTML on pages written for Jekyll: an element ends at its end tag and
-the lines after it are Markdown again; other pages keep CommonMark's (Hugo's) rule."""
+"""kramdown's rules on pages written for Jekyll: block HTML ends at its element's end tag
+and the lines after it are Markdown again; heading ids are kramdown's. Other pages keep
+CommonMark's (Hugo's) rules."""
 from __future__ import annotations
 
 import re
@@ -8,6 +9,7 @@ import subprocess
 
 import pytest
 
+from catalog.anchors import assign_heading_ids
 from catalog.markdown import Markdown
 from conftest import build_ok, write_files
 
@@ -88,3 +90,54 @@ def test_liquid_block_tag_on_the_line_after_text_is_a_block_of_its_own(make_site
     assert re.search(r'</div>\s*<p>by</p>\s*<div class="highlight">', html)
     assert re.search(r'</div>\s*<div class="callout callout-info"', html)
     assert not re.search(r"<p>\s*<div", html)
+
+
+def test_jekyll_pages_keep_kramdown_heading_ids_and_hugo_pages_goldmark_ones(make_site):
+    text = "## 1. Install the node_templates\n\nSee [below](#install-the-nodetemplates).\n\n## Install the node_templates\n"
+    site = make_site({
+        "content/jekyll.md": f"---\ntitle: J\nparent: []\nnode_name: j\n---\n{text}",
+        "content/hugo.md": f"---\ntitle: H\n---\n{text}",
+        "content/links.md": "---\ntitle: L\n---\n[a]({{< relref \"jekyll.md#install-the-nodetemplates-1\" >}})\n",
+    })
+    build_ok(site)
+    assert re.findall(r'<h2 id="([^"]+)"', site.read("jekyll/index.html")) == \
+        ["install-the-nodetemplates", "install-the-nodetemplates-1"]
+    assert re.findall(r'<h2 id="([^"]+)"', site.read("hugo/index.html")) == \
+        ["1-install-the-node_templates", "install-the-node_templates"]
+
+
+def _kramdown(source: str) -> str:
+    """The real kramdown's HTML (Debian's ruby-kramdown), with its defaults, as Jekyll runs it."""
+    return subprocess.run(["ruby", "-rkramdown", "-e", "print Kramdown::Document.new(STDIN.read).to_html"],
+                          input=source, capture_output=True, text=True, check=True, timeout=60).stdout
+
+
+def _kramdown_available() -> bool:
+    return shutil.which("ruby") is not None and subprocess.run(
+        ["ruby", "-rkramdown", "-e", ""], capture_output=True).returncode == 0
+
+
+def _shape(html: str) -> str:
+    """HTML compared for structure: tag names lower-cased, void tags as written by either,
+    the ids the theme's TOC gives raw-HTML headings (kramdown leaves them bare) dropped."""
+    html = re.sub(r"<(/?)([A-Za-z0-9]+)", lambda m: f"<{m.group(1)}{m.group(2).lower()}", html)
+    html = re.sub(r'(<h5) id="[^"]*"', r"\1", html).replace("<hr />", "<hr>")
+    return " ".join(html.split())
+
+
+@pytest.mark.skipif(not _kramdown_available(), reason="needs Debian's ruby-kramdown")
+@pytest.mark.parametrize("source", [
+    "<h5>Title</h5>\nText **bold**\n",
+    '<div class="x">\n<p>a</p>\n\n**raw**\n</div>\nAfter *md*\n',
+    "<div>\n<div>in</div>\n</div>\n*x*\n",
+    "<hr>\n*x*\n",
+    "<H5>T</h5>\n*x*\n",
+    "para\n<h5>T</h5>\n*x*\n",
+    "> <h5>T</h5>\n> *x*\n",
+    "Replace\n<div class=\"highlight\">x</div>\nby\n",
+    "## 1. Install the node_templates\n\n## Install the node_templates\n\n## Café Über\n",
+    "# tosca.nodes.Root\n\n# See [docs](x.md)\n\n# 2.0\n",
+])
+def test_jekyll_pages_render_as_kramdown_does(source):
+    ours, _ = assign_heading_ids(MD.render(source, kramdown=True))
+    assert _shape(ours) == _shape(_kramdown(source))
