@@ -80,6 +80,10 @@ def test_portal_links_point_at_pages(built):
     out, _ = built
     home = body(out, "index.html")
     assert '<a href="/documentation/3.0.0/getting_started/getting_started/">getting started guide</a>' in home
+    # to a heading by the id kramdown gave it (the fragment is checked: no warning)
+    assert '<a href="/documentation/3.0.0/getting_started/getting_started/#get-the-orchestratordist-archive">' in home
+    started = body(out, "getting_started/getting_started/index.html")
+    assert '<h1 id="get-the-orchestratordist-archive">1. Get the orchestrator_dist archive</h1>' in started
     deploy = body(out, "user_guide/application_deployment/index.html")
     assert '<a href="/documentation/3.0.0/concepts/services/">more about services</a>' in deploy
     assert '<a href="#/documentation/3.0.0/user_guide/application_runtime.html">' in deploy  # no such page
