@@ -81,15 +81,30 @@ class HashRoutes:
         if "#/" not in html_text:
             return html_text, []
         links: list[HashLink] = []
-        searched_from: dict[str, int] = {}  # the same link twice: the second is after the first
+        # The links come in the order of the source, so each is looked for after the one
+        # before (a page costs one pass, not one per link); one written by a shortcode is not
+        # in the source at all: it is looked for once, and located at the page's start.
+        cursor = 0
+        not_in_source: set[str] = set()
+
+        def locate(written: str) -> int:
+            nonlocal cursor
+            if written in not_in_source:
+                return -1
+            offset = source.find(written, cursor)
+            if offset < 0:
+                offset = source.find(written)
+            if offset < 0 and unquote(written) != written:  # markdown-it %-encodes what it must
+                offset = source.find(unquote(written))
+            if offset < 0:
+                not_in_source.add(written)
+            else:
+                cursor = offset + 1
+            return offset
 
         def replace(match: re.Match[str]) -> str:
             route, fragment = html.unescape(match["route"]), html.unescape(match["fragment"] or "")
-            written = "#/" + route + (f"#{fragment}" if match["fragment"] is not None else "")
-            offset = source.find(written, searched_from.get(written, 0))
-            if offset < 0 and unquote(written) != written:  # markdown-it %-encodes what it must
-                offset = source.find(unquote(written), searched_from.get(written, 0))
-            searched_from[written] = offset + 1 if offset >= 0 else len(source)
+            offset = locate("#/" + route + (f"#{fragment}" if match["fragment"] is not None else ""))
             target = self.resolve(route)
             links.append(HashLink(offset, route, fragment, target, "" if target else self.hint(route)))
             if target is None:

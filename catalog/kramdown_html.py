@@ -28,6 +28,7 @@ from markdown_it.rules_block import StateBlock
 
 # env key: the text is a Jekyll page's, read with kramdown's rules (catalog.markdown.Markdown.render)
 KRAMDOWN_KEY = "catalog_kramdown"
+_PAIRS_KEY = "catalog_kramdown_pairs"  # env: the element pairs of the text, by name (see _pairs)
 
 # CommonMark's raw-text elements end at their end tag in both parsers already.
 _BLOCK_NAMES = frozenset(block_names) - {"pre", "script", "style", "textarea"}
@@ -92,7 +93,7 @@ def _kramdown_html_block(state: StateBlock, start_line: int, end_line: int, sile
     if start.group(3) or name in _VOID:
         last = start_line
     else:
-        found = _matching_end_line(state, start_line, end_line, name, pos + start.end())
+        found = _matching_end_line(state, start_line, end_line, name, pos)
         if found is None:
             return False
         last = found
@@ -105,24 +106,34 @@ def _kramdown_html_block(state: StateBlock, start_line: int, end_line: int, sile
     return True
 
 
-def _matching_end_line(state: StateBlock, start_line: int, end_line: int, name: str, after: int) -> int | None:
-    """The line of the end tag matching the element `name` opened before offset `after`,
-    counting nested elements of the same name; None when the block's container ends first."""
-    tags = re.compile(rf"<(/?){re.escape(name)}(?=[\s/>])[^>]*?(/?)>", re.I)
-    depth = 1
+def _matching_end_line(state: StateBlock, start_line: int, end_line: int, name: str, tag_at: int) -> int | None:
+    """The line of the end tag matching the element `name` whose start tag is at offset
+    `tag_at`; None when it has none, or the block's container ends first."""
+    close = _pairs(state, name).get(tag_at)
+    if close is None:
+        return None
     line = start_line
-    pos = after
-    while line < end_line:
-        if line > start_line and state.sCount[line] < state.blkIndent and not state.isEmpty(line):
-            return None  # the list item or quote holding the element ends before it does
-        for tag in tags.finditer(state.src, pos, state.eMarks[line]):
-            if tag.group(1):
-                depth -= 1
-            elif not tag.group(2):
-                depth += 1
-            if depth == 0:
-                return line
+    while line < end_line and state.eMarks[line] < close:
         line += 1
-        if line < end_line:
-            pos = state.bMarks[line] + state.tShift[line]
-    return None
+        if line < end_line and state.sCount[line] < state.blkIndent and not state.isEmpty(line):
+            return None  # the list item or quote holding the element ends before it does
+    return line if line < end_line else None
+
+
+def _pairs(state: StateBlock, name: str) -> dict[int, int]:
+    """Start tag offset -> end tag offset of every `name` element of the text, nested ones
+    counted, found in one pass and kept for the render: looking for each start tag's end
+    from that tag would read the rest of the text again per start tag (quadratic on a page
+    of unclosed tags)."""
+    cache: dict[str, dict[int, int]] = state.env.setdefault(_PAIRS_KEY, {})
+    if name not in cache:
+        pairs: dict[int, int] = {}
+        open_at: list[int] = []
+        for tag in re.finditer(rf"<(/?){re.escape(name)}(?=[\s/>])[^>]*?(/?)>", state.src, re.I):
+            if tag.group(1):
+                if open_at:
+                    pairs[open_at.pop()] = tag.start()
+            elif not tag.group(2):
+                open_at.append(tag.start())
+        cache[name] = pairs
+    return cache[name]

@@ -7,7 +7,11 @@ import re
 import pytest
 
 from catalog.build import build
+from catalog.config import SiteConfig
+from catalog.hashlinks import HashRoutes
+from catalog.markdown import Markdown
 from conftest import DEFAULT_CONFIG, REPO, build_ok
+from test_fuzz_docs import _site, _slowest_ratio
 
 CONFIG = DEFAULT_CONFIG + "hash_links = true\n"
 
@@ -104,3 +108,21 @@ def test_seed_page_links_to_the_developer_guide(tmp_path):
     assert hrefs(html, "developer guide") == ["/developer_guide/"]
     guide = (tmp_path / "public/developer_guide/index.html").read_text(encoding="utf-8")
     assert "<title>Developer guide" in guide
+
+
+def test_the_same_broken_route_twice_is_located_twice(make_site):
+    site = make_site({**PAGES, "content/p.md": "---\ntitle: P\n---\n[a](#/gone.html)\n\n[b](#/gone.html)\n"}, CONFIG)
+    result = site.build()
+    assert [(d.line, d.col, d.code) for d in result.report.sorted()] == [
+        (4, 5, "hash-link-not-found"), (6, 5, "hash-link-not-found")]
+
+
+def test_following_hash_links_is_linear_in_the_page():
+    routes = HashRoutes(_site(["a/x.md", "a/_index.md"]), SiteConfig())
+
+    def page(n: int) -> tuple[str, str]:
+        source = "".join(f"[l{i}](#/a/x.html#s{i}) [m](#/gone{i}.html)\n" for i in range(n))
+        return Markdown().render(source), source
+
+    ratio = _slowest_ratio(lambda pair: routes.rewrite(*pair), page, 300)
+    assert ratio < 24, f"8x the links took {ratio:.0f}x the time"

@@ -12,6 +12,7 @@ import pytest
 from catalog.anchors import assign_heading_ids
 from catalog.markdown import Markdown
 from conftest import build_ok, write_files
+from test_fuzz_docs import _slowest_ratio
 
 MD = Markdown()
 
@@ -141,3 +142,15 @@ def _shape(html: str) -> str:
 def test_jekyll_pages_render_as_kramdown_does(source):
     ours, _ = assign_heading_ids(MD.render(source, kramdown=True))
     assert _shape(ours) == _shape(_kramdown(source))
+
+
+@pytest.mark.parametrize("name, page", [
+    ("unclosed elements apart", lambda n: "<div>\n\n" * n),
+    ("elements closed at the end", lambda n: "<div>\n\n" * n + "</div>\n" * n),
+    ("one-line elements", lambda n: "<h5>t</h5>\ntext\n" * n),
+    ("unclosed in list items", lambda n: "- <div>\n\n" * n),
+])
+def test_kramdown_block_html_is_linear(name, page):
+    """8x the input may cost about 8x the time; quadratic would be 64x (see test_fuzz_docs)."""
+    ratio = _slowest_ratio(lambda text: MD.render(text, kramdown=True), page, 300)
+    assert ratio < 24, f"{name}: 8x the input took {ratio:.0f}x the time"
