@@ -335,9 +335,13 @@ def _link_tree(pages: dict[str, Page], sections: dict[str, Page], home: Page, re
             if parent is None:
                 # Jekyll builds such a page (its sidebar simply misses it): place it under the
                 # deepest ancestor the list names that exists, else at the top, and say so
-                found = next((name for name in reversed(chain[:-1]) if name in nodes), "")
+                at = next((i for i in range(len(chain) - 2, -1, -1) if chain[i] in nodes), -1)
+                found = chain[at] if at >= 0 else ""
                 parent = nodes[found] if found else home
                 where = f"under '{found}'" if found else "under the home page"
+                skipped = chain[at + 1:-1]
+                if skipped:  # the ancestors between it and the missing parent are missing too
+                    where += f" (no page has node_name {', '.join(repr(name) for name in skipped)} either)"
                 report.warning(page.source, page.line_of("parent"), 1, "parent-not-found",
                                f"parent '{wanted}' names no page (no page has node_name: {wanted}); "
                                f"the page is placed {where}",

@@ -133,7 +133,7 @@ def test_missing_jekyll_parent_joins_the_deepest_ancestor_that_exists(make_site)
     found = sorted((d.path, d.line, d.code, d.message) for d in result.report.items)
     assert [(path, line, code) for path, line, code, _ in found] == [
         ("content/deep.md", 3, "parent-not-found"), ("content/nodes.md", 3, "parent-not-found")]
-    assert "'also_gone'" in found[0][3] and "under 'devops'" in found[0][3]
+    assert "'also_gone'" in found[0][3] and "under 'devops' (no page has node_name 'gone' either)" in found[0][3]
     assert "'tosca_types'" in found[1][3] and "under 'tosca_concepts'" in found[1][3]
     assert breadcrumb_titles(site.read("nodes/index.html")) == ["Home", "Guide", "Concepts"]
     assert breadcrumb_titles(site.read("deep/index.html")) == ["Home", "Guide"]
