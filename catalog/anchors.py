@@ -59,6 +59,16 @@ def goldmark_id(text: str) -> str:
     return "".join(out) or "heading"
 
 
+def kramdown_id(text: str) -> str:
+    """The id kramdown (Jekyll) derives from a heading's source text, without de-duplication
+    (its converter's generate_id): everything before the first ASCII letter is dropped (a
+    leading "1. " too), then every character but ASCII letters, digits, spaces and '-'
+    (so '_' and accented letters go), each space becomes '-', and the result is lower-cased;
+    an empty result is "section"."""
+    text = re.sub(r"[^a-zA-Z0-9 -]", "", re.sub(r"^[^a-zA-Z]+", "", text))
+    return text.replace(" ", "-").lower() or "section"
+
+
 def heading_text(inner_html: str) -> str:
     """Plain text of a heading's inner HTML: tags stripped, entities unescaped."""
     return html.unescape(_TAG.sub("", inner_html))

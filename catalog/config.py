@@ -51,6 +51,8 @@ OPTIONS: dict[str, Option] = {
     "menus": Option((dict,), {}, "menus by name, each an array of entries: [[menus.main]] name, url, weight, pre, "
                                  "post, identifier, title, parent"),
     "versions": Option((list,), [], "the documentation versions for the switcher: [[versions]] label, url, latest"),
+    "hash_links": Option((bool,), False, "links written '#/path.html' (the Alien4Cloud portal's routes) point at "
+                                         "the page of that Jekyll URL"),
 }
 
 # the fields of a menu entry, as Hugo's [[menu.NAME]] entries have them
@@ -104,6 +106,7 @@ class SiteConfig:
     params: dict[str, Any] = field(default_factory=dict)
     menus: dict[str, tuple[MenuEntry, ...]] = field(default_factory=dict)
     versions: tuple["DocsVersion", ...] = ()
+    hash_links: bool = False
     source: str | None = None
 
     @property
@@ -288,6 +291,8 @@ def _versions(entries: list[Any], source: str, line: int, report: Report) -> tup
 def _example(option: Option) -> str:
     if dict in option.types:
         return "{ name = \"value\" }"
+    if isinstance(option.default, bool):
+        return "true"
     if list in option.types:
         return "[]"
     return f"\"{option.default}\"" if isinstance(option.default, str) else repr(option.default)

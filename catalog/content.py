@@ -359,14 +359,26 @@ def _link_tree(pages: dict[str, Page], sections: dict[str, Page], home: Page, re
         if "parent" in page.meta:
             chain = page.meta["parent"]
             chain = [chain] if isinstance(chain, str) else list(chain or [])
-            wanted = str(chain[-1]) if chain else ""
+            chain = [str(name) for name in chain if name is not None]
+            wanted = chain[-1] if chain else ""
             parent = nodes.get(wanted) if wanted else home
             if parent is None:
-                report.error(page.source, page.line_of("parent"), 1, "parent-not-found",
-                             f"parent '{wanted}' names no page (no page has node_name: {wanted})",
-                             did_you_mean(wanted, nodes) or "set node_name on the parent page")
-                parent = None
-            elif parent is page or page in parent.ancestors():
+                # Jekyll builds such a page (its sidebar simply misses it): place it under the
+                # deepest ancestor the list names that exists, else at the top, and say so
+                at = next((i for i in range(len(chain) - 2, -1, -1) if chain[i] in nodes), -1)
+                found = chain[at] if at >= 0 else ""
+                parent = nodes[found] if found else home
+                where = f"under '{found}'" if found else "under the home page"
+                skipped = chain[at + 1:-1]
+                if skipped:  # the ancestors between it and the missing parent are missing too
+                    where += f" (no page has node_name {', '.join(repr(name) for name in skipped)} either)"
+                report.warning(page.source, page.line_of("parent"), 1, "parent-not-found",
+                               f"parent '{wanted}' names no page (no page has node_name: {wanted}); "
+                               f"the page is placed {where}",
+                               did_you_mean(wanted, [name for name, node in nodes.items() if node is not page])
+                               or f"set node_name: {wanted} on the parent page")
+                wanted = found or wanted
+            if parent is page or page in parent.ancestors():
                 report.error(page.source, page.line_of("parent"), 1, "parent-cycle",
                              f"parent '{wanted}' makes this page its own ancestor",
                              "point parent at a page above this one")
@@ -380,6 +392,16 @@ def _link_tree(pages: dict[str, Page], sections: dict[str, Page], home: Page, re
         parent.children.append(page)
     for section in [home, *sections.values(), *pages.values()]:
         section.children.sort(key=sort_key)
+    _drop_empty_folders(home)
+
+
+def _drop_empty_folders(node: Page) -> None:
+    """Leave out the made-up section of a folder all of whose pages joined other parents:
+    a Jekyll site lays its files out in folders but builds its tree from parent/node_name,
+    and has no page for the folder, so it would be an empty entry in the sidebar."""
+    for child in node.children:
+        _drop_empty_folders(child)
+    node.children = [child for child in node.children if child.rel or child.children]
 
 
 def _assign_urls(home: Page, config: SiteConfig) -> None:

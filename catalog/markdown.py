@@ -10,9 +10,10 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 
-from catalog.anchors import GID_ATTR, goldmark_id
+from catalog.anchors import GID_ATTR, goldmark_id, kramdown_id
 from catalog.highlight import highlight
 from catalog.kramdown import PROBLEMS_KEY, kramdown_ial_plugin
+from catalog.kramdown_html import KRAMDOWN_KEY, kramdown_html_plugin
 
 CodeFilter = Callable[[str], str]
 _FILTER_KEY = "catalog_code_filter"
@@ -35,6 +36,7 @@ class Markdown:
         md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
         md.enable(["table", "strikethrough"])
         md.use(kramdown_ial_plugin)
+        md.use(kramdown_html_plugin, placeholder=_SHORTCODE_PLACEHOLDER)  # on texts render() is told are kramdown's
         md.core.ruler.push("table_align_attribute", _table_align_attribute)
         # after the attribute rules, so a heading's `{#id}` / `{: ...}` is already
         # cut from its source and any id it set is on the heading token
@@ -44,10 +46,12 @@ class Markdown:
         self._md = md
         self.last_problems: list[tuple[int, str]] = []
 
-    def render(self, text: str, *, code_filter: CodeFilter | None = None) -> str:
-        """HTML for text; code_filter rewrites each code block's text before highlighting."""
+    def render(self, text: str, *, code_filter: CodeFilter | None = None, kramdown: bool = False) -> str:
+        """HTML for text; code_filter rewrites each code block's text before highlighting;
+        `kramdown`: a page written for Jekyll: HTML blocks end and heading ids are made as
+        kramdown does it."""
         problems: list[tuple[int, str]] = []
-        env: dict[str, Any] = {_FILTER_KEY: code_filter, PROBLEMS_KEY: problems}
+        env: dict[str, Any] = {_FILTER_KEY: code_filter, PROBLEMS_KEY: problems, KRAMDOWN_KEY: kramdown}
         html = self._md.render(text, env)
         self.last_problems = sorted(problems)
         return html
@@ -84,7 +88,8 @@ def _heading_source_id(state: StateCore) -> None:
         source = inline.content.rsplit("\n", 1)[-1]
         if _SHORTCODE_PLACEHOLDER.search(source):
             continue
-        token.attrSet(GID_ATTR, goldmark_id(source))
+        # a page written for Jekyll keeps the ids kramdown gave its headings there
+        token.attrSet(GID_ATTR, kramdown_id(source) if state.env.get(KRAMDOWN_KEY) else goldmark_id(source))
 
 
 def split_info(info: str) -> tuple[str, str]:

@@ -25,7 +25,9 @@ from .anchors import Heading, assign_heading_ids
 from .content import Page, Site
 from .config import SiteConfig, has_plugins
 from .diagnostics import Diagnostic, Lines, did_you_mean
+from .hashlinks import HashRoutes
 from .highlight import highlight as highlight_code
+from .kramdown_html import is_jekyll_page
 from .markdown import Markdown
 from .refs import RefError, RefResolver
 from .search import page_text
@@ -189,7 +191,7 @@ class _PageRun:
             self.outputs[_index(m.group(1))]))), text)
 
     def markdown(self, source: str) -> str:
-        return self.renderer.md.render(source, code_filter=self.expand_text)
+        return self.renderer.md.render(source, code_filter=self.expand_text, kramdown=is_jekyll_page(self.page.meta))
 
 
 class BodyRenderer:
@@ -202,6 +204,7 @@ class BodyRenderer:
         self.resolver = resolver
         self.md = Markdown()
         self.has_catalog = has_plugins(theme.project, config)
+        self._hash_routes: HashRoutes | None = None  # made at the first page that needs it
 
     def render(self, page: Page) -> Body:
         run = _PageRun(page, self)
@@ -209,6 +212,8 @@ class BodyRenderer:
         run.literals = parsed.literals
         for offset, code, message, hint in parsed.problems:
             run.report(offset, "error", code, message, hint)
+        for offset, code, message, hint in parsed.warnings:
+            run.report(offset, "warning", code, message, hint)
         source = self._splice(page.body, 0, len(page.body), parsed.calls, parsed.literals,
                               run, for_markdown=True)
         output = run.markdown(source)
@@ -216,6 +221,8 @@ class BodyRenderer:
             run.diagnostics.append(Diagnostic(page.source, page.body_line + line, 1, "warning", "code-options",
                                               message, "see the highlight options in the shortcodes docs"))
         html_out, headings = assign_heading_ids(self._under_base(run.expand_html(output)))
+        if self.config.hash_links:
+            html_out = self._follow_hash_links(html_out, run)
         return Body(html_out, headings, run.diagnostics, run.fragment_refs, frozenset(run.depends_on),
                     page_text(html_out))
 
@@ -227,6 +234,24 @@ class BodyRenderer:
             return html_text
         return _ROOT_LINK.sub(lambda m: m.group(0) if m.group(2).startswith(base)
                               else f"{m.group(1)}{base}{m.group(2)[1:]}", html_text)
+
+    def _follow_hash_links(self, html_text: str, run: _PageRun) -> str:
+        """'#/route' links (site.toml hash_links) pointed at the page of that Jekyll URL."""
+        if self._hash_routes is None:
+            self._hash_routes = HashRoutes(self.site, self.config)
+        html_text, links = self._hash_routes.rewrite(html_text, run.page.body)
+        if links:  # which page a route names: page URLs, and permalinks (front matter, in "nav")
+            run.depends_on.update(("refs", "nav"))
+        for link in links:
+            if link.target is None:
+                run.report(max(link.offset, 0), "warning", "hash-link-not-found",
+                           f"link '#/{link.route}' names no page (no page has the Jekyll URL /{link.route})",
+                           link.hint)
+            elif link.fragment and link.target.rel:
+                line, col = run.position(max(link.offset, 0))
+                run.fragment_refs.append(FragmentRef(run.page.source, line, col, f"#/{link.route}#{link.fragment}",
+                                                     link.target.rel, link.fragment))
+        return html_text
 
     # -- shortcodes -------------------------------------------------------------------------
 

@@ -30,7 +30,11 @@ _SHORTCODE_END = re.compile(r"[>%]\}\}")
 _ESCAPE_END = re.compile(r"\*/[>%]\}\}")  # {{</* x */>}}: output literally
 _RAW = re.compile(r"\{%-?\s*raw\s*-?%\}")
 _ENDRAW = re.compile(r"\{%-?\s*endraw\s*-?%\}")
-_LIQUID_HEAD = re.compile(r"\{%-?\s*(?P<end>end)?(?P<name>[A-Za-z_]\w*)")
+# Liquid's tag name (Block's FullToken, `{%\s*(\w+)\s*(.*)?%}`, in Ruby where \w and \s are
+# ASCII): letters, digits and '_'. What follows the name is the tag's markup, even with no
+# space between: `{%info²%}` is the tag 'info' with the markup '²'.
+_LIQUID_HEAD = re.compile(r"\{%-?[ \t\n\v\f\r]*(?P<end>end)?(?P<name>[A-Za-z0-9_]+)")
+_LIQUID_SPACE = " \t\n\v\f\r"
 _LIQUID_END = re.compile(r"%\}")
 
 
@@ -74,13 +78,16 @@ class _Tag:
     self_closing: bool = False
     literal: str | None = None  # text to output as written
     problem: tuple[str, str, str] | None = None  # (code, message, hint): a tag that cannot be read
+    oddity: tuple[str, str, str] | None = None  # (code, message, hint): read, as Liquid reads it, but suspect
 
 
 @dataclass
 class Parsed:
     calls: list[Call]  # top-level calls, in source order
     literals: list[Literal]
-    problems: list[tuple[int, str, str, str]]  # (offset, code, message, hint)
+    problems: list[tuple[int, str, str, str]]  # (offset, code, message, hint): errors
+    # markup the original engine builds through, in a way the writer likely did not mean
+    warnings: list[tuple[int, str, str, str]] = field(default_factory=list)
 
 
 def parse_args(markup: str) -> tuple[list[str], dict[str, str]]:
@@ -129,6 +136,7 @@ def parse(text: str, is_paired: Callable[[str, str], bool | None]) -> Parsed:
     top: list[Call] = []
     literals: list[Literal] = []
     problems: list[tuple[int, str, str, str]] = []
+    warnings: list[tuple[int, str, str, str]] = []
     stack: list[Call] = []
     open_at: dict[tuple[str, bool], list[int]] = {}  # (name, liquid?) -> stack depths of open calls
     tags = list(_scan(text))
@@ -142,11 +150,15 @@ def parse(text: str, is_paired: Callable[[str, str], bool | None]) -> Parsed:
         ours = tag.notation != "liquid" or tag.name in _LIQUID_TAGS or is_paired(tag.name, "liquid") is not None
         if tag.literal is not None:
             literals.append(Literal(tag.start, tag.end, tag.literal))
-        elif not ours:
+            continue
+        if not ours:
             continue  # not one of ours: '{% if %}' in a Jinja example stays text
-        elif tag.problem is not None:
+        if tag.problem is not None:
             problems.append((tag.start, *tag.problem))
-        elif tag.closing:
+            continue
+        if tag.oddity is not None:
+            warnings.append((tag.start, *tag.oddity))
+        if tag.closing:
             key = (tag.name, tag.notation == "liquid")
             if not open_at.get(key):
                 problems.append((tag.start, "shortcode-stray-close",
@@ -195,7 +207,7 @@ def parse(text: str, is_paired: Callable[[str, str], bool | None]) -> Parsed:
                          f"shortcodes nested more than {MAX_DEPTH} levels deep; '{too_deep.name}' and what it "
                          "holds are not rendered", "close the shortcodes opened above it"))
     problems.sort(key=lambda p: p[0])
-    return Parsed(top, literals, problems)
+    return Parsed(top, literals, problems, warnings)
 
 
 class _Next:
@@ -263,7 +275,19 @@ def _scan(text: str) -> Iterator[_Tag]:
                     "shortcode-syntax", f"tag '{name}' is never closed: no '%}}' follows", "end the tag with %}"))
                 continue
             pos = end.end()
-            yield _Tag(start, pos, name, "liquid", bool(head.group("end")), text[head.end():end.start()].removesuffix("-"))
+            markup = text[head.end():end.start()].removesuffix("-")
+            yield _Tag(start, pos, name, "liquid", bool(head.group("end")), markup,
+                       oddity=_glued_markup(text[start:pos], head.group(0).lstrip("{%-" + _LIQUID_SPACE), markup))
+
+
+def _glued_markup(tag: str, name: str, markup: str) -> tuple[str, str, str] | None:
+    """The warning for markup written against the tag name (`{%info²%}`), which Liquid reads
+    as the name's arguments: most likely a typo, and it changes nothing visible."""
+    if not markup or markup[0] in _LIQUID_SPACE:
+        return None
+    tag = tag if len(tag) <= 60 else tag[:57] + "..."
+    return ("liquid-tag-name", f"'{tag}' is read as the tag '{name}' followed by '{markup.strip()}', as Liquid "
+            "reads it", f"write {{% {name} %}} if '{markup.strip()}' is a typo, or put a space after '{name}'")
 
 
 def _pop_to(stack: list[Call], open_at: dict[tuple[str, bool], list[int]], depth: int) -> list[Call]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from catalog.anchors import Heading, assign_heading_ids, goldmark_id
+from catalog.anchors import Heading, assign_heading_ids, goldmark_id, kramdown_id
 
 
 @pytest.mark.parametrize(
@@ -27,6 +27,23 @@ from catalog.anchors import Heading, assign_heading_ids, goldmark_id
 )
 def test_goldmark_id(text: str, expected: str) -> None:
     assert goldmark_id(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [  # kramdown's converter (generate_id), which Jekyll pages were published with
+        ("Hello, World!", "hello-world"),
+        ("1. Install the node_templates", "install-the-nodetemplates"),  # leading non-letters, '_' dropped
+        ("a  b", "a--b"),
+        ("Café Über", "caf-ber"),  # only ASCII letters and digits stay
+        ("tosca.nodes.Root", "toscanodesroot"),
+        ("See [docs](x.md)", "see-docsxmd"),
+        ("2.0", "section"),
+        ("", "section"),
+    ],
+)
+def test_kramdown_id(text: str, expected: str) -> None:
+    assert kramdown_id(text) == expected
 
 
 def test_ids_come_from_the_heading_text_with_tags_and_entities_resolved() -> None:

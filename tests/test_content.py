@@ -96,15 +96,47 @@ def test_jekyll_parent_node_name_pages_join_the_tree(make_site):
     assert crumbs.index("User guide") < crumbs.index("Plugin management")
 
 
-def test_unknown_jekyll_parent_is_located_error(make_site):
+def breadcrumb_titles(html: str) -> list[str]:
+    crumbs = html[html.index('class="breadcrumbs"'):]
+    crumbs = crumbs[:crumbs.index("</nav>")]
+    return re.findall(r'<a [^>]*>\s*([^<]+?)\s*<', crumbs)
+
+
+def test_unknown_jekyll_parent_is_a_located_warning_and_the_page_joins_the_home_page(make_site):
+    # Jekyll builds such a page; the sidebar is the only thing that cannot place it
     site = make_site({
+        "content/_index.md": "---\ntitle: Home\n---\n",
         "content/g.md": "---\ntitle: G\nnode_name: user_guide\n---\n",
         "content/p.md": "---\ntitle: P\nparent: [user_guid]\n---\nx\n",
     })
     result = site.build()
     [d] = result.report.items
-    assert (d.path, d.line, d.code) == ("content/p.md", 3, "parent-not-found")
+    assert (d.path, d.line, d.severity, d.code) == ("content/p.md", 3, "warning", "parent-not-found")
+    assert "'user_guid'" in d.message and "under the home page" in d.message
     assert d.hint == "did you mean 'user_guide'?"
+    assert breadcrumb_titles(site.read("p/index.html")) == ["Home"]
+    assert "P" in sidebar_titles(site.read("index.html"))
+    assert site.build(strict=True).report.failed(strict=True)
+
+
+def test_missing_jekyll_parent_joins_the_deepest_ancestor_that_exists(make_site):
+    site = make_site({
+        "content/_index.md": "---\ntitle: Home\n---\n",
+        "content/guide.md": "---\ntitle: Guide\nnode_name: devops\nparent: []\n---\n",
+        "content/concepts.md": "---\ntitle: Concepts\nnode_name: tosca_concepts\nparent: [devops]\n---\n",
+        "content/nodes.md": "---\ntitle: Nodes\nparent: [devops, tosca_concepts, tosca_types]\n"
+                            "node_name: tosca_nodes\n---\nx\n",
+        "content/deep.md": "---\ntitle: Deep\nparent: [devops, gone, also_gone]\n---\nx\n",
+    })
+    result = site.build()
+    assert not result.report.failed()
+    found = sorted((d.path, d.line, d.code, d.message) for d in result.report.items)
+    assert [(path, line, code) for path, line, code, _ in found] == [
+        ("content/deep.md", 3, "parent-not-found"), ("content/nodes.md", 3, "parent-not-found")]
+    assert "'also_gone'" in found[0][3] and "under 'devops' (no page has node_name 'gone' either)" in found[0][3]
+    assert "'tosca_types'" in found[1][3] and "under 'tosca_concepts'" in found[1][3]
+    assert breadcrumb_titles(site.read("nodes/index.html")) == ["Home", "Guide", "Concepts"]
+    assert breadcrumb_titles(site.read("deep/index.html")) == ["Home", "Guide"]
 
 
 def test_bad_front_matter_types_and_syntax_all_reported(make_site):

@@ -216,6 +216,36 @@ def test_unclosed_liquid_block_is_reported(make_site):
     assert (d.line, d.code) == (4, "shortcode-unclosed") and "{% endwarning %}" in d.hint
 
 
+def test_liquid_tag_name_ends_where_liquid_ends_it(make_site):
+    # Alien4Cloud's admin guide has '{%info²%}': Liquid reads the name as ASCII letters,
+    # digits and '_' (\w in Ruby), so this is the tag 'info' with the markup '²', and
+    # Jekyll builds the page with an info callout
+    site = make_site(page("Before.\n\n{%info²%}\n##### JVM tuning\nSee *the* tuning section.\n{%endinfo%}\n\n"
+                          "{% note %}\nIntact.\n{%endnote²%}\nAfter.\n"))
+    result = site.build()
+    assert not result.report.failed(), "\n".join(site.messages(result))
+    found = [(d.line, d.col, d.severity, d.code) for d in result.report.sorted()]
+    assert found == [(6, 1, "warning", "liquid-tag-name"), (13, 1, "warning", "liquid-tag-name")]
+    first = result.report.sorted()[0]
+    assert "'{%info²%}'" in first.message and "the tag 'info'" in first.message and "'²'" in first.message
+    assert first.hint.startswith("write {% info %}")
+    html = body(site)
+    callout = html[html.index("callout-info"):]
+    callout = callout[:callout.index("</div>")]
+    assert "JVM tuning" in callout and "<em>the</em>" in callout and "²" not in html
+    assert "Intact." in html[html.index("callout-note"):] and "After." in html
+    assert "{%" not in html
+    assert site.build(strict=True).report.failed(strict=True)
+
+
+@pytest.mark.parametrize("source", ["{%info²%}\nx\n", "{% info %}\nx\n{%endinfox%}\n"])
+def test_liquid_block_left_open_stays_an_error(make_site, source):
+    # Liquid refuses a block without its end tag ('endinfox' is another tag's name)
+    site = make_site(page(source))
+    result = site.build()
+    assert "shortcode-unclosed" in {d.code for d in result.report.errors()}
+
+
 def test_escapes_and_raw_inside_paired_shortcodes_stay_literal(make_site):
     site = make_site(page('{{% note %}}\nWrite {{</* param "x" */>}} here.\n{{% /note %}}\n'
                           '{{< highlight jinja >}}\n{% raw %}{% if x %}{{ x }}{% endif %}{% endraw %}\n{{< /highlight >}}\n'))
