@@ -127,3 +127,27 @@ def read_site_file(project: Path, path: str) -> str:
     if not target.is_file():
         raise ValueError(f"no file '{path}' in the project")
     return target.read_text(encoding="utf-8-sig", errors="replace")
+
+
+_SHORTCODE = re.compile(r"\{\{[<%].*?[%>]\}\}", re.S)
+_TAG = re.compile(r"<[^>]+>")
+SUMMARY_WORDS = 70  # Hugo's summaryLength
+
+
+def summary_text(markdown_html: str) -> str:
+    """Hugo's automatic summary of rendered content: its plain text cut after 70 words,
+    then on to the end of that sentence (TruncateWordsToWholeSentence)."""
+    import html as html_module
+
+    words = html_module.unescape(_TAG.sub(" ", markdown_html)).split()
+    if len(words) <= SUMMARY_WORDS:
+        return " ".join(words)
+    cut = SUMMARY_WORDS
+    while cut < len(words) and not words[cut - 1].endswith((".", "!", "?")):
+        cut += 1
+    return " ".join(words[:cut])
+
+
+def without_shortcodes(markdown: str) -> str:
+    """Markdown with its shortcode tags taken out (their content stays)."""
+    return _SHORTCODE.sub("", markdown)

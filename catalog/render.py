@@ -26,7 +26,8 @@ from .config import SiteConfig
 from .diagnostics import Diagnostic, Lines, did_you_mean
 from .highlight import highlight as highlight_code
 from .markdown import Markdown
-from .page_files import attachment_folder, attachments_of, page_body, read_site_file
+from .page_files import (attachment_folder, attachments_of, page_body, read_site_file, summary_text,
+                         without_shortcodes)
 from .refs import RefError, RefResolver
 from .search import page_text
 from .theme import Theme
@@ -361,6 +362,16 @@ class BodyRenderer:
             run.depends_on.add("files")
             return page_body(target, content_root)
 
+        def summary(node: Any) -> str:
+            """A page's description, else Hugo's automatic summary of its content (children)."""
+            target = getattr(node, "_page", node)
+            if not isinstance(target, Page) or not target.rel:
+                return ""
+            if target.description:
+                return target.description
+            run.depends_on.add("files")
+            return summary_text(self.md.render(without_shortcodes(page_body(target, content_root))))
+
         def read_file(path: str) -> str:
             run.depends_on.add("uncached")  # any file of the project: no fact tracks it
             try:
@@ -386,7 +397,7 @@ class BodyRenderer:
 
         return {
             "find_re": find_re, "replace_re": replace_re,
-            "attachments": attachments, "source_of": source_of, "read_file": read_file,
+            "attachments": attachments, "source_of": source_of, "read_file": read_file, "summary": summary,
             "name": call.name, "args": call.args, "kwargs": call.kwargs, "markup": call.markup,
             "notation": call.notation, "uid": uid, "inner": inner, "nested": nested,
             "get": lambda key, default=None: _get(call.args, call.kwargs, key, default),

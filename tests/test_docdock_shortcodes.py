@@ -298,3 +298,22 @@ def test_tabs_group_id(make_site):
     site = make_site(page('{{< tabs groupId="lang" >}}\n{{% tab name="Python" %}}\npy\n{{% /tab %}}\n{{< /tabs >}}\n'))
     build_ok(site)
     assert '<div class="tabs" data-tabs data-tab-group="lang">' in body(site)
+
+
+@pytest.mark.parametrize("source, expected", [
+    ('{{% anchor default="here" %}}Spot{{% /anchor %}} {{% anchorlink anchor="here" %}}go{{% /anchorlink %}}',
+     '<span class="anchor" id="anchor-here">Spot</span> <a href="#anchor-here">go</a>'),
+    ("{{< code >}}\na <b> c\n{{< /code >}}", "<pre><code>a &lt;b&gt; c</code></pre>"),
+    ('{{< emoticon name="smile" >}}', '<span class="emoticon" role="img" aria-label="smile">😀</span>'),
+    ('{{< emoticon name="tick" >}}', '<span class="glyphicon glyphicon-ok-circle" role="img" aria-label="tick"></span>'),
+    ("{{% well %}}Inset{{% /well %}}", '<div class="well">\n<p>Inset</p>'),
+    ("{{% unknow %}}Kept{{% /unknow %}}", '<div class="unknow-macro">\n<p>Kept</p>'),
+    ('{{% tasklist %}}\n{{% task completed="T" %}}Done{{% /task %}}\n{{% task %}}Open{{% /task %}}\n{{% /tasklist %}}',
+     '<div class="task task-done">\n<label><input type="checkbox" disabled checked> Done</label>'),
+    ('{{% userlink username="jdoe" %}}John{{% /userlink %}}', '<a class="userlink" href="#" title="user: jdoe">John</a>'),
+    ("{{% section %}}Plain *text*{{% /section %}}", "<p>Plain <em>text</em></p>"),
+])
+def test_docdock_confluence_leftovers(make_site, source, expected):
+    site = make_site(page(source + "\n"))
+    build_ok(site)
+    assert expected in body(site)
