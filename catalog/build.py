@@ -293,7 +293,8 @@ def render_pages(pages: PageRenderer, found: list[Body | None], output: Output, 
         cached = [kept if not isinstance(kept := cache.pages.get(key), str) or output.reusable(path, kept)
                   else None for key, path in zip(html_keys, paths)]
     # a body rendered again gets its HTML again: the files it read may show otherwise now
-    wanted = [html is None or body is None for html, body in zip(cached, found)]
+    cached = [html if body is not None else None for html, body in zip(cached, found)]
+    wanted = [html is None for html in cached]
     tasks = [i for i, (body, html) in enumerate(zip(found, wanted)) if body is None or html]
     # a page's Markdown is read when its task is handed out (a few chunks ahead), and let go
     # once its body is rendered (below)

@@ -35,7 +35,7 @@ PAGES = {
     "panel": ["panels"],
     "button": ["buttons"],
     "icon": ["icons", "alerts"],
-    "children": ["children", "alerts"],
+    "children": ["children", "descriptions", "alerts"],
     "expand": ["expands"],
     "excerpt": ["alerts", "lorem"],
     "excerpt-include": ["panels", "alerts"],
@@ -92,6 +92,9 @@ _FEATURES = r"""
   if (wanted.includes('children'))
     out.children = all('.children').map(list => Array.from(list.querySelectorAll('a'))
         .map(a => [a.parentElement.tagName.toLowerCase(), text(a)]));
+  if (wanted.includes('descriptions'))  // description="true": the description, or the page's summary
+    out.descriptions = all('.children').map(list => Array.from(list.querySelectorAll('p'))
+        .filter(p => !p.querySelector('a')).map(text).filter(Boolean));
   if (wanted.includes('expands'))
     out.expands = all('.expand').map(el => [
         text(ours ? el.querySelector('.expand-label') : el.querySelector('.expand-label span')),

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from catalog.build import build
 from conftest import REPO, build_ok
 
 
@@ -317,3 +318,43 @@ def test_docdock_confluence_leftovers(make_site, source, expected):
     site = make_site(page(source + "\n"))
     build_ok(site)
     assert expected in body(site)
+
+
+def test_cached_and_preview_builds_see_edits_to_the_files_shortcodes_read(make_site, tmp_path):
+    """A body that shows other files (an attachment list, another page's excerpt, an
+    included file) is rendered again when they change, in a cached build and in the
+    preview's fast path (which gives way to a full build), and matches a cold build."""
+    from catalog.cache import RenderCache
+    from catalog.incremental import rebuild_bodies
+
+    site = make_site({
+        "content/src.md": "---\ntitle: Src\n---\n{{% excerpt %}}\nFirst words.\n{{% /excerpt %}}\n",
+        "content/user.md": ('---\ntitle: User\n---\n{{% excerpt-include filename="src.md" /%}}\n\n'
+                            '{{% attachments /%}}\n\n{{% include "snippets/s.md" %}}\n'),
+        "content/user.files/a.txt": b"a" * 2048,
+        "content/other.md": "---\ntitle: Other\n---\nPlain.\n",
+        "snippets/s.md": "Snippet one.\n",
+    })
+    cache = RenderCache()
+
+    def same_as_cold(name: str) -> str:
+        warm = build_ok(site, out=tmp_path / f"warm-{name}", cache=cache)
+        cold = build_ok(site, out=tmp_path / f"cold-{name}")
+        assert warm.outputs == cold.outputs, name
+        return warm.outputs["user/index.html"].decode()
+
+    assert "First words." in same_as_cold("first")
+    site.write({"content/src.md": "---\ntitle: Src\n---\n{{% excerpt %}}\nSecond words.\n{{% /excerpt %}}\n"})
+    assert "Second words." in same_as_cold("excerpt")
+    site.write({"content/user.files/b.txt": b"b" * 4096})
+    html = same_as_cold("attachment")
+    assert "b.txt" in html and "(4 kB)" in html
+    site.write({"snippets/s.md": "Snippet two.\n"})
+    assert "Snippet two." in same_as_cold("include")
+
+    state = build(site.root, cache=cache, write=False, keep_state=True).state
+    site.write({"content/src.md": "---\ntitle: Src\n---\n{{% excerpt %}}\nThird words.\n{{% /excerpt %}}\n"})
+    assert rebuild_bodies(state, ["content/src.md"], cache) is None  # user.md shows it: a full build
+    site.write({"content/other.md": "---\ntitle: Other\n---\nEdited.\n"})
+    state = build(site.root, cache=cache, write=False, keep_state=True).state
+    assert rebuild_bodies(state, ["content/user.files/c.txt"], cache) is None
