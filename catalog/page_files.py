@@ -11,6 +11,7 @@ attachment's name, size and modification time.
 """
 from __future__ import annotations
 
+import html
 import os
 import posixpath
 import re
@@ -137,9 +138,7 @@ SUMMARY_WORDS = 70  # Hugo's summaryLength
 def summary_text(markdown_html: str) -> str:
     """Hugo's automatic summary of rendered content: its plain text cut after 70 words,
     then on to the end of that sentence (TruncateWordsToWholeSentence)."""
-    import html as html_module
-
-    words = html_module.unescape(_TAG.sub(" ", markdown_html)).split()
+    words = html.unescape(_TAG.sub(" ", markdown_html)).split()
     if len(words) <= SUMMARY_WORDS:
         return " ".join(words)
     cut = SUMMARY_WORDS

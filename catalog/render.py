@@ -26,10 +26,9 @@ from .config import SiteConfig
 from .diagnostics import Diagnostic, Lines, did_you_mean
 from .highlight import highlight as highlight_code
 from .markdown import Markdown
-from .page_files import (attachment_folder, attachments_of, page_body, read_site_file, summary_text,
-                         without_shortcodes)
 from .refs import RefError, RefResolver
 from .search import page_text
+from .shortcode_functions import template_functions
 from .theme import Theme
 
 _TOKEN = re.compile(r"XQSC([A-P]+)Z")
@@ -341,63 +340,9 @@ class BodyRenderer:
             except ValueError as exc:
                 raise ShortcodeAbort(f"highlight: {exc}", 'write options as "linenos=inline, hl_lines=3 6-8"')
 
-        content_root = self.theme.project / config.content_dir
-
-        def attachments(pattern: str = "") -> dict[str, Any]:
-            """The page's attachments folder (content-relative), whether it exists, and its files."""
-            run.depends_on.add("files")
-            folder = attachment_folder(page) or ""
-            try:
-                return {"folder": f"{config.content_dir}/{folder}", "exists": (content_root / folder).is_dir(),
-                        "files": attachments_of(page, content_root, config.base_path, str(pattern or ""))}
-            except re.error as exc:
-                raise ShortcodeAbort(f"pattern '{pattern}' is not a regular expression: {exc}",
-                                     'to match names ending in pdf write pattern=".*pdf"')
-
-        def source_of(ref_: str) -> str | None:
-            """Another page's Markdown, found like a ref (a missing page is reported there)."""
-            target = resolve(str(ref_).partition("#")[0])
-            if target is None:
-                return None
-            run.depends_on.add("files")
-            return page_body(target, content_root)
-
-        def summary(node: Any) -> str:
-            """A page's description, else Hugo's automatic summary of its content (children)."""
-            target = getattr(node, "_page", node)
-            if not isinstance(target, Page) or not target.rel:
-                return ""
-            if target.description:
-                return target.description
-            run.depends_on.add("files")
-            return summary_text(self.md.render(without_shortcodes(page_body(target, content_root))))
-
-        def read_file(path: str) -> str:
-            run.depends_on.add("uncached")  # any file of the project: no fact tracks it
-            try:
-                return read_site_file(self.theme.project, str(path))
-            except (ValueError, OSError) as exc:
-                raise ShortcodeAbort(str(exc), "the path is relative to the site's folder, "
-                                     "e.g. content/snippets/install.md", code="include-missing")
-
-        def find_re(pattern: str, text: Any, limit: int = -1) -> list[str]:
-            """Hugo's findRE: the matches of `pattern` in `text`, at most `limit` (-1: all)."""
-            try:
-                found = [m.group(0) for m in re.finditer(str(pattern), str(text))]
-            except re.error as exc:
-                raise ShortcodeAbort(f"findRE: '{pattern}' is not a regular expression: {exc}")
-            return found if limit < 0 else found[:limit]
-
-        def replace_re(pattern: str, replacement: str, text: Any) -> str:
-            """Hugo's replaceRE; `$1` in the replacement names a group, as in Go."""
-            try:
-                return re.sub(str(pattern), re.sub(r"\$(\d+)", r"\\\1", str(replacement)), str(text))
-            except re.error as exc:
-                raise ShortcodeAbort(f"replaceRE: '{pattern}' is not a regular expression: {exc}")
-
         return {
-            "find_re": find_re, "replace_re": replace_re,
-            "attachments": attachments, "source_of": source_of, "read_file": read_file, "summary": summary,
+            **template_functions(page, self.theme.project, config, resolve, self.md.render, run.depends_on,
+                                 ShortcodeAbort),
             "name": call.name, "args": call.args, "kwargs": call.kwargs, "markup": call.markup,
             "notation": call.notation, "uid": uid, "inner": inner, "nested": nested,
             "get": lambda key, default=None: _get(call.args, call.kwargs, key, default),
