@@ -35,13 +35,18 @@ class Attachment:
     size: int  # bytes
 
 
-def attachment_folder(page: Page) -> str | None:
-    """The attachments folder of `page`, relative to the content folder (it may not exist)."""
+def attachment_folder(page: Page, content_root: Path | None = None) -> str | None:
+    """The attachments folder of `page`, relative to the content folder (it may not exist).
+    A section's `_index.md` has `files/`, or `_index.files/` (DocDock's template, which
+    names the folder after the file) when only that exists below `content_root`."""
     if not page.rel:
         return None
     folder, _, name = page.rel.rpartition("/")
     prefix = f"{folder}/" if folder else ""
     if name in _BUNDLE_PAGES:
+        if (name == "_index.md" and content_root is not None and not (content_root / f"{prefix}files").is_dir()
+                and (content_root / f"{prefix}_index.files").is_dir()):
+            return f"{prefix}_index.files"
         return f"{prefix}files"
     return f"{prefix}{name.removesuffix('.md')}.files"
 
@@ -64,7 +69,7 @@ def _files_in(folder: Path) -> list[Path]:
 def attachments_of(page: Page, content_root: Path, base_path: str, pattern: str = "") -> list[Attachment]:
     """The files of the page's attachments folder whose name `pattern` (a regular
     expression, searched as Go's findRE does) matches; raises re.error for a bad pattern."""
-    folder = attachment_folder(page)
+    folder = attachment_folder(page, content_root)
     if folder is None:
         return []
     matcher = re.compile(pattern) if pattern else None
@@ -81,7 +86,7 @@ def publish_attachments(site: Site, content_root: Path, content_dir: str, output
     path; returns how many. A file that would collide with a page is reported by `output`."""
     count = 0
     for page in site.pages:
-        folder = attachment_folder(page)
+        folder = attachment_folder(page, content_root)
         if folder is None:
             continue
         for path in _files_in(content_root / folder):
@@ -102,7 +107,7 @@ def files_fact(site: Site, content_root: Path) -> str:
     every attachment's name, size and modification time."""
     listing: list[list[object]] = [[page.rel, page.digest] for page in site.pages]
     for page in site.pages:
-        folder = attachment_folder(page)
+        folder = attachment_folder(page, content_root)
         if folder is not None:
             for path in _files_in(content_root / folder):
                 stat = path.stat()

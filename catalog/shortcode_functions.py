@@ -30,7 +30,7 @@ def template_functions(page: Page, project: Path, config: SiteConfig, resolve: C
     def attachments(pattern: str = "") -> dict[str, Any]:
         """The page's attachments folder (content-relative), whether it exists, and its files."""
         depends_on.add("files")
-        folder = attachment_folder(page) or ""
+        folder = attachment_folder(page, content_root) or ""
         try:
             files = attachments_of(page, content_root, config.base_path, str(pattern or ""))
         except re.error as exc:

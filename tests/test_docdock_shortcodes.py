@@ -358,3 +358,16 @@ def test_cached_and_preview_builds_see_edits_to_the_files_shortcodes_read(make_s
     site.write({"content/other.md": "---\ntitle: Other\n---\nEdited.\n"})
     state = build(site.root, cache=cache, write=False, keep_state=True).state
     assert rebuild_bodies(state, ["content/user.files/c.txt"], cache) is None
+
+
+def test_section_attachments_in_files_or_docdocks_index_files(make_site):
+    site = make_site({
+        "content/a/_index.md": "---\ntitle: A\n---\n{{% attachments /%}}\n",
+        "content/a/files/one.txt": b"1",
+        "content/b/_index.md": "---\ntitle: B\n---\n{{% attachments /%}}\n",
+        "content/b/_index.files/two.txt": b"2",  # the folder DocDock's template reads
+    })
+    build_ok(site)
+    assert '<a href="/a/files/one.txt">one.txt</a>' in body(site, "a/index.html")
+    assert '<a href="/b/_index.files/two.txt">two.txt</a>' in body(site, "b/index.html")
+    assert site.exists("a/files/one.txt") and site.exists("b/_index.files/two.txt")
