@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
+import os
 import re
 import resource
 import time
@@ -28,6 +29,7 @@ from .plugins import build_plugin_outputs, marketplace_redirect_rules
 from .plugins.cache import CatalogCache, Stored
 from .plugins.model import Listing
 from .output import Output, PublishError, SiteFiles, Staging, url_to_file
+from .page_files import files_fact, publish_attachments
 from .refs import RefError, RefResolver
 from .render import Body, FragmentRef, SiteView
 from .search import SearchEntry, SearchIndex, page_entries, plugin_entry
@@ -138,6 +140,9 @@ def _build(project: Path, out: Path, output: Output, workers: Workers, *, drafts
 
     environment = environment_key(config, theme) if cache is not None else ""
     facts = site_facts(site) if cache is not None else {}
+    if cache is not None:
+        facts["files"] = files_fact(site, project / config.content_dir)
+        facts["uncached"] = os.urandom(8).hex()  # bodies that read any project file: never reused
     keys, found = cached_bodies(site, cache, environment, facts)
 
     assets = Assets(config.base_path, fingerprint)
@@ -159,6 +164,7 @@ def _build(project: Path, out: Path, output: Output, workers: Workers, *, drafts
     result.redirects = len(aliases)
     for rel, data, label in assets.published():
         output.add(rel, data, label, report)
+    publish_attachments(site, project / config.content_dir, config.content_dir, output, report)
     output.add("404.html", theme.render("404.html", {"site": site_view}), "404.html", report, what="not-found page")
     clock.lap("assets")
     plugins = build_plugins(project, config, theme, site_view, resolver, site, output, report,
@@ -289,6 +295,8 @@ def render_pages(pages: PageRenderer, found: list[Body | None], output: Output, 
         # bytes: the HTML itself; a sha256: the HTML is the previous build's file, if still published
         cached = [kept if not isinstance(kept := cache.pages.get(key), str) or output.reusable(path, kept)
                   else None for key, path in zip(html_keys, paths)]
+    # a body rendered again gets its HTML again: the files it read may show otherwise now
+    cached = [html if body is not None else None for html, body in zip(cached, found)]
     wanted = [html is None for html in cached]
     tasks = [i for i, (body, html) in enumerate(zip(found, wanted)) if body is None or html]
     # a page's Markdown is read when its task is handed out (a few chunks ahead), and let go

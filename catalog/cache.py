@@ -3,8 +3,10 @@
 A body's key hashes what it always depends on: the page's own source and front
 matter, the configuration, the shortcode templates and the generator's own code.
 Besides, a body records which site-wide facts it read (`Body.depends_on`): "refs"
-(which page a path names, and its URL) and "nav" (the page tree with every page's
-front matter). The cached body is reused only while those facts hash the same, so
+(which page a path names, and its URL), "nav" (the page tree with every page's
+front matter), "files" (every page's source and attachment, for the shortcodes that show
+another page's excerpt or summary, or the page's attachments) and "uncached" (new on
+every build, for a shortcode that read any file of the project: never reused). The cached body is reused only while those facts hash the same, so
 the output is byte-identical to a cold build by construction; tests check it.
 """
 from __future__ import annotations

@@ -29,6 +29,7 @@ from .content import Page, Site
 from .diagnostics import Diagnostic, Report
 from .hashing import digest_text
 from .output import url_to_file
+from .page_files import is_attachment_path
 from .pages import render_page
 from .render import Body, BodyRenderer, SiteView
 from .search import SearchEntry, searchable
@@ -67,6 +68,7 @@ class BuildState:
     refs_to: dict[str, set[str]] = field(init=False)  # target rel -> sources whose refs name a fragment of it
     entry_of: dict[str, int] = field(init=False)  # URL -> its search entry's index
     folders: set[str] | None = None  # content folders that held a file last time (made when first needed)
+    reads_files: bool = field(init=False)  # some body read files besides its own (page_files.py)
 
     def __post_init__(self) -> None:
         self.by_source = {page.source: page for page in self.site.pages if page.rel}
@@ -77,12 +79,15 @@ class BuildState:
             for ref in body.fragment_refs:
                 self.refs_to.setdefault(ref.target, set()).add(source)
         self.entry_of = {entry.url: i for i, entry in enumerate(self.search_entries)}
+        self.reads_files = any(body.depends_on & {"files", "uncached"} for body in self.bodies.values())
 
 
 def rebuild_bodies(state: BuildState, inputs: Sequence[str], cache: RenderCache) -> BuildResult | None:
     """The build after `inputs` (project-relative paths that changed) when they change page
     bodies only; None when they may change anything else. `state` and `cache` are updated."""
     started = time.perf_counter()
+    if state.reads_files:
+        return None  # a body shows other files (attachments, an excerpt, an include): a full build
     with _cyclic_gc_paused():
         edited = _edited_pages(state, inputs, cache)
         if edited is None:
@@ -118,6 +123,8 @@ def _edited_pages(state: BuildState, inputs: Sequence[str], cache: RenderCache) 
         full = os.path.join(content_root, rel)  # the memo's key, as load_site makes it
         page = state.by_source.get(path)
         if page is None:
+            if is_attachment_path(rel):
+                return None  # published as it is: a full build plans it
             if _may_hold_pages(state, cache, rel, full):
                 return None
             continue
@@ -195,6 +202,7 @@ def _replace_body(state: BuildState, page: Page, fresh: Page, cache: RenderCache
     for ref in body.fragment_refs:
         state.refs_to.setdefault(ref.target, set()).add(source)
     state.bodies[source], state.body_keys[source], state.html_keys[source] = body, key, html_key
+    state.reads_files = state.reads_files or bool(body.depends_on & {"files", "uncached"})
     state.files[file] = html
     return True
 

@@ -31,6 +31,7 @@ from .kramdown_html import is_jekyll_page
 from .markdown import Markdown
 from .refs import RefError, RefResolver
 from .search import page_text
+from .shortcode_functions import template_functions
 from .theme import Theme
 
 _TOKEN = re.compile(r"XQSC([A-P]+)Z")
@@ -376,6 +377,8 @@ class BodyRenderer:
                 raise ShortcodeAbort(f"highlight: {exc}", 'write options as "linenos=inline, hl_lines=3 6-8"')
 
         return {
+            **template_functions(page, self.theme.project, config, resolve, self.md.render, run.depends_on,
+                                 ShortcodeAbort),
             "name": call.name, "args": call.args, "kwargs": call.kwargs, "markup": call.markup,
             "notation": call.notation, "uid": uid, "inner": inner, "nested": nested,
             "get": lambda key, default=None: _get(call.args, call.kwargs, key, default),

@@ -94,7 +94,7 @@ def test_expand_is_collapsible(make_site):
 def test_mermaid_keeps_source_escaped(make_site):
     site = make_site(page("{{< mermaid >}}\ngraph LR; A-->B\n{{< /mermaid >}}\n"))
     build_ok(site)
-    assert re.search(r'<div class="mermaid"[^>]*>\s*graph LR; A--&gt;B', body(site))
+    assert re.search(r'<div class="mermaid[^"]*"[^>]*>\s*graph LR; A--&gt;B', body(site))
 
 
 def test_icon(make_site):

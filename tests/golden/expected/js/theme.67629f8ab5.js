@@ -112,7 +112,7 @@
     selectTab(group, selected, false);
 
     tabs.forEach(function (tab, index) {
-      tab.addEventListener("click", function () { selectTab(group, tab, true); });
+      tab.addEventListener("click", function () { selectTab(group, tab, true); syncGroup(group, tab); });
       tab.addEventListener("keydown", function (event) {
         var next = null;
         switch (event.key) {
@@ -124,7 +124,21 @@
         }
         event.preventDefault();
         selectTab(group, next, true);
+        syncGroup(group, next);
       });
+    });
+  }
+
+  /* hugo-theme-learn's groupId: choosing a tab chooses the tab of the same name in every
+     other tab group of the page with that groupId. */
+  function syncGroup(group, chosen) {
+    var name = group.getAttribute("data-tab-group");
+    if (!name) return;
+    var label = chosen.textContent;
+    Array.prototype.forEach.call(document.querySelectorAll("[data-tabs]"), function (other) {
+      if (other === group || other.getAttribute("data-tab-group") !== name) return;
+      var match = tabsOf(other).filter(function (tab) { return tab.textContent === label; })[0];
+      if (match) selectTab(other, match, false);
     });
   }
 
