@@ -228,7 +228,7 @@ GO_LAYOUTS = {
     "layouts/partials/nav.html": "{{ range .Site.Menus.main }}{{ .Name }}{{ end }}\n",
     "layouts/shortcodes/note.html": "<div class=\"go-note\">{{ .Inner }}</div>\n",
     "layouts/shortcodes/gadget.html": "<span>{{ .Get 0 }}</span>\n",
-    "themes/docdocky/layouts/shortcodes/alert.html": "<div class=\"alert\">{{ .Inner }}</div>\n",
+    "themes/docdocky/layouts/shortcodes/sparkle.html": "<div class=\"sparkle\">{{ .Inner }}</div>\n",
 }
 
 
@@ -244,7 +244,7 @@ def test_go_templates_in_layouts_are_never_used(tmp_path):
 def test_go_only_shortcodes_are_reported_with_each_use(tmp_path):
     project = hugo_project(tmp_path / "site", {
         **PLAIN, **GO_LAYOUTS, "config.toml": 'title = "T"\ntheme = "docdocky"\n',
-        "content/uses.md": "---\ntitle: Uses\n---\nOne {{< gadget x >}}.\n\n{{% alert %}}Hot{{% /alert %}}\n\n"
+        "content/uses.md": "---\ntitle: Uses\n---\nOne {{< gadget x >}}.\n\n{{% sparkle %}}Hot{{% /sparkle %}}\n\n"
                            "Two {{< gadget y >}}.\n",
     })
     result = build(project)
@@ -253,7 +253,7 @@ def test_go_only_shortcodes_are_reported_with_each_use(tmp_path):
         ("content/uses.md", 4, "shortcode-go-only"), ("content/uses.md", 6, "shortcode-go-only"),
         ("content/uses.md", 8, "shortcode-go-only")]
     assert "'gadget'" in errors[0].message and "layouts/shortcodes/gadget.html" in errors[0].message
-    assert "'alert'" in errors[1].message and "themes/docdocky/layouts/shortcodes/alert.html" in errors[1].message
+    assert "'sparkle'" in errors[1].message and "themes/docdocky/layouts/shortcodes/sparkle.html" in errors[1].message
     assert "catalog-layouts/shortcodes/gadget.html" in errors[0].hint
 
 
