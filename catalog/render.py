@@ -290,8 +290,11 @@ class BodyRenderer:
             layouts = self.theme.layouts_name
             go_template = self.theme.go_shortcode(call.name)
             if go_template is not None:  # the Hugo site's own (or its Hugo theme's): Go, not Jinja2
-                run.report(call.start, "error", "shortcode-go-only",
-                           f"shortcode '{call.name}' is defined only as a Hugo Go template ({go_template})",
+                # Hugo builds it, and leaving it out keeps the page well defined: a warning
+                # (an error under --strict), so that an existing site builds on its first run
+                run.report(call.start, "warning", "shortcode-go-only",
+                           f"shortcode '{call.name}' is defined only as a Hugo Go template ({go_template}); "
+                           "it is left out of the page",
                            f"add a Jinja2 template {layouts}/shortcodes/{call.name}.html that writes what "
                            f"{go_template} writes")
                 return Markup("")
