@@ -13,6 +13,7 @@ from markdown_it.utils import OptionsDict
 from catalog.anchors import GID_ATTR, goldmark_id
 from catalog.highlight import highlight
 from catalog.kramdown import PROBLEMS_KEY, kramdown_ial_plugin
+from catalog.placeholders import ANY_TOKEN
 
 CodeFilter = Callable[[str], str]
 _FILTER_KEY = "catalog_code_filter"
@@ -21,7 +22,7 @@ _INFO = re.compile(r"(?P<lang>[^\s{]*)\s*(?:\{(?P<options>.*)\})?.*", re.S)
 _HIGHLIGHT_DIV = '<div class="highlight"'
 # catalog.render's shortcode placeholder token: in a heading's source it stands for
 # output Hugo would have seen there, so such a heading's id comes from its rendered text.
-_SHORTCODE_PLACEHOLDER = re.compile(r"XQSC[A-P]+Z")
+_SHORTCODE_PLACEHOLDER = ANY_TOKEN
 
 
 class Markdown:
