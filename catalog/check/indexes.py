@@ -53,6 +53,9 @@ class IndexChecker:
         self.stats = IndexStats()
         self._validators: dict[str, jsonschema.protocols.Validator | None] = {}
         self._digests: dict[tuple[str, str], str] = {}
+        # the files that are valid JSON and follow their schema, parsed: (text, document);
+        # copies.py compares them with the index without reading them again
+        self.documents: dict[str, tuple[str, Any]] = {}
 
     def check(self) -> None:
         for rel in sorted(self.site.files):
@@ -67,7 +70,8 @@ class IndexChecker:
                                   f"not valid JSON: {err.msg}", "the build writes this file; rebuild the site")
                 continue
             self.stats.files += 1
-            self.validate(rel, text, document, schema)
+            if self.validate(rel, text, document, schema):
+                self.documents[rel] = (text, document)
             handled = self.check_digests(rel, text, document)
             self.check_urls(rel, text, document, handled)
 
@@ -94,15 +98,19 @@ class IndexChecker:
                 self._validators[schema] = None
         return self._validators[schema]
 
-    def validate(self, rel: str, text: str, document: Any, schema: str) -> None:
+    def validate(self, rel: str, text: str, document: Any, schema: str) -> bool:
+        """Whether the document follows its schema; reports each way it does not."""
         validator = self.validator(schema)
         if validator is None:
-            return
+            return False
+        valid = True
         for error in sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path))):
             line, col = locate(text, list(error.absolute_path))
             self.report.error(self.site.display(rel), line, col, "schema-invalid",
                               f"{error.json_path}: {_clip(error.message)}",
                               f"the file must follow {SCHEMA_DIR}/{schema}")
+            valid = False
+        return valid
 
     # -- digests ------------------------------------------------------------------------
 
