@@ -13,7 +13,6 @@ by value. A plugin whose file does not verify is left out: that is already an er
 from __future__ import annotations
 
 import datetime
-import fnmatch
 import html
 import json
 import re
@@ -24,14 +23,16 @@ from ..plugins.compat import LEGACY_CATALOGS, legacy_catalog, marketplace_catalo
 from ..plugins.index import INDEX_DIR, ROOT_FILE, plugin_file, root_index
 from ..plugins.model import Deprecation, Plugin, Release, Wagon, YamlFile
 from ..plugins.pages import page_file, release_anchor
-from .indexes import URL_KEYS, IndexChecker, locate
+from .indexes import URL_KEYS, IndexChecker, locate, schema_for
 from .pages import position
 from .site import BuiltSite
 
 CODE = "index-mismatch"
 HINT = "the build writes every copy from the plugin's index file; rebuild the site, or restore the file"
 MAX_PER_FILE = 20  # differences reported per file; a file rewritten wholesale would list every value
-MARKETPLACE_FILES = ("plugins/by-name/*.json", "plugins/*/versions", "plugins/*/[0-9]*")
+# the Marketplace files of one plugin, by their schema (see SCHEMA_OF)
+MARKETPLACE_SCHEMAS = {"marketplace-search.schema.json", "marketplace-versions.schema.json",
+                       "marketplace-version.schema.json"}
 # On a plugin page: each link, and each digest shown (the default theme's <code class="sha256">)
 _PAGE_ITEM = re.compile(r"""<a\s[^>]*?\bhref="([^"]*)"|<code\s+class="sha256">([^<]*)</code>""")
 
@@ -84,7 +85,7 @@ class CopyChecker:
             self.plugins.append(plugin)
             self.files[plugin.name] = path
         for rel in sorted(self.site.files):
-            if fnmatch.fnmatchcase(rel, f"{INDEX_DIR}/plugins/*.json") and rel not in listed:
+            if schema_for(rel) == "plugin.schema.json" and rel not in listed:
                 self.report.error(self.site.display(rel), 0, 0, CODE,
                                   f"this plugin file is not listed in {ROOT_FILE}, so no client can verify it",
                                   "the build lists every plugin file in the root index; rebuild the site")
@@ -169,7 +170,7 @@ class CopyChecker:
                 text, document = self.indexes.documents[rel]
                 self.Differences(self, rel, text).compare(json.loads(data), document, ())
         for rel in sorted(self.site.files):
-            if rel not in expected and any(fnmatch.fnmatchcase(rel, p) for p in MARKETPLACE_FILES) \
+            if rel not in expected and schema_for(rel) in MARKETPLACE_SCHEMAS \
                     and _marketplace_plugin(rel) not in self.unverified:
                 self.report.error(self.site.display(rel), 0, 0, CODE,
                                   "this Marketplace file describes a plugin or release the index does not have", HINT)
