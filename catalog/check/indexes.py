@@ -16,7 +16,7 @@ from typing import Any, Iterator
 
 import jsonschema
 
-from ..diagnostics import Report
+from ..diagnostics import Report, did_you_mean
 from ..plugins import SCHEMA_OF, schema_files
 from ..plugins.index import INDEX_DIR, ROOT_FILE, SCHEMA_DIR
 from .site import BuiltSite
@@ -191,7 +191,13 @@ class IndexChecker:
             if target is None or target.outside:
                 continue
             problem = self.site.missing(target)
-            if problem:
+            if problem and target.file:  # the file is there, its #fragment names nothing: as on a page
+                line, col = locate(text, list(where))
+                self.report.warning(self.site.display(rel), line, col, "link-fragment",
+                                    f"{_json_path(where)} is '{url}', but {problem}",
+                                    did_you_mean(target.fragment or "", self.site.ids.get(target.file, ()))
+                                    or "link to an id that exists, or drop the #fragment")
+            elif problem:
                 line, col = locate(text, list(where))
                 self.report.error(self.site.display(rel), line, col, "link-missing",
                                   f"{_json_path(where)} is '{url}', but {problem}",
