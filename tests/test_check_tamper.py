@@ -93,6 +93,9 @@ CASES = {
     "remote-wagon-moved-in-one-file": (
         lambda site: replace(site, "plugins.json", f"/{AWS_WAGON}", "/evil.wgn"),
         [("plugins.json", "index-mismatch")]),
+    "legacy-plugin-listed-twice": (
+        lambda site: edit_json(site, "v2_plugins.json", lambda d: d.append(dict(d[0]))),
+        [("v2_plugins.json", "index-mismatch")]),
     "root-latest-version": (root_entry(lambda e: e["latest"].update(version="9.9.9")),
                             [("index/v1/index.json", "index-mismatch")]),
     "root-title": (root_entry(lambda e: e.update(title="Not Echo")), [("index/v1/index.json", "index-mismatch")]),

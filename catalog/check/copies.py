@@ -36,7 +36,7 @@ MARKETPLACE_SCHEMAS = {"marketplace-search.schema.json", "marketplace-versions.s
 # On a plugin page: each link, and each digest shown (the default theme's <code class="sha256">)
 _PAGE_ITEM = re.compile(r"""<a\s[^>]*?\bhref="([^"]*)"|<code\s+class="sha256">([^<]*)</code>""")
 
-Path = tuple  # a JSON path: keys and list indices
+JsonPath = tuple  # keys and list indices
 
 
 class CopyChecker:
@@ -131,12 +131,13 @@ class CopyChecker:
         files = {plugin_file(name): (self.site.root / path).read_bytes() for name, path in self.files.items()}
         expected = {e["name"]: e for e in json.loads(root_index(self.plugins, files))["plugins"]}
         by_file = {path: expected[name] for name, path in self.files.items()}
-        found = self.Differences(self, ROOT_FILE, text)
+        found = Differences(self, ROOT_FILE, text)
         for i, entry in enumerate(document["plugins"]):
             own = by_file.get(f"{INDEX_DIR}/{entry['file']['path']}")
             if own is not None and entry["name"] not in self.unverified:
                 own = {**own, "file": entry["file"]}  # the file's path and digest: checked by indexes.py
                 found.compare(own, entry, ("plugins", i))
+        found.close()
 
     def compare_catalog(self, rel: str, expected: list[dict]) -> None:
         """A catalog listing one entry per plugin (legacy files, /plugins/catalog), entry by entry."""
@@ -144,12 +145,17 @@ class CopyChecker:
         if loaded is None:
             return  # missing or invalid: reported
         text, document = loaded
-        found = self.Differences(self, rel, text)
+        found = Differences(self, rel, text)
         wanted = {entry["name"]: entry for entry in expected}
+        seen = set()
         for i, entry in enumerate(document):
             name = entry.get("name")
             if name in self.unverified:
                 continue
+            if name in seen:
+                found.report((i, "name"), f"is {_shown(name)} again: clients would see two entries for it")
+                continue
+            seen.add(name)
             if name not in wanted:
                 found.report((i, "name"), f"is {_shown(name)}, a plugin the index does not have (or one "
                                           "without a release this file lists)")
@@ -157,6 +163,7 @@ class CopyChecker:
             found.compare(wanted.pop(name), entry, (i,))
         for name in wanted:
             found.report((), f"does not list plugin '{name}', which the index has")
+        found.close()
 
     def check_marketplace_files(self) -> None:
         expected: dict[str, bytes] = {}
@@ -168,7 +175,9 @@ class CopyChecker:
                                   "this Marketplace file is missing, though the index has what it describes", HINT)
             elif rel in self.indexes.documents:
                 text, document = self.indexes.documents[rel]
-                self.Differences(self, rel, text).compare(json.loads(data), document, ())
+                found = Differences(self, rel, text)
+                found.compare(json.loads(data), document, ())
+                found.close()
         for rel in sorted(self.site.files):
             if rel not in expected and schema_for(rel) in MARKETPLACE_SCHEMAS \
                     and _marketplace_plugin(rel) not in self.unverified:
@@ -204,7 +213,7 @@ class CopyChecker:
                                              f"{plugin.name} has in the index")
                 continue
             hrefs = [artifact.href(self.site.base_path) for _, artifact in by_digest[digest]]
-            if link is None or not any(self._same_url(link[0], href, page_url) for href in hrefs):
+            if link is None or not any(self.same_url(link[0], href, page_url) for href in hrefs):
                 problems += self._page_error(rel, text, link[1] if link else match.start(2),
                                              f"links to '{link[0] if link else ''}' beside sha256 {digest}, but "
                                              f"the index gives that file at '{hrefs[0]}'")
@@ -225,7 +234,7 @@ class CopyChecker:
         self.report.error(self.site.display(rel), line, col, CODE, message, HINT)
         return 1
 
-    def _same_url(self, url: str, other: str, page_url: str) -> bool:
+    def same_url(self, url: str, other: str, page_url: str) -> bool:
         return self.site_place(url, page_url) == self.site_place(other, page_url)
 
     def site_place(self, url: str, page_url: str) -> Any:
@@ -235,36 +244,43 @@ class CopyChecker:
             return url
         return ("site", target.path, target.fragment)
 
-    class Differences:
-        """The differences between the copy a file should be and the one it is, reported at
-        their place in the file, at most MAX_PER_FILE of them."""
 
-        def __init__(self, checker: "CopyChecker", rel: str, text: str) -> None:
-            self.checker = checker
-            self.rel = rel
-            self.text = text
-            self.page_url = checker.site.url_of(rel)
-            self.count = 0
+class Differences:
+    """The differences between the copy a file should be and the one it is, reported at
+    their place in the file, at most MAX_PER_FILE of them."""
 
-        def compare(self, expected: Any, actual: Any, where: Path) -> None:
-            for path, message in _differences(expected, actual, where, self._same):
-                self.report(path, message)
+    def __init__(self, checker: "CopyChecker", rel: str, text: str) -> None:
+        self.checker = checker
+        self.rel = rel
+        self.text = text
+        self.page_url = checker.site.url_of(rel)
+        self.count = 0
 
-        def _same(self, key: Any, expected: Any, actual: Any) -> bool:
-            if key in URL_KEYS and isinstance(expected, str) and isinstance(actual, str):
-                return self.checker._same_url(actual, expected, self.page_url)
-            return type(expected) is type(actual) and expected == actual
+    def compare(self, expected: Any, actual: Any, where: JsonPath) -> None:
+        for path, message in _differences(expected, actual, where, self._same):
+            self.report(path, message)
 
-        def report(self, path: Path, message: str) -> None:
-            self.count += 1
-            if self.count > MAX_PER_FILE:
-                return
-            line, col = locate(self.text, list(path))
-            self.checker.report.error(self.checker.site.display(self.rel), line, col, CODE,
-                                      f"{_json_path(path)} {message}", HINT)
+    def _same(self, key: Any, expected: Any, actual: Any) -> bool:
+        if key in URL_KEYS and isinstance(expected, str) and isinstance(actual, str):
+            return self.checker.same_url(actual, expected, self.page_url)
+        return type(expected) is type(actual) and expected == actual
+
+    def report(self, path: JsonPath, message: str) -> None:
+        self.count += 1
+        if self.count > MAX_PER_FILE:
+            return
+        line, col = locate(self.text, list(path))
+        self.checker.report.error(self.checker.site.display(self.rel), line, col, CODE,
+                                  f"{_json_path(path)} {message}", HINT)
+
+    def close(self) -> None:
+        """Say how many differences were not listed."""
+        if self.count > MAX_PER_FILE:
+            self.checker.report.error(self.checker.site.display(self.rel), 0, 0, CODE,
+                                      f"{self.count - MAX_PER_FILE} more values differ from the index", HINT)
 
 
-def _differences(expected: Any, actual: Any, where: Path, same) -> Iterator[tuple[Path, str]]:
+def _differences(expected: Any, actual: Any, where: JsonPath, same) -> Iterator[tuple[JsonPath, str]]:
     """(path, message) for each place `actual` differs from `expected`."""
     if isinstance(expected, dict) and isinstance(actual, dict):
         for key in sorted(expected.keys() | actual.keys()):
@@ -283,7 +299,7 @@ def _differences(expected: Any, actual: Any, where: Path, same) -> Iterator[tupl
         yield where, f"is {_shown(actual)}, but the index gives {_shown(expected)}"
 
 
-def _differences_at(key: Any, expected: Any, actual: Any, where: Path, same) -> Iterator[tuple[Path, str]]:
+def _differences_at(key: Any, expected: Any, actual: Any, where: JsonPath, same) -> Iterator[tuple[JsonPath, str]]:
     if isinstance(expected, (dict, list)) or isinstance(actual, (dict, list)):
         yield from _differences(expected, actual, where, same)
     elif not same(key, expected, actual):
@@ -295,7 +311,7 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 120 else text[:117] + "..."
 
 
-def _json_path(where: Path) -> str:
+def _json_path(where: JsonPath) -> str:
     return "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in where)
 
 
