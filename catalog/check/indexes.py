@@ -62,13 +62,10 @@ class IndexChecker:
             schema = schema_for(rel)
             if schema is None:
                 continue
-            text = (self.site.root / rel).read_bytes().decode("utf-8", errors="replace")
-            try:
-                document = json.loads(text)
-            except json.JSONDecodeError as err:
-                self.report.error(self.site.display(rel), err.lineno, err.colno, "json-invalid",
-                                  f"not valid JSON: {err.msg}", "the build writes this file; rebuild the site")
+            loaded = read_json(self.site, self.report, rel)
+            if loaded is None:
                 continue
+            text, document = loaded
             self.stats.files += 1
             if self.validate(rel, text, document, schema):
                 self.documents[rel] = (text, document)
@@ -202,6 +199,20 @@ class IndexChecker:
                 self.report.error(self.site.display(rel), line, col, "link-missing",
                                   f"{_json_path(where)} is '{url}', but {problem}",
                                   self.site.suggest(target.path) or "the build writes this URL; rebuild the site")
+
+
+def read_json(site: BuiltSite, report: Report, rel: str) -> tuple[str, Any] | None:
+    """(text, document) of a published JSON file; None, reported, when it is not JSON."""
+    text = (site.root / rel).read_bytes().decode("utf-8", errors="replace")
+    try:
+        return text, json.loads(text)
+    except json.JSONDecodeError as err:
+        report.error(site.display(rel), err.lineno, err.colno, "json-invalid", f"not valid JSON: {err.msg}",
+                     "the build writes this file; rebuild the site")
+    except RecursionError:  # nested thousands deep: no file the build writes
+        report.error(site.display(rel), 0, 0, "json-invalid", "not valid JSON here: nested too deeply",
+                     "the build writes this file; rebuild the site")
+    return None
 
 
 def _items(value: Any) -> list:

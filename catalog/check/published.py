@@ -9,7 +9,6 @@ so only this check notices it.
 """
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ..assets import FINGERPRINTED_NAME, content_hash
@@ -18,7 +17,7 @@ from ..plugins.compat import LEGACY_CATALOGS
 from ..plugins.index import ROOT_FILE
 from ..plugins.pages import LIST_FILE
 from ..search import INDEX_VERSION, KINDS, decode_postings
-from .indexes import locate
+from .indexes import locate, read_json
 from .site import BuiltSite
 
 ALWAYS = {
@@ -72,13 +71,10 @@ class PublishedChecker:
 
     def check_search_index(self, rel: str) -> None:
         """The format catalog/search.py writes and static/js/search.js reads (version 1)."""
-        text = (self.site.root / rel).read_bytes().decode("utf-8", errors="replace")
-        try:
-            document = json.loads(text)
-        except json.JSONDecodeError as err:
-            self.report.error(self.site.display(rel), err.lineno, err.colno, "json-invalid",
-                              f"not valid JSON: {err.msg}", "the build writes this file; rebuild the site")
+        loaded = read_json(self.site, self.report, rel)
+        if loaded is None:
             return
+        text, document = loaded
         for where, problem in _search_index_problems(document):
             line, col = locate(text, list(where))
             self.report.error(self.site.display(rel), line, col, "search-index-invalid", problem,
