@@ -23,13 +23,13 @@ from typing import Any
 from markupsafe import Markup
 
 from . import shortcodes
-from .placeholders import Tokens, prefix_for
 from .anchors import Heading, assign_heading_ids
 from .content import Page, Site
 from .config import SiteConfig
 from .diagnostics import Diagnostic, Lines, did_you_mean
 from .highlight import highlight as highlight_code
 from .markdown import Markdown
+from .placeholders import Tokens, prefix_for
 from .refs import RefError, RefResolver
 from .search import page_text
 from .theme import Theme

@@ -308,7 +308,7 @@ def _differences_at(key: Any, expected: Any, actual: Any, where: JsonPath, same)
 
 def _shown(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= 120 else text[:117] + "..."
+    return text if len(text) <= 300 else text[:297] + "..."  # whole URLs; not a whole description
 
 
 def _json_path(where: JsonPath) -> str:
