@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +17,13 @@ from .diagnostics import Report
 from .theme import Theme
 
 FINGERPRINTED = (".css", ".js")
+# A published fingerprinted name: `catalog check` recomputes the hash from the content.
+FINGERPRINTED_NAME = re.compile(r"^.+\.(?P<hash>[0-9a-f]{10})\.(?:css|js)$")
+
+
+def content_hash(data: bytes) -> str:
+    """The content hash in a fingerprinted asset's name."""
+    return hashlib.sha256(data).hexdigest()[:10]
 
 
 @dataclass
@@ -30,7 +38,7 @@ class Assets:
         name = rel
         if self.fingerprint and rel.endswith(FINGERPRINTED):
             stem, extension = posixpath.splitext(rel)
-            name = f"{stem}.{hashlib.sha256(data).hexdigest()[:10]}{extension}"
+            name = f"{stem}.{content_hash(data)}{extension}"
         self.names[rel] = name
 
     def url(self, path: str) -> str:

@@ -13,7 +13,7 @@ import resource
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Collection, Iterator, Mapping
+from typing import Any, Collection, Iterator, Mapping, Sequence
 
 from .assets import Assets, collect_static
 from .cache import RenderCache, environment_key, layouts_key, site_facts
@@ -167,8 +167,13 @@ def _build(project: Path, out: Path, output: Output, workers: Workers, *, drafts
     publish_attachments(site, project / config.content_dir, config.content_dir, output, report)
     output.add("404.html", theme.render("404.html", {"site": site_view}), "404.html", report, what="not-found page")
     clock.lap("assets")
+    doc_refs: list[FragmentRef] = []
     plugins = build_plugins(project, config, theme, site_view, resolver, site, output, report,
-                            cache.catalog if cache is not None else None, shown, jobs, keep_bytes=not on_disk)
+                            cache.catalog if cache is not None else None, shown, jobs, keep_bytes=not on_disk,
+                            doc_refs=doc_refs)
+    # a plugin's `documentation:` #fragment is checked as a page's ref is: one rule, one warning
+    fragments.update(check_doc_fragments(site, doc_refs, bodies, report,
+                                         cache.element_ids if cache is not None else {}))
     clock.lap("plugins")
     search_entries = write_search_index(site, config, bodies, plugins, output, report, cache)
     write_host_files(site, config, aliases, output, report)
@@ -181,7 +186,7 @@ def _build(project: Path, out: Path, output: Output, workers: Workers, *, drafts
             body_keys=dict(zip([p.source for p in site.pages], keys)),
             html_keys=dict(zip([p.source for p in site.pages], page_keys or [])),
             files=output.files, owners=output.owners, diagnostics=list(report.items), fragments=fragments,
-            search_entries=search_entries, redirects=len(aliases))
+            search_entries=search_entries, redirects=len(aliases), doc_refs=doc_refs)
 
     result.pages = len(site.pages)
     result.files = len(output.owners)
@@ -236,7 +241,7 @@ def check_fragments(site: Site, bodies: dict[str, Body], report: Report,
     found: dict[str, list[Diagnostic]] = {}
     for source, body in bodies.items():
         if body.fragment_refs:
-            found[source] = fragment_warnings(body, source_of, bodies, known, ids_of)
+            found[source] = fragment_warnings(body.fragment_refs, source_of, bodies, known, ids_of)
             report.extend(found[source])
     if len(known) > len(bodies):  # forget bodies edits replaced (they are kept alive here)
         current = {id(body) for body in bodies.values()}
@@ -245,13 +250,25 @@ def check_fragments(site: Site, bodies: dict[str, Body], report: Report,
     return found
 
 
-def fragment_warnings(body: Body, source_of: dict[str, str], bodies: dict[str, Body],
+def check_doc_fragments(site: Site, refs: list[FragmentRef], bodies: dict[str, Body], report: Report,
+                        known: dict[int, tuple[Body, Collection[str]]]) -> dict[str, list[Diagnostic]]:
+    """check_fragments for the plugins' `documentation:` refs, by the plugins-index file of each."""
+    source_of = {page.rel: page.source for page in site.pages if page.rel}
+    found: dict[str, list[Diagnostic]] = {}
+    for ref in refs:
+        found.setdefault(ref.source, []).extend(fragment_warnings([ref], source_of, bodies, known))
+    for warnings in found.values():
+        report.extend(warnings)
+    return {source: warnings for source, warnings in found.items() if warnings}
+
+
+def fragment_warnings(refs: Sequence[FragmentRef], source_of: dict[str, str], bodies: dict[str, Body],
                       known: dict[int, tuple[Body, Collection[str]]],
                       ids_of: dict[str, Collection[str]] | None = None) -> list[Diagnostic]:
-    """The warnings of `body`'s refs whose #fragment names no id of its target page."""
+    """The warnings of the refs whose #fragment names no id of its target page."""
     ids_of = {} if ids_of is None else ids_of
     warnings: list[Diagnostic] = []
-    for ref in body.fragment_refs:
+    for ref in refs:
         target = source_of.get(ref.target, "")
         if target not in ids_of:
             ids_of[target] = _element_ids(bodies[target], known) if target in bodies else frozenset()
@@ -418,8 +435,11 @@ def write_search_index(site: Site, config: SiteConfig, bodies: dict[str, Body], 
 
 def build_plugins(project: Path, config: SiteConfig, theme: Theme, site_view: SiteView, resolver: RefResolver,
                   site: Site, output: Output, report: Report, cache: CatalogCache | None = None,
-                  render_key: str = "", jobs: int | None = None, keep_bytes: bool = True) -> list[Listing]:
+                  render_key: str = "", jobs: int | None = None, keep_bytes: bool = True,
+                  doc_refs: list[FragmentRef] | None = None) -> list[Listing]:
     """The catalog's files into `output`; returns the plugins, for the search index.
+    `doc_refs` receives each `documentation:` ref with a #fragment, to check once the
+    pages' ids are known.
     `render_key` hashes what a catalog page shows of the site (templates, navigation).
     `keep_bytes=False` (a cache kept on disk) leaves in `cache` only the digests of what
     was published, as the render cache does for pages."""
@@ -433,6 +453,8 @@ def build_plugins(project: Path, config: SiteConfig, theme: Theme, site_view: Si
         except RefError as err:
             report.error(source, line, 1, err.code, str(err), err.hint)
             return None
+        if target.fragment and doc_refs is not None:
+            doc_refs.append(FragmentRef(source, line, 1, ref, target.page.rel, target.fragment))
         return target.page.url + (f"#{target.fragment}" if target.fragment else "")
 
     def render(template: str, context: dict[str, Any]) -> str:

@@ -31,7 +31,7 @@ from .hashing import digest_text
 from .output import url_to_file
 from .page_files import is_attachment_path
 from .pages import render_page
-from .render import Body, BodyRenderer, SiteView
+from .render import Body, BodyRenderer, FragmentRef, SiteView
 from .search import SearchEntry, searchable
 from .theme import Theme
 
@@ -62,6 +62,7 @@ class BuildState:
     fragments: dict[str, list[Diagnostic]]  # check_fragments' warnings, by the source of the ref
     search_entries: list[SearchEntry]
     redirects: int
+    doc_refs: list[FragmentRef] = field(default_factory=list)  # plugins' `documentation:` refs with a #fragment
     by_source: dict[str, Page] = field(init=False)
     position: dict[int, int] = field(init=False)  # id(page) -> its index in `reading`
     source_of: dict[str, str] = field(init=False)  # page rel -> its source, as check_fragments has it
@@ -78,6 +79,8 @@ class BuildState:
         for source, body in self.bodies.items():
             for ref in body.fragment_refs:
                 self.refs_to.setdefault(ref.target, set()).add(source)
+        for ref in self.doc_refs:
+            self.refs_to.setdefault(ref.target, set()).add(ref.source)
         self.entry_of = {entry.url: i for i, entry in enumerate(self.search_entries)}
         self.reads_files = any(body.depends_on & {"files", "uncached"} for body in self.bodies.values())
 
@@ -216,7 +219,9 @@ def _recheck_fragments(state: BuildState, edited: list[Page], cache: RenderCache
     fresh: list[Diagnostic] = []
     for source in sorted(sources):
         stale.update(state.fragments.pop(source, ()))
-        warnings = fragment_warnings(state.bodies[source], state.source_of, state.bodies, cache.element_ids)
+        refs = state.bodies[source].fragment_refs if source in state.bodies else \
+            [ref for ref in state.doc_refs if ref.source == source]
+        warnings = fragment_warnings(refs, state.source_of, state.bodies, cache.element_ids)
         if warnings:
             state.fragments[source] = warnings
             fresh += warnings

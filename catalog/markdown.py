@@ -14,6 +14,7 @@ from catalog.anchors import GID_ATTR, goldmark_id, kramdown_id
 from catalog.highlight import highlight
 from catalog.kramdown import PROBLEMS_KEY, kramdown_ial_plugin
 from catalog.kramdown_html import KRAMDOWN_KEY, kramdown_html_plugin
+from catalog.placeholders import ANY_TOKEN
 
 CodeFilter = Callable[[str], str]
 _FILTER_KEY = "catalog_code_filter"
@@ -22,7 +23,7 @@ _INFO = re.compile(r"(?P<lang>[^\s{]*)\s*(?:\{(?P<options>.*)\})?.*", re.S)
 _HIGHLIGHT_DIV = '<div class="highlight"'
 # catalog.render's shortcode placeholder token: in a heading's source it stands for
 # output Hugo would have seen there, so such a heading's id comes from its rendered text.
-_SHORTCODE_PLACEHOLDER = re.compile(r"XQSC[A-P]+Z")
+_SHORTCODE_PLACEHOLDER = ANY_TOKEN
 
 
 class Markdown:

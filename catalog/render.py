@@ -5,7 +5,10 @@ destination): each shortcode is rendered first and replaced in the Markdown sour
 by an inert placeholder token; after Markdown, the tokens are swapped for their
 output (`<p>TOKEN</p>` for the whole block when a shortcode stood alone). Leaf
 shortcodes in `{{% %}}` notation are the exception: their text goes into the
-Markdown source, as Hugo renders `%` output as Markdown.
+Markdown source, as Hugo renders `%` output as Markdown. Tokens are swapped once, in
+the Markdown output they were put in (a paired shortcode's `inner.html` comes with its
+children's output in it), never inside a shortcode's output, and the page cannot
+write one (see placeholders.py): text that looks like a token is text.
 
 Rendering reads the immutable site model and returns a `Body`; it writes nothing.
 """
@@ -29,23 +32,18 @@ from .hashlinks import HashRoutes
 from .highlight import highlight as highlight_code
 from .kramdown_html import is_jekyll_page
 from .markdown import Markdown
+from .placeholders import Tokens, prefix_for
 from .refs import RefError, RefResolver
 from .search import page_text
 from .shortcode_functions import template_functions
 from .theme import Theme
 
-_TOKEN = re.compile(r"XQSC([A-P]+)Z")
-_BLOCK_TOKEN = re.compile(r"<p>\s*XQSC([A-P]+)Z\s*</p>")
 _ROOT_LINK = re.compile(r'(\s(?:href|src)=")(/(?!/)[^"]*)')
 
-
-def _token(index: int) -> str:
-    digits = "".join("ABCDEFGHIJKLMNOP"[int(c, 16)] for c in f"{index:x}")
-    return f"XQSC{digits}Z"
-
-
-def _index(digits: str) -> int:
-    return int("".join(f"{'ABCDEFGHIJKLMNOP'.index(c):x}" for c in digits), 16)
+# A page renders again with a longer placeholder prefix when text it puts into Markdown
+# holds the prefix; a second run knows all such text, so more runs mean a template that
+# writes different text each time, and the last run is kept.
+_MAX_RUNS = 4
 
 
 @dataclass(frozen=True)
@@ -93,9 +91,10 @@ class ShortcodeAbort(Exception):
 class Inner:
     """A shortcode's inner content: `{{ inner }}` is the text, `{{ inner.html }}` the Markdown output."""
 
-    def __init__(self, text: str, markdown_source: str, run: "_PageRun") -> None:
+    def __init__(self, text: str, markdown_source: str, tokens: int, run: "_PageRun") -> None:
         self.text = text
         self._source = markdown_source
+        self._tokens = tokens  # placeholders put into markdown_source
         self._run = run
         self._html: Markup | None = None
 
@@ -108,7 +107,7 @@ class Inner:
     @property
     def html(self) -> Markup:
         if self._html is None:
-            self._html = Markup(self._run.markdown(self._source))
+            self._html = Markup(self._run.expand_html(self._run.markdown(self._source, self._tokens)))
         return self._html
 
 
@@ -155,12 +154,16 @@ class _PageRun:
 
     page: Page
     renderer: "BodyRenderer"
+    tokens: Tokens
     outputs: list[str] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     fragment_refs: list[FragmentRef] = field(default_factory=list)
     literals: list[shortcodes.Literal] = field(default_factory=list)  # escapes and {% raw %} of the page
     uid: int = 0
     depends_on: set[str] = field(default_factory=set)
+    # Markdown sources that held the placeholder prefix in their own text: the page
+    # renders again with a prefix none of them holds
+    forged: list[str] = field(default_factory=list)
     lines: Lines = field(init=False)
 
     def __post_init__(self) -> None:
@@ -168,7 +171,7 @@ class _PageRun:
 
     def placeholder(self, output: str) -> str:
         self.outputs.append(output)
-        return _token(len(self.outputs) - 1)
+        return self.tokens.token(len(self.outputs) - 1)
 
     def position(self, offset: int) -> tuple[int, int]:
         line, col = self.lines.locate(offset)
@@ -178,20 +181,29 @@ class _PageRun:
         line, col = self.position(offset)
         self.diagnostics.append(Diagnostic(self.page.source, line, col, severity, code, message, hint))  # type: ignore[arg-type]
 
+    def output(self, match: re.Match[str]) -> str:
+        """The output a token stands for; a token this run did not give out stays as written."""
+        digits = match.group(1) or match.group(2)
+        index = Tokens.index(digits)
+        return self.outputs[index] if index < len(self.outputs) else match.group(0)
+
     def expand_html(self, text: str) -> str:
-        if "XQSC" not in text:
+        """Markdown output with its placeholders swapped for their outputs, in one pass:
+        an output is never searched for tokens (it holds none; text in it is text)."""
+        if self.tokens.prefix not in text:
             return text
-        text = _BLOCK_TOKEN.sub(lambda m: self.expand_html(self.outputs[_index(m.group(1))]), text)
-        return _TOKEN.sub(lambda m: self.expand_html(self.outputs[_index(m.group(1))]), text)
+        return self.tokens.block_or_inline.sub(self.output, text)
 
     def expand_text(self, text: str) -> str:
         """Placeholders inside code blocks become the plain text of their output."""
-        if "XQSC" not in text:
+        if self.tokens.prefix not in text:
             return text
-        return _TOKEN.sub(lambda m: html.unescape(re.sub(r"<[^>]+>", "", self.expand_html(
-            self.outputs[_index(m.group(1))]))), text)
+        return self.tokens.inline.sub(lambda m: html.unescape(re.sub(r"<[^>]+>", "", self.output(m))), text)
 
-    def markdown(self, source: str) -> str:
+    def markdown(self, source: str, tokens: int = 0) -> str:
+        """HTML of a Markdown source into which `tokens` placeholders were put."""
+        if self.tokens.forged(source, tokens):
+            self.forged.append(source)
         return self.renderer.md.render(source, code_filter=self.expand_text, kramdown=is_jekyll_page(self.page.meta))
 
 
@@ -208,16 +220,26 @@ class BodyRenderer:
         self._hash_routes: HashRoutes | None = None  # made at the first page that needs it
 
     def render(self, page: Page) -> Body:
-        run = _PageRun(page, self)
         parsed = shortcodes.parse(page.body, self.theme.is_paired)
+        seen = [page.body]
+        for _ in range(_MAX_RUNS):
+            run = _PageRun(page, self, Tokens(prefix_for(seen)))
+            body = self._render_run(run, parsed)
+            if not run.forged:
+                break
+            seen.extend(run.forged)
+        return body
+
+    def _render_run(self, run: _PageRun, parsed: shortcodes.Parsed) -> Body:
+        page = run.page
         run.literals = parsed.literals
         for offset, code, message, hint in parsed.problems:
             run.report(offset, "error", code, message, hint)
         for offset, code, message, hint in parsed.warnings:
             run.report(offset, "warning", code, message, hint)
-        source = self._splice(page.body, 0, len(page.body), parsed.calls, parsed.literals,
-                              run, for_markdown=True)
-        output = run.markdown(source)
+        source, tokens = self._splice(page.body, 0, len(page.body), parsed.calls, parsed.literals,
+                                      run, for_markdown=True)
+        output = run.markdown(source, tokens)
         for line, message in getattr(self.md, "last_problems", []) or []:
             run.diagnostics.append(Diagnostic(page.source, page.body_line + line, 1, "warning", "code-options",
                                               message, "see the highlight options in the shortcodes docs"))
@@ -258,10 +280,12 @@ class BodyRenderer:
 
     def _splice(self, text: str, start: int, end: int, calls: list[shortcodes.Call],
                 literals: list[shortcodes.Literal], run: _PageRun, *, for_markdown: bool,
-                rendered: dict[int, Markup] | None = None) -> str:
-        """text[start:end] with calls and literals replaced. For Markdown, calls become
-        placeholders (or their text, for `%` leaves); otherwise their output text."""
+                rendered: dict[int, Markup] | None = None) -> tuple[str, int]:
+        """text[start:end] with calls and literals replaced, and how many placeholders it
+        holds. For Markdown, calls become placeholders (or their text, for `%` leaves);
+        otherwise their output text."""
         pieces: list[str] = []
+        tokens = 0
         spans: list[tuple[int, int, str]] = []
         for call in calls:
             if start <= call.start and call.end <= end:
@@ -272,6 +296,7 @@ class BodyRenderer:
                     text_out = html.unescape(str(output))
                 else:
                     text_out = run.placeholder(str(output))
+                    tokens += 1
                 spans.append((call.start, call.end, text_out))
         for literal in literals:
             if start <= literal.start and literal.end <= end and not any(s <= literal.start < e for s, e, _ in spans):
@@ -282,7 +307,7 @@ class BodyRenderer:
             pieces.append(replacement)
             position = span_end
         pieces.append(text[position:end])
-        return "".join(pieces)
+        return "".join(pieces), tokens
 
     def _render_call(self, call: shortcodes.Call, run: _PageRun) -> Markup:
         template = self.theme.shortcode(call.name)
@@ -312,11 +337,11 @@ class BodyRenderer:
         literals = run.literals  # _splice keeps those inside the range it rebuilds
         inner = None
         if call.paired:
-            text = self._splice(body, call.open_end, call.inner_end, call.children, literals, run,
-                                for_markdown=False, rendered=children)
-            md_source = self._splice(body, call.open_end, call.inner_end, call.children, literals, run,
-                                     for_markdown=True, rendered=children)
-            inner = Inner(_dedent_code(text) if call.name == "highlight" else text, md_source, run)
+            text, _ = self._splice(body, call.open_end, call.inner_end, call.children, literals, run,
+                                   for_markdown=False, rendered=children)
+            md_source, tokens = self._splice(body, call.open_end, call.inner_end, call.children, literals, run,
+                                             for_markdown=True, rendered=children)
+            inner = Inner(_dedent_code(text) if call.name == "highlight" else text, md_source, tokens, run)
         context = self._call_context(call, run, uid, inner, nested)
         try:
             return Markup(template.render(context))
@@ -371,7 +396,7 @@ class BodyRenderer:
             return value
 
         def markdownify(text: Any) -> Markup:
-            return Markup(run.markdown(str(text)))
+            return Markup(run.expand_html(run.markdown(str(text))))
 
         def highlight(code: Any, lang: str = "", options: Any = "") -> Markup:
             try:

@@ -3,7 +3,11 @@
 Stages, top to bottom: list the folder's files and find its base path and origin (from
 the canonical links); scan every HTML page once for ids and links, checking each link's
 file; then the #fragments to other pages; then the index files (schema, sha256 and
-size of every hosted file, URLs); then `_redirects`, `sitemap.xml` and `robots.txt`.
+size of every hosted file, URLs); then every copy of the index's facts (the root's
+titles and latest releases, the legacy and Marketplace files, the plugin pages) against
+the verified plugin files; then `_redirects`, `sitemap.xml` and `robots.txt`; then that
+the files every build writes are there, fingerprinted assets match their names and the
+search index is well formed.
 Every problem is collected; the command fails at the end if any is an error.
 """
 from __future__ import annotations
@@ -65,13 +69,17 @@ def check(root: Path, base_path: str | None = None, skip: tuple[str, ...] = ()) 
             links.check_page(rel)
     links.check_fragments()
 
-    from .indexes import IndexChecker  # imports jsonschema: only when a check runs, not for `catalog --help`
+    from .copies import CopyChecker  # imports jsonschema: only when a check runs, not for `catalog --help`
+    from .indexes import IndexChecker
+    from .published import PublishedChecker
 
     indexes = IndexChecker(site, report)
     indexes.check()
+    CopyChecker(site, report, indexes).check()
 
     hosting = HostingChecker(site, report)
     hosting.check()
+    PublishedChecker(site, report).check()
 
     return CheckResult(
         diagnostics=report.sorted(), base_path=site.base_path, files=len(site.files),

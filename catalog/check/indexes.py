@@ -16,7 +16,7 @@ from typing import Any, Iterator
 
 import jsonschema
 
-from ..diagnostics import Report
+from ..diagnostics import Report, did_you_mean
 from ..plugins import SCHEMA_OF, schema_files
 from ..plugins.index import INDEX_DIR, ROOT_FILE, SCHEMA_DIR
 from .site import BuiltSite
@@ -53,21 +53,22 @@ class IndexChecker:
         self.stats = IndexStats()
         self._validators: dict[str, jsonschema.protocols.Validator | None] = {}
         self._digests: dict[tuple[str, str], str] = {}
+        # the files that are valid JSON and follow their schema, parsed: (text, document);
+        # copies.py compares them with the index without reading them again
+        self.documents: dict[str, tuple[str, Any]] = {}
 
     def check(self) -> None:
         for rel in sorted(self.site.files):
             schema = schema_for(rel)
             if schema is None:
                 continue
-            text = (self.site.root / rel).read_bytes().decode("utf-8", errors="replace")
-            try:
-                document = json.loads(text)
-            except json.JSONDecodeError as err:
-                self.report.error(self.site.display(rel), err.lineno, err.colno, "json-invalid",
-                                  f"not valid JSON: {err.msg}", "the build writes this file; rebuild the site")
+            loaded = read_json(self.site, self.report, rel)
+            if loaded is None:
                 continue
+            text, document = loaded
             self.stats.files += 1
-            self.validate(rel, text, document, schema)
+            if self.validate(rel, text, document, schema):
+                self.documents[rel] = (text, document)
             handled = self.check_digests(rel, text, document)
             self.check_urls(rel, text, document, handled)
 
@@ -94,15 +95,19 @@ class IndexChecker:
                 self._validators[schema] = None
         return self._validators[schema]
 
-    def validate(self, rel: str, text: str, document: Any, schema: str) -> None:
+    def validate(self, rel: str, text: str, document: Any, schema: str) -> bool:
+        """Whether the document follows its schema; reports each way it does not."""
         validator = self.validator(schema)
         if validator is None:
-            return
+            return False
+        valid = True
         for error in sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path))):
             line, col = locate(text, list(error.absolute_path))
             self.report.error(self.site.display(rel), line, col, "schema-invalid",
                               f"{error.json_path}: {_clip(error.message)}",
                               f"the file must follow {SCHEMA_DIR}/{schema}")
+            valid = False
+        return valid
 
     # -- digests ------------------------------------------------------------------------
 
@@ -183,11 +188,31 @@ class IndexChecker:
             if target is None or target.outside:
                 continue
             problem = self.site.missing(target)
-            if problem:
+            if problem and target.file:  # the file is there, its #fragment names nothing: as on a page
+                line, col = locate(text, list(where))
+                self.report.warning(self.site.display(rel), line, col, "link-fragment",
+                                    f"{_json_path(where)} is '{url}', but {problem}",
+                                    did_you_mean(target.fragment or "", self.site.ids.get(target.file, ()))
+                                    or "link to an id that exists, or drop the #fragment")
+            elif problem:
                 line, col = locate(text, list(where))
                 self.report.error(self.site.display(rel), line, col, "link-missing",
                                   f"{_json_path(where)} is '{url}', but {problem}",
                                   self.site.suggest(target.path) or "the build writes this URL; rebuild the site")
+
+
+def read_json(site: BuiltSite, report: Report, rel: str) -> tuple[str, Any] | None:
+    """(text, document) of a published JSON file; None, reported, when it is not JSON."""
+    text = (site.root / rel).read_bytes().decode("utf-8", errors="replace")
+    try:
+        return text, json.loads(text)
+    except json.JSONDecodeError as err:
+        report.error(site.display(rel), err.lineno, err.colno, "json-invalid", f"not valid JSON: {err.msg}",
+                     "the build writes this file; rebuild the site")
+    except RecursionError:  # nested thousands deep: no file the build writes
+        report.error(site.display(rel), 0, 0, "json-invalid", "not valid JSON here: nested too deeply",
+                     "the build writes this file; rebuild the site")
+    return None
 
 
 def _items(value: Any) -> list:

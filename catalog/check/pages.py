@@ -224,7 +224,10 @@ class LinkChecker:
                 continue
             fragment = target.fragment or ""
             where = " on this page" if target.file == rel else f" on {self.site.url_of(target.file)}"
-            self.report.error(self.site.display(rel), line, col, code,
+            # the page is there and the browser shows its top: a warning, as the build's
+            # ref-fragment is (an error with --strict, in both)
+            emit = self.report.warning if code == "link-fragment" else self.report.error
+            emit(self.site.display(rel), line, col, code,
                               f"{what} '{url}': no element with id \"{fragment}\"{where}",
                               did_you_mean(fragment, self.site.ids.get(target.file, ()))
                               or "link to an id that exists, or drop the #fragment")

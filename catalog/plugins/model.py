@@ -8,6 +8,9 @@ http(s) URL) or *hosted* by this site (`site_path` is where the build publishes
 its bytes, e.g. `wagons/cloudify-echo-plugin/1.1.0/cloudify_echo_plugin-...wgn`).
 Hosted artifacts get an absolute URL in the files today's clients read and a URL
 relative to the index file in our own index, so a copied index tree still works.
+Either way the URL spells the file's name percent-encoded (`url_path`): the file is
+published under the name it has (the name a wagon's package.json and md5 file carry),
+and a URL is only a spelling of that name, which every host decodes back.
 """
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
@@ -44,11 +47,22 @@ def base_path(base_url: str) -> str:
     return path if path.endswith("/") else path + "/"
 
 
+# What a path segment keeps as written: RFC 3986's pchar without ':', which at the start of
+# a relative URL would read as a scheme. Everything else is percent-encoded.
+_SEGMENT_SAFE = "!$&'()*+,;=@"
+
+
+def url_path(site_path: str) -> str:
+    """A site path spelled as a URL path, each segment percent-encoded: a file named `a#b.wgn`,
+    `a?b.yaml` or `a%2Fb.wgn` is linked as itself, not cut at '#' or '?' nor split at '%2F'."""
+    return "/".join(quote(segment, safe=_SEGMENT_SAFE) for segment in site_path.split("/"))
+
+
 def site_href(site_path: str, base_url: str) -> str:
     """URL of a published file for clients that need absolute URLs ('/x' when base_url has no host)."""
     parts = urlsplit(base_url)
     origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
-    return origin + base_path(base_url) + site_path
+    return origin + base_path(base_url) + url_path(site_path)
 
 
 @dataclass(frozen=True)
@@ -69,7 +83,7 @@ class Artifact:
         """URL relative to the published file `site_file` for hosted artifacts, absolute for remote ones."""
         if self.url:
             return self.url
-        return posixpath.relpath(str(self.site_path), posixpath.dirname(site_file) or ".")
+        return url_path(posixpath.relpath(str(self.site_path), posixpath.dirname(site_file) or "."))
 
 
 @dataclass(frozen=True)

@@ -145,7 +145,7 @@ def _card(plugin: Plugin, prefix: str, options: list[Platform]) -> dict[str, Any
         "icon": plugin.icon,
         "description_html": Markup(_markdown.render(plugin.description)),
         "latest": latest.version if latest else None,
-        "latest_anchor": _anchor(latest.version) if latest else None,
+        "latest_anchor": release_anchor(latest.version) if latest else None,
         "categories": [{"key": _slug(c), "name": c} for c in plugin.categories],
         "wagon_platforms": shipped,
         "platform_keys": [_platform_key(o) for o in options if latest and serves(latest, o)],
@@ -207,7 +207,7 @@ def _release(plugin: Plugin, release: Release, is_latest: bool, prefix: str, tit
         }
     return ReleaseRow(
         version=release.version,
-        anchor=_anchor(release.version),
+        anchor=release_anchor(release.version),
         date=release.date.isoformat(),
         is_latest=is_latest,
         manager_versions=release.manager_versions,
@@ -236,7 +236,8 @@ def human_size(size: int) -> str:
     return f"{size} bytes"
 
 
-def _anchor(version: str) -> str:
+def release_anchor(version: str) -> str:
+    """The id of a release's section on its plugin page ('1.1.0' -> 'v1.1.0')."""
     return "v" + re.sub(r"[^A-Za-z0-9_.-]", "-", version)
 
 

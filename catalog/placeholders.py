@@ -1,0 +1,65 @@
+"""Shortcode placeholder tokens: inert in Markdown, and never written by the page itself.
+
+A shortcode's output stands in the Markdown source as a token (see render.py) that is
+swapped back after Markdown. The token must be plain ASCII letters (it survives link
+destinations, which Markdown percent-encodes, emphasis and heading ids) and must not be
+text a page can write: a page that says `XQSCAZ` must keep it. So the prefix is chosen
+per page, the first of `XQSC`, `XQSCY`, `XQSCYY`, ... that occurs neither in the text
+rendered as Markdown nor in its entity-decoded form (`XQ&#83;CAZ` reads `XQSCAZ` after
+Markdown). Every Markdown source is checked as it is rendered (`forged`): the text a
+shortcode writes into it (`{{% param x %}}`, `markdownify`) is only known then, and
+the page is rendered again with a longer prefix when that text holds the prefix.
+The choice depends on the content only, so output stays deterministic, and a page
+without `XQSC` in it keeps the tokens it always had.
+
+Why the family never mistakes one token for another: every prefix starts with the only
+`X` of a token and ends in `C` or `Y`, so no proper suffix of it is a prefix of it, and
+an occurrence cannot straddle a token's edge; `Y` is not a digit (`A`-`P`), so a token
+of one prefix never reads as a token of another.
+"""
+from __future__ import annotations
+
+import html
+import re
+from typing import Iterable
+
+BASE = "XQSC"
+_DIGITS = "ABCDEFGHIJKLMNOP"  # hex digits written as letters: no digit stops a word
+
+# Any token of the family, whatever this page's prefix: markdown.py leaves the id of a
+# heading holding one to be taken from its rendered text.
+ANY_TOKEN = re.compile(r"XQSCY*[A-P]+Z")
+
+
+def prefix_for(texts: Iterable[str]) -> str:
+    """The shortest prefix of the family found in none of texts, as written or entity-decoded."""
+    views = (view for text in texts for view in ((text, html.unescape(text)) if "&" in text else (text,)))
+    seen = [view for view in views if BASE in view]
+    prefix = BASE
+    while any(prefix in view for view in seen):
+        prefix += "Y"
+    return prefix
+
+
+class Tokens:
+    """The tokens of one page's render: `token(i)` stands for the i-th shortcode output."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        word = re.escape(prefix) + "([A-P]+)Z"
+        self.inline = re.compile(word)
+        # a shortcode alone on its line: the whole paragraph is its output
+        self.block_or_inline = re.compile(rf"<p>\s*{word}\s*</p>|{word}")
+
+    def token(self, index: int) -> str:
+        return self.prefix + "".join(_DIGITS[int(c, 16)] for c in f"{index:x}") + "Z"
+
+    @staticmethod
+    def index(digits: str) -> int:
+        return int("".join(f"{_DIGITS.index(c):x}" for c in digits), 16)
+
+    def forged(self, source: str, inserted: int) -> bool:
+        """Whether a Markdown source holds the prefix more often than the tokens put in it."""
+        if source.count(self.prefix) != inserted:
+            return True
+        return "&" in source and html.unescape(source).count(self.prefix) != inserted
