@@ -28,7 +28,7 @@ from .plugins import build_plugin_outputs, marketplace_redirect_rules
 from .plugins.cache import CatalogCache, Stored
 from .plugins.model import Listing
 from .output import Output, PublishError, SiteFiles, Staging, url_to_file
-from .refs import RefError, RefResolver
+from .refs import RefError, RefResolver, lenient_message
 from .render import Body, FragmentRef, SiteView
 from .search import SearchEntry, SearchIndex, page_entries, plugin_entry
 from .theme import Theme
@@ -422,6 +422,8 @@ def build_plugins(project: Path, config: SiteConfig, theme: Theme, site_view: Si
         except RefError as err:
             report.error(source, line, 1, err.code, str(err), err.hint)
             return None
+        if target.lenient:
+            report.warning(source, line, 1, "ref-lenient", *lenient_message(ref, target))
         return target.page.url + (f"#{target.fragment}" if target.fragment else "")
 
     def render(template: str, context: dict[str, Any]) -> str:

@@ -26,7 +26,7 @@ from .config import SiteConfig
 from .diagnostics import Diagnostic, Lines, did_you_mean
 from .highlight import highlight as highlight_code
 from .markdown import Markdown
-from .refs import RefError, RefResolver
+from .refs import RefError, RefResolver, lenient_message
 from .search import page_text
 from .theme import Theme
 
@@ -308,6 +308,8 @@ class BodyRenderer:
             except RefError as err:
                 run.report(call.start, "error", err.code, str(err), err.hint)
                 return None
+            if target.lenient:
+                run.report(call.start, "warning", "ref-lenient", *lenient_message(ref, target))
             if target.fragment:
                 line, col = run.position(call.start)
                 run.fragment_refs.append(FragmentRef(page.source, line, col, ref, target.page.rel, target.fragment))
