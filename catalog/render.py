@@ -297,8 +297,8 @@ class BodyRenderer:
         def error(message: str, hint: str = "") -> None:
             raise ShortcodeAbort(message, hint)
 
-        def warn(message: str, hint: str = "") -> str:
-            run.report(call.start, "warning", f"shortcode-{call.name}", message, hint)
+        def warn(message: str, hint: str = "", code: str = "") -> str:
+            run.report(call.start, "warning", code or f"shortcode-{call.name}", message, hint)
             return ""
 
         def resolve(ref: str) -> Page | None:

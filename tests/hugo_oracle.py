@@ -56,11 +56,20 @@ class Oracle:
     ours_html: dict[str, str]  # URL path -> this tool's page body
     ours_order: dict[str, list[str]]
     result: BuildResult
+    hugo_public: Path
     pages: dict[str, Page] = field(default_factory=dict)  # content path -> this tool's page
 
     def diagnostics(self, source: str, line: int) -> list[str]:
         """This tool's diagnostics at one line of one file, as `severity code`."""
         return [f"{d.severity} {d.code}" for d in self.result.report.items if d.path == source and d.line == line]
+
+    def redirects(self, url: str) -> tuple[str | None, str | None]:
+        """Where the redirect page at `url` sends a reader: (this tool's, Hugo's); None if none."""
+        rel = url.strip("/") + "/index.html"
+        ours = self.result.outputs.get(rel)
+        hugo = self.hugo_public / rel
+        return (_refresh(ours.decode("utf-8")) if ours else None,
+                _refresh(hugo.read_text(encoding="utf-8")) if hugo.is_file() else None)
 
     def messages(self) -> str:
         return "\n".join(d.format() for d in self.result.report.sorted())
@@ -110,8 +119,14 @@ def build_both(tmp_path: Path, content: dict[str, str]) -> Oracle:
     assert config is not None
     site = load_site(ours_root, config, Report())
     ours_order = {page.url: [child.url for child in page.children] for page in site.pages if page.is_section}
-    return Oracle(hugo_html, hugo_order, done.stderr, ours_html, ours_order, result,
+    return Oracle(hugo_html, hugo_order, done.stderr, ours_html, ours_order, result, public,
                   {page.rel: page for page in site.pages if page.rel})
+
+
+def _refresh(html: str) -> str | None:
+    """The target of a redirect page's <meta http-equiv="refresh">, as a path."""
+    match = re.search(r'http-equiv="refresh" content="0; ?url=([^"]*)"', html)
+    return match.group(1).removeprefix(BASE_URL.rstrip("/")) if match else None
 
 
 def heading_ids(html: str) -> list[str]:

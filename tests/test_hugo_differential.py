@@ -162,7 +162,9 @@ HEADINGS = [
     "Trailing hashes ##", "Trailing #hash", "123", "1.2.3", "3 + 4 = 7", "C++ & C#", "snake_case_name",
     "dash - en – em —", "  spaced   out  ", "Quote's \"double\"", "tab\there", "!!!", "İstanbul", "ΣΊΣΥΦΟΣ",
     "a_b-c d", "[link](http://example.org) text", "Ends with dot.", "Heading", "Heading", "HTML &amp; entity",
-    "50% off", "über_ß", "x<y", "end",
+    "50% off", "über_ß", "x<y", "Explicit {#custom-id}", "custom-id", "Class attr {.wide}", "Escaped \\#",
+    "Foo #", "Foo \\# bar", "~~strike~~ through", "<b>bold tag</b>", "Image ![alt text](x.png) here", "a\\_b",
+    "Ｆｕｌｌｗｉｄｔｈ", "٣ arabic digit", "x²", "NBSP\u00a0here", "end",
 ]
 
 
@@ -232,3 +234,67 @@ def test_page_order_is_hugos(tmp_path: Path):
 def test_hugo_is_there():
     """Never skipped: without Hugo the comparisons above would prove nothing."""
     assert hugo_path()
+
+
+# -- aliases --------------------------------------------------------------------------------
+
+ALIAS_SITE = {
+    "_index.md": page("Home"),
+    "a/_index.md": page("A"),
+    "b/_index.md": page("B section", aliases="[/both-sections/, /section-and-page/]"),
+    "a/c.md": page("C", aliases="[/old/, /two/]"),
+    "a/d.md": page("A first title", aliases="[/old/]"),     # the title does not decide
+    "e.md": page("E", weight=1, aliases="[/old/, /two/]"),  # nor the weight
+    "b/x.md": page("X", aliases="[/section-and-page/]"),
+    "c/_index.md": page("C section", aliases="[/both-sections/]"),
+    "nofolder/deep/z.md": page("Z", aliases="[/deep/]"),
+    "nofolder/y.md": page("Y", aliases="[/deep/]"),
+    "self.md": page("Self", aliases="[/self/]"),             # its own URL
+}
+
+
+@pytest.fixture(scope="module")
+def aliases_built(tmp_path_factory: pytest.TempPathFactory) -> Oracle:
+    return build_both(tmp_path_factory.mktemp("aliases"), ALIAS_SITE)
+
+
+@pytest.mark.parametrize("alias", ["/old/", "/two/", "/both-sections/", "/section-and-page/", "/deep/"])
+def test_an_alias_claimed_twice_redirects_where_hugos_does(aliases_built, alias):
+    ours, hugo = aliases_built.redirects(alias)
+    assert hugo is not None
+    assert ours == hugo, f"alias {alias}: ours redirects to {ours}, hugo's to {hugo}"
+
+
+def test_an_alias_claimed_twice_warns_naming_both(aliases_built):
+    warnings = [d for d in aliases_built.result.report.items if d.code == "alias-duplicate"]
+    assert all(d.severity == "warning" for d in warnings)
+    two = next(d for d in warnings if "'/two/'" in d.message)
+    assert "content/a/c.md" in two.message and "content/e.md" in two.message
+    assert "redirects to /a/c/" in two.message and two.path == "content/e.md" and two.line == 4
+    assert aliases_built.result.report.errors() == []
+
+
+def test_an_alias_of_its_own_page_is_skipped_with_a_warning(aliases_built):
+    [loop] = [d for d in aliases_built.result.report.items if d.code == "alias-loop"]
+    assert (loop.path, loop.severity) == ("content/self.md", "warning")
+    ours = aliases_built.result.outputs["self/index.html"].decode()
+    hugo = (aliases_built.hugo_public / "self" / "index.html").read_text()
+    assert "http-equiv=\"refresh\"" not in ours and "http-equiv=\"refresh\"" not in hugo  # the page stays
+
+
+def test_alias_problems_fail_under_strict(tmp_path: Path):
+    import shutil
+
+    from catalog.build import build
+    root = tmp_path / "site"
+    for rel, text in {"a.md": page("A", aliases="[/old/]"), "b.md": page("B", aliases="[/old/]"),
+                      "c.md": page("C", aliases="[/c/]")}.items():
+        (root / "content").mkdir(parents=True, exist_ok=True)
+        (root / "content" / rel).write_text(text)
+    (root / "site.toml").write_text(f'title = "T"\nbase_url = "{BASE_URL}"\n')
+    (root / "themes").mkdir()
+    (root / "themes" / "default").symlink_to(Path(__file__).resolve().parent.parent / "themes" / "default")
+    relaxed = build(root, jobs=1)
+    assert relaxed.written and {d.code for d in relaxed.report.items} == {"alias-duplicate", "alias-loop"}
+    shutil.rmtree(root / "public")
+    assert not build(root, jobs=1, strict=True).written
