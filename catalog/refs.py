@@ -224,26 +224,41 @@ class RefResolver:
         """'not found', with the reason Hugo refuses a spelling that names an existing page."""
         wanted = written.lower()
         rooted = wanted if wanted.startswith("/") else _go_clean(f"/{current.dir.lower()}/{wanted}")
-        why = ""
-        folder = rooted.strip("/")
-        made_up = next((p for p in self.site.pages if p.is_section and not p.rel and p.dir.lower() == folder), None)
+        from_root = _go_clean("/" + wanted)
         content = f"{self.content_dir}/".lower()
-        if made_up is not None:
-            why = (f"Hugo makes no page for the folder '{made_up.dir}' (below the top level, without an "
-                   f"_index.md): add {made_up.dir}/_index.md, or link a page inside it")
-        elif rooted.endswith("/_index.md") and rooted[1:-len("/_index.md")] in self.by_path:
-            why = f"the folder has no _index.md: write \"{self.by_path[rooted[1:-len('/_index.md')]].dir}\""
-        elif wanted.lstrip("./").startswith(content):
+        why, fix = "", ""
+        for folder in dict.fromkeys((rooted.strip("/"), from_root.strip("/"))):
+            made_up = next((p for p in self.site.pages if p.is_section and not p.rel and p.dir.lower() == folder),
+                           None)
+            section = folder.removesuffix("/_index.md") if folder.endswith("/_index.md") else None
+            if made_up is not None:
+                why = (f"Hugo makes no page for the folder '{made_up.dir}' (below the top level, without an "
+                       f"_index.md): add {made_up.dir}/_index.md, or link a page inside it")
+                break
+            if section is not None and section in self.by_path and not self.by_path[section].rel:
+                why = f'the folder has no _index.md: write "{self.by_path[section].dir}"'
+                fix = why
+                break
+        if not why and wanted.lstrip("./").startswith(content):
             why = (f"'{self.content_dir}/' names the file only from a page at the top of the content folder: "
                    "write the path without it")
-        elif wanted.startswith("."):
+        elif not why and wanted.startswith("."):
             why = "a ref starting with '.' is only looked up relative to this page"
+        elif not why and from_root != "/":
+            try:  # the same path, cleaned, from the root: Hugo takes some spellings only from some pages
+                found, lenient = self._find(from_root, self.site.home)
+            except RefError:
+                found, lenient = None, ""
+            if found is not None and not lenient:
+                why = fix = f'Hugo does not resolve this spelling here: write "{self._root_form(found)}"'
+        if fix:
+            return RefError("ref-not-found", f'page reference "{ref}" not found', fix)
         if self._suggestions is None:
             self._suggestions = Suggestions(sorted(p for p in self.by_path if p.endswith(".md")))
-        hint = self._suggestions.hint(wanted.strip("/").removeprefix(content)) or \
-            "write the path of the .md file from the content root, e.g. \"writing/_index.md\""
+        hint = self._suggestions.hint(wanted.strip("/").removeprefix(content))
         if why:
-            hint = f"{why}; {hint}"
+            hint = f"{why}; {hint}" if hint else why
+        hint = hint or "write the path of the .md file from the content root, e.g. \"writing/_index.md\""
         return RefError("ref-not-found", f'page reference "{ref}" not found', hint)
 
     def __getstate__(self) -> dict:
