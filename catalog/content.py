@@ -337,7 +337,9 @@ def _collect_sections(pages: dict[str, Page], home: Page) -> dict[str, Page]:
                 continue
             sections[page.dir] = page
     for page in list(pages.values()):
-        folder = page.dir
+        # every folder above a page, also above a folder that has its own _index.md
+        # ("a/b/_index.md" alone still needs a section "a" to hang under)
+        folder = page.dir if page.kind == "page" else page.dir.rpartition("/")[0]
         while folder and folder not in sections:
             name = folder.rsplit("/", 1)[-1]
             sections[folder] = Page("", f"{folder}/", "section", {}, "", 1, dir=folder, title=_humanize(name))

@@ -90,25 +90,22 @@ class RefResolver:
         self.site = site
         # Hugo's sections: home, every top-level folder, every folder with its own page
         self.sections: dict[str, Page] = {"/": site.home}
-        self.pages: dict[str, Page] = {}  # "/a/b" (lower-case, no extension) -> page
+        self.pages: dict[tuple[str, str], Page] = {}  # ("/a/", "sub/b"): its section, its path below
         self.by_source: dict[str, Page] = {}  # "/content/a/b.md" -> page
         self.by_name: dict[str, list[Page]] = defaultdict(list)  # Hugo's reverse index
         self.by_path: dict[str, Page] = {}  # "a/b.md", "a/_index.md", "a": for suggestions
         for page in site.pages:
-            if page is site.home:
-                if page.rel:
-                    self.by_source["/" + page.source.lower()] = page
-                    self.by_path[page.rel.lower()] = page
-                continue
-            if page.is_section:
-                if page.rel or "/" not in page.dir:
-                    key = page.dir.lower()
-                    self.sections[f"/{key}/"] = page
-                    self.by_name[key.rsplit("/", 1)[-1]].append(page)
-                    self.by_path[key] = page
-            elif page.rel:
+            if page.is_section and page is not site.home and (page.rel or "/" not in page.dir):
+                key = page.dir.lower()
+                self.sections[f"/{key}/"] = page
+                self.by_name[key.rsplit("/", 1)[-1]].append(page)
+                self.by_path[key] = page
+        for page in site.pages:
+            if page.kind == "page" and page.rel:
+                # Hugo keys a page by its section and its path below it: "/a/" + "sub/b"
                 stem = page.rel.lower().removesuffix(".md")
-                self.pages["/" + stem] = page
+                section = self._longest_section(f"/{page.dir.lower()}/")
+                self.pages[(section, stem[len(section) - 1:].lstrip("/"))] = page
                 self.by_name[stem.rsplit("/", 1)[-1]].append(page)
             if page.rel:
                 self.by_source["/" + page.source.lower()] = page
@@ -181,7 +178,7 @@ class RefResolver:
         own = self.sections[section]
         if own.rel and own.rel.rsplit("/", 1)[-1] == filename:
             return _Found(own, "section-file"), name
-        page = self.pages.get(section + name)
+        page = self.pages.get((section, name))
         return (_Found(page, "page") if page is not None else None), name
 
     def _longest_section(self, prefix: str) -> str:

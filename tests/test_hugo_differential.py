@@ -298,3 +298,72 @@ def test_alias_problems_fail_under_strict(tmp_path: Path):
     assert relaxed.written and {d.code for d in relaxed.report.items} == {"alias-duplicate", "alias-loop"}
     shutil.rmtree(root / "public")
     assert not build(root, jobs=1, strict=True).written
+
+
+# -- generated sites ------------------------------------------------------------------------
+
+def generated_site(seed: int) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """A random (but seeded, so repeatable) site and refs written on its pages: folder trees
+    with and without _index.md, mixed-case and repeated names, and refs made from real
+    paths with the spellings writers use (relative, rooted, bare, '..', case, lenient)."""
+    import random
+
+    rng = random.Random(seed)
+    names = ["alpha", "Beta", "gamma", "install", "Setup", "index-page", "x", "v1.2", "under_score", "dash-name"]
+    folders = [""]
+    for _ in range(rng.randint(4, 7)):
+        parent = rng.choice(folders)
+        folder = f"{parent}/{rng.choice(names)}".lstrip("/")
+        if folder not in folders and folder.count("/") < 3:
+            folders.append(folder)
+    content: dict[str, str] = {"_index.md": page("Home")}
+    for folder in folders[1:]:
+        if rng.random() < 0.6:
+            content[f"{folder}/_index.md"] = page(folder.rsplit("/", 1)[-1])
+    for folder in folders:
+        for name in rng.sample(names, rng.randint(1, 4)):
+            rel = f"{folder}/{name}.md".lstrip("/")
+            if rel.removesuffix(".md") not in folders:
+                content[rel] = page(name.title(), "## Heading\n")
+    paths = sorted(content)
+    writers = [rel for rel in paths if rel.endswith(".md")][:8]
+    refs: list[tuple[str, str]] = []
+    for writer in writers:
+        here = writer.rsplit("/", 1)[0] if "/" in writer else ""
+        for _ in range(14):
+            target = rng.choice(paths)
+            stem = target.removesuffix(".md")
+            folder = target.rsplit("/", 1)[0] if "/" in target else ""
+            spelled = rng.choice([
+                target, "/" + target, stem, target.upper(), target.rsplit("/", 1)[-1],
+                stem.rsplit("/", 1)[-1], folder, folder + "/", "/" + folder,
+                target.replace("/", "//", 1), stem + ".html", "content/" + target, "/content/" + target,
+                "../" + target, "./" + target.rsplit("/", 1)[-1],
+                posixpath_relative(target, here), target + "#heading", stem + "/",
+            ])
+            if spelled and '"' not in spelled:
+                refs.append((writer, spelled))
+    for number, (writer, ref) in enumerate(refs):
+        content[writer] += f'GEN g{number} [{{{{< relref "{ref}" >}}}}]\n'
+    return content, refs
+
+
+def posixpath_relative(target: str, here: str) -> str:
+    import posixpath
+    return posixpath.relpath(target, here or ".")
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_generated_sites_resolve_refs_as_hugo_does(tmp_path: Path, seed: int):
+    content, refs = generated_site(seed)
+    oracle = build_both(tmp_path, content)
+    mismatches = []
+    for number, (writer, ref) in enumerate(refs):
+        url = oracle.pages[writer].url
+        hugo = markers(oracle.hugo_html.get(url, ""), "GEN").get(f"g{number}")
+        ours = markers(oracle.ours_html.get(url, ""), "GEN").get(f"g{number}")
+        if hugo is not None and hugo.startswith("#"):
+            hugo = url + hugo
+        if hugo != ours:
+            mismatches.append(f'content/{writer}: relref "{ref}": ours {ours!r}, hugo\'s {hugo!r}')
+    assert not mismatches, f"seed {seed}: {len(mismatches)} of {len(refs)} refs differ:\n" + "\n".join(mismatches)
