@@ -58,6 +58,9 @@ class Oracle:
     result: BuildResult
     hugo_public: Path
     pages: dict[str, Page] = field(default_factory=dict)  # content path -> this tool's page
+    # this tool's pages for folders below the top level without an _index.md: Hugo makes
+    # none (their pages join the section above), so the two trees differ there
+    nested_without_index: set[str] = field(default_factory=set)
 
     def diagnostics(self, source: str, line: int) -> list[str]:
         """This tool's diagnostics at one line of one file, as `severity code`."""
@@ -120,7 +123,8 @@ def build_both(tmp_path: Path, content: dict[str, str]) -> Oracle:
     site = load_site(ours_root, config, Report())
     ours_order = {page.url: [child.url for child in page.children] for page in site.pages if page.is_section}
     return Oracle(hugo_html, hugo_order, done.stderr, ours_html, ours_order, result, public,
-                  {page.rel: page for page in site.pages if page.rel})
+                  {page.rel: page for page in site.pages if page.rel},
+                  {page.url for page in site.pages if page.is_section and not page.rel and "/" in page.dir})
 
 
 def _refresh(html: str) -> str | None:
