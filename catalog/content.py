@@ -100,11 +100,12 @@ class Site:
 def sort_key(page: Page) -> tuple:
     """Hugo's default order (page.DefaultPageSort): weight ascending with unset (0) last,
     then date, newest first, then the link title as a collator orders it (a page without a
-    title sorts as ""), then the file's path, a section without a file first."""
+    title sorts as ""), then the file's path (case aside), a section without a file first."""
     title = page.title if page.is_section else ""
     title = str(page.meta.get("linktitle") or page.meta.get("title") or title)
+    # the path as Hugo's compare.LessStrings orders it: letters without regard to case first
     return (page.weight == 0, page.weight, -_date_seconds(page.meta), collation_key(title),
-            bool(page.rel), page.rel)
+            bool(page.rel), page.rel.lower(), page.rel)
 
 
 _ZERO_TIME = -62135596800  # Go's zero time in Unix seconds: the date of a page without one

@@ -2,7 +2,7 @@
 
 The same Markdown goes to both. Hugo gets a minimal layout of its own (written here): a
 regular page prints its rendered content, a list page its `.Pages` in Hugo's default
-order, one `ORDER url` line each. This tool builds the same content with its default
+order, one `ORDER path` line each (its content file, or its URL when it has none). This tool builds the same content with its default
 theme. Each builds once for many cases: Hugo takes about 0.1-1 s a build.
 """
 from __future__ import annotations
@@ -29,12 +29,14 @@ disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]
 """
 # .Content only, between markers: the page's headings and refs, and nothing of a theme
 HUGO_SINGLE = "<main>\n{{ .Content }}\n</main>\n"
-HUGO_LIST = "LIST\n{{ range .Pages }}ORDER {{ .RelPermalink }}\n{{ end }}<main>\n{{ .Content }}\n</main>\n"
+# pages are named by their file (a folder without one by its URL): URLs are not unique
+HUGO_LIST = ("LIST\n{{ range .Pages }}ORDER {{ with .File }}{{ .Path }}{{ else }}{{ .RelPermalink }}{{ end }}\n"
+             "{{ end }}<main>\n{{ .Content }}\n</main>\n")
 
 _MAIN = re.compile(r"<main>(.*)</main>", re.S)
 _BODY = re.compile(r'<div class="page-body">\n(.*)\n</div>\n<footer class="page-footer">', re.S)
 _HEADING_ID = re.compile(r"<h[1-6][^>]*?\sid=\"([^\"]*)\"", re.I)
-_ORDER = re.compile(r"^ORDER (\S+)$", re.M)
+_ORDER = re.compile(r"^ORDER (.+)$", re.M)
 
 
 def hugo_path() -> str:
@@ -51,7 +53,7 @@ class Oracle:
     """What each tool made of one content folder."""
 
     hugo_html: dict[str, str]  # URL path -> the <main> of Hugo's page
-    hugo_order: dict[str, list[str]]  # section URL -> its pages' URLs in Hugo's order
+    hugo_order: dict[str, list[str]]  # section URL -> its pages in Hugo's order (content path, or URL)
     hugo_log: str
     ours_html: dict[str, str]  # URL path -> this tool's page body
     ours_order: dict[str, list[str]]
@@ -121,7 +123,8 @@ def build_both(tmp_path: Path, content: dict[str, str]) -> Oracle:
     config = load_config(ours_root, Report())
     assert config is not None
     site = load_site(ours_root, config, Report())
-    ours_order = {page.url: [child.url for child in page.children] for page in site.pages if page.is_section}
+    ours_order = {page.url: [child.rel or child.url for child in page.children] for page in site.pages
+                  if page.is_section}
     return Oracle(hugo_html, hugo_order, done.stderr, ours_html, ours_order, result, public,
                   {page.rel: page for page in site.pages if page.rel},
                   {page.url for page in site.pages if page.is_section and not page.rel and "/" in page.dir})
