@@ -100,6 +100,9 @@ class RefResolver:
                 self.sections[f"/{key}/"] = page
                 self.by_name[key.rsplit("/", 1)[-1]].append(page)
                 self.by_path[key] = page
+        self._longest_key = max(map(len, self.sections))
+        # this tool's pages for folders Hugo makes none for (below the top, no _index.md)
+        self.made_up = {p.dir.lower(): p for p in site.pages if p.is_section and not p.rel and "/" in p.dir}
         for page in site.pages:
             if page.kind == "page" and page.rel:
                 # Hugo keys a page by its section and its path below it: "/a/" + "sub/b"
@@ -185,6 +188,8 @@ class RefResolver:
         """The longest section key that `prefix` (rooted, ending in '/') starts with, as
         Hugo's radix tree finds it: "/" at least."""
         end = len(prefix)
+        if end > self._longest_key:  # no section is longer: a long ref costs no more
+            end = prefix.rfind("/", 0, self._longest_key) + 1
         while end > 1 and prefix[:end] not in self.sections:
             end = prefix.rfind("/", 0, end - 1) + 1
         return prefix[:end] if end > 1 else "/"
@@ -225,8 +230,7 @@ class RefResolver:
         content = f"{self.content_dir}/".lower()
         why, fix = "", ""
         for folder in dict.fromkeys((rooted.strip("/"), from_root.strip("/"))):
-            made_up = next((p for p in self.site.pages if p.is_section and not p.rel and p.dir.lower() == folder),
-                           None)
+            made_up = self.made_up.get(folder)
             section = folder.removesuffix("/_index.md") if folder.endswith("/_index.md") else None
             if made_up is not None:
                 why = (f"Hugo makes no page for the folder '{made_up.dir}' (below the top level, without an "
