@@ -192,6 +192,36 @@ def test_heading_ids_are_hugos(tmp_path: Path):
     assert not mismatches, "\n".join(mismatches)
 
 
+def generated_headings(seed: int) -> list[str]:
+    """Random heading texts (seeded): letters, digits, punctuation, entities, emphasis, code,
+    emoji, scripts other than Latin, odd spaces."""
+    import random
+
+    rng = random.Random(seed)
+    pool = list("abcXYZ 019_-.,:;!?()[]{}'\"/\\&%$@+=<>|~^") + [
+        "é", "Ü", "ß", "日本", "🎉", "  ", "`code`", "*em*", "**b**", "_u_", "&amp;", "&lt;", "\\#", "İ", "ǅ", "Ⅻ",
+        "²", "٣", "\u00a0", "\u200b", "—"]
+    headings = []
+    for _ in range(80):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(1, 8))).strip()
+        # not a list item, quote, table or closing sequence: a heading's text
+        if not text or text.startswith(("#", "=", "-", "+", ">", "|", "*", "1.", "0.")) or text.endswith("\\"):
+            text = "x" + text
+        headings.append(text)
+    return headings
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_generated_heading_ids_are_hugos(tmp_path: Path, seed: int):
+    headings = generated_headings(seed)
+    body = "".join(f"## {text}\n\n" for text in headings)
+    oracle = build_both(tmp_path, {"_index.md": page("Home"), "h.md": page("H", body)})
+    hugo, ours = heading_ids(oracle.hugo_html["/h/"]), heading_ids(oracle.ours_html["/h/"])
+    mismatches = [f"## {text}: ours {o!r}, hugo's {h!r}" for text, o, h in zip(headings, ours, hugo) if o != h]
+    assert len(hugo) == len(ours) == len(headings)
+    assert not mismatches, "\n".join(mismatches)
+
+
 # -- page order -----------------------------------------------------------------------------
 
 TITLES = ["b", "B", "a", "Á", "_x", "10", "9", "éclair", "Zeta", "zeta", "A b", "a-b", "Ab", "x1", "X2",
