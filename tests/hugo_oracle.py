@@ -1,9 +1,12 @@
 """Real Hugo as the oracle: one content folder built by `hugo` and by this tool, then read back.
 
 The same Markdown goes to both. Hugo gets a minimal layout of its own (written here): a
-regular page prints its rendered content, a list page its `.Pages` in Hugo's default
-order, one `ORDER path` line each (its content file, or its URL when it has none). This tool builds the same content with its default
-theme. Each builds once for many cases: Hugo takes about 0.1-1 s a build.
+regular page prints its rendered content, a list page first its `.Pages` in Hugo's
+default order, one `ORDER path` line each (its content file, or its URL when it has
+none). This tool builds the same content with its default theme. Each builds once for
+many cases: Hugo takes about 0.1-1 s a build. Hugo's errors (a ref it refuses) do not
+stop it writing the pages; this tool's build is planned in memory (write=False), so
+its pages are there to read even when it reports errors.
 """
 from __future__ import annotations
 
@@ -54,7 +57,7 @@ class Oracle:
 
     hugo_html: dict[str, str]  # URL path -> the <main> of Hugo's page
     hugo_order: dict[str, list[str]]  # section URL -> its pages in Hugo's order (content path, or URL)
-    hugo_log: str
+    hugo_log: str  # what hugo printed: its REF_NOT_FOUND errors, for a failing test's message
     ours_html: dict[str, str]  # URL path -> this tool's page body
     ours_order: dict[str, list[str]]
     result: BuildResult
