@@ -51,7 +51,7 @@ REFS = [
     "b.md", "b", "mixed", "profiles.md", "install.md", "install", "c.md",
     "./b.md", "./c.md", "../a/b.md", "../../a/b.md", "../b.md", "./sub/mixed.md",
     "a/b.md#upload", "b.md#x", "#frag",
-    # the lenient forms
+    # the lenient forms, and near misses Hugo refuses
     "a//b.md", "/a//b", "a///b.md", "a/b.html", "a/b.mdd", "a/b.txt", "b.html", "a/b.",
     "a/b.v2", "a/b.v2.md", "a/b.md.md", "a/index.md",
     "content/a/b.md", "/content/a/b.md", "content/a/_index.md", "content/Docs/Sub/Mixed.md", "content/a",
