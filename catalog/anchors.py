@@ -45,12 +45,12 @@ class Heading:
 def goldmark_id(text: str) -> str:
     """The id Goldmark ("github" style) derives from heading text, without de-duplication.
 
-    Spaces, tabs and '-' become '-', letters, digits and '_' are lower-cased, the rest
+    Spaces and '-' become '-' (a tab is dropped, as Goldmark does), letters, digits and '_' are lower-cased, the rest
     is dropped; an empty result is "heading", as for a heading in Hugo.
     """
     out: list[str] = []
     for char in text.strip(_GO_SPACE):
-        if char in "- \t":
+        if char in "- ":
             out.append("-")
         # isalpha: Unicode category L*, as Go's IsLetter; isdecimal: Nd, as Go's IsDigit
         elif char == "_" or char.isalpha() or char.isdecimal():

@@ -30,7 +30,7 @@ from .plugins.cache import CatalogCache, Stored
 from .plugins.model import Listing
 from .output import Output, PublishError, SiteFiles, Staging, url_to_file
 from .page_files import files_fact, publish_attachments
-from .refs import RefError, RefResolver
+from .refs import RefError, RefResolver, lenient_message
 from .render import Body, FragmentRef, SiteView
 from .search import SearchEntry, SearchIndex, page_entries, plugin_entry
 from .sources import load_project_config
@@ -379,24 +379,60 @@ _UNFIT_IN_ALIAS = re.compile(r"[\x00-\x1f\x7f?#]")
 
 def write_redirect_pages(site: Site, config: SiteConfig, theme: Theme, site_view: SiteView, output: Output,
                          report: Report) -> list[tuple[str, str]]:
-    """An HTML redirect page per alias; returns the (alias, target) pairs."""
-    aliases: list[tuple[str, str]] = []
+    """An HTML redirect page per alias; returns the (alias, target) pairs.
+
+    Hugo builds through two alias problems, and so does this, with a warning: an alias
+    that is its page's own URL is skipped (the page stays), and an alias claimed by
+    several pages redirects to the one Hugo writes last (see `_alias_order`)."""
+    claims: dict[str, list[Page]] = {}
     for page in site.pages:
-        for url in alias_urls(page, config):
+        for url in dict.fromkeys(alias_urls(page, config)):  # one alias written twice is one
             if _UNFIT_IN_ALIAS.search(url):
                 report.error(page.source, page.line_of("aliases"), 1, "alias-invalid",
                              f"alias {url!r} holds a control character, '?' or '#'",
                              "an alias is the path of an old URL: write the path only, on one line")
                 continue
             if url == page.url:
-                report.error(page.source, page.line_of("aliases"), 1, "alias-loop",
-                             f"alias '{url}' is the page's own URL", "remove this alias")
+                report.warning(page.source, page.line_of("aliases"), 1, "alias-loop",
+                               f"alias '{url}' is the page's own URL: skipped", "remove this alias")
                 continue
-            html = theme.render("redirect.html", {"site": site_view, "target": page.url, "page": page})
-            output.add(url_to_file(url, config.base_path), html, page.source, report, page.line_of("aliases"),
-                       what=f"alias {url}")
-            aliases.append((url, page.url))
+            claims.setdefault(url, []).append(page)
+    aliases: list[tuple[str, str]] = []
+    order = _alias_order(site) if any(len(pages) > 1 for pages in claims.values()) else {}
+    for url, pages in claims.items():
+        page = pages[0]
+        if len(pages) > 1:
+            page = max(pages, key=order.__getitem__)
+            claimants = " and ".join(p.source for p in pages)
+            for loser in pages:
+                if loser is not page:
+                    report.warning(loser.source, loser.line_of("aliases"), 1, "alias-duplicate",
+                                   f"alias '{url}' is claimed by {claimants}: it redirects to {page.url} "
+                                   f"({page.source}), the page Hugo keeps", "keep the alias on one page only")
+        html = theme.render("redirect.html", {"site": site_view, "target": page.url, "page": page})
+        output.add(url_to_file(url, config.base_path), html, page.source, report, page.line_of("aliases"),
+                   what=f"alias {url}")
+        aliases.append((url, page.url))
     return aliases
+
+
+def _alias_order(site: Site) -> dict[Page, tuple[bool, str]]:
+    """The order in which Hugo (0.111) writes alias files, the last one staying: its
+    regular pages by their key in its content tree ("/section/__hb_name__hl_", lower-case),
+    then its sections by theirs ("/section/")."""
+    sections = {p.dir for p in site.pages if p.is_section and p.rel}
+    order: dict[Page, tuple[bool, str]] = {}
+    for page in site.pages:
+        if page.is_section:
+            order[page] = (True, f"/{page.dir.lower()}/" if page.dir else "/")
+            continue
+        section = page.dir
+        while "/" in section and section not in sections:  # Hugo's section: a folder with an
+            section = section.rsplit("/", 1)[0]             # _index.md, or a top-level one
+        stem = page.rel[:-3].lower()
+        key = f"/{section.lower()}/" if section else "/"
+        order[page] = (False, f"{key}__hb_{stem[len(section):].lstrip('/')}__hl_")
+    return order
 
 
 def write_host_files(site: Site, config: SiteConfig, aliases: list[tuple[str, str]], output: Output,
@@ -455,6 +491,8 @@ def build_plugins(project: Path, config: SiteConfig, theme: Theme, site_view: Si
             return None
         if target.fragment and doc_refs is not None:
             doc_refs.append(FragmentRef(source, line, 1, ref, target.page.rel, target.fragment))
+        if target.lenient:
+            report.warning(source, line, 1, "ref-lenient", *lenient_message(ref, target))
         return target.page.url + (f"#{target.fragment}" if target.fragment else "")
 
     def render(template: str, context: dict[str, Any]) -> str:

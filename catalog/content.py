@@ -6,6 +6,7 @@ their `parent` names, so both dialects share one sidebar tree.
 """
 from __future__ import annotations
 
+import datetime
 import fnmatch
 import hashlib
 import os
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from . import frontmatter
+from .collation import collation_key
 from .config import SiteConfig
 from .diagnostics import Diagnostic, DiagnosticError, Report, did_you_mean
 from .hashing import digest
@@ -97,8 +99,35 @@ class Site:
 
 
 def sort_key(page: Page) -> tuple:
-    """Hugo's default order: weight ascending with unset (0) last, then title, then path."""
-    return (page.weight == 0, page.weight, page.title.casefold(), page.title, page.rel)
+    """Hugo's default order (page.DefaultPageSort): weight ascending with unset (0) last,
+    then date, newest first, then the link title as a collator orders it (a page without a
+    title sorts as ""), then the file's path (case aside), a section without a file first."""
+    title = page.title if page.is_section else ""
+    title = str(page.meta.get("linktitle") or page.meta.get("title") or title)
+    # the path as Hugo's compare.LessStrings orders it: letters without regard to case first
+    return (page.weight == 0, page.weight, -_date_seconds(page.meta), collation_key(title),
+            bool(page.rel), page.rel.lower(), page.rel)
+
+
+_ZERO_TIME = -62135596800  # Go's zero time in Unix seconds: the date of a page without one
+
+
+def _date_seconds(meta: dict[str, Any]) -> int:
+    """The page's date as Hugo reads it by default (date, else publishDate, else lastmod)."""
+    for key in ("date", "publishdate", "lastmod"):
+        value = next((v for k, v in meta.items() if str(k).lower() == key), None)
+        if isinstance(value, str):
+            try:
+                value = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+            except ValueError:
+                continue
+        if isinstance(value, datetime.datetime):
+            if value.tzinfo is None:
+                value = value.replace(tzinfo=datetime.timezone.utc)
+            return int(value.timestamp())
+        if isinstance(value, datetime.date):
+            return int(datetime.datetime(value.year, value.month, value.day, tzinfo=datetime.timezone.utc).timestamp())
+    return _ZERO_TIME
 
 
 def _humanize(name: str) -> str:
@@ -339,7 +368,9 @@ def _collect_sections(pages: dict[str, Page], home: Page) -> dict[str, Page]:
                 continue
             sections[page.dir] = page
     for page in list(pages.values()):
-        folder = page.dir
+        # every folder above a page, also above a folder that has its own _index.md
+        # ("a/b/_index.md" alone still needs a section "a" to hang under)
+        folder = page.dir if page.kind == "page" else page.dir.rpartition("/")[0]
         while folder and folder not in sections:
             name = folder.rsplit("/", 1)[-1]
             sections[folder] = Page("", f"{folder}/", "section", {}, "", 1, dir=folder, title=_humanize(name))

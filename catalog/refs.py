@@ -1,11 +1,24 @@
-"""Cross-references: `ref` / `relref` resolved with Hugo's rules.
+"""Cross-references: `ref` / `relref` resolved as Hugo (0.111) resolves them.
 
-Order (hugolib/pagecollections.go, getContentNodeForRef): split the #fragment; an
-empty path is the current page; trim trailing slashes; try the path relative to
-the current page's folder (stop there for './' and '../' refs); then from the
-content root; only for a ref with no slash, look the bare file name up across the
-site, where two matches are ambiguous. A folder ref names its `_index.md`, and the
-DocDock form `section/_index.md#anchor` resolves to the section.
+A port of hugolib/pagecollections.go (getContentNode, getSectionOrPage), because a
+ref that works in Hugo must work here and one Hugo refuses must fail here too:
+- the ref is trimmed and lower-cased, the #fragment split off; an empty path is the
+  current page;
+- a ref without a leading '/' is joined to the current page's folder (Go's path.Join:
+  doubled slashes collapse, '..' stops at the content root); a ref with one is taken
+  as written;
+- that path names a section when it is one (home, every top-level folder, every
+  folder with an _index.md), or the section's own file (`a/_index.md`); otherwise
+  the page whose path, after the longest section prefix and without the last
+  extension (whatever it is: `b.html`, `b.mdd`), is the rest;
+- then the ref as written from the content root ("post/foo.md" from a page elsewhere);
+- then the file's path below the project (`content/a/b.md`), from the page's folder;
+- last, for a ref with no slash or only a leading one, a page or section whose name is
+  the ref's last name; two of them are ambiguous.
+Hugo resolves some of those spellings only by leniency (a doubled slash, an extension
+other than .md, the content folder's name, '..' above the root, a '/name' looked up by
+name): they resolve to the page Hugo links to, with a `ref-lenient` warning giving
+the canonical spelling.
 """
 from __future__ import annotations
 
@@ -31,6 +44,43 @@ class RefError(Exception):
 class Target:
     page: Page
     fragment: str  # without '#'; "" when none
+    # a spelling Hugo resolves only by leniency: what is wrong with it, and the canonical ref
+    lenient: str = ""
+    canonical: str = ""
+
+
+def _go_clean(path: str) -> str:
+    """Go's path.Clean of a rooted path: one slash between names, '.' and '..' resolved,
+    '..' above the root dropped, no trailing slash."""
+    return posixpath.normpath(re.sub(r"/+", "/", path))
+
+
+def _go_ext(path: str) -> str:
+    """Go's path.Ext: from the last '.' of the last name, '' when it has none."""
+    name = path.rsplit("/", 1)[-1]
+    dot = name.rfind(".")
+    return name[dot:] if dot >= 0 else ""
+
+
+def _simple_lookup(ref: str) -> bool:
+    """Hugo's shouldDoSimpleLookup: 'name.md' and '/name.md', never './name' nor 'a/name'."""
+    if ref.startswith("."):
+        return False
+    slashes = ref.count("/")
+    return slashes == 0 or (slashes == 1 and ref.startswith("/"))
+
+
+@dataclass(frozen=True)
+class _Found:
+    page: Page
+    via: str  # "section" | "section-file" | "page" (after dropping the extension)
+
+
+def lenient_message(ref: str, target: Target) -> tuple[str, str]:
+    """The message and hint of a `ref-lenient` warning."""
+    where = target.page.source if target.page.rel else target.page.dir + "/"
+    return (f'page reference "{ref}" resolves only by Hugo\'s leniency ({target.lenient}): it links to {where}',
+            f'write "{target.canonical}"')
 
 
 class RefResolver:
@@ -38,72 +88,178 @@ class RefResolver:
 
     def __init__(self, site: Site) -> None:
         self.site = site
-        self.by_path: dict[str, Page] = {}
-        self.by_name: dict[str, list[Page]] = defaultdict(list)
+        # Hugo's sections: home, every top-level folder, every folder with its own page
+        self.sections: dict[str, Page] = {"/": site.home}
+        self.pages: dict[tuple[str, str], Page] = {}  # ("/a/", "sub/b"): its section, its path below
+        self.by_source: dict[str, Page] = {}  # "/content/a/b.md" -> page
+        self.by_name: dict[str, list[Page]] = defaultdict(list)  # Hugo's reverse index
+        self.by_path: dict[str, Page] = {}  # "a/b.md", "a/_index.md", "a": for suggestions
         for page in site.pages:
-            if not page.rel:
-                continue
-            self.by_path[page.rel.lower()] = page
-            if page.is_section:
-                self.by_path[page.dir.lower()] = page
-            name = page.rel.rsplit("/", 1)[-1].lower()
-            self.by_name[name].append(page)
-            if page.kind == "page":
-                self.by_name[name[:-3]].append(page)
-        if "" not in self.by_path:
-            self.by_path[""] = site.home
+            if page.is_section and page is not site.home and (page.rel or "/" not in page.dir):
+                key = page.dir.lower()
+                self.sections[f"/{key}/"] = page
+                self.by_name[key.rsplit("/", 1)[-1]].append(page)
+                self.by_path[key] = page
+        self._longest_key = max(map(len, self.sections))
+        # this tool's pages for folders Hugo makes none for (below the top, no _index.md)
+        self.made_up = {p.dir.lower(): p for p in site.pages if p.is_section and not p.rel and "/" in p.dir}
+        for page in site.pages:
+            if page.kind == "page" and page.rel:
+                # Hugo keys a page by its section and its path below it: "/a/" + "sub/b"
+                stem = page.rel.lower().removesuffix(".md")
+                section = self._longest_section(f"/{page.dir.lower()}/")
+                self.pages[(section, stem[len(section) - 1:].lstrip("/"))] = page
+                self.by_name[stem.rsplit("/", 1)[-1]].append(page)
+            if page.rel:
+                self.by_source["/" + page.source.lower()] = page
+                self.by_path[page.rel.lower()] = page
+        # the content folder as written in sources ("content"): Hugo also finds a page by
+        # its path below the project ("content/a/b.md")
+        self.content_dir = next((p.source[: -len(p.rel) - 1] for p in site.pages if p.rel), site.home.source)
         self._suggestions: Suggestions | None = None  # made at the first ref not found
 
     def resolve(self, ref: str, current: Page) -> Target:
-        path, _, fragment = ref.strip().partition("#")
-        if not path:
+        written, _, fragment = ref.strip().partition("#")
+        written = written.strip()
+        if not written:
             return Target(current, fragment)
-        path = path.rstrip("/") or "/"
-        if path == "/":
-            return Target(self.site.home, fragment)
-        folder = current.dir
-        if not path.startswith("/"):
-            relative = posixpath.normpath(posixpath.join(folder, path)) if folder else posixpath.normpath(path)
-            found = self._lookup(relative)
-            if found is not None:
-                return Target(found, fragment)
-            if path.startswith("."):
-                raise self._not_found(ref, "a ref starting with '.' is only looked up relative to this page")
-        found = self._lookup(path.lstrip("/"))
-        if found is not None:
+        found, why = self._find(written, current)
+        if found is None:
+            raise self._not_found(ref, written, current)
+        if not why:
             return Target(found, fragment)
-        if "/" not in path:
-            matches = self.by_name.get(path.lower(), [])
-            if len(matches) == 1:
-                return Target(matches[0], fragment)
+        canonical = self._canonical(written, found, current)
+        return Target(found, fragment, why, canonical + (f"#{fragment}" if fragment else ""))
+
+    def _find(self, written: str, current: Page) -> tuple[Page | None, str]:
+        """The page `written` names, as Hugo finds it, and what is lenient about the
+        spelling ('' when nothing)."""
+        in_ref = written.lower()
+        ref = in_ref if in_ref.startswith("/") else _go_clean(f"/{current.dir.lower()}/{in_ref}")
+        problems = []
+        if "//" in written:
+            problems.append("a doubled slash")
+        found, name = self._section_or_page(ref)
+        if found is not None and not in_ref.startswith("/"):
+            unclamped = posixpath.normpath(posixpath.join(current.dir.lower(), in_ref))
+            if unclamped == ".." or unclamped.startswith("../"):
+                problems.append("'..' above the content root")
+        if found is None and not in_ref.startswith("/"):
+            found = self._section_or_page("/" + in_ref)[0]  # "post/foo.md" from any page
+        if found is None and ref in self.by_source:
+            found = _Found(self.by_source[ref], "section-file")
+            problems.append("the content folder's name")
+        if found is None and _simple_lookup(in_ref):
+            matches = self.by_name.get(name.rsplit("/", 1)[-1], []) if name else []
             if len(matches) > 1:
-                where = ", ".join(sorted(p.source for p in matches))
-                raise RefError("ref-ambiguous", f'page reference "{ref}" is ambiguous: it matches {where}',
+                where = ", ".join(sorted(p.source or p.dir + "/" for p in matches))
+                raise RefError("ref-ambiguous", f'page reference "{written}" is ambiguous: it matches {where}',
                                "write the path from the content root, e.g. "
-                               f'"{matches[0].rel}"')
-        raise self._not_found(ref, "")
+                               f'"{self._root_form(matches[0])}"')
+            if matches:
+                found = _Found(matches[0], "page")
+                if in_ref.startswith("/"):
+                    problems.append("a leading '/' on a name found elsewhere")
+        if found is None:
+            return None, ""
+        extension = _go_ext(in_ref)
+        if found.via == "page" and extension and extension != ".md":
+            problems.append(f"the extension '{extension}'")
+        return found.page, " and ".join(problems)
 
-    def _lookup(self, path: str) -> Page | None:
-        key = path.lower().strip("/")
-        if key.startswith("../") or key == "..":
-            return None
-        for candidate in (key, key + ".md" if not key.endswith(".md") else None):
-            if candidate is not None and candidate in self.by_path:
-                return self.by_path[candidate]
-        # the DocDock/learn theme form: "section/_index.md" or "section/index.md"
-        for name in ("/_index.md", "/index.md"):
-            if key.endswith(name) and key[: -len(name)] in self.by_path:
-                return self.by_path[key[: -len(name)]]
-        return None
+    def _section_or_page(self, ref: str) -> tuple[_Found | None, str]:
+        """Hugo's getSectionOrPage: what the rooted, lower-case `ref` names, and the name it
+        looked a page up by (the path after the section, without its extension)."""
+        prefix = ref if ref.endswith("/") else ref + "/"
+        section = self._longest_section(prefix)
+        if section == prefix:
+            return _Found(self.sections[section], "section"), ""
+        filename = ref[len(section):].removeprefix("/")
+        name = filename[: len(filename) - len(_go_ext(filename))]
+        for bundle in ("/index", "/_index"):  # Hugo stores a bundle by its folder's name
+            name = name.removesuffix(bundle)
+        own = self.sections[section]
+        if own.rel and own.rel.rsplit("/", 1)[-1] == filename:
+            return _Found(own, "section-file"), name
+        page = self.pages.get((section, name))
+        return (_Found(page, "page") if page is not None else None), name
 
-    def _not_found(self, ref: str, why: str) -> RefError:
+    def _longest_section(self, prefix: str) -> str:
+        """The longest section key that `prefix` (rooted, ending in '/') starts with, as
+        Hugo's radix tree finds it: "/" at least."""
+        end = len(prefix)
+        if end > self._longest_key:  # no section is longer: a long ref costs no more
+            end = prefix.rfind("/", 0, self._longest_key) + 1
+        while end > 1 and prefix[:end] not in self.sections:
+            end = prefix.rfind("/", 0, end - 1) + 1
+        return prefix[:end] if end > 1 else "/"
+
+    def _root_form(self, page: Page) -> str:
+        """The ref naming `page` from the content root: its file, or its folder."""
+        if page is self.site.home:
+            return "/"
+        if page.is_section:
+            return page.dir
+        return page.rel
+
+    def _canonical(self, written: str, page: Page, current: Page) -> str:
+        """The spelling to suggest for a lenient ref: the writer's own, mended, when it
+        names the same page plainly, else the page's path from the content root."""
+        mended = re.sub(r"/+", "/", written)
+        content = self.content_dir
+        for prefix in (f"{content}/", f"/{content}/"):
+            if mended.lower().startswith(prefix.lower()):
+                mended = mended[len(prefix):]
+        extension = _go_ext(mended)
+        if extension and extension.lower() != ".md" and not page.is_section:
+            mended = mended[: len(mended) - len(extension)] + ".md"
+        for candidate in (mended, self._root_form(page)):
+            try:
+                found, why = self._find(candidate, current)
+            except RefError:
+                continue
+            if found is page and not why:
+                return candidate
+        return self._root_form(page)
+
+    def _not_found(self, ref: str, written: str, current: Page) -> RefError:
+        """'not found', with the reason Hugo refuses a spelling that names an existing page."""
+        wanted = written.lower()
+        rooted = wanted if wanted.startswith("/") else _go_clean(f"/{current.dir.lower()}/{wanted}")
+        from_root = _go_clean("/" + wanted)
+        content = f"{self.content_dir}/".lower()
+        why, fix = "", ""
+        for folder in dict.fromkeys((rooted.strip("/"), from_root.strip("/"))):
+            made_up = self.made_up.get(folder)
+            section = folder.removesuffix("/_index.md") if folder.endswith("/_index.md") else None
+            if made_up is not None:
+                why = (f"Hugo makes no page for the folder '{made_up.dir}' (below the top level, without an "
+                       f"_index.md): add {made_up.dir}/_index.md, or link a page inside it")
+                break
+            if section is not None and section in self.by_path and not self.by_path[section].rel:
+                why = f'the folder has no _index.md: write "{self.by_path[section].dir}"'
+                fix = why
+                break
+        if not why and wanted.lstrip("./").startswith(content):
+            why = (f"'{self.content_dir}/' names the file only from a page at the top of the content folder: "
+                   "write the path without it")
+        elif not why and wanted.startswith("."):
+            why = "a ref starting with '.' is only looked up relative to this page"
+        elif not why and from_root != "/":
+            try:  # the same path, cleaned, from the root: Hugo takes some spellings only from some pages
+                found, lenient = self._find(from_root, self.site.home)
+            except RefError:
+                found, lenient = None, ""
+            if found is not None and not lenient:
+                why = fix = f'Hugo does not resolve this spelling here: write "{self._root_form(found)}"'
+        if fix:
+            return RefError("ref-not-found", f'page reference "{ref}" not found', fix)
         if self._suggestions is None:
             self._suggestions = Suggestions(sorted(p for p in self.by_path if p.endswith(".md")))
-        wanted = ref.partition("#")[0].strip("/").lower()
-        hint = self._suggestions.hint(wanted) or \
-            "write the path of the .md file from the content root, e.g. \"writing/_index.md\""
+        hint = self._suggestions.hint(wanted.strip("/").removeprefix(content))
         if why:
-            hint = f"{why}; {hint}"
+            hint = f"{why}; {hint}" if hint else why
+        hint = hint or "write the path of the .md file from the content root, e.g. \"writing/_index.md\""
         return RefError("ref-not-found", f'page reference "{ref}" not found', hint)
 
     def __getstate__(self) -> dict:

@@ -33,7 +33,7 @@ from .highlight import highlight as highlight_code
 from .kramdown_html import is_jekyll_page
 from .markdown import Markdown
 from .placeholders import Tokens, prefix_for
-from .refs import RefError, RefResolver
+from .refs import RefError, RefResolver, lenient_message
 from .search import page_text
 from .shortcode_functions import template_functions
 from .theme import Theme
@@ -361,8 +361,8 @@ class BodyRenderer:
         def error(message: str, hint: str = "") -> None:
             raise ShortcodeAbort(message, hint)
 
-        def warn(message: str, hint: str = "") -> str:
-            run.report(call.start, "warning", f"shortcode-{call.name}", message, hint)
+        def warn(message: str, hint: str = "", code: str = "") -> str:
+            run.report(call.start, "warning", code or f"shortcode-{call.name}", message, hint)
             return ""
 
         def resolve(ref: str) -> Page | None:
@@ -372,6 +372,8 @@ class BodyRenderer:
             except RefError as err:
                 run.report(call.start, "error", err.code, str(err), err.hint)
                 return None
+            if target.lenient:
+                run.report(call.start, "warning", "ref-lenient", *lenient_message(ref, target))
             if target.fragment:
                 line, col = run.position(call.start)
                 run.fragment_refs.append(FragmentRef(page.source, line, col, ref, target.page.rel, target.fragment))

@@ -231,3 +231,12 @@ def test_front_matter_key_with_capitals_is_type_checked(make_site):
     result = site.build()
     messages = site.messages(result)
     assert any("content/a.md:3:" in m and "'weight' must be an integer" in m for m in messages), messages
+
+
+def test_folder_holding_only_a_section_folder_is_a_section(make_site):
+    """'a/b/_index.md' with nothing else in 'a/' once crashed the build (KeyError 'a');
+    found by a generated site of the Hugo differential tests."""
+    site = make_site({"content/a/b/_index.md": "---\ntitle: B\n---\n",
+                      "content/a/b/page.md": "---\ntitle: P\n---\n"})
+    build_ok(site)
+    assert site.exists("a/index.html") and site.exists("a/b/index.html") and site.exists("a/b/page/index.html")

@@ -119,3 +119,53 @@ def test_broken_refs_cost_a_few_comparisons_each_not_one_per_page(monkeypatch):
     hints = [suggestions.hint(path) for path in moved]
     assert hints == [f"did you mean '{path}'?" for path in paths if path.startswith("section-03/")]
     assert len(compared) / len(moved) < len(paths) / 50  # comparing with every path: len(paths) each
+
+
+LENIENT_SITE = {
+    **SITE,
+    "content/nofolder/q.md": "---\ntitle: Q\n---\n",
+    "content/nofolder/inner/p.md": "---\ntitle: P\n---\n",
+}
+
+
+@pytest.mark.parametrize("ref, url, why, canonical", [
+    ("guide//install.md", "/guide/install/", "a doubled slash", "guide/install.md"),
+    ("cli/profiles.html", "/cli/profiles/", "the extension '.html'", "cli/profiles.md"),
+    ("cli/profiles.mdd", "/cli/profiles/", "the extension '.mdd'", "cli/profiles.md"),
+    ("content/cli/profiles.md#local-profile", "/cli/profiles/#local-profile", "the content folder's name",
+     "cli/profiles.md#local-profile"),
+    ("/profiles.md", "/cli/profiles/", "a leading '/' on a name found elsewhere", "cli/profiles.md"),
+])
+def test_lenient_ref_links_where_hugo_does_with_a_located_warning(make_site, ref, url, why, canonical):
+    site = make_site({**LENIENT_SITE, "content/p.md": f'---\ntitle: T\n---\nline\n[a]({{{{< relref "{ref}" >}}}})\n'})
+    result = site.build()
+    [d] = result.report.items
+    assert (d.path, d.line, d.col, d.severity, d.code) == ("content/p.md", 5, 5, "warning", "ref-lenient")
+    assert f"({why})" in d.message and d.hint == f'write "{canonical}"'
+    assert result.written and f'href="{url}"' in site.read("p/index.html")
+    assert not site.build(strict=True).written
+
+
+def test_top_level_folder_without_index_is_its_section(make_site):
+    """Issue 15 item 19: the site makes the section's page, and Hugo links the folder to it."""
+    site = make_site({**LENIENT_SITE, "content/p.md": '---\ntitle: T\n---\n[a]({{< relref "nofolder" >}})\n'})
+    build_ok(site)
+    assert 'href="/nofolder/"' in site.read("p/index.html")
+
+
+@pytest.mark.parametrize("page, ref, hint", [
+    ("p.md", "nofolder/_index.md", 'the folder has no _index.md: write "nofolder"'),
+    ("p.md", "nofolder/inner", "Hugo makes no page for the folder 'nofolder/inner' (below the top level, "
+                               "without an _index.md): add nofolder/inner/_index.md, or link a page inside it"),
+    ("guide/p.md", "content/cli/profiles.md", "'content/' names the file only from a page at the top of the "
+                                              "content folder: write the path without it; did you mean "
+                                              "'cli/profiles.md'?"),
+    ("guide/p.md", "cli//profiles.md/", 'Hugo does not resolve this spelling here: write "cli/profiles.md"'),
+    ("p.md", "/cli/profiles/", 'Hugo does not resolve this spelling here: write "cli/profiles.md"'),
+    ("p.md", "cli/profiles.md.md", "did you mean 'cli/profiles.md'?"),
+])
+def test_forms_hugo_refuses_stay_errors_with_the_reason(make_site, page, ref, hint):
+    site = make_site({**LENIENT_SITE, f"content/{page}": f'---\ntitle: T\n---\n[a]({{{{< relref "{ref}" >}}}})\n'})
+    result = site.build()
+    [d] = result.report.items
+    assert (d.severity, d.code, d.hint) == ("error", "ref-not-found", hint)

@@ -36,6 +36,18 @@ def test_param_and_field(make_site, source, expected):
     assert f"Value: {expected}." in body(site)
 
 
+def test_field_set_nowhere_prints_nothing_with_a_warning(make_site):
+    """Hugo's field template prints an empty value and the site builds: a warning here,
+    an error under --strict."""
+    site = make_site(page("one\n\nValue: [{{< field missing >}}].\n"), CONFIG)
+    result = site.build()
+    [d] = result.report.items
+    assert (d.path, d.line, d.col, d.severity, d.code) == ("content/p.md", 6, 9, "warning", "field-missing")
+    assert "field 'missing' is not set" in d.message and 'default="..."' in d.hint
+    assert result.written and "Value: []." in body(site)
+    assert not site.build(strict=True).written
+
+
 def test_missing_param_is_a_located_error(make_site):
     site = make_site(page("one\n\ntwo {{< param nope >}}\n"), CONFIG)
     result = site.build()
