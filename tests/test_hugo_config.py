@@ -190,7 +190,8 @@ def test_root_config_file_wins_over_config_dir(tmp_path):
     })
     config = load_project_config(project, Report())
     assert config.title == "From the root file" and config.base_url == "https://x.org/"
-    assert config.params == {"product": "Root", "support": {"email": "a@b.c"}}
+    # children_first_level: a Hugo project's `children` list what DocDock's and learn's do
+    assert config.params == {"product": "Root", "support": {"email": "a@b.c"}, "children_first_level": "all"}
 
 
 def test_a_wrong_type_in_hugo_config_is_located_there(tmp_path):

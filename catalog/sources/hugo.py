@@ -144,8 +144,16 @@ def _translate(merged: _Merged, config: ForeignConfig, language: str) -> None:
         put("relative_urls", values["relativeurls"], "relativeurls")
     if "canonifyurls" in values:
         put("canonify_urls", values["canonifyurls"], "canonifyurls")
+    params = dict(values["params"]) if isinstance(values.get("params"), dict) else {}
+    # DocDock's and hugo-theme-learn's `children` list a section's sections and pages at
+    # the first level; the default theme lists only the sections when there are any (the
+    # variant Cloudify's docs use, which site.toml projects keep). A Hugo project gets
+    # what its Hugo theme writes unless its params say otherwise.
+    params.setdefault("children_first_level", "all")
     if "params" in values:
-        put("params", values["params"], "params")
+        put("params", params, "params")
+    else:
+        config.values["params"] = params
     menus = _menus(values, where, config)
     if menus:
         put("menus", menus, "menus" if "menus" in values else "menu")
