@@ -5,7 +5,8 @@ the next build must succeed with the right output and leave no temporary folder.
 
 Builds run as real subprocesses (`python -m catalog build`). Nothing asserts on timing:
 the kill points are spread over a measured build, and the outcome of each is checked
-whatever phase it fell in.
+whatever phase it fell in. Random kills rarely fall inside the swap itself, which takes
+milliseconds: tests/test_swap_faults.py stops builds at each named point of it.
 """
 from __future__ import annotations
 
