@@ -12,7 +12,6 @@ Builds run as real subprocesses; each wait has a timeout, so a hang fails the te
 """
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import os
 import signal
@@ -22,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from test_faults import catalog_build, difference, leftovers, make_project, snapshot, use_version
+from test_faults import catalog_build, difference, finish, leftovers, make_project, snapshot, use_version
 
 PAGES = 1500
 STOPPED_WITHIN = 30.0  # seconds from the signal to the exit (the build takes ~5 s on its own)
@@ -57,18 +56,6 @@ def start_rendering(root: Path) -> subprocess.Popen:
         assert time.monotonic() < deadline, "the build staged no pages in 120 s"
         time.sleep(0.01)
     return process
-
-
-def stopped(process: subprocess.Popen, within: float = STOPPED_WITHIN) -> tuple[int, str]:
-    """Its exit status and stderr; fails (killing what is left) if it does not stop in time."""
-    try:
-        _, err = process.communicate(timeout=within)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        _, err = process.communicate(timeout=30)
-        pytest.fail(f"the build did not stop within {within:.0f} s; stderr:\n{err[-3000:]}")
-    return process.returncode, err
 
 
 def processes_of(root: Path) -> list[int]:
@@ -111,7 +98,7 @@ def test_an_interrupted_build_stops_promptly_and_leaves_the_old_site(project, na
     signum = getattr(signal, name)
     process = start_rendering(root)
     (os.killpg if to_group else os.kill)(process.pid, signum)
-    code, err = stopped(process)
+    code, err = finish(process, STOPPED_WITHIN)
     assert_left_as_it_was(root, before, code, err, signum)
 
 
@@ -126,7 +113,7 @@ def test_ctrl_c_while_waiting_for_the_lock(project):
             waited += process.stderr.readline()
         assert "waiting for another build" in waited
         os.killpg(process.pid, signal.SIGINT)
-        code, err = stopped(process)
+        code, err = finish(process, STOPPED_WITHIN)
     assert_left_as_it_was(root, before, code, err, signal.SIGINT)
 
 
@@ -134,9 +121,9 @@ def test_the_next_build_after_an_interrupt_publishes(project):
     root, _ = project
     process = start_rendering(root)
     os.killpg(process.pid, signal.SIGINT)
-    stopped(process)
+    finish(process, STOPPED_WITHIN)
     process = catalog_build(root)
-    code, err = stopped(process, within=300)  # a whole build, on a machine that may be busy
+    code, err = finish(process, within=300)  # a whole build, on a machine that may be busy
     assert code == 0, err
     assert "waiting for another build" not in err
     assert b"Faults B" in (root / "public" / "index.html").read_bytes()

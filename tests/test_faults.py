@@ -93,8 +93,16 @@ def catalog_build(root: Path, *args: str, env: dict[str, str] | None = None) -> 
                             start_new_session=True, env=env)
 
 
-def finish(process: subprocess.Popen) -> tuple[int, str]:
-    _, err = process.communicate(timeout=WAIT)
+def finish(process: subprocess.Popen, within: float = WAIT) -> tuple[int, str]:
+    """Its exit status and stderr; fails the test (killing what is left of it) if it runs on
+    past `within` seconds, so that a hang fails instead of stopping the suite."""
+    try:
+        _, err = process.communicate(timeout=within)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        _, err = process.communicate(timeout=WAIT)
+        pytest.fail(f"{' '.join(map(str, process.args[1:4]))} still running after {within:.0f} s: {err[-3000:]}")
     return process.returncode, err
 
 

@@ -10,8 +10,6 @@ A real local HTTP server; `catalog resolve` runs as a real process, each wait bo
 """
 from __future__ import annotations
 
-import contextlib
-import http.server
 import os
 import signal
 import subprocess
@@ -21,54 +19,13 @@ from pathlib import Path
 
 import pytest
 
-from browser import serving
 from catalog.plugins import resolver
 from catalog.plugins.resolver import ResolveError, download, resolve
-from plugins_fixtures.project import build_ok, publish, wagon_project
+from test_download_faults import ECHO, faulty_host, site  # noqa: F401 (site: a fixture)
+from test_faults import finish
 
-ECHO = dict(manager_version="6.4.0", distribution="centos", release="core", arch="x86_64", python_tag="py311")
 ARGS = ["cloudify-echo-plugin", "--manager-version", "6.4.0", "--distribution", "centos", "--release", "core",
         "--arch", "x86_64", "--python", "py311"]
-TRICKLE = 0.05  # seconds between two bytes
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    built = build_ok(wagon_project(tmp_path_factory.mktemp("project")))
-    return publish(built.files, tmp_path_factory.mktemp("site"))
-
-
-def trickling_host(root: Path, only: str):
-    """Serve `root`; files whose name ends with `only` come one byte every TRICKLE seconds."""
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def do_GET(self):
-            path = root / self.path.lstrip("/").split("?")[0]
-            if path.is_dir():
-                path = path / "index.json"
-            if not path.is_file():
-                self.send_error(404)
-                return
-            data = path.read_bytes()
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            if not path.name.endswith(only):
-                self.wfile.write(data)
-                return
-            with contextlib.suppress(OSError):  # the client gave up
-                for index in range(len(data)):
-                    self.wfile.write(data[index:index + 1])
-                    self.wfile.flush()
-                    time.sleep(TRICKLE)
-            self.close_connection = True
-
-        def log_message(self, format, *args):
-            pass
-
-    return serving(Handler)
 
 
 def resolve_command(base: str, dest: Path, *extra: str) -> subprocess.Popen:
@@ -77,25 +34,14 @@ def resolve_command(base: str, dest: Path, *extra: str) -> subprocess.Popen:
                             text=True, start_new_session=True)
 
 
-def ended(process: subprocess.Popen, within: float) -> tuple[int, str]:
-    try:
-        _, err = process.communicate(timeout=within)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        _, err = process.communicate(timeout=30)
-        pytest.fail(f"catalog resolve was still running after {within:.0f} s: {err}")
-    return process.returncode, err
-
-
 def files_in(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
 
 
 def test_a_trickling_download_stops_at_the_deadline(site, tmp_path):
-    with trickling_host(site, ".wgn") as base:
+    with faulty_host(site, "trickle") as base:
         started = time.monotonic()
-        code, err = ended(resolve_command(base, tmp_path / "dl", "--deadline", "2"), within=60)
+        code, err = finish(resolve_command(base, tmp_path / "dl", "--deadline", "2"), within=60)
         took = time.monotonic() - started
     assert code == 2, err
     assert err.startswith("error: cannot fetch ") and "Traceback" not in err, err
@@ -105,7 +51,7 @@ def test_a_trickling_download_stops_at_the_deadline(site, tmp_path):
 
 
 def test_the_deadline_bounds_reading_the_index_too(site):
-    with trickling_host(site, ".json") as base:
+    with faulty_host(site, "trickle", only=".json") as base:
         started = time.monotonic()
         with pytest.raises(ResolveError, match=r"index\.json: not done within the deadline of 1\.5 s"):
             resolve("cloudify-echo-plugin", index=base + "/", deadline=resolver.Deadline(1.5), **ECHO)
@@ -113,7 +59,7 @@ def test_the_deadline_bounds_reading_the_index_too(site):
 
 
 def test_the_deadline_is_for_the_whole_download(site, tmp_path):
-    with trickling_host(site, ".wgn") as base:
+    with faulty_host(site, "trickle") as base:
         chosen = resolve("cloudify-echo-plugin", index=base + "/", **ECHO)
         started = time.monotonic()
         with pytest.raises(ResolveError, match="not done within the deadline of 1.5 s"):
@@ -124,14 +70,14 @@ def test_the_deadline_is_for_the_whole_download(site, tmp_path):
 
 def test_a_deadline_must_be_a_positive_number(site, tmp_path):
     process = resolve_command("http://127.0.0.1:9", tmp_path / "dl", "--deadline", "0")
-    code, err = ended(process, within=60)
+    code, err = finish(process, within=60)
     assert code == 2 and "not a number of seconds above 0" in err and "Traceback" not in err, err
 
 
 @pytest.mark.parametrize("name", ["SIGTERM", "SIGINT"])
 def test_a_stopped_download_leaves_no_partial_file(site, tmp_path, name):
     dest = tmp_path / "dl"
-    with trickling_host(site, ".wgn") as base:
+    with faulty_host(site, "trickle") as base:
         process = resolve_command(base, dest)
         deadline = time.monotonic() + 60
         while not [n for n in files_in(dest) if n.endswith(".part")]:
@@ -139,7 +85,7 @@ def test_a_stopped_download_leaves_no_partial_file(site, tmp_path, name):
             assert time.monotonic() < deadline, "no download started within 60 s"
             time.sleep(0.01)
         os.kill(process.pid, getattr(signal, name))
-        code, err = ended(process, within=30)
+        code, err = finish(process, within=30)
     assert code == 128 + getattr(signal, name), err
     assert err.strip() == "resolve interrupted; nothing was downloaded", err
     assert files_in(dest) == []
