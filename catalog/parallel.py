@@ -86,27 +86,35 @@ def _stop_pool(pool: Any, stopped: threading.Event) -> None:
 def _enter_worker(parent: int) -> None:
     """First thing in a forked worker: it stops when its pool stops it, and only then.
 
-    It leaves the parent's process group, so a Ctrl-C at the terminal or a SIGTERM to the
-    whole group (a cancelled CI job, `timeout`) reaches the parent alone, which then stops
-    the pool in order: a worker killed by it while waiting for a task would die holding the
-    pool's queue lock, which Pool.terminate then waits for forever. SIGTERM, the pool's way to
-    end a worker, gets its default action back, whatever handler the parent had (the preview
-    server's, which only notes a stop request, kept workers alive through terminate);
-    SIGINT is ignored. And a worker dies with its parent (which a SIGKILL ends without
-    stopping anything), instead of waiting for tasks forever."""
-    with contextlib.suppress(OSError):
-        os.setpgid(0, 0)
+    It dies with its parent (which a SIGKILL ends without stopping anything) instead of
+    waiting for tasks forever. Where it can (Linux), it then also leaves the parent's process
+    group, so a Ctrl-C at the terminal or a SIGTERM to the whole group (a cancelled CI job,
+    `timeout`) reaches the parent alone, which stops the pool in order: a worker killed by
+    it while waiting for a task would die holding the pool's queue lock, which
+    Pool.terminate then waits for forever. SIGTERM, the pool's way to end a worker, gets its
+    default action back, whatever handler the parent had (the preview server's, which only
+    notes a stop request, kept workers alive through terminate); SIGINT is ignored."""
+    if _die_with_parent():
+        if os.getppid() != parent:  # the parent died before that took effect
+            os._exit(1)
+        with contextlib.suppress(OSError):
+            os.setpgid(0, 0)
     # a SIGINT that came while blocked is dropped by SIG_IGN; a SIGTERM is kept, and ends the
     # worker when unblocked below: it may be the pool's terminate, which must not be lost (a
     # SIGTERM sent to the group before the setpgid ends a worker that holds no lock yet)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:  # the parent died before that took effect
-        os._exit(1)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
+
+
+def _die_with_parent() -> bool:
+    """Have the kernel SIGKILL this process when its parent ends (Linux); False where it cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL) == 0
+    except (OSError, AttributeError):
+        return False
 
 
 def _start_worker(parent: int, collect: bool = True) -> None:
