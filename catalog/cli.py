@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .build import build
 from .cache import RenderCache
+from .interrupts import Interrupted, stop_on_signals
 from .locking import build_lock
 
 CACHE_FILE = Path(".catalog-cache") / "render.pickle"
@@ -70,8 +71,17 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    with build_lock(args.project):
-        return _build_and_report(args)
+    """Build; Ctrl-C or SIGTERM stops it (workers, staging folder, lock and all) with one line."""
+    try:
+        with stop_on_signals(), build_lock(args.project):
+            return _build_and_report(args)
+    except Interrupted as stop:
+        where = _display((args.out or args.project / "public").resolve())
+        if stop.completed:  # the interrupt came as the site was being swapped in, which was let finish
+            print(f"build interrupted; {where} holds the new site ({stop.completed})", file=sys.stderr)
+        else:
+            print(f"build interrupted; {where} left as it was", file=sys.stderr)
+        return stop.exit_status
 
 
 def _build_and_report(args: argparse.Namespace) -> int:

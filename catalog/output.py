@@ -10,11 +10,12 @@ Every publish is atomic at the folder level: the new site is assembled in a fold
 beside the destination and exchanged with it in one `renameat2(RENAME_EXCHANGE)`, so
 a reader (or a build killed at any moment) sees the old site or the new one, never a
 mix, and never no site at all. Where the system has no exchange, two renames are used
-and the next publish puts the old site back if a kill fell between them. A manifest
-of what the previous build wrote lets a rebuild write only the files that changed:
-unchanged ones are hard links into the new folder (same inode, same mtime, no bytes
-copied), and a build that changed nothing touches nothing. Folders left by a killed
-build are removed by the next publish.
+and the next publish puts the old site back if a kill fell between them. A Ctrl-C or
+SIGTERM that comes during the swap is held back until it is done (`interrupts.deferred`).
+A manifest of what the previous build wrote lets a rebuild write only the files that
+changed: unchanged ones are hard links into the new folder (same inode, same mtime, no
+bytes copied), and a build that changed nothing touches nothing. Folders left by a
+killed build are removed by the next publish.
 """
 from __future__ import annotations
 
@@ -26,11 +27,15 @@ import os
 import posixpath
 import re
 import shutil
+import signal
+import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
+from . import interrupts
 from .diagnostics import Report
 
 
@@ -277,16 +282,25 @@ class Staging:
             # mkdtemp makes the folder 0700; a published site is world-readable
             for folder, _, _ in os.walk(self.folder):
                 os.chmod(folder, 0o755)
-            swap_in(self.folder, self.destination)
-            self.folder = None
+            _fault_point("before-swap")
+            try:
+                # once begun, the swap is finished: an interrupt waits for it (and the manifest)
+                with interrupts.deferred():
+                    swap_in(self.folder, self.destination)
+                    self.folder = None
+                    if self.manifest is not None:
+                        _save_manifest(self.manifest, self.destination, self.digests)
+                    _fault_point("published")
+            except interrupts.Interrupted as stop:
+                if self.folder is None:
+                    stop.completed = "the interrupt came while it was being swapped in, which was let finish"
+                raise
         except OSError as exc:
             self.discard()
             raise PublishError(self.destination, exc) from exc
         except BaseException:
             self.discard()
             raise
-        if self.manifest is not None:
-            _save_manifest(self.manifest, self.destination, self.digests)
         return self.written
 
     def discard(self) -> None:
@@ -354,7 +368,9 @@ def swap_in(staging: Path, destination: Path) -> None:
     """Replace `destination` by `staging`, atomically where the system can exchange two paths;
     the old tree is removed after."""
     if destination.exists() and _exchange(staging, destination):
+        _fault_point("swapped")
         shutil.rmtree(staging, ignore_errors=True)  # now the old site
+        _fault_point("old-removed")
         return
     old = None
     if destination.exists():
@@ -362,9 +378,12 @@ def swap_in(staging: Path, destination: Path) -> None:
         if old.exists():
             shutil.rmtree(old)
         os.rename(destination, old)
+        _fault_point("between-renames")
     os.rename(staging, destination)  # a kill just before this is undone by remove_leftovers
+    _fault_point("swapped")
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+    _fault_point("old-removed")
 
 
 def remove_leftovers(destination: Path) -> None:
@@ -406,7 +425,7 @@ _AT_FDCWD = -100
 def _exchange(first: Path, second: Path) -> bool:
     """Swap two paths in one system call (Linux renameat2); False where that is not supported."""
     renameat2 = getattr(_libc(), "renameat2", None)
-    if renameat2 is None:
+    if renameat2 is None or "no-exchange" in _faults():
         return False
     renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
     if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
@@ -422,3 +441,33 @@ def _libc() -> ctypes.CDLL | None:
         return ctypes.CDLL(None, use_errno=True)
     except OSError:
         return None
+
+
+# -- fault points, for tests only ------------------------------------------------------------
+
+FAULT_VARIABLE = "CATALOG_TEST_FAULT"
+
+
+def _faults() -> list[str]:
+    return os.environ.get(FAULT_VARIABLE, "").split(",")
+
+
+def _fault_point(name: str) -> None:
+    """Where tests stop a publish to check that it leaves the old site or the new one whole
+    (tests/test_swap_faults.py). $CATALOG_TEST_FAULT lists `no-exchange` (swap with two
+    renames, as where the system has no exchange) and `POINT:kill` (SIGKILL this process at
+    POINT) or `POINT:pause` (say so on stderr, then wait up to a minute, or until a signal
+    came, for the test to send one). Nothing happens unless it is set."""
+    if FAULT_VARIABLE not in os.environ:
+        return
+    for fault in _faults():
+        point, _, action = fault.partition(":")
+        if point != name:
+            continue
+        if action == "kill":
+            os.kill(os.getpid(), signal.SIGKILL)
+        elif action == "pause":
+            print(f"paused at {name}", file=sys.stderr, flush=True)
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and not interrupts.pending():
+                time.sleep(0.01)  # an interrupt that is not held back is raised in here

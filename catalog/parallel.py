@@ -16,17 +16,27 @@ model in each worker (~45 MB at 20,000 pages), but nothing of this process to co
 Either way results come back in order, as they are done, so the caller can write each
 one away instead of holding every result at once; small jobs stay in-process, where
 starting workers would cost more than it saves.
+
+Stopping: the workers are this process's to stop (`_enter_worker`). A Ctrl-C or a SIGTERM
+reaches this process only, which stops handing out work and terminates the pool; a worker
+never outlives it.
 """
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import gc
 import itertools
 import multiprocessing
 import os
 import pickle
+import signal
+import sys
 import tempfile
 import threading
 from typing import Any, Callable, Iterable, Iterator, TypeVar
+
+from . import interrupts
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -41,6 +51,8 @@ MAX_CHUNK = 32
 _task: Callable[[int], object] | None = None
 _work: Callable[[Any], object] | None = None  # in a worker of Workers: the work it was last sent
 _loaded: Any = None  # in a worker of Workers: a barrier that all of them reach once they have loaded the work
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+_PR_SET_PDEATHSIG = 1
 
 
 def default_jobs() -> int:
@@ -50,7 +62,62 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _start_worker(collect: bool = True) -> None:
+def _start_pool(jobs: int, initializer: Callable[..., None], initargs: tuple[Any, ...] = ()) -> Any:
+    """A pool of `jobs` forked workers, each starting with `_enter_worker`, then `initializer(*initargs)`."""
+    context = multiprocessing.get_context("fork")
+    # forked with SIGINT and SIGTERM blocked (a child inherits the mask of the thread that forks
+    # it; so do the pool's threads, which fork replacements), until the worker has set its own
+    # handlers: one arriving in between would otherwise run this process's handler there
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        return context.Pool(jobs, initializer=initializer, initargs=(os.getpid(), *initargs))
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
+def _stop_pool(pool: Any, stopped: threading.Event) -> None:
+    """Terminate `pool` (whatever its workers are doing); `stopped` tells the pool's task thread,
+    which may be waiting in `_in_order` for a place in flight, to hand out nothing more."""
+    stopped.set()
+    with interrupts.deferred():  # a second Ctrl-C must not leave the pool half stopped
+        pool.terminate()
+
+
+def _enter_worker(parent: int) -> None:
+    """First thing in a forked worker: it stops when its pool stops it, and only then.
+
+    It dies with its parent (which a SIGKILL ends without stopping anything) instead of
+    waiting for tasks forever. Where it can (Linux), it then also leaves the parent's process
+    group, so a Ctrl-C at the terminal or a SIGTERM to the whole group (a cancelled CI job,
+    `timeout`) reaches the parent alone, which stops the pool in order: a worker killed by
+    it while waiting for a task would die holding the pool's queue lock, which
+    Pool.terminate then waits for forever. SIGTERM, the pool's way to end a worker, gets its
+    default action back, whatever handler the parent had (the preview server's, which only
+    notes a stop request, kept workers alive through terminate); SIGINT is ignored."""
+    if _die_with_parent():
+        if os.getppid() != parent:  # the parent died before that took effect
+            os._exit(1)
+        with contextlib.suppress(OSError):
+            os.setpgid(0, 0)
+    # a SIGINT that came while blocked is dropped by SIG_IGN; a SIGTERM is kept, and ends the
+    # worker when unblocked below: it may be the pool's terminate, which must not be lost (a
+    # SIGTERM sent to the group before the setpgid ends a worker that holds no lock yet)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
+
+
+def _die_with_parent() -> bool:
+    """Have the kernel SIGKILL this process when its parent ends (Linux); False where it cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _start_worker(parent: int, collect: bool = True) -> None:
     """The build pauses the cyclic collector (see build._cyclic_gc_paused), and a forked
     worker inherits that; but rendering a page leaves ~20 kB of reference cycles (template
     contexts, closures over the page's run), which a worker of a 20,000-page site would
@@ -59,6 +126,7 @@ def _start_worker(collect: bool = True) -> None:
     the parent's pages. Tasks that leave no cycles say `collect=False`: parsing a large
     plugins-index file makes ~10^5 objects that live until the chunk's results go back,
     and the collector would walk them again and again for nothing (~10% of that CPU)."""
+    _enter_worker(parent)
     gc.freeze()
     if collect:
         gc.enable()
@@ -69,10 +137,10 @@ def _run_chunk(indexes: range) -> list[object]:
     return [_task(index) for index in indexes]
 
 
-def _start_sent_worker(loaded: Any) -> None:
+def _start_sent_worker(parent: int, loaded: Any) -> None:
     global _loaded
     _loaded = loaded
-    _start_worker()
+    _start_worker(parent)
 
 
 def _load_work(path: str) -> None:
@@ -118,11 +186,15 @@ def imap_indexed(task: Callable[[int], T], count: int, jobs: int | None = None,
     size = _chunk_size(count, jobs)
     chunks = [range(start, min(start + size, count)) for start in range(0, count, size)]
     _task = task
+    pool, stopped = None, threading.Event()
     try:
-        with multiprocessing.get_context("fork").Pool(jobs, initializer=_start_worker, initargs=(collect,)) as pool:
-            for part in _in_order(pool, _run_chunk, chunks, jobs):
-                yield from part
+        with interrupts.deferred():  # an interrupt now comes once `pool` is set, to be stopped below
+            pool = _start_pool(jobs, _start_worker, (collect,))
+        for part in _in_order(pool, _run_chunk, chunks, jobs, stopped):
+            yield from part
     finally:
+        if pool is not None:
+            _stop_pool(pool, stopped)
         _task = None
 
 
@@ -135,16 +207,19 @@ class Workers:
     def __init__(self, jobs: int | None = None) -> None:
         self.jobs = default_jobs() if jobs is None else jobs
         self._pool: Any = None
+        self._stopped = threading.Event()
 
     def start(self) -> None:
         if self._pool is None and self.jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
-            context = multiprocessing.get_context("fork")
-            self._pool = context.Pool(self.jobs, initializer=_start_sent_worker, initargs=(context.Barrier(self.jobs),))
+            self._stopped = threading.Event()
+            with interrupts.deferred():  # an interrupt now comes once `_pool` is set, for `close`
+                barrier = multiprocessing.get_context("fork").Barrier(self.jobs)
+                self._pool = _start_pool(self.jobs, _start_sent_worker, (barrier,))
 
     def close(self) -> None:
         if self._pool is not None:
-            self._pool.terminate()
-            self._pool = None
+            pool, self._pool = self._pool, None
+            _stop_pool(pool, self._stopped)
 
     def __enter__(self) -> "Workers":
         return self
@@ -172,7 +247,7 @@ class Workers:
         size = _chunk_size(count, self.jobs)
         source = iter(items)
         chunks = iter(lambda: list(itertools.islice(source, size)), [])
-        for part in _in_order(self._pool, _run_sent_chunk, chunks, self.jobs):
+        for part in _in_order(self._pool, _run_sent_chunk, chunks, self.jobs, self._stopped):
             yield from pickle.loads(part)
 
 
@@ -188,17 +263,21 @@ def _chunk_size(count: int, jobs: int) -> int:
     return min(MAX_CHUNK, max(1 if count < MIN_PARALLEL else 8, -(-count // (jobs * 8))))
 
 
-def _in_order(pool: Any, run: Callable[[Any], R], chunks: Iterable[Any], jobs: int) -> Iterator[R]:
-    """run(chunk) for each chunk, in order."""
+def _in_order(pool: Any, run: Callable[[Any], R], chunks: Iterable[Any], jobs: int,
+              stopped: threading.Event) -> Iterator[R]:
+    """run(chunk) for each chunk, in order, until `stopped` is set (by whoever stops `pool`)."""
     # at most a few chunks in flight: the pool would otherwise hand out every chunk at once
-    # and queue results in the parent for as long as it is slower than the workers
+    # and queue results in the parent for as long as it is slower than the workers.
+    # The pool's task thread waits here for a place, and Pool.terminate waits for that thread:
+    # `stopped` must be set by what stops the pool, not only when this generator is closed
+    # (an interrupt raised in the caller's loop leaves it suspended, held by the traceback)
     in_flight = threading.BoundedSemaphore(2 * jobs)
-    stopped = threading.Event()
+    abandoned = threading.Event()  # this generator was closed before its end
 
     def handed_out() -> Iterator[Any]:  # runs in the pool's task thread
         for chunk in chunks:
             while not in_flight.acquire(timeout=0.1):
-                if stopped.is_set():
+                if stopped.is_set() or abandoned.is_set():
                     return
             yield chunk
 
@@ -207,4 +286,4 @@ def _in_order(pool: Any, run: Callable[[Any], R], chunks: Iterable[Any], jobs: i
             in_flight.release()
             yield part
     finally:
-        stopped.set()
+        abandoned.set()

@@ -5,6 +5,7 @@ bytes. Whatever happens, the destination holds no file that looks like a valid d
 says what happened, and the command exits 2 without a traceback."""
 from __future__ import annotations
 
+import contextlib
 import http.server
 import time
 from pathlib import Path
@@ -18,6 +19,7 @@ from catalog.plugins.resolver import ResolveError, download, resolve
 
 from plugins_fixtures.project import build_ok, publish, wagon_project
 
+TRICKLE = 0.05  # seconds between two bytes of the "trickle" fault
 ECHO = dict(manager_version="6.4.0", distribution="centos", release="core", arch="x86_64", python_tag="py311")
 
 
@@ -69,6 +71,14 @@ def faulty_host(root: Path, fault: str, only: str = ".wgn"):
                 self._send(bytes(altered), len(data))
             elif fault == "longer":               # an honest Content-Length for more bytes than the index names
                 self._send(data + b"\0" * 100_000, len(data) + 100_000)
+            elif fault == "trickle":              # one byte at a time: no read ever times out
+                self._send(b"", len(data))
+                with contextlib.suppress(OSError):  # the client gave up
+                    for index in range(len(data)):
+                        self.wfile.write(data[index:index + 1])
+                        self.wfile.flush()
+                        time.sleep(TRICKLE)
+                self.close_connection = True
 
         def _send(self, body: bytes, length: int) -> None:
             self.send_response(200)

@@ -5,7 +5,8 @@ the next build must succeed with the right output and leave no temporary folder.
 
 Builds run as real subprocesses (`python -m catalog build`). Nothing asserts on timing:
 the kill points are spread over a measured build, and the outcome of each is checked
-whatever phase it fell in.
+whatever phase it fell in. Random kills rarely fall inside the swap itself, which takes
+milliseconds: tests/test_swap_faults.py stops builds at each named point of it.
 """
 from __future__ import annotations
 
@@ -92,8 +93,16 @@ def catalog_build(root: Path, *args: str, env: dict[str, str] | None = None) -> 
                             start_new_session=True, env=env)
 
 
-def finish(process: subprocess.Popen) -> tuple[int, str]:
-    _, err = process.communicate(timeout=WAIT)
+def finish(process: subprocess.Popen, within: float = WAIT) -> tuple[int, str]:
+    """Its exit status and stderr; fails the test (killing what is left of it) if it runs on
+    past `within` seconds, so that a hang fails instead of stopping the suite."""
+    try:
+        _, err = process.communicate(timeout=within)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        _, err = process.communicate(timeout=WAIT)
+        pytest.fail(f"{' '.join(map(str, process.args[1:4]))} still running after {within:.0f} s: {err[-3000:]}")
     return process.returncode, err
 
 

@@ -31,22 +31,25 @@ import json
 import os
 import secrets
 import sys
+import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 from urllib.parse import urljoin, urlsplit
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from ..diagnostics import did_you_mean
+from ..interrupts import Interrupted, stop_on_signals
 from .index import ROOT_FILE, SchemaVersionError, check_schema_version
 from .model import Deprecation, Release, Wagon, YamlFile
 
 USER_AGENT = "catalog-resolver/1"
-TIMEOUT = 60
+TIMEOUT = 60  # seconds one connect or read may wait
+DEADLINE = 600.0  # seconds `catalog resolve` may take in all (reading the index, downloading); --deadline
 CHUNK = 1 << 16
 MAX_INDEX_FILE = 64 << 20   # an index file larger than this is refused, not read into memory
 
@@ -118,6 +121,53 @@ class Resolution:
         }
 
 
+class Deadline:
+    """When a whole command must be over: a server that sends a byte now and then never lets
+    a read time out, so each read waits at most for what is left, and the time is checked
+    between reads. `seconds=None`: no overall limit (each read still times out)."""
+
+    def __init__(self, seconds: float | None = None) -> None:
+        self.seconds = seconds
+        self.ends = None if seconds is None else time.monotonic() + seconds
+
+    def expired(self) -> bool:
+        return self.ends is not None and time.monotonic() >= self.ends
+
+    def wait(self, url: str, received: int, deleted: bool) -> float:
+        """How long the next connect or read may wait; ResolveError once the deadline has passed."""
+        if self.ends is None:
+            return TIMEOUT
+        left = self.ends - time.monotonic()
+        if left <= 0:
+            raise ResolveError(self.message(url, received, deleted))
+        return min(TIMEOUT, left)
+
+    def message(self, url: str, received: int, deleted: bool) -> str:
+        return (f"cannot fetch {url}: not done within the deadline of {self.seconds:g} s ({received} bytes "
+                f"received){'; download deleted' if deleted else ''}; try again, or allow more time with --deadline")
+
+
+def _chunks(response: Any, url: str, deadline: Deadline, deleted: bool) -> Iterator[bytes]:
+    """The body of `response` as it arrives (read1: whatever came, not a full CHUNK), within `deadline`."""
+    received = 0
+    read = getattr(response, "read1", None) or response.read
+    while True:
+        _limit_wait(response, deadline.wait(url, received, deleted))
+        chunk = read(CHUNK)
+        if not chunk:
+            return
+        received += len(chunk)
+        yield chunk
+
+
+def _limit_wait(response: Any, seconds: float) -> None:
+    """Make the next read of an HTTP response wait at most `seconds` (its socket's timeout;
+    urllib gives no other way). A file:// response has no socket, and needs none."""
+    sock = getattr(getattr(getattr(response, "fp", None), "raw", None), "_sock", None)
+    if sock is not None:
+        sock.settimeout(seconds)
+
+
 # -- reading the index ----------------------------------------------------------------------
 
 def index_url(index: str) -> str:
@@ -139,24 +189,31 @@ def index_url(index: str) -> str:
     return path.resolve().as_uri()
 
 
-def fetch(url: str) -> bytes:
+def fetch(url: str, deadline: Deadline | None = None) -> bytes:
     """An index file, at most MAX_INDEX_FILE bytes."""
+    deadline = deadline or Deadline()
+    data = bytearray()
     try:
         with urllib.request.urlopen(urllib.request.Request(url, headers={"User-Agent": USER_AGENT}),
-                                    timeout=TIMEOUT) as response:
-            data = response.read(MAX_INDEX_FILE + 1)
-            if getattr(response, "length", None):   # bytes the server announced and did not send
-                raise http.client.IncompleteRead(data)
+                                    timeout=deadline.wait(url, 0, False)) as response:
+            for chunk in _chunks(response, url, deadline, False):
+                data += chunk
+                if len(data) > MAX_INDEX_FILE:
+                    break
+            if len(data) <= MAX_INDEX_FILE and getattr(response, "length", None):
+                raise http.client.IncompleteRead(bytes(data))   # bytes the server announced and did not send
     except urllib.error.HTTPError as exc:
         raise ResolveError(f"cannot fetch {url}: HTTP {exc.code} {exc.reason}") from None
     except http.client.IncompleteRead as exc:
         raise ResolveError(f"cannot fetch {url}: {_cut_short(len(exc.partial))}; try again") from None
     except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as exc:
+        if deadline.expired():
+            raise ResolveError(deadline.message(url, len(data), False)) from None
         reason = getattr(exc, "reason", None) or exc
         raise ResolveError(f"cannot fetch {url}: {reason}") from None
     if len(data) > MAX_INDEX_FILE:
         raise ResolveError(f"{url}: more than {MAX_INDEX_FILE} bytes, too large for an index file")
-    return data
+    return bytes(data)
 
 
 def _cut_short(received: int) -> str:
@@ -179,10 +236,10 @@ class PluginIndex:
     warnings: list[str]
 
 
-def load_plugin(plugin: str, index: str) -> PluginIndex:
+def load_plugin(plugin: str, index: str, deadline: Deadline | None = None) -> PluginIndex:
     root_url = index_url(index)
     warnings: list[str] = []
-    root = _json(fetch(root_url), root_url)
+    root = _json(fetch(root_url, deadline), root_url)
     try:
         warning = check_schema_version(root, root_url)
         entries = {entry["name"]: entry for entry in root["plugins"]}
@@ -201,7 +258,7 @@ def load_plugin(plugin: str, index: str) -> PluginIndex:
         expected_sha, expected_size = entry["file"]["sha256"], entry["file"]["size"]
     except (KeyError, TypeError) as exc:
         raise ResolveError(f"{root_url}: malformed entry for {plugin} ({exc!r})") from None
-    data = fetch(file_url)
+    data = fetch(file_url, deadline)
     actual_sha = hashlib.sha256(data).hexdigest()
     if actual_sha != expected_sha or len(data) != expected_size:
         raise ResolveError(
@@ -322,10 +379,10 @@ def pick_wagon(wagons: tuple[Wagon, ...], target: Target) -> tuple[Wagon | None,
 
 
 def resolve(plugin: str, *, version_spec: str | None = None, manager_version: str, distribution: str,
-            release: str, arch: str, python_tag: str, index: str) -> Resolution:
-    """Read the index and choose; raises NothingFits (with the reasons) or ResolveError."""
+            release: str, arch: str, python_tag: str, index: str, deadline: Deadline | None = None) -> Resolution:
+    """Read the index (within `deadline`) and choose; raises NothingFits (with the reasons) or ResolveError."""
     spec = parse_version_spec(version_spec)
-    found = load_plugin(plugin, index)
+    found = load_plugin(plugin, index, deadline)
     resolution = select(plugin, found.releases, spec,
                         Target(manager_version, distribution, release, arch, python_tag))
     resolution.warnings[:0] = found.warnings
@@ -334,15 +391,19 @@ def resolve(plugin: str, *, version_spec: str | None = None, manager_version: st
 
 # -- download -------------------------------------------------------------------------------
 
-def download(resolution: Resolution, dest_dir: Path) -> list[Path]:
-    """Fetch the wagon and its yaml files into dest_dir, keeping them only if sha256 and size match.
+def download(resolution: Resolution, dest_dir: Path, deadline: Deadline | None = None) -> list[Path]:
+    """Fetch the wagon and its yaml files into dest_dir (within `deadline`), keeping them only if
+    sha256 and size match.
 
-    All or nothing: on any failure every file of this call is deleted and ResolveError says why."""
+    All or nothing: on any failure every file of this call is deleted and ResolveError says why;
+    so on an interrupt (a KeyboardInterrupt: see interrupts.stop_on_signals), which propagates."""
+    deadline = deadline or Deadline()
     dest_dir.mkdir(parents=True, exist_ok=True)
     kept: list[Path] = []
     try:
         for artifact in (resolution.wagon, *resolution.yaml_files):
-            kept.append(_download_one(artifact.url or "", artifact.filename, artifact.sha256, artifact.size, dest_dir))
+            kept.append(_download_one(artifact.url or "", artifact.filename, artifact.sha256, artifact.size, dest_dir,
+                                      deadline))
     except BaseException:
         for path in kept:
             path.unlink(missing_ok=True)
@@ -350,7 +411,7 @@ def download(resolution: Resolution, dest_dir: Path) -> list[Path]:
     return kept
 
 
-def _download_one(url: str, filename: str, sha256: str, size: int, dest_dir: Path) -> Path:
+def _download_one(url: str, filename: str, sha256: str, size: int, dest_dir: Path, deadline: Deadline) -> Path:
     name = Path(filename).name
     if not name or name != filename:
         raise ResolveError(f"refusing to write '{filename}': not a plain file name")
@@ -362,8 +423,9 @@ def _download_one(url: str, filename: str, sha256: str, size: int, dest_dir: Pat
     received = 0
     try:
         with open(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), "wb") as out, urllib.request.urlopen(
-                urllib.request.Request(url, headers={"User-Agent": USER_AGENT}), timeout=TIMEOUT) as response:
-            while chunk := response.read(CHUNK):
+                urllib.request.Request(url, headers={"User-Agent": USER_AGENT}),
+                timeout=deadline.wait(url, 0, True)) as response:
+            for chunk in _chunks(response, url, deadline, True):
                 received += len(chunk)
                 if received > size:
                     raise ResolveError(f"{filename}: more than the {size} bytes the index names; download deleted")
@@ -385,8 +447,10 @@ def _download_one(url: str, filename: str, sha256: str, size: int, dest_dir: Pat
         raise ResolveError(f"cannot fetch {url}: {_cut_short(received + len(exc.partial))}; "
                            "download deleted, try again") from None
     except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
+        if deadline.expired():
+            raise ResolveError(deadline.message(url, received, True)) from None
         raise ResolveError(f"cannot fetch {url}: {getattr(exc, 'reason', None) or exc}; download deleted") from None
-    finally:
+    finally:  # on an interrupt too: SIGTERM raises under stop_on_signals instead of ending the process here
         partial.unlink(missing_ok=True)
 
 
@@ -407,18 +471,43 @@ def add_resolve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--index", default=os.environ.get("CATALOG_INDEX"), metavar="URL-or-path",
                         help="index URL, site folder or index.json (default: $CATALOG_INDEX)")
     parser.add_argument("--download", metavar="DIR", type=Path, help="download the wagon and yaml files into DIR")
+    parser.add_argument("--deadline", type=_seconds, default=DEADLINE, metavar="SECONDS",
+                        help=f"give up when reading the index and downloading take longer than this in all "
+                             f"(default: {DEADLINE:g})")
     parser.add_argument("--json", action="store_true", help="print the choice as JSON")
 
 
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not seconds > 0 or seconds == float("inf"):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds above 0")
+    return seconds
+
+
 def run_resolve(args: argparse.Namespace) -> int:
+    """Resolve (and download); Ctrl-C or SIGTERM stops it with one line, leaving no partial file."""
+    try:
+        with stop_on_signals():
+            return _resolve_and_report(args)
+    except Interrupted as stop:
+        print("resolve interrupted; nothing was downloaded" if args.download else "resolve interrupted",
+              file=sys.stderr)
+        return stop.exit_status
+
+
+def _resolve_and_report(args: argparse.Namespace) -> int:
     out, err = sys.stdout, sys.stderr
     if not args.index:
         print("error: no index given: pass --index URL-or-path or set CATALOG_INDEX", file=err)
         return 2
+    deadline = Deadline(args.deadline)
     try:
         resolution = resolve(args.plugin, version_spec=args.version_spec, manager_version=args.manager_version,
                              distribution=args.distribution, release=args.release, arch=args.arch,
-                             python_tag=args.python_tag, index=args.index)
+                             python_tag=args.python_tag, index=args.index, deadline=deadline)
     except NothingFits as exc:
         print(f"error: {exc}:", file=err)
         for exclusion in exc.excluded:
@@ -432,7 +521,7 @@ def run_resolve(args: argparse.Namespace) -> int:
     files: list[Path] = []
     if args.download:
         try:
-            files = download(resolution, args.download)
+            files = download(resolution, args.download, deadline)
         except ResolveError as exc:
             print(f"error: {exc}", file=err)
             return 2

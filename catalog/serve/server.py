@@ -8,7 +8,10 @@ decoded once and refused (400) when it holds `.` or `..` segments, empty segment
 encoded slashes or backslashes, NUL or other control characters. Folders are never
 listed. While bound to loopback, a request whose Host is
 not a loopback name is refused, so a web page cannot read the preview through DNS
-rebinding.
+rebinding. A GET or HEAD request's body (which nothing here reads) is read and dropped,
+so that it is not taken for the next request on the connection: up to MAX_BODY bytes
+with a Content-Length; a larger one (413), a chunked one or a malformed length (400) is
+refused and the connection closed.
 """
 from __future__ import annotations
 
@@ -40,6 +43,7 @@ _TYPES = {
     ".yaml": "text/yaml; charset=utf-8", ".yml": "text/yaml; charset=utf-8",
     ".svg": "image/svg+xml", ".wgn": "application/octet-stream", ".woff2": "font/woff2",
 }
+MAX_BODY = 64 * 1024  # bytes of a GET or HEAD request's body that are read (and dropped) to keep the connection
 _UNSAFE_ESCAPES = re.compile(r"%(2f|5c|00)", re.I)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\\]")
 
@@ -156,12 +160,47 @@ class PreviewRequestHandler(BaseHTTPRequestHandler):
     def log_error(self, format: str, *args: object) -> None:
         self.server.log(f"{self.address_string()}: {format % args}")
 
+    def _drop_body(self) -> bool:
+        """Read and drop the request's body, if it has one; False when it was refused instead
+        (answered, and the connection closes: what follows it cannot be told from a request)."""
+        if "Transfer-Encoding" in self.headers:
+            return self._refuse_body(HTTPStatus.BAD_REQUEST, "a GET or HEAD request with a chunked body is not "
+                                     "answered: send no body")
+        lengths = self.headers.get_all("Content-Length") or []
+        if not lengths:
+            return True
+        text = lengths[0].strip()
+        if len(set(lengths)) != 1 or not (text.isascii() and text.isdigit()):
+            return self._refuse_body(HTTPStatus.BAD_REQUEST, "bad Content-Length")
+        length = int(text)
+        if length > MAX_BODY:
+            return self._refuse_body(HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                                     f"a GET or HEAD request's body may have {MAX_BODY} bytes at most")
+        try:
+            while length > 0:  # the connection's timeout bounds the wait for each part
+                part = self.rfile.read(min(length, 16384))
+                if not part:
+                    break
+                length -= len(part)
+        except OSError:  # timed out, or reset: nobody to answer
+            pass
+        if length > 0:
+            self.close_connection = True
+            return False
+        return True
+
+    def _refuse_body(self, code: HTTPStatus, text: str) -> bool:
+        self.close_connection = True
+        self._send(code, (text + "\n").encode("utf-8"), "text/plain; charset=utf-8", {"Connection": "close"})
+        return False
+
     # -- routing ------------------------------------------------------------------------
 
     def _answer(self, head: bool) -> None:
         self._head, self._started = head, False
         try:
-            self._route()
+            if self._drop_body():
+                self._route()
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
         except Exception:  # a bug here answers 500 and the preview goes on
