@@ -60,8 +60,10 @@ def test_jekyll_pages_are_the_front_matter_files_outside_underscore_folders(tmp_
     assert [d.code for d in result.report.items] == ["config-unused"], [d.format() for d in result.report.items]
     built = sorted(str(p.relative_to(project / "public")) for p in (project / "public").rglob("index.html")
                    if "plugins" not in p.parts)
-    assert built == ["documentation/about.markdown/index.html", "documentation/getting_started/index.html",
-                     "documentation/getting_started/start/index.html", "documentation/index.html", "index.html"]
+    # getting_started/ holds only a page that its `parent` hangs elsewhere: no empty section page
+    # is made for it (Jekyll makes none for any folder)
+    assert built == ["documentation/about.markdown/index.html", "documentation/getting_started/start/index.html",
+                     "documentation/index.html", "index.html"]
     home = (project / "public/index.html").read_text()
     assert "By The team." in home and "<title>Home · Alien4Cloud</title>" in home
     start = (project / "public/documentation/getting_started/start/index.html").read_text()

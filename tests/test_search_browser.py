@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from browser import browser_page, serving
 from catalog.config import load_config
@@ -201,8 +202,9 @@ def test_escape_closes_then_clears_and_focus_leaving_closes(site_root):
         assert panel.is_hidden() and box.input_value() == "wagon"
         assert box.get_attribute("aria-expanded") == "false"
         page.keyboard.press("ArrowDown")  # opens the list again
+        # the results come back asynchronously: wait for them (a loaded machine took longer)
+        expect(box).to_have_attribute("aria-activedescendant", "site-search-result-0")
         assert panel.is_visible()
-        assert box.get_attribute("aria-activedescendant") == "site-search-result-0"
         page.keyboard.press("Escape")
         page.keyboard.press("Escape")
         assert box.input_value() == ""
