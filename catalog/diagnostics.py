@@ -10,7 +10,7 @@ import bisect
 import difflib
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Literal
+from typing import Iterable, Literal, TextIO
 
 Severity = Literal["error", "warning"]
 
@@ -54,9 +54,28 @@ def _escape(match: re.Match[str]) -> str:
         f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
 
 
-def escape_controls(text: str) -> str:
-    """`text` with every control and bidirectional-override character written as an escape."""
-    return _CONTROLS.sub(_escape, text) if _CONTROLS.search(text) else text
+def escape_controls(text: str, keep_newlines: bool = False) -> str:
+    """`text` with every control and bidirectional-override character written as an escape
+    (line breaks kept if asked: text of several lines that quotes values)."""
+    if not _CONTROLS.search(text):
+        return text
+    if keep_newlines:
+        return "\n".join(_CONTROLS.sub(_escape, line) for line in text.split("\n"))
+    return _CONTROLS.sub(_escape, text)
+
+
+class EscapingWriter:
+    """A text stream that writes control characters (but line breaks) as escapes: for output
+    that quotes values from the network, such as `catalog resolve`'s."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.stream.write(escape_controls(text, keep_newlines=True))
+
+    def flush(self) -> None:
+        self.stream.flush()
 
 
 class DiagnosticError(Exception):

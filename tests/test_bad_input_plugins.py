@@ -170,7 +170,7 @@ def corpus() -> list[Case]:
                          "cloudify_huge_package_json_plugin/package.json has 2097216 bytes, more than the 1048576 a package.json may have"),
         local_wagon_case("deep-package-json",
                          lambda top: tar_gz([(f"{top}/package.json", b"[" * 100_000, FILE)]),
-                         "cloudify_deep_package_json_plugin/package.json is not valid JSON: nested too deeply"),
+                         "cloudify_deep_package_json_plugin/package.json is not valid JSON: nested more than 500 levels deep"),
         local_wagon_case("gzip-trailer-cut", _echo_without_gzip_trailer, "corrupt or truncated tar.gz archive"),
     ]
     return cases

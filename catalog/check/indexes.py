@@ -16,6 +16,7 @@ from typing import Any, Iterator
 
 import jsonschema
 
+from .. import jsonread
 from ..diagnostics import Report
 from ..plugins import SCHEMA_OF, schema_files
 from ..plugins.index import INDEX_DIR, ROOT_FILE, SCHEMA_DIR
@@ -61,7 +62,7 @@ class IndexChecker:
                 continue
             text = (self.site.root / rel).read_bytes().decode("utf-8", errors="replace")
             try:
-                document = json.loads(text)
+                document = jsonread.loads(text)
             except json.JSONDecodeError as err:
                 self.report.error(self.site.display(rel), err.lineno, err.colno, "json-invalid",
                                   f"not valid JSON: {err.msg}", "the build writes this file; rebuild the site")
@@ -83,7 +84,7 @@ class IndexChecker:
                                   "validated with the copy shipped with catalog; rebuild the site")
                 data = schema_files()[published]
             try:
-                document = json.loads(data)
+                document = jsonread.loads(data)
                 cls = jsonschema.validators.validator_for(document, default=jsonschema.Draft202012Validator)
                 cls.check_schema(document)
                 self._validators[schema] = cls(document, format_checker=cls.FORMAT_CHECKER)
