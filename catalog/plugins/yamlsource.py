@@ -127,6 +127,7 @@ class _TooBig(Exception):
         super().__init__(message)
         self.pos = pos
         self.message = message
+        self.keyed = False
 
 
 class _Budget:
@@ -208,7 +209,12 @@ def _convert(node: yaml.Node, loader: yaml.SafeLoader, path: str, report: Report
                              f"key '{key}' appears twice (first at line {first.line})",
                              "YAML keeps only the last one; remove one of them")
                 continue
-            items[key] = (key_pos, _convert(value_node, loader, path, report, budget, depth + 1))
+            try:
+                items[key] = (key_pos, _convert(value_node, loader, path, report, budget, depth + 1))
+            except _TooBig as exc:
+                if not exc.keyed:   # an alias's node is where its anchor is: name the key whose value it is
+                    exc.pos, exc.keyed = key_pos, True
+                raise
         return Mapping(items, Pos(mark.line + 1, mark.column + 1))
     return Sequence([_convert(child, loader, path, report, budget, depth + 1) for child in node.value],
                     Pos(mark.line + 1, mark.column + 1))
