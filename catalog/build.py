@@ -8,7 +8,6 @@ import contextlib
 import dataclasses
 import gc
 import os
-import re
 import resource
 import time
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from typing import Any, Collection, Iterator, Mapping, Sequence
 from .assets import Assets, collect_static
 from .cache import RenderCache, environment_key, layouts_key, site_facts
 from .config import SiteConfig, has_plugins
-from .content import Page, Site, alias_urls, content_files, load_site
+from .content import Page, Site, alias_urls, content_files, load_site, url_path_problem
 from .diagnostics import Diagnostic, Report, did_you_mean
 from .hashing import digest, digest_text
 from .highlight import stylesheet
@@ -372,11 +371,6 @@ def _share_strings(body: Body, page: Page, shared: dict[Any, Any]) -> None:
                           for ref in body.fragment_refs]
 
 
-# An alias becomes a file path and a line of _redirects: a newline would split the rule, and
-# '?' or '#' name no path a redirect page could sit at. Spaces are fine (encoded in _redirects).
-_UNFIT_IN_ALIAS = re.compile(r"[\x00-\x1f\x7f?#]")
-
-
 def write_redirect_pages(site: Site, config: SiteConfig, theme: Theme, site_view: SiteView, output: Output,
                          report: Report) -> list[tuple[str, str]]:
     """An HTML redirect page per alias; returns the (alias, target) pairs.
@@ -387,9 +381,9 @@ def write_redirect_pages(site: Site, config: SiteConfig, theme: Theme, site_view
     claims: dict[str, list[Page]] = {}
     for page in site.pages:
         for url in dict.fromkeys(alias_urls(page, config)):  # one alias written twice is one
-            if _UNFIT_IN_ALIAS.search(url):
-                report.error(page.source, page.line_of("aliases"), 1, "alias-invalid",
-                             f"alias {url!r} holds a control character, '?' or '#'",
+            problem = url_path_problem(url)   # the rule pages' URLs follow (content.load_site)
+            if problem is not None:
+                report.error(page.source, page.line_of("aliases"), 1, "alias-invalid", f"alias {problem}",
                              "an alias is the path of an old URL: write the path only, on one line")
                 continue
             if url == page.url:

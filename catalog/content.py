@@ -7,11 +7,13 @@ their `parent` names, so both dialects share one sidebar tree.
 from __future__ import annotations
 
 import datetime
+import errno
 import fnmatch
 import hashlib
 import os
 import posixpath
 import re
+import stat as statmod
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -172,12 +174,23 @@ class SourceMemo:
     def page(self, path: str, rel: str, source: str, report: Report) -> Page | None:
         """A fresh, unlinked Page of the file `path`, parsed again only if its bytes changed."""
         now = time.time_ns()
-        stat = os.stat(path)
+        try:
+            stat = os.stat(path)
+        except OSError as exc:   # a dangling or looping symbolic link, a folder without search permission
+            self.files.pop(path, None)
+            report.error(source, 0, 0, "file-unreadable", f"cannot read the file: {_os_reason(path, exc)}",
+                         _UNREADABLE_HINT)
+            return None
         signature = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
         known = self.files.get(path)
         if known is None or known.stat != signature or not known.trusted:
-            with open(path, "rb") as handle:
-                data = handle.read()
+            try:
+                data = _read_regular_file(path)
+            except OSError as exc:
+                self.files.pop(path, None)
+                report.error(source, 0, 0, "file-unreadable", f"cannot read the file: {_os_reason(path, exc)}",
+                             _UNREADABLE_HINT)
+                return None
             file_digest = hashlib.sha256(data).hexdigest()
             if known is None or known.digest != file_digest:
                 parsed = Report()
@@ -197,6 +210,34 @@ class SourceMemo:
         """Forget files that are gone."""
         if len(paths) != len(self.files):
             self.files = {key: value for key, value in self.files.items() if key in paths}
+
+
+_UNREADABLE_HINT = "a content file is a regular file the build can read: fix this one or remove it"
+
+
+def _read_regular_file(path: str) -> bytes:
+    """The bytes of `path`, which must be a regular file: opened without blocking (a FIFO would
+    wait for a writer for ever) and checked on the open file, so a swap after a stat cannot
+    slip a FIFO or device in."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not statmod.S_ISREG(mode):
+            kind = "a FIFO" if statmod.S_ISFIFO(mode) else "a socket" if statmod.S_ISSOCK(mode) else \
+                "a device" if statmod.S_ISCHR(mode) or statmod.S_ISBLK(mode) else "a folder" \
+                if statmod.S_ISDIR(mode) else "a special file"
+            raise OSError(errno.EINVAL, f"it is {kind}, not a regular file")
+        with open(fd, "rb", closefd=False) as handle:
+            return handle.read()
+    finally:
+        os.close(fd)
+
+
+def _os_reason(path: str, exc: OSError) -> str:
+    reason = exc.strerror or str(exc)
+    if os.path.islink(path) and exc.errno in (errno.ENOENT, errno.ELOOP):
+        return f"a symbolic link that cannot be followed ({reason.lower()})"
+    return reason
 
 
 def content_files(project: Path, config: SiteConfig) -> list[str]:
@@ -269,6 +310,8 @@ def load_site(project: Path, config: SiteConfig, report: Report, *, drafts: bool
                            f"merge the two files, or rename this one to make it a page of its own")
     _link_tree(pages, sections, home, report)
     _assign_urls(home, config)
+    for page in home.walk():
+        _check_page_url(page, report)
     ordered = list(home.walk())
     by_rel = {p.rel: p for p in ordered if p.rel}
     return Site(home, ordered, by_rel)
@@ -290,11 +333,18 @@ def _markdown_files(root: Path) -> list[str]:
                 continue
             if entry.is_dir(follow_symlinks=False):
                 visit(entry.path, f"{prefix}{entry.name}/")
-            elif entry.name.endswith(".md") and not entry.is_dir():
-                found.append(prefix + entry.name)
+            elif entry.name.endswith(".md") and not _links_to_folder(entry):
+                found.append(prefix + entry.name)   # whatever it is: SourceMemo.page reads only regular files
 
     visit(str(root), "")
     return found
+
+
+def _links_to_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:   # a symbolic link loop
+        return False
 
 
 def _read_page(data: bytes, file_digest: str, rel: str, source: str, report: Report) -> Page | None:
@@ -454,6 +504,33 @@ def _assign_urls(home: Page, config: SiteConfig) -> None:
                 stem = posixpath.join(page.dir, page.meta["slug"])
             path = stem
         page.url = base + urlize(path).strip("/") + "/"
+
+
+# A page's URL and each alias become a file path and a line of _redirects: a line break would
+# split the rule (and could add one: "/x/\n/* https://evil.example/ 302!"), and '?' or '#'
+# name no path a page could sit at. Spaces are fine (encoded in _redirects).
+_UNFIT_IN_URL_PATH = re.compile(r"[\x00-\x1f\x7f?#]")
+
+
+def url_path_problem(path: str) -> str | None:
+    """Why `path` cannot be a URL path of the site, or None when it can."""
+    if _UNFIT_IN_URL_PATH.search(path):
+        return f"{path!r} holds a control character, '?' or '#'"
+    return None
+
+
+def _check_page_url(page: Page, report: Report) -> None:
+    problem = url_path_problem(page.url)
+    if problem is None:
+        return
+    if isinstance(page.meta.get("url"), str):
+        where, line = "its url", page.line_of("url")
+    elif isinstance(page.meta.get("slug"), str) and page.kind == "page":
+        where, line = "its slug", page.line_of("slug")
+    else:
+        where, line = "its file name", 1
+    report.error(page.source, line, 1, "url-invalid", f"the page's URL {problem} (from {where})",
+                 "a URL is a path on one line: rename the file, or set url: or slug: to a plain path")
 
 
 def alias_urls(page: Page, config: SiteConfig) -> list[str]:

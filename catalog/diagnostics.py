@@ -10,7 +10,7 @@ import bisect
 import difflib
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Literal
+from typing import Iterable, Literal, TextIO
 
 Severity = Literal["error", "warning"]
 
@@ -28,16 +28,54 @@ class Diagnostic:
     hint: str = ""
 
     def format(self) -> str:
-        where = self.path
+        """The diagnostic as printed; control characters of the inputs it quotes are escaped."""
+        where = escape_controls(self.path)
         if self.line:
             where += f":{self.line}:{self.col or 1}"
-        text = f"{where}: {self.severity}: {self.message} [{self.code}]"
+        text = f"{where}: {self.severity}: {escape_controls(self.message)} [{self.code}]"
         if self.hint:
-            text += f"\n    hint: {self.hint}"
+            text += f"\n    hint: {escape_controls(self.hint)}"
         return text
 
     def as_error(self) -> "Diagnostic":
         return Diagnostic(self.path, self.line, self.col, "error", self.code, self.message, self.hint)
+
+
+# Messages quote the inputs (plugin values, file names, YAML keys): a terminal obeys the
+# escape sequences in them (ESC [ 2J clears the screen, OSC 0 retitles the window, CR and
+# a line break can print over a line or fake one), and bidirectional overrides reorder what
+# is shown. They are printed as Python escapes, '\x1b', '\n', '\u202e', never as themselves.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(char) or (
+        f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
+
+
+def escape_controls(text: str, keep_newlines: bool = False) -> str:
+    """`text` with every control and bidirectional-override character written as an escape
+    (line breaks kept if asked: text of several lines that quotes values)."""
+    if not _CONTROLS.search(text):
+        return text
+    if keep_newlines:
+        return "\n".join(_CONTROLS.sub(_escape, line) for line in text.split("\n"))
+    return _CONTROLS.sub(_escape, text)
+
+
+class EscapingWriter:
+    """A text stream that writes control characters (but line breaks) as escapes: for output
+    that quotes values from the network, such as `catalog resolve`'s."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.stream.write(escape_controls(text, keep_newlines=True))
+
+    def flush(self) -> None:
+        self.stream.flush()
 
 
 class DiagnosticError(Exception):

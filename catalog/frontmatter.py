@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import sys
 import tomllib
 from dataclasses import dataclass
 from typing import Any
@@ -81,11 +82,41 @@ def _plain(meta: dict[Any, Any], path: str, key_lines: dict[str, int]) -> dict[s
                                        "(or a YAML alias refers to itself)")
         if isinstance(value, dict):
             return {str(key): copy(item, depth + 1, line) for key, item in value.items()}
-        if isinstance(value, list):
+        if isinstance(value, (list, tuple)):   # tuples: the pairs of !!omap and !!pairs
             return [copy(item, depth + 1, line) for item in value]
+        if isinstance(value, (set, frozenset)):
+            # !!set: a set iterates in hash order, which changes from run to run (and with it
+            # the page's output and cache key); its members, sorted, are what a template can use
+            return [copy(item, depth + 1, line) for item in sorted(value, key=_set_order)]
+        if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > _INT_BITS:
+            _check_int(value, path, line)
         return value
 
     return {str(key): copy(value, 1, key_lines.get(str(key), 2)) for key, value in meta.items()}
+
+
+def _set_order(member: Any) -> tuple[str, str]:
+    return type(member).__name__, str(member)
+
+
+# An int Python cannot turn into text (more than sys.get_int_max_str_digits() digits, 4300 by
+# default) breaks every later stage that prints or hashes it; 0x, 0o and 0b numbers are read
+# without that limit. Below this many bits no int can reach the lowest limit (640 digits).
+_INT_BITS = 2100
+
+
+def _check_int(value: int, path: str, line: int) -> None:
+    try:
+        str(value)
+    except ValueError:
+        raise _number_too_long(path, line) from None
+
+
+def _number_too_long(path: str, line: int) -> DiagnosticError:
+    return DiagnosticError(Diagnostic(path, line, 1, "error", "front-matter-number",
+                                      f"a number of more than {sys.get_int_max_str_digits()} digits, "
+                                      "more than Python reads or writes",
+                                      "quote it to make it a string"))
 
 
 def _too_big(path: str, line: int, message: str) -> DiagnosticError:
@@ -98,6 +129,30 @@ def _load(header: str, fmt: str, path: str) -> Any:
         return _load_format(header, fmt, path)
     except RecursionError:  # the parsers recurse once per level of [[[...]]]
         raise _too_big(path, 2, f"front matter nests more than {MAX_DEPTH} levels deep") from None
+    except ValueError as exc:  # TOMLDecodeError and YAMLError are handled: a value Python cannot build
+        if "integer string conversion" in str(exc):   # an int of more than 4300 digits
+            match = re.search(r"\d{%d}" % (sys.get_int_max_str_digits() + 1), header)
+            raise _number_too_long(path, header.count("\n", 0, match.start()) + 2 if match else 2) from None
+        raise DiagnosticError(Diagnostic(path, _failing_line(header), 1, "error", "front-matter-value",
+                                         f"cannot read a value: {exc}",
+                                         "a date is YYYY-MM-DD of a day that exists; quote text")) from None
+
+
+def _failing_line(header: str) -> int:
+    """The line of the first top-level YAML value that cannot be built (2 if none is found)."""
+    loader = _YAML_LOADER(header)
+    try:
+        root = loader.get_single_node()
+        for _, value in root.value if isinstance(root, yaml.MappingNode) else ():
+            try:
+                loader.construct_object(value, deep=True)
+            except ValueError:
+                return value.start_mark.line + 2
+    except yaml.YAMLError:
+        pass
+    finally:
+        loader.dispose()
+    return 2
 
 
 def _load_format(header: str, fmt: str, path: str) -> Any:

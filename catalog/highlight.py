@@ -52,8 +52,14 @@ class HighlightOptions:
     """Validated highlight options (Hugo's names and meanings)."""
 
     linenos: str | None = None  # None, "inline" or "table"
-    hl_lines: frozenset[int] = frozenset()  # 1-based, relative to the block's first line
+    # (first, last) line ranges, 1-based, relative to the block's first line, sorted and merged:
+    # kept as ranges, since `1-99999999999` names more lines than any block has
+    hl_lines: tuple[tuple[int, int], ...] = ()
     linenostart: int = 1
+
+    def marked_lines(self, count: int) -> set[int]:
+        """The highlighted lines of a block of `count` lines."""
+        return {line for first, last in self.hl_lines for line in range(first, min(last, count) + 1)}
 
 
 def parse_options(options: str | Mapping[str, object] = "") -> HighlightOptions:
@@ -116,9 +122,9 @@ def _linenos(value: object) -> str | None:
     return _LINENOS[key]
 
 
-def _hl_lines(value: object) -> frozenset[int]:
+def _hl_lines(value: object) -> tuple[tuple[int, int], ...]:
     items: list[object] = list(value) if isinstance(value, (list, tuple)) else [value]
-    lines: set[int] = set()
+    ranges: list[tuple[int, int]] = []
     for item in items:
         if isinstance(item, bool):
             raise ValueError(f"highlight option hl_lines expects line numbers or ranges like 3 6-8, not '{item}'")
@@ -127,18 +133,34 @@ def _hl_lines(value: object) -> frozenset[int]:
             match = _RANGE.fullmatch(field)
             if not match:
                 raise ValueError(f"highlight option hl_lines expects line numbers or ranges like 3 6-8, not '{field}'")
-            first = int(match[1])
-            last = int(match[2]) if match[2] else first
+            first = _line_number(match[1])
+            last = _line_number(match[2]) if match[2] else first
             if first < 1 or last < first:
                 raise ValueError(f"highlight option hl_lines has an empty or backwards range '{field}'")
-            lines.update(range(first, last + 1))
-    return frozenset(lines)
+            ranges.append((first, last))
+    merged: list[tuple[int, int]] = []
+    for first, last in sorted(ranges):
+        if merged and first <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+        else:
+            merged.append((first, last))
+    return tuple(merged)
+
+
+# Beyond any block's length, a line number only says "to the end"; more digits than this would
+# also pass Python's limit on reading ints (4300 digits).
+_LAST_LINE = 10**18
+
+
+def _line_number(digits: str) -> int:
+    return int(digits) if len(digits) <= 18 else _LAST_LINE
 
 
 def _linenostart(value: object) -> int:
     text = str(value).strip()
-    if isinstance(value, bool) or not text.isdigit():
-        raise ValueError(f"highlight option linenostart must be a whole number, not '{value}'")
+    if isinstance(value, bool) or not text.isdigit() or len(text) > 18:
+        raise ValueError(f"highlight option linenostart must be a whole number, not '{value}'" +
+                         (" (at most 18 digits)" if text.isdigit() else ""))
     return int(text)
 
 
@@ -177,9 +199,10 @@ def highlight(code: str, lang: str, options: str | dict[str, object] = "") -> st
 
     out_lines: list[str] = []
     numbers: list[str] = []
+    hl_lines = opts.marked_lines(len(lines))
     for index, line in enumerate(lines):
         number = f"{opts.linenostart + index:>{width}}"
-        marked = index + 1 in opts.hl_lines
+        marked = index + 1 in hl_lines
         if opts.linenos == "inline":
             line = f'<span class="ln">{number}</span>{line}'
         elif opts.linenos == "table":

@@ -170,8 +170,16 @@ def corpus() -> list[Case]:
                          "cloudify_huge_package_json_plugin/package.json has 2097216 bytes, more than the 1048576 a package.json may have"),
         local_wagon_case("deep-package-json",
                          lambda top: tar_gz([(f"{top}/package.json", b"[" * 100_000, FILE)]),
-                         "cloudify_deep_package_json_plugin/package.json is not valid JSON: nested too deeply"),
+                         "cloudify_deep_package_json_plugin/package.json is not valid JSON: nested more than 500 levels deep"),
         local_wagon_case("gzip-trailer-cut", _echo_without_gzip_trailer, "corrupt or truncated tar.gz archive"),
+        local_wagon_case("too-many-members", lambda top: tar_gz(
+                             [(f"{top}/package.json", package_json(top), FILE)] +
+                             [(f"{top}/{number}", b"", FILE) for number in range(10_000)]),
+                         "more than 10000 members; a wagon holds a package.json and its wheels"),
+        Case("size-too-long",
+             wagon=(f"url: https://example.org/cloudify_size_too_long_plugin-1.0.0-centos-Core-py311-none-"
+                    f"linux_x86_64.wgn\n        sha256: {SHA}\n        size: {'9' * 5000}\n"),
+             expected=[(15, "more than the 4300 digits Python reads in a number [yaml-value]")]),
     ]
     return cases
 

@@ -61,7 +61,7 @@ def check(root: Path, base_path: str | None = None, skip: tuple[str, ...] = ()) 
     canonical links give; URL paths under a `skip` prefix belong to another build."""
     started = time.perf_counter()
     report = Report()
-    site = BuiltSite.scan(root, base_path, skip)
+    site = BuiltSite.scan(root, base_path, skip, report)
 
     links = LinkChecker(site, report)
     for rel in sorted(site.files):

@@ -16,6 +16,7 @@ from typing import Any, Iterator
 
 import jsonschema
 
+from .. import jsonread
 from ..diagnostics import Report, did_you_mean
 from ..plugins import SCHEMA_OF, schema_files
 from ..plugins.index import INDEX_DIR, ROOT_FILE, SCHEMA_DIR
@@ -84,7 +85,7 @@ class IndexChecker:
                                   "validated with the copy shipped with catalog; rebuild the site")
                 data = schema_files()[published]
             try:
-                document = json.loads(data)
+                document = jsonread.loads(data)
                 cls = jsonschema.validators.validator_for(document, default=jsonschema.Draft202012Validator)
                 cls.check_schema(document)
                 self._validators[schema] = cls(document, format_checker=cls.FORMAT_CHECKER)
@@ -205,12 +206,9 @@ def read_json(site: BuiltSite, report: Report, rel: str) -> tuple[str, Any] | No
     """(text, document) of a published JSON file; None, reported, when it is not JSON."""
     text = (site.root / rel).read_bytes().decode("utf-8", errors="replace")
     try:
-        return text, json.loads(text)
+        return text, jsonread.loads(text)   # deep nesting and huge numbers are JSON errors too
     except json.JSONDecodeError as err:
         report.error(site.display(rel), err.lineno, err.colno, "json-invalid", f"not valid JSON: {err.msg}",
-                     "the build writes this file; rebuild the site")
-    except RecursionError:  # nested thousands deep: no file the build writes
-        report.error(site.display(rel), 0, 0, "json-invalid", "not valid JSON here: nested too deeply",
                      "the build writes this file; rebuild the site")
     return None
 

@@ -6,11 +6,12 @@ import html
 import os
 import posixpath
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from ..diagnostics import did_you_mean
+from ..diagnostics import Report, did_you_mean
 
 _CANONICAL = re.compile(r"""<link\b[^>]*?\brel=["']?canonical\b[^>]*>""", re.I)
 _HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
@@ -50,14 +51,25 @@ class BuiltSite:
     _served: dict[str, list[str]] | None = field(default=None, repr=False)
 
     @classmethod
-    def scan(cls, root: Path, base_path: str | None = None, skip: tuple[str, ...] = ()) -> "BuiltSite":
+    def scan(cls, root: Path, base_path: str | None = None, skip: tuple[str, ...] = (),
+             report: Report | None = None) -> "BuiltSite":
+        """The site in `root`: its regular files (a link to one counts as the file). Anything
+        else a host cannot serve, and reading it could hang (a FIFO) or fail (a dangling or
+        looping link): it is reported to `report` and left out."""
         files = set()
         top = str(root)
         for folder, dirs, names in os.walk(top):
             dirs.sort()
             rel_folder = os.path.relpath(folder, top).replace(os.sep, "/")
             for name in names:
-                files.add(name if rel_folder == "." else f"{rel_folder}/{name}")
+                rel = name if rel_folder == "." else f"{rel_folder}/{name}"
+                problem = _not_a_file(os.path.join(folder, name))
+                if problem is None:
+                    files.add(rel)
+                elif report is not None:
+                    display = rel if top == "." else f"{root.as_posix().rstrip('/')}/{rel}"
+                    report.error(display, 0, 0, "file-unreadable", f"not checked: {problem}",
+                                 "a site holds regular files: rebuild it, or remove this one")
         site = cls(root, files, skip=tuple(_slashed(p) for p in skip))
         found_base, site.origin = site._from_canonical()
         site.base_path = _slashed(base_path) if base_path else found_base
@@ -177,6 +189,21 @@ class BuiltSite:
                 origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
                 return _slashed(base or "/"), origin
         return "/", ""
+
+
+def _not_a_file(path: str) -> str | None:
+    """Why `path` is not a regular file (following links), or None when it is one."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        if os.path.islink(path):
+            return f"a symbolic link that cannot be followed ({exc.strerror.lower()})"
+        return f"cannot be read: {exc.strerror}"
+    if stat.S_ISREG(mode):
+        return None
+    kind = ("a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
+    return kind + (" (behind a symbolic link)" if os.path.islink(path) else "")
 
 
 def quick_ids(text: str) -> set[str]:

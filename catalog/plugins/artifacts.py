@@ -106,7 +106,13 @@ class ArtifactReader:
             return None
         local = self.folder / path
         self.inputs[str(local)] = stat_of(local)  # before reading: a later change then shows
-        if not local.resolve().is_relative_to(self.folder.resolve()):
+        try:
+            inside = local.resolve().is_relative_to(self.folder.resolve())
+        except (OSError, RuntimeError) as exc:   # a symbolic link loop (RuntimeError before Python 3.13)
+            f.error(pos, "plugin-path", f"{f.what}: path '{path}' cannot be followed: {exc}",
+                    "a symbolic link leads back to itself: name the wagon or yaml file itself")
+            return None
+        if not inside:
             f.error(pos, "plugin-path", f"{f.what}: path '{path}' leads outside {self.folder.name}/",
                     f"the build publishes what a path names: keep the file inside {self.folder.name}/ "
                     "(not behind a symbolic link out of it)")

@@ -236,7 +236,9 @@ class _Reader:
                             hit = entry[0](value)
                             if hit is not None:
                                 index = hit.lastindex
-                                if index == entry[2] and value.isdigit() and first != "0":
+                                # at most 640 digits: the lowest int/str limit Python can be set to;
+                                # a longer int goes to _construct, which declines what PyYAML refuses
+                                if index == entry[2] and value.isdigit() and first != "0" and len(value) <= 640:
                                     built: Any = int(value)   # construct_yaml_int's decimal branch
                                 else:
                                     built = construct(entry[1][index - 1], value)

@@ -42,7 +42,8 @@ from urllib.parse import urljoin, urlsplit
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
-from ..diagnostics import did_you_mean
+from .. import jsonread
+from ..diagnostics import EscapingWriter, did_you_mean
 from ..interrupts import Interrupted, stop_on_signals
 from .index import ROOT_FILE, SchemaVersionError, check_schema_version
 from .model import Deprecation, Release, Wagon, YamlFile
@@ -97,6 +98,7 @@ class Resolution:
     reasons: list[str]
     skipped: list[Exclusion] = field(default_factory=list)   # newer releases that did not fit
     warnings: list[str] = field(default_factory=list)
+    index: str = ""   # the root file's URL: what the files it names may be fetched from (see reachable)
 
     @property
     def version(self) -> str:
@@ -220,9 +222,21 @@ def _cut_short(received: int) -> str:
     return f"connection closed after {received} bytes, before the end of the file"
 
 
+def reachable(url: str, index: str) -> None:
+    """Refuse a URL the index at `index` may not lead to: an index served over http(s) names
+    only http(s) files (a file:// URL would read and report this machine's files, e.g.
+    file:///etc/os-release, as "sha256 and size verified"); a local index may also name local
+    files. An unknown index counts as remote."""
+    allowed = ("http", "https", "file") if urlsplit(index).scheme == "file" else ("http", "https")
+    scheme = urlsplit(url).scheme
+    if scheme not in allowed:
+        raise ResolveError(f"refusing {url}: an index read from {index or 'a remote site'} may only name "
+                           f"{' or '.join(allowed)} URLs, not {scheme or 'a URL without scheme'}")
+
+
 def _json(data: bytes, url: str) -> Any:
     try:
-        return json.loads(data.decode("utf-8"))
+        return jsonread.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ResolveError(f"{url} is not valid JSON: {exc}") from None
 
@@ -234,6 +248,7 @@ class PluginIndex:
     name: str
     releases: list[Release]
     warnings: list[str]
+    index: str = ""   # the root file's URL
 
 
 def load_plugin(plugin: str, index: str, deadline: Deadline | None = None) -> PluginIndex:
@@ -258,6 +273,7 @@ def load_plugin(plugin: str, index: str, deadline: Deadline | None = None) -> Pl
         expected_sha, expected_size = entry["file"]["sha256"], entry["file"]["size"]
     except (KeyError, TypeError) as exc:
         raise ResolveError(f"{root_url}: malformed entry for {plugin} ({exc!r})") from None
+    reachable(file_url, root_url)
     data = fetch(file_url, deadline)
     actual_sha = hashlib.sha256(data).hexdigest()
     if actual_sha != expected_sha or len(data) != expected_size:
@@ -275,7 +291,7 @@ def load_plugin(plugin: str, index: str, deadline: Deadline | None = None) -> Pl
     if warning:
         warnings.append(warning)
     releases.sort(key=lambda r: r.parsed_version, reverse=True)
-    return PluginIndex(plugin, releases, warnings)
+    return PluginIndex(plugin, releases, warnings, root_url)
 
 
 def _release(doc: dict[str, Any], file_url: str) -> Release:
@@ -386,6 +402,7 @@ def resolve(plugin: str, *, version_spec: str | None = None, manager_version: st
     resolution = select(plugin, found.releases, spec,
                         Target(manager_version, distribution, release, arch, python_tag))
     resolution.warnings[:0] = found.warnings
+    resolution.index = found.index
     return resolution
 
 
@@ -398,6 +415,8 @@ def download(resolution: Resolution, dest_dir: Path, deadline: Deadline | None =
     All or nothing: on any failure every file of this call is deleted and ResolveError says why;
     so on an interrupt (a KeyboardInterrupt: see interrupts.stop_on_signals), which propagates."""
     deadline = deadline or Deadline()
+    for artifact in (resolution.wagon, *resolution.yaml_files):
+        reachable(artifact.url or "", resolution.index)   # before anything is written
     dest_dir.mkdir(parents=True, exist_ok=True)
     kept: list[Path] = []
     try:
@@ -499,7 +518,8 @@ def run_resolve(args: argparse.Namespace) -> int:
 
 
 def _resolve_and_report(args: argparse.Namespace) -> int:
-    out, err = sys.stdout, sys.stderr
+    # what is printed quotes the index (yanked reasons, URLs, names): its escape sequences are not obeyed
+    out, err = EscapingWriter(sys.stdout), EscapingWriter(sys.stderr)
     if not args.index:
         print("error: no index given: pass --index URL-or-path or set CATALOG_INDEX", file=err)
         return 2

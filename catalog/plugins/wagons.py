@@ -32,6 +32,8 @@ from typing import Any
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from .. import jsonread
+
 _PYTHON_TAGS = re.compile(r"^py\d+(\.py\d+)*$")
 _ARCHES = ("x86_64", "aarch64", "i686", "ppc64le", "s390x", "armv7l")
 _ARCH_ALIASES = {"amd64": "x86_64", "arm64": "aarch64", "win32": "x86"}
@@ -128,6 +130,11 @@ MAX_RATIO = 1100
 # runs of digits (CVE-2024-6232): pax and GNU long-name headers are bounded, and digit
 # runs in pax records too.
 MAX_HEADER_DATA = 1 << 16
+# A wagon holds a package.json, a README and its wheels: tens of members. tarfile keeps a
+# TarInfo of every member it has read (a 6 MB tar.gz of a million empty members: 589 MB), and
+# zipfile reads the whole central directory when it opens, so both are counted first.
+MAX_MEMBERS = 10_000
+MAX_CENTRAL_DIRECTORY = 4 << 20   # at least 46 bytes an entry: at most 91,000 entries to read
 _LONG_DIGITS = re.compile(rb"[0-9]{33}")
 
 
@@ -167,10 +174,9 @@ def read_wagon(data: bytes) -> WagonArchive:
     if raw is None:
         raise WagonArchiveError(f"no {top}/package.json in the archive")
     try:
-        package_json = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        reason = "nested too deeply" if isinstance(exc, RecursionError) else exc
-        raise WagonArchiveError(f"{top}/package.json is not valid JSON: {reason}") from None
+        package_json = jsonread.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise WagonArchiveError(f"{top}/package.json is not valid JSON: {exc}") from None
     if not isinstance(package_json, dict):
         raise WagonArchiveError(f"{top}/package.json is not a JSON object")
     return WagonArchive(hashlib.sha256(data).hexdigest(), hashlib.md5(data).hexdigest(), len(data),
@@ -253,7 +259,9 @@ def _read_tar_gz(data: bytes, budget: int) -> tuple[set[str], dict[str, bytes]]:
     end = 0
     try:
         with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz", tarinfo=_BoundedTarInfo) as tar:
-            for member in tar:
+            for count, member in enumerate(tar, 1):
+                if count > MAX_MEMBERS:
+                    raise _too_many_members()
                 name = _member_name(member.name)
                 if member.issym() or member.islnk():
                     raise _refuse_link(name, f"a {'symbolic' if member.issym() else 'hard'} link to "
@@ -293,8 +301,11 @@ def _read_zip(data: bytes, budget: int) -> tuple[set[str], dict[str, bytes]]:
     names: set[str] = set()
     kept: dict[str, bytes] = {}
     try:
+        _count_zip_members(data)
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
+            if len(infos) > MAX_MEMBERS:   # an end record that understates the count
+                raise _too_many_members()
             for info in infos:
                 name = _member_name(info.filename)
                 mode = info.external_attr >> 16 & _S_IFMT
@@ -317,6 +328,23 @@ def _read_zip(data: bytes, budget: int) -> tuple[set[str], dict[str, bytes]]:
             lzma.LZMAError) as exc:
         raise WagonArchiveError(f"corrupt or truncated zip archive: {exc or type(exc).__name__}") from None
     return names, kept
+
+
+def _count_zip_members(data: bytes) -> None:
+    """Refuse a zip whose end record announces more members, or a larger central directory,
+    than a wagon has, before zipfile reads that directory."""
+    end = zipfile._EndRecData(io.BytesIO(data))   # the record zipfile itself reads (zip64 too)
+    if end is None:
+        return                                      # zipfile says it is not a zip
+    if end[zipfile._ECD_ENTRIES_TOTAL] > MAX_MEMBERS:
+        raise _too_many_members()
+    if end[zipfile._ECD_SIZE] > MAX_CENTRAL_DIRECTORY:
+        raise WagonArchiveError(f"a zip central directory of {end[zipfile._ECD_SIZE]} bytes, more than "
+                                f"the {MAX_CENTRAL_DIRECTORY} of a wagon's tens of members")
+
+
+def _too_many_members() -> WagonArchiveError:
+    return WagonArchiveError(f"more than {MAX_MEMBERS} members; a wagon holds a package.json and its wheels")
 
 
 def name_disagreements(filename: str, name: WagonName, archive: WagonArchive) -> list[str]:

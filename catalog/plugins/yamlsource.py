@@ -4,6 +4,7 @@ unknown keys as diagnostics at those positions instead of raising."""
 from __future__ import annotations
 
 import datetime
+import sys
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, NamedTuple, Union
 
@@ -66,13 +67,16 @@ def load(text: str, path: str, report: Report) -> Node | None:
 
 def load_with_pyyaml(text: str, path: str, report: Report) -> Node | None:
     """`load` by PyYAML alone: what fastyaml must equal, and what reads everything it declines."""
+    fast_error: yaml.MarkedYAMLError | None = None
     if _FAST_LOADER is not None:
         fast = _FAST_LOADER(text)
         try:
             root = fast.get_single_node()
-            return None if root is None else _convert(root, fast, path, report)
+            return None if root is None else _located(root, fast, path, report)
+        except yaml.MarkedYAMLError as exc:
+            fast_error = exc   # reported below, with the pure-Python loader's position if it has one
         except yaml.YAMLError:
-            pass  # reported below, with the pure-Python loader's position
+            pass
         finally:
             fast.dispose()
     loader = yaml.SafeLoader(text)
@@ -80,37 +84,116 @@ def load_with_pyyaml(text: str, path: str, report: Report) -> Node | None:
         root = loader.get_single_node()
         if root is None:
             return None
-        return _convert(root, loader, path, report)
+        return _located(root, loader, path, report)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        pos = Pos(mark.line + 1, mark.column + 1) if mark else Pos(1, 1)
-        report.error(path, pos.line, pos.col, "yaml-syntax", f"YAML syntax error: {exc.problem or exc}",
-                     exc.context or "check the indentation and quoting around this position")
+        _syntax_error(exc, path, report)
         return None
     except yaml.YAMLError as exc:
         report.error(path, 1, 1, "yaml-syntax", f"YAML error: {exc}")
+        return None
+    except RecursionError:
+        # the pure-Python composer recurses once per nesting level; libyaml stops at 1000
+        # levels with a located error, which is the one to give
+        if fast_error is not None:
+            _syntax_error(fast_error, path, report)
+        else:
+            report.error(path, 1, 1, "yaml-size", f"values nest more than {MAX_DEPTH} levels deep",
+                         "a plugin file nests a few levels: write the values out")
         return None
     finally:
         loader.dispose()
 
 
+def _syntax_error(exc: yaml.MarkedYAMLError, path: str, report: Report) -> None:
+    mark = exc.problem_mark or exc.context_mark
+    pos = Pos(mark.line + 1, mark.column + 1) if mark else Pos(1, 1)
+    report.error(path, pos.line, pos.col, "yaml-syntax", f"YAML syntax error: {exc.problem or exc}",
+                 exc.context or "check the indentation and quoting around this position")
+
+
 _STR_TAG = "tag:yaml.org,2002:str"
+# Aliases make a few lines stand for billions of values ("billion laughs": nine lines of ten
+# aliases each); every one of them would become a node here. A plugin file repeats a value by
+# alias now and then, so what aliases add beyond the text is bounded, as front matter's values
+# are (frontmatter.MAX_VALUES). The text itself is bounded by the file size.
+MAX_ALIASED = 10_000
+# fastyaml declines more than 100 nested collections; PyYAML builds them, and converting them
+# recurses once per level (an alias that contains itself: without end)
+MAX_DEPTH = 100
 
 
-def _convert(node: yaml.Node, loader: yaml.SafeLoader, path: str, report: Report) -> Node:
+class _TooBig(Exception):
+    def __init__(self, pos: Pos, message: str) -> None:
+        super().__init__(message)
+        self.pos = pos
+        self.message = message
+        self.keyed = False
+
+
+class _Budget:
+    """What one document's conversion may still build: nodes reached again through an alias
+    count against MAX_ALIASED."""
+
+    __slots__ = ("seen", "aliased")
+
+    def __init__(self) -> None:
+        self.seen: set[int] = set()
+        self.aliased = 0
+
+
+def _located(root: yaml.Node, loader: yaml.SafeLoader, path: str, report: Report) -> Node | None:
+    """`_convert`, with a document too big or too deep reported at the node where it stops."""
+    try:
+        return _convert(root, loader, path, report, _Budget())
+    except _TooBig as exc:
+        report.error(path, exc.pos.line, exc.pos.col, "yaml-size", exc.message,
+                     "write the values out: a plugin file is a few hundred values, not a data file")
+        return None
+
+
+def _int_digits_limit() -> int:
+    return sys.get_int_max_str_digits() or 1 << 62
+
+
+def _convert(node: yaml.Node, loader: yaml.SafeLoader, path: str, report: Report,
+             budget: _Budget | None = None, depth: int = 0) -> Node:
     mark = node.start_mark
+    if budget is not None:
+        if id(node) in budget.seen:        # the composer gives an alias the very node it names
+            budget.aliased += 1
+            if budget.aliased > MAX_ALIASED:
+                raise _TooBig(Pos(mark.line + 1, mark.column + 1),
+                              f"YAML aliases expand to more than {MAX_ALIASED} values")
+        else:
+            budget.seen.add(id(node))
     if isinstance(node, yaml.ScalarNode):
         # most scalars are strings: their value is the text; other tags go to the loader's
         # constructor directly (a scalar has no children, so construct_object's recursion
         # bookkeeping is not needed). A plain scalar has style None (pure Python) or "" (libyaml).
         construct = loader.yaml_constructors.get(node.tag)
-        if node.tag == _STR_TAG:
-            value = node.value
-        elif construct is not None:
-            value = construct(loader, node)
-        else:  # an unknown tag: construct_object raises the loader's own error for it
-            value = loader.construct_object(node, deep=True)
-        return Scalar(value, str(node.value), not node.style, Pos(mark.line + 1, mark.column + 1))
+        pos = Pos(mark.line + 1, mark.column + 1)
+        try:
+            if node.tag == _STR_TAG:
+                value = node.value
+            elif construct is not None:
+                value = construct(loader, node)
+            else:  # an unknown tag: construct_object raises the loader's own error for it
+                value = loader.construct_object(node, deep=True)
+        except ValueError as exc:  # the date 2020-02-30; an int of more than 4300 digits (Python's limit)
+            text = str(node.value)
+            shown = text if len(text) <= 40 else f"{text[:20]}...{text[-10:]} ({len(text)} characters)"
+            if node.tag.endswith(":int"):
+                reason = f"more than the {_int_digits_limit()} digits Python reads in a number"
+                hint = "quote it if it is text; a size or count has a few digits"
+            else:
+                reason = str(exc).split(":")[0]
+                hint = "quote it if it is text"
+            report.error(path, pos.line, pos.col, "yaml-value", f"cannot read the value {shown}: {reason}", hint)
+            value = UNREADABLE
+        return Scalar(value, str(node.value), not node.style, pos)
+    if depth >= MAX_DEPTH and budget is not None:
+        raise _TooBig(Pos(mark.line + 1, mark.column + 1),
+                      f"values nest more than {MAX_DEPTH} levels deep (or a YAML alias contains itself)")
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)
         items: dict[str, tuple[Pos, Node]] = {}
@@ -126,9 +209,25 @@ def _convert(node: yaml.Node, loader: yaml.SafeLoader, path: str, report: Report
                              f"key '{key}' appears twice (first at line {first.line})",
                              "YAML keeps only the last one; remove one of them")
                 continue
-            items[key] = (key_pos, _convert(value_node, loader, path, report))
+            try:
+                items[key] = (key_pos, _convert(value_node, loader, path, report, budget, depth + 1))
+            except _TooBig as exc:
+                if not exc.keyed:   # an alias's node is where its anchor is: name the key whose value it is
+                    exc.pos, exc.keyed = key_pos, True
+                raise
         return Mapping(items, Pos(mark.line + 1, mark.column + 1))
-    return Sequence([_convert(child, loader, path, report) for child in node.value], Pos(mark.line + 1, mark.column + 1))
+    return Sequence([_convert(child, loader, path, report, budget, depth + 1) for child in node.value],
+                    Pos(mark.line + 1, mark.column + 1))
+
+
+class _Unreadable:
+    """The value of a scalar PyYAML could not build (reported already)."""
+
+    def __repr__(self) -> str:
+        return "UNREADABLE"
+
+
+UNREADABLE = _Unreadable()
 
 
 def kind(node: Node | None) -> str:
@@ -140,6 +239,8 @@ def kind(node: Node | None) -> str:
     if isinstance(node, Sequence):
         return "a list"
     value = node.value
+    if value is UNREADABLE:
+        return "a value YAML cannot read"
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -191,6 +292,9 @@ class Fields:
             if required:
                 self.error(self.mapping.pos, "plugin-missing-key", f"{self.what}: missing required key '{key}'",
                            f"add '{key}:' ({expected})")
+            return None
+        if isinstance(entry[1], Scalar) and entry[1].value is UNREADABLE:
+            self.ok = False    # reported where it was read
             return None
         return entry[1]
 
