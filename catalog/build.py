@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
-import os
 import resource
 import time
 from dataclasses import dataclass, field
@@ -15,7 +14,7 @@ from pathlib import Path
 from typing import Any, Collection, Iterator, Mapping, Sequence
 
 from .assets import Assets, collect_static
-from .cache import RenderCache, environment_key, layouts_key, site_facts
+from .cache import Facts, RenderCache, environment_key, layouts_key, site_facts
 from .config import SiteConfig, has_plugins
 from .content import Page, Site, alias_urls, content_files, load_site, url_path_problem
 from .diagnostics import Diagnostic, Report, did_you_mean
@@ -138,10 +137,9 @@ def _build(project: Path, out: Path, output: Output, workers: Workers, *, drafts
     clock.lap("load")
 
     environment = environment_key(config, theme) if cache is not None else ""
-    facts = site_facts(site) if cache is not None else {}
+    facts = Facts(project, site_facts(site)) if cache is not None else {}
     if cache is not None:
         facts["files"] = files_fact(site, project / config.content_dir)
-        facts["uncached"] = os.urandom(8).hex()  # bodies that read any project file: never reused
     keys, found = cached_bodies(site, cache, environment, facts)
 
     assets = Assets(config.base_path, fingerprint)

@@ -5,8 +5,9 @@ matter, the configuration, the shortcode templates and the generator's own code.
 Besides, a body records which site-wide facts it read (`Body.depends_on`): "refs"
 (which page a path names, and its URL), "nav" (the page tree with every page's
 front matter), "files" (every page's source and attachment, for the shortcodes that show
-another page's excerpt or summary, or the page's attachments) and "uncached" (new on
-every build, for a shortcode that read any file of the project: never reused). The cached body is reused only while those facts hash the same, so
+another page's excerpt or summary, or the page's attachments) and "file:PATH" (the
+sha256 of one project file a shortcode read, `include` or Hugo's readFile, hashed when a
+cached body asks for it). The cached body is reused only while those facts hash the same, so
 the output is byte-identical to a cold build by construction; tests check it.
 """
 from __future__ import annotations
@@ -23,6 +24,7 @@ import jinja2.bccache
 from .config import SiteConfig
 from .content import Page, Site, SourceMemo
 from .hashing import code_digest, digest, digest_text
+from .page_files import FILE_FACT
 from .plugins.cache import CatalogCache
 from .render import Body
 from .search import SearchIndex
@@ -52,6 +54,31 @@ def layouts_key(theme: Theme) -> str:
         for path in sorted(folder.rglob("*.html")):
             files.append([str(path.relative_to(folder)), path.read_bytes().hex()])
     return digest(files)
+
+
+class Facts(dict):
+    """The site-wide facts' hashes, by name; a `file:PATH` fact is the sha256 of that
+    project file, read only when a cached body that read it asks (most bodies read none)."""
+
+    def __init__(self, project: Path, values: dict[str, str]) -> None:
+        super().__init__(values)
+        self.project = project
+
+    def __missing__(self, name: str) -> str:
+        if not name.startswith(FILE_FACT):
+            raise KeyError(name)
+        try:
+            value = hashlib.sha256((self.project / name[len(FILE_FACT):]).read_bytes()).hexdigest()
+        except OSError as exc:  # gone or unreadable: the body reported it, or will
+            value = f"unreadable: {exc.errno}"
+        self[name] = value
+        return value
+
+
+def reads_project_files(depends_on: Any) -> bool:
+    """Whether a body read files beside its own source (attachments, another page, a
+    project file): the preview's fast path cannot tell when those change."""
+    return any(name == "files" or name.startswith(FILE_FACT) for name in depends_on)
 
 
 def site_facts(site: Site) -> dict[str, str]:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .build import BuildResult, _cyclic_gc_paused, fragment_warnings
-from .cache import RenderCache
+from .cache import RenderCache, reads_project_files
 from .config import SiteConfig
 from .content import Page, Site
 from .diagnostics import Diagnostic, Report
@@ -82,7 +82,7 @@ class BuildState:
         for ref in self.doc_refs:
             self.refs_to.setdefault(ref.target, set()).add(ref.source)
         self.entry_of = {entry.url: i for i, entry in enumerate(self.search_entries)}
-        self.reads_files = any(body.depends_on & {"files", "uncached"} for body in self.bodies.values())
+        self.reads_files = any(reads_project_files(body.depends_on) for body in self.bodies.values())
 
 
 def rebuild_bodies(state: BuildState, inputs: Sequence[str], cache: RenderCache) -> BuildResult | None:
@@ -205,7 +205,7 @@ def _replace_body(state: BuildState, page: Page, fresh: Page, cache: RenderCache
     for ref in body.fragment_refs:
         state.refs_to.setdefault(ref.target, set()).add(source)
     state.bodies[source], state.body_keys[source], state.html_keys[source] = body, key, html_key
-    state.reads_files = state.reads_files or bool(body.depends_on & {"files", "uncached"})
+    state.reads_files = state.reads_files or reads_project_files(body.depends_on)
     state.files[file] = html
     return True
 

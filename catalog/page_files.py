@@ -24,6 +24,8 @@ from .diagnostics import Report
 from .hashing import digest
 from .output import Output
 
+FILE_FACT = "file:"  # the render-cache fact naming one project file a body read: "file:snippets/install.md"
+
 # the folder names DocDock's template reads: NAME.files beside NAME.md, files/ in a bundle
 _BUNDLE_PAGES = ("index.md", "_index.md")
 

@@ -4,19 +4,20 @@ or summary, a file of the site) and Hugo's regular-expression helpers.
 
 Each function that reads files records what it read in the page's `depends_on`, so the
 render cache renders the body again when they change: "files" (every page's source and
-every attachment, see page_files.files_fact) or "uncached" (any file of the project).
+every attachment, see page_files.files_fact) or "file:PATH" (one project file, see cache.Facts).
 A problem is raised as the caller's `abort` exception, which the renderer reports at
 the call with its file and line.
 """
 from __future__ import annotations
 
+import posixpath
 import re
 from pathlib import Path
 from typing import Any, Callable
 
 from .config import SiteConfig
 from .content import Page
-from .page_files import (attachment_folder, attachments_of, page_body, read_site_file, summary_text,
+from .page_files import (FILE_FACT, attachment_folder, attachments_of, page_body, read_site_file, summary_text,
                          without_shortcodes)
 
 
@@ -59,7 +60,8 @@ def template_functions(page: Page, project: Path, config: SiteConfig, resolve: C
 
     def read_file(path: str) -> str:
         """A file of the site by its path relative to the site's folder (Hugo's readFile)."""
-        depends_on.add("uncached")  # any file of the project: no fact tracks it
+        # the file's own digest is the fact: the body is rendered again when that file changes
+        depends_on.add(FILE_FACT + posixpath.normpath(str(path).lstrip("/")))
         try:
             return read_site_file(project, str(path))
         except (ValueError, OSError) as exc:

@@ -371,3 +371,26 @@ def test_section_attachments_in_files_or_docdocks_index_files(make_site):
     assert '<a href="/a/files/one.txt">one.txt</a>' in body(site, "a/index.html")
     assert '<a href="/b/_index.files/two.txt">two.txt</a>' in body(site, "b/index.html")
     assert site.exists("a/files/one.txt") and site.exists("b/_index.files/two.txt")
+
+
+def test_a_page_that_includes_a_file_is_reused_until_that_file_changes(make_site, tmp_path):
+    """`include` (Hugo's readFile) makes the included file's digest a fact of the body: a
+    rebuild with nothing changed renders nothing, an edit of that file renders that page
+    only, and the result is a cold build's."""
+    from catalog.cache import RenderCache
+
+    site = make_site({
+        "content/user.md": '---\ntitle: User\n---\n{{% include "snippets/s.md" %}}\n',
+        "content/other.md": "---\ntitle: Other\n---\nPlain.\n",
+        "snippets/s.md": "Snippet one.\n",
+        "snippets/unrelated.md": "Not included.\n",
+    })
+    cache = RenderCache()
+    assert build_ok(site, out=tmp_path / "first", cache=cache).rendered == 3  # with the home page
+    assert build_ok(site, out=tmp_path / "again", cache=cache).rendered == 0
+    site.write({"snippets/unrelated.md": "Still not included.\n"})
+    assert build_ok(site, out=tmp_path / "unrelated", cache=cache).rendered == 0
+    site.write({"snippets/s.md": "Snippet two.\n"})
+    warm = build_ok(site, out=tmp_path / "edited", cache=cache)
+    assert warm.rendered == 1 and "Snippet two." in warm.outputs["user/index.html"].decode()
+    assert warm.outputs == build_ok(site, out=tmp_path / "cold").outputs
