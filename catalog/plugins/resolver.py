@@ -44,6 +44,7 @@ from packaging.version import InvalidVersion, Version
 from ..diagnostics import did_you_mean
 from .index import ROOT_FILE, SchemaVersionError, check_schema_version
 from .model import Deprecation, Release, Wagon, YamlFile
+from .trust import Trust, TrustError, Verified
 
 USER_AGENT = "catalog-resolver/1"
 TIMEOUT = 60
@@ -94,6 +95,7 @@ class Resolution:
     reasons: list[str]
     skipped: list[Exclusion] = field(default_factory=list)   # newer releases that did not fit
     warnings: list[str] = field(default_factory=list)
+    signature: Verified | None = None   # what the index's verified signature says (with `trust`)
 
     @property
     def version(self) -> str:
@@ -177,12 +179,21 @@ class PluginIndex:
     name: str
     releases: list[Release]
     warnings: list[str]
+    signature: Verified | None = None
 
 
-def load_plugin(plugin: str, index: str) -> PluginIndex:
+def load_plugin(plugin: str, index: str, trust: Trust | None = None) -> PluginIndex:
+    """With `trust`, the root file's signature, version and expiry are verified before it is read."""
     root_url = index_url(index)
     warnings: list[str] = []
-    root = _json(fetch(root_url), root_url)
+    root_bytes = fetch(root_url)
+    signature = None
+    if trust is not None:
+        try:
+            signature = trust.verify(root_url, root_bytes, fetch)
+        except TrustError as exc:
+            raise ResolveError(f"untrusted index: {exc}") from None
+    root = _json(root_bytes, root_url)
     try:
         warning = check_schema_version(root, root_url)
         entries = {entry["name"]: entry for entry in root["plugins"]}
@@ -206,7 +217,9 @@ def load_plugin(plugin: str, index: str) -> PluginIndex:
     if actual_sha != expected_sha or len(data) != expected_size:
         raise ResolveError(
             f"{file_url}: sha256 {actual_sha} ({len(data)} bytes) differs from the root file's {expected_sha} "
-            f"({expected_size} bytes); the index is being updated or a cache is stale, try again")
+            f"({expected_size} bytes); " + ("the signed root does not name this file: it was altered after "
+                                            "signing, or a cache is stale; refusing it" if trust is not None
+                                            else "the index is being updated or a cache is stale, try again"))
     document = _json(data, file_url)
     try:
         warning = check_schema_version(document, file_url)
@@ -218,7 +231,7 @@ def load_plugin(plugin: str, index: str) -> PluginIndex:
     if warning:
         warnings.append(warning)
     releases.sort(key=lambda r: r.parsed_version, reverse=True)
-    return PluginIndex(plugin, releases, warnings)
+    return PluginIndex(plugin, releases, warnings, signature)
 
 
 def _release(doc: dict[str, Any], file_url: str) -> Release:
@@ -322,13 +335,16 @@ def pick_wagon(wagons: tuple[Wagon, ...], target: Target) -> tuple[Wagon | None,
 
 
 def resolve(plugin: str, *, version_spec: str | None = None, manager_version: str, distribution: str,
-            release: str, arch: str, python_tag: str, index: str) -> Resolution:
-    """Read the index and choose; raises NothingFits (with the reasons) or ResolveError."""
+            release: str, arch: str, python_tag: str, index: str, trust: Trust | None = None) -> Resolution:
+    """Read the index and choose; raises NothingFits (with the reasons) or ResolveError.
+    With `trust` (pinned keys, see catalog.plugins.trust), an index whose signature, version or
+    expiry does not verify is refused before anything it names is read."""
     spec = parse_version_spec(version_spec)
-    found = load_plugin(plugin, index)
+    found = load_plugin(plugin, index, trust)
     resolution = select(plugin, found.releases, spec,
                         Target(manager_version, distribution, release, arch, python_tag))
     resolution.warnings[:0] = found.warnings
+    resolution.signature = found.signature
     return resolution
 
 
@@ -408,6 +424,12 @@ def add_resolve_arguments(parser: argparse.ArgumentParser) -> None:
                         help="index URL, site folder or index.json (default: $CATALOG_INDEX)")
     parser.add_argument("--download", metavar="DIR", type=Path, help="download the wagon and yaml files into DIR")
     parser.add_argument("--json", action="store_true", help="print the choice as JSON")
+    parser.add_argument("--trust", action="append", type=Path, default=[], metavar="FILE.pub",
+                        help="verify the index's signature, version and expiry with this pinned public key "
+                             "before trusting it (repeatable)")
+    parser.add_argument("--state", type=Path, default=None, metavar="DIR",
+                        help="where the index versions seen are kept, to refuse older ones "
+                             "(default: $CATALOG_TRUST_STATE, else $XDG_STATE_HOME/catalog/trust)")
 
 
 def run_resolve(args: argparse.Namespace) -> int:
@@ -416,9 +438,14 @@ def run_resolve(args: argparse.Namespace) -> int:
         print("error: no index given: pass --index URL-or-path or set CATALOG_INDEX", file=err)
         return 2
     try:
+        trust = Trust.from_files(args.trust, args.state) if args.trust else None
+    except TrustError as exc:
+        print(f"error: {exc}", file=err)
+        return 2
+    try:
         resolution = resolve(args.plugin, version_spec=args.version_spec, manager_version=args.manager_version,
                              distribution=args.distribution, release=args.release, arch=args.arch,
-                             python_tag=args.python_tag, index=args.index)
+                             python_tag=args.python_tag, index=args.index, trust=trust)
     except NothingFits as exc:
         print(f"error: {exc}:", file=err)
         for exclusion in exc.excluded:
@@ -429,6 +456,10 @@ def run_resolve(args: argparse.Namespace) -> int:
         return 2
     for warning in resolution.warnings:
         print(f"warning: {warning}", file=err)
+    if resolution.signature is not None:
+        signature = resolution.signature
+        print(f"index signature verified: version {signature.version}, signed {signature.signed}, expires "
+              f"{signature.expires}, key {', '.join(k[:16] for k in signature.signed_by)}", file=err)
     files: list[Path] = []
     if args.download:
         try:
