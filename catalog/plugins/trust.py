@@ -176,6 +176,9 @@ class Trust:
                 bad = next(kid for kid in claimed if kid in keys.revoked)
                 raise TrustError(f"{url}: signed by the revoked key {bad[:16]}: the key was withdrawn as "
                                  "compromised; refusing the index and downloading nothing")
+            if good:
+                raise TrustError(f"{url}: signed by {len(good)} of the keys of key history version {keys.version}, "
+                                 f"which requires {keys.threshold}; refusing the index")
             known = [kid for kid in claimed if kid in keys.keys]
             if known:
                 raise TrustError(f"{url}: the signature does not verify (by key {known[0][:16]}): the signed "
