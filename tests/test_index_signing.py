@@ -160,8 +160,9 @@ def test_signed_index_verifies_and_downloads(unsigned, keys, tmp_path, capsys):
 
 def test_unsigned_index_is_refused(unsigned, keys, tmp_path, capsys):
     err = refused(unsigned, keys / "signing.pub", tmp_path / "state", tmp_path / "dl", capsys)
-    assert "untrusted index: cannot read the key history" in err and "HTTP 404" in err
-    assert "an unsigned index is refused when --trust is given" in err
+    assert "untrusted index: the index is not signed, or its signature files are missing: cannot read the key " \
+           "history" in err and "HTTP 404" in err
+    assert "with --trust an unsigned index is refused" in err
 
 
 def test_tampered_root_is_refused(unsigned, keys, tmp_path, capsys):
@@ -329,7 +330,7 @@ def test_check_trust_verifies_a_built_site(unsigned, keys, tmp_path, capsys):
     site = site_copy(unsigned, tmp_path / "site")
     pub = str(keys / "signing.pub")
     assert catalog(["check", str(site), "--trust", pub]) == 1
-    assert "cannot read the key history" in capsys.readouterr().out
+    assert "the index is not signed" in capsys.readouterr().out
     sign(site, keys)
     catalog(["check", str(site), "--trust", pub])
     out = capsys.readouterr().out
@@ -339,3 +340,50 @@ def test_check_trust_verifies_a_built_site(unsigned, keys, tmp_path, capsys):
     assert catalog(["check", str(site), "--trust", pub]) == 1
     out = capsys.readouterr().out
     assert "index/v1/index.json: error:" in out and "the root file was altered" in out and "[index-signature]" in out
+
+
+# -- the client example of the docs -----------------------------------------------------------
+
+def docs_client() -> dict:
+    """The standalone verifier that content/consuming/signed-index.md gives client authors."""
+    text = (Path(__file__).parent.parent / "content/consuming/signed-index.md").read_text()
+    [code] = [block for block in text.split("```python\n")[1:]
+              if block.startswith('"""Verify a catalog download index')]
+    namespace: dict = {"__name__": "docs_example"}
+    exec(compile(code.split("\n```")[0], "signed-index.md", "exec"), namespace)
+    return namespace
+
+
+def test_the_documented_client_verifies_and_refuses(unsigned, keys, tmp_path):
+    verify = docs_client()["verify"]
+    site = site_copy(unsigned, tmp_path / "site")
+    sign(site, keys, when=NOW - DAY)
+    old_keys = (site / signing.KEYS_PATH).read_bytes()
+    old_signature = (site / signing.SIGNATURE_PATH).read_bytes()
+    pub, state = keys / "signing.pub", tmp_path / "state.json"
+    with static_host(site) as base:
+        index = base + "index/v1/"
+        assert verify(index, pub, state) == (site / "index/v1/index.json").read_bytes()
+        # rotation with revocation: the client pinned to the old key follows it
+        signing.rotate(keys, tmp_path / "new", revoke=True)
+        sign(site, tmp_path / "new", when=NOW)
+        verify(index, pub, state)
+        assert json.loads(state.read_text())["index_version"] == NOW
+        for files, message in (
+                ({signing.SIGNATURE_PATH: old_signature}, "is not signed by the current keys"),   # revoked key
+                ({signing.SIGNATURE_PATH: old_signature, signing.KEYS_PATH: old_keys}, "not signed by the current"),
+        ):
+            publish(files, site)
+            with pytest.raises(ValueError, match=message):
+                verify(index, pub, state)
+        sign(site, tmp_path / "new", when=NOW - 2 * DAY)
+        with pytest.raises(ValueError, match="is older than one already seen"):
+            verify(index, pub, state)
+        sign(site, tmp_path / "new", when=NOW - 40 * DAY)
+        with pytest.raises(ValueError, match="expired at"):
+            verify(index, pub, tmp_path / "fresh.json")
+        sign(site, tmp_path / "new", when=NOW + 1)
+        root = site / "index/v1/index.json"
+        root.write_bytes(root.read_bytes().replace(b'"Echo"', b'"Echo!"'))
+        with pytest.raises(ValueError, match="not the file that was signed"):
+            verify(index, pub, state)

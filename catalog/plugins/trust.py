@@ -256,8 +256,9 @@ def _read_json(url: str, fetch: Callable[[str], bytes], what: str) -> Any:
     try:
         data = fetch(url)
     except Exception as exc:   # the resolver's fetch raises its own error type; its message is clear
-        raise TrustError(f"cannot read {what}: {exc}; an unsigned index is refused when --trust is given "
-                         "(is the site built with CATALOG_SIGNING_KEY?)") from None
+        raise TrustError(f"the index is not signed, or its signature files are missing: cannot read {what} "
+                         f"({exc}); with --trust an unsigned index is refused (the publisher signs it by building "
+                         "with CATALOG_SIGNING_KEY)") from None
     try:
         return json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
