@@ -387,3 +387,35 @@ def test_the_documented_client_verifies_and_refuses(unsigned, keys, tmp_path):
         root.write_bytes(root.read_bytes().replace(b'"Echo"', b'"Echo!"'))
         with pytest.raises(ValueError, match="not the file that was signed"):
             verify(index, pub, state)
+
+
+def test_check_without_trust_catches_a_stale_or_expired_signature(unsigned, keys, tmp_path, capsys):
+    site = site_copy(unsigned, tmp_path / "site")
+    sign(site, keys, when=NOW - 40 * DAY)
+    assert catalog(["check", str(site)]) == 1
+    out = capsys.readouterr().out
+    assert "index/v1/index.sig.json: error: the signature expired at" in out and "[index-signature]" in out
+    sign(site, keys)
+    root = site / "index/v1/index.json"
+    root.write_bytes(root.read_bytes().replace(b'"Echo"', b'"Echo!"'))
+    assert catalog(["check", str(site)]) == 1
+    assert "the index changed after signing" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("rel, data, message", [
+    (signing.KEYS_PATH, b"{not json", "the key history is not valid JSON"),
+    (signing.KEYS_PATH, b"[" * 100000 + b"]" * 100000, "the key history is not valid JSON"),
+    (signing.KEYS_PATH, b'{"versions": []}', "no key history"),
+    (signing.KEYS_PATH, b'{"versions": [{"payloadType": "x"}]}', "not a signed envelope"),
+    (signing.KEYS_PATH, b'{"versions": [{"payloadType": "application/vnd.catalog.keys+json", "payload": "%%%",'
+                        b' "signatures": []}]}', "payload is not valid base64"),
+    (signing.SIGNATURE_PATH, b'{"payloadType": "application/vnd.catalog.index-signature+json", "payload": "bnVsbA==",'
+                             b' "signatures": "x"}', "no list of signatures"),
+    (signing.SIGNATURE_PATH, b'"just a string"', "not a signed envelope"),
+])
+def test_malformed_signature_files_are_refused_clearly(unsigned, keys, tmp_path, rel, data, message):
+    site = site_copy(unsigned, tmp_path / "site")
+    sign(site, keys)
+    publish({rel: data}, site)
+    with pytest.raises(ResolveError, match=message):
+        resolve("cloudify-echo-plugin", index=str(site), trust=trusting(keys / "signing.pub", tmp_path / "s"), **ECHO)

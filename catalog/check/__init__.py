@@ -76,13 +76,15 @@ def check(root: Path, base_path: str | None = None, skip: tuple[str, ...] = (),
     hosting = HostingChecker(site, report)
     hosting.check()
 
+    from .signature import check_signature, check_signature_file
     signature = ""
     if trust:
-        from .signature import check_signature
         verified = check_signature(site, list(trust), report)
         if verified is not None:
             signature = (f"index signature verified: version {verified.version}, expires {verified.expires}, "
                          f"key {', '.join(k[:16] for k in verified.signed_by)}")
+    else:
+        check_signature_file(site, report)
 
     return CheckResult(signature=signature,
         diagnostics=report.sorted(), base_path=site.base_path, files=len(site.files),

@@ -109,7 +109,7 @@ def load_public_key(path: Path) -> Ed25519PublicKey:
         document = json.loads(path.read_bytes())
     except OSError as exc:
         raise SigningError(f"{path}: cannot read the public key: {exc.strerror or exc}") from None
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise SigningError(f"{path}: not a public key file (JSON written by `catalog key generate`)") from None
     return public_key_from(document, str(path))
 
@@ -165,7 +165,7 @@ def open_envelope(data: Any, payload_type: str, what: str) -> Opened:
     pairs = tuple((str(s.get("keyid")), unb64(s.get("sig"), f"{what}: signature")) for s in signatures)
     try:
         document = json.loads(payload.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise SigningError(f"{what}: the payload is not JSON") from None
     if not isinstance(document, dict):
         raise SigningError(f"{what}: the payload is not a JSON object")
@@ -250,7 +250,7 @@ def load_folder(folder: Path) -> KeyFolder:
                            f"{folder}`") from None
     except OSError as exc:
         raise SigningError(f"{folder}: cannot read the key: {exc.strerror or exc}") from None
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise SigningError(f"{folder}/{KEYS_FILE}: not valid JSON") from None
     return _folder_from(pem, keys, str(folder))
 

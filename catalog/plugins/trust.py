@@ -229,7 +229,7 @@ class Trust:
             state = json.loads(path.read_bytes())
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, UnicodeDecodeError) as exc:
+        except (OSError, ValueError, UnicodeDecodeError, RecursionError) as exc:
             raise TrustError(f"{path}: cannot read this client's trust state ({exc}); delete the file to trust "
                              "the index afresh (this forgets which versions were seen)") from None
         if not isinstance(state, dict) or not isinstance(state.get("keys"), dict):
@@ -261,7 +261,7 @@ def _read_json(url: str, fetch: Callable[[str], bytes], what: str) -> Any:
                          "with CATALOG_SIGNING_KEY)") from None
     try:
         return json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):   # RecursionError: nested too deep
         raise TrustError(f"{url}: {what} is not valid JSON") from None
 
 
