@@ -419,3 +419,12 @@ def test_malformed_signature_files_are_refused_clearly(unsigned, keys, tmp_path,
     publish({rel: data}, site)
     with pytest.raises(ResolveError, match=message):
         resolve("cloudify-echo-plugin", index=str(site), trust=trusting(keys / "signing.pub", tmp_path / "s"), **ECHO)
+
+
+def test_pinning_mistakes_are_explained(keys, tmp_path, capsys):
+    code, out, err = run(["cloudify-echo-plugin", *PLATFORM, "--index", str(tmp_path), "--trust",
+                          str(keys / "signing.key")], capsys)
+    assert code == 2 and "signing.key is a private key: pin the signing.pub beside it" in err
+    code, out, err = run(["cloudify-echo-plugin", *PLATFORM, "--index", str(tmp_path), "--trust",
+                          str(tmp_path / "missing.pub")], capsys)
+    assert code == 2 and "missing.pub: cannot read the public key: No such file or directory" in err

@@ -106,9 +106,13 @@ def public_key_from(document: Any, what: str) -> Ed25519PublicKey:
 
 def load_public_key(path: Path) -> Ed25519PublicKey:
     try:
-        document = json.loads(path.read_bytes())
+        data = path.read_bytes()
     except OSError as exc:
         raise SigningError(f"{path}: cannot read the public key: {exc.strerror or exc}") from None
+    if b"PRIVATE KEY" in data:
+        raise SigningError(f"{path} is a private key: pin the {PUBLIC_FILE} beside it, and keep this file secret")
+    try:
+        document = json.loads(data)
     except (ValueError, UnicodeDecodeError, RecursionError):
         raise SigningError(f"{path}: not a public key file (JSON written by `catalog key generate`)") from None
     return public_key_from(document, str(path))
@@ -372,5 +376,5 @@ def build_signature(project: Path, files: Mapping[str, Any], report: Any,
         return sign_index(folder, sha256, size, signing_time(None, environ), validity_days(environ))
     except SigningError as exc:
         report.error(f"${KEY_DATA_ENV if environ.get(KEY_DATA_ENV) else KEY_ENV}", 0, 0, "signing-key", str(exc),
-                     "fix the key (see the docs page “Signed index”) or unset the variable to build unsigned")
+                     "fix the variable (see the docs page “Signed index”) or unset it to build unsigned")
         return {}

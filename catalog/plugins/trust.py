@@ -82,6 +82,8 @@ class Trust:
     @classmethod
     def from_files(cls, paths: list[Path], state_dir: Path | None = None,
                    now: Callable[[], float] = time.time) -> "Trust":
+        if not paths:
+            raise TrustError("no public key to trust: name the publisher's .pub file")
         try:
             keys = [load_public_key(Path(p)) for p in paths]
         except SigningError as exc:
