@@ -128,7 +128,6 @@ class Trust:
             if entry.version != number:
                 raise TrustError(f"{url}: entry {number} says version {entry.version}; the history is not in order")
             latest_version = entry.version
-            revoked |= entry.revoked
             if current is not None and entry.version <= current.version:
                 continue   # known already
             own = opened.signed_by(entry.keys)
@@ -146,6 +145,7 @@ class Trust:
                         f"{url}: key history version {entry.version} is not signed by {current.threshold} key(s) "
                         f"of version {current.version} and {entry.threshold} of its own: a forged key "
                         "announcement; refusing the index")
+            revoked |= entry.revoked   # only from entries verified here: an unverified one could claim anything
             if entry.keys.keys() & revoked:
                 raise TrustError(f"{url}: key history version {entry.version} names a revoked key "
                                  f"{sorted(entry.keys.keys() & revoked)[0][:16]}; refusing the index")
