@@ -43,10 +43,11 @@ def site_copy(unsigned: Path, where: Path) -> Path:
     return where
 
 
-def sign(site: Path, key_dir: Path, when: int = NOW, days: int = 30) -> dict[str, bytes]:
-    """What a build with CATALOG_SIGNING_KEY=key_dir and SOURCE_DATE_EPOCH=when adds to `site`."""
+def sign(site: Path, key_dir: Path, when: int = NOW, days: int = 30, also: tuple[Path, ...] = ()) -> dict[str, bytes]:
+    """What a build with CATALOG_SIGNING_KEY=key_dir[:also...] and SOURCE_DATE_EPOCH=when adds to `site`."""
     root = (site / "index/v1/index.json").read_bytes()
-    files = signing.sign_index(signing.load_folder(key_dir), hashlib.sha256(root).hexdigest(), len(root), when, days)
+    keys = signing.combine([signing.load_folder(d) for d in (key_dir, *also)])
+    files = signing.sign_index(keys, hashlib.sha256(root).hexdigest(), len(root), when, days)
     publish(files, site)
     return files
 
@@ -428,3 +429,45 @@ def test_pinning_mistakes_are_explained(keys, tmp_path, capsys):
     code, out, err = run(["cloudify-echo-plugin", *PLATFORM, "--index", str(tmp_path), "--trust",
                           str(tmp_path / "missing.pub")], capsys)
     assert code == 2 and "missing.pub: cannot read the public key: No such file or directory" in err
+
+
+def test_a_two_of_two_key_set_from_the_command_line(unsigned, keys, project, tmp_path, capsys, monkeypatch):
+    """Rotate to a set of two holders' keys needing both: the build signs with both folders, a client
+    pinned to the first key follows, and one signature alone is refused."""
+    assert catalog(["key", "generate", str(tmp_path / "bob")]) == 0
+    assert catalog(["key", "rotate", str(keys), str(tmp_path / "alice"), "--with", str(tmp_path / "bob"),
+                    "--threshold", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "the new key set has 2 keys and needs 2 signature(s)" in out
+    alice, bob = tmp_path / "alice", tmp_path / "bob"
+    # the build refuses to sign with one of the two
+    monkeypatch.setenv(signing.KEY_ENV, str(alice))
+    assert catalog(["build", "--project", str(project)]) == 1
+    assert "key set version 2 needs 2 signatures and 1 key folder(s) are given" in capsys.readouterr().err
+    monkeypatch.setenv(signing.KEY_ENV, f"{alice}:{bob}")
+    assert catalog(["build", "--project", str(project), "--out", str(tmp_path / "a")]) == 0
+    monkeypatch.delenv(signing.KEY_ENV)
+    assert catalog(["key", "export", str(alice), str(bob)]) == 0
+    monkeypatch.setenv(signing.KEY_DATA_ENV, capsys.readouterr().out.strip())
+    assert catalog(["build", "--project", str(project), "--out", str(tmp_path / "b")]) == 0
+    capsys.readouterr()
+    for built in ("a", "b"):
+        assert len(json.loads((tmp_path / built / signing.SIGNATURE_PATH).read_text())["signatures"]) == 2
+        assert catalog(["check", str(tmp_path / built), "--trust", str(keys / "signing.pub")]) == 0
+    capsys.readouterr()
+    # over HTTP: both signatures accepted, one refused
+    site = site_copy(unsigned, tmp_path / "served")
+    sign(site, alice, when=NOW - DAY, also=(bob,))
+    with static_host(site) as base:
+        chosen = resolve("cloudify-echo-plugin", index=base, trust=trusting(keys / "signing.pub", tmp_path / "s"),
+                         **ECHO)
+    assert len(chosen.signature.signed_by) == 2
+    one = signing.KeyFolder(signing.load_folder(alice).private, signing.load_folder(alice).history, "alice")
+    root = (site / "index/v1/index.json").read_bytes()
+    publish(signing.sign_index(one, hashlib.sha256(root).hexdigest(), len(root), NOW, 30), site)
+    err = refused(site, keys / "signing.pub", tmp_path / "s", tmp_path / "dl", capsys)
+    assert "signed by 1 of the keys of key history version 2, which requires 2" in err
+    # a rotation away from a 2-of-2 set needs both of its keys
+    assert catalog(["key", "rotate", str(alice), str(tmp_path / "carol")]) == 2
+    assert "key set version 2 needs 2 signatures to announce its successor" in capsys.readouterr().err
+    assert catalog(["key", "rotate", str(alice), str(tmp_path / "carol"), "--with", str(bob)]) == 0

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -20,19 +21,25 @@ def add_key_arguments(parser: argparse.ArgumentParser) -> None:
     rot.add_argument("new", type=Path, metavar="NEW_DIR")
     rot.add_argument("--revoke", action="store_true",
                      help="the old key is compromised: clients refuse anything it signs from now on")
-    exp = actions.add_parser("export", help=f"print DIR as one base64 line for ${KEY_DATA_ENV} (e.g. on Netlify)")
-    exp.add_argument("dir", type=Path, metavar="DIR")
+    rot.add_argument("--with", dest="also", action="append", type=Path, default=[], metavar="DIR",
+                     help="another holder's key folder that joins the new key set (repeatable); also the other "
+                          "keys of the current set when its threshold is above 1")
+    rot.add_argument("--threshold", type=int, default=1, metavar="N",
+                     help="signatures the new key set needs (default 1)")
+    exp = actions.add_parser("export", help=f"print the folders as one base64 line for ${KEY_DATA_ENV} "
+                                            "(e.g. on Netlify)")
+    exp.add_argument("dirs", type=Path, nargs="+", metavar="DIR")
 
 
 def run_key(args: argparse.Namespace) -> int:
     try:
         if args.key_command == "export":
-            print(export(args.dir))
+            print(export(*args.dirs))
             return 0
         if args.key_command == "generate":
             written = generate(args.dir)
         else:
-            written = rotate(args.old, args.new, revoke=args.revoke)
+            written = rotate(args.old, args.new, revoke=args.revoke, also=tuple(args.also), threshold=args.threshold)
     except SigningError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -40,10 +47,15 @@ def run_key(args: argparse.Namespace) -> int:
         print(f"error: cannot write the key: {exc.strerror or exc} ({exc.filename})", file=sys.stderr)
         return 2
     folder = load_folder(written[0].parent)
-    print(f"wrote key {keyid(folder.public)[:16]} (keys.json version {folder.latest()['version']}):")
+    latest = folder.latest()
+    print(f"wrote key {keyid(folder.public)[:16]} (keys.json version {latest['version']}):")
     for path in written:
         print(f"  {path}")
-    print(f"sign builds with {KEY_ENV}={written[0].parent} catalog build; clients pin {written[1]}")
+    folders = os.pathsep.join(str(p) for p in [written[0].parent, *getattr(args, "also", [])])
+    print(f"sign builds with {KEY_ENV}={folders} catalog build; clients pin {written[1]}")
     if args.key_command == "rotate":
+        if args.also:
+            print(f"the new key set has {len(latest['keys'])} keys and needs {latest['threshold']} signature(s); "
+                  "keys.json updated in " + ", ".join(str(p) for p in args.also))
         print(f"the old key {'is revoked' if args.revoke else 'is retired'}: build with the new folder from now on")
     return 0

@@ -190,8 +190,49 @@ class KeyFolder:
     def public(self) -> Ed25519PublicKey:
         return self.private.public_key()
 
+    @property
+    def privates(self) -> list[Ed25519PrivateKey]:
+        return [self.private]
+
     def latest(self) -> dict[str, Any]:
         return open_envelope(self.history[-1], KEYS_PAYLOAD, f"{self.where}/{KEYS_FILE}").document
+
+
+@dataclass
+class SigningKeys:
+    """Several key folders that sign together: a key set whose threshold is above 1."""
+
+    privates: list[Ed25519PrivateKey]
+    history: list[dict[str, Any]]
+    where: str
+
+    def latest(self) -> dict[str, Any]:
+        return open_envelope(self.history[-1], KEYS_PAYLOAD, f"{self.where}/{KEYS_FILE}").document
+
+
+def combine(folders: list[KeyFolder]) -> KeyFolder | SigningKeys:
+    """The folders' keys, checked to belong to the latest key set of one key history, and enough
+    of them for its threshold."""
+    longest = max(folders, key=lambda f: len(f.history))
+    for folder in folders:
+        if folder.history != longest.history[:len(folder.history)]:
+            raise SigningError(f"{folder.where} and {longest.where} hold different key histories; give the folders "
+                               "that `catalog key rotate` wrote last")
+    latest = longest.latest()
+    privates: dict[str, Ed25519PrivateKey] = {}
+    for folder in folders:
+        if keyid(folder.public) not in latest.get("keys", {}):
+            raise SigningError(f"{folder.where}: its key is not in key set version {latest.get('version')} "
+                               f"of {longest.where}/{KEYS_FILE} (it was rotated out)")
+        privates.setdefault(keyid(folder.public), folder.private)
+    threshold = int(latest.get("threshold", 1))
+    if len(privates) < threshold:
+        raise SigningError(f"key set version {latest.get('version')} needs {threshold} signatures and "
+                           f"{len(privates)} key folder(s) are given; list the others in ${KEY_ENV} separated by "
+                           f"'{os.pathsep}' (or export them together)")
+    if len(folders) == 1:
+        return folders[0]
+    return SigningKeys(list(privates.values()), longest.history, longest.where)
 
 
 def _private_pem(key: Ed25519PrivateKey) -> bytes:
@@ -218,8 +259,9 @@ def _write_folder(folder: Path, key: Ed25519PrivateKey, history: list[dict[str, 
     return [private, public, folder / KEYS_FILE]
 
 
-def _key_set(version: int, keys: list[Ed25519PublicKey], revoked: list[str], when: int) -> dict[str, Any]:
-    return {"type": "catalog-keys", "version": version, "threshold": 1, "issued": iso(when),
+def _key_set(version: int, keys: list[Ed25519PublicKey], revoked: list[str], when: int,
+             threshold: int = 1) -> dict[str, Any]:
+    return {"type": "catalog-keys", "version": version, "threshold": threshold, "issued": iso(when),
             "keys": {keyid(k): {"algorithm": "ed25519", "public_key": b64(raw_public(k))} for k in keys},
             "revoked": sorted(set(revoked))}
 
@@ -231,18 +273,36 @@ def generate(folder: Path, when: int | None = None) -> list[Path]:
     return _write_folder(folder, key, [entry])
 
 
-def rotate(old: Path, new: Path, revoke: bool = False, when: int | None = None) -> list[Path]:
+def rotate(old: Path, new: Path, revoke: bool = False, when: int | None = None, also: tuple[Path, ...] = (),
+           threshold: int = 1) -> list[Path]:
     """A new key in `new`, announced by the next key-history entry, signed by the old key and the new.
 
     With `revoke`, the old key is listed as revoked (compromised: clients refuse anything it
-    signs from then on); without, it is only retired from the current set."""
+    signs from then on); without, it is only retired from the current set. The folders `also`
+    (other holders' keys, from `catalog key generate` or members of the current set) join the
+    new set, which then needs `threshold` signatures; their keys.json is brought up to date."""
     current = load_folder(old)
     latest = current.latest()
+    others = [load_folder(path) for path in also]
     key = Ed25519PrivateKey.generate()
+    members = {keyid(k.public_key()): k for k in [key, *(o.private for o in others)]}
+    if not 1 <= threshold <= len(members):
+        raise SigningError(f"--threshold {threshold}: the new key set has {len(members)} key(s)")
+    if keyid(current.public) in members:
+        raise SigningError(f"{old} cannot join the set that replaces its key; give another folder")
+    previous = {keyid(f.public): f.private for f in [current, *others] if keyid(f.public) in latest["keys"]}
+    if len(previous) < int(latest.get("threshold", 1)):
+        raise SigningError(f"key set version {latest['version']} needs {latest['threshold']} signatures to announce "
+                           "its successor; give its other key folders with --with")
     revoked = list(latest.get("revoked", [])) + ([keyid(current.public)] if revoke else [])
-    entry = envelope(KEYS_PAYLOAD, _key_set(int(latest["version"]) + 1, [key.public_key()], revoked,
-                                           signing_time(when)), [current.private, key])
-    return _write_folder(new, key, current.history + [entry])
+    entry = envelope(KEYS_PAYLOAD, _key_set(int(latest["version"]) + 1, [k.public_key() for k in members.values()],
+                                           revoked, signing_time(when), threshold),
+                     list({**previous, **members}.values()))
+    history = current.history + [entry]
+    written = _write_folder(new, key, history)
+    for path in also:   # each holder can now sign with its folder
+        (path / KEYS_FILE).write_bytes(_keys_document(history))
+    return written
 
 
 def load_folder(folder: Path) -> KeyFolder:
@@ -276,31 +336,38 @@ def _folder_from(pem: bytes, keys: Any, where: str) -> KeyFolder:
     return folder
 
 
-def export(folder: Path) -> str:
-    """The folder as one base64 string, for a build environment variable (CATALOG_SIGNING_KEY_DATA)."""
-    load_folder(folder)  # refuse to export something the build cannot use
-    bundle = {PRIVATE_FILE: (folder / PRIVATE_FILE).read_text("ascii"),
-              KEYS_FILE: json.loads((folder / KEYS_FILE).read_bytes())}
-    return b64(json.dumps(bundle, sort_keys=True, separators=(",", ":")).encode("utf-8"))
+def export(*folders: Path) -> str:
+    """The folders as one base64 string, for a build environment variable (CATALOG_SIGNING_KEY_DATA)."""
+    combine([load_folder(folder) for folder in folders])  # refuse to export what the build cannot use
+    bundles = [{PRIVATE_FILE: (folder / PRIVATE_FILE).read_text("ascii"),
+                KEYS_FILE: json.loads((folder / KEYS_FILE).read_bytes())} for folder in folders]
+    document = bundles[0] if len(bundles) == 1 else bundles
+    return b64(json.dumps(document, sort_keys=True, separators=(",", ":")).encode("utf-8"))
 
 
-def from_environment(environ: Mapping[str, str], project: Path) -> KeyFolder | None:
-    """The key the build signs with, or None when none is configured."""
+def from_environment(environ: Mapping[str, str], project: Path) -> KeyFolder | SigningKeys | None:
+    """The keys the build signs with, or None when none is configured."""
     data = environ.get(KEY_DATA_ENV, "").strip()
     if data:
         try:
-            bundle = json.loads(unb64(data, KEY_DATA_ENV).decode("utf-8"))
-            return _folder_from(bundle[PRIVATE_FILE].encode("ascii"), bundle[KEYS_FILE], f"${KEY_DATA_ENV}")
-        except (KeyError, TypeError, ValueError, UnicodeError, AttributeError):
+            document = json.loads(unb64(data, KEY_DATA_ENV).decode("utf-8"))
+            bundles = document if isinstance(document, list) else [document]
+            folders = [_folder_from(b[PRIVATE_FILE].encode("ascii"), b[KEYS_FILE], f"${KEY_DATA_ENV} ({n})")
+                       for n, b in enumerate(bundles, 1)]
+        except (KeyError, TypeError, ValueError, UnicodeError, AttributeError, RecursionError):
             raise SigningError(f"${KEY_DATA_ENV} is not what `catalog key export DIR` prints") from None
-    folder = environ.get(KEY_ENV, "").strip()
-    if not folder:
+        return combine(folders) if folders else None
+    value = environ.get(KEY_ENV, "").strip()
+    if not value:
         return None
-    path = Path(folder).expanduser().resolve()
-    if path == project or project in path.parents:
-        raise SigningError(f"${KEY_ENV} ({folder}) is inside the project folder, where it could be committed "
-                           "or published; keep the key folder outside the repository")
-    return load_folder(path)
+    paths = []
+    for folder in filter(None, value.split(os.pathsep)):
+        path = Path(folder).expanduser().resolve()
+        if path == project or project in path.parents:
+            raise SigningError(f"${KEY_ENV} ({folder}) is inside the project folder, where it could be committed "
+                               "or published; keep the key folder outside the repository")
+        paths.append(path)
+    return combine([load_folder(path) for path in paths]) if paths else None
 
 
 # -- signing the index ----------------------------------------------------------------------
@@ -335,13 +402,14 @@ def validity_days(environ: Mapping[str, str]) -> int:
     return days
 
 
-def sign_index(folder: KeyFolder, root_sha256: str, root_size: int, when: int, days: int) -> dict[str, bytes]:
+def sign_index(folder: KeyFolder | SigningKeys, root_sha256: str, root_size: int, when: int,
+               days: int) -> dict[str, bytes]:
     """The two files a signed build adds to the index, by site path."""
     latest = folder.latest()
     document = {"type": "catalog-index", "index": {"path": "index.json", "sha256": root_sha256, "size": root_size},
                 "version": when, "signed": iso(when), "expires": iso(when + days * 86400),
                 "keys_version": latest["version"]}
-    return {SIGNATURE_PATH: dumps(envelope(INDEX_PAYLOAD, document, [folder.private])),
+    return {SIGNATURE_PATH: dumps(envelope(INDEX_PAYLOAD, document, folder.privates)),
             KEYS_PATH: _keys_document(folder.history)}
 
 
