@@ -49,6 +49,10 @@ def main(argv: list[str] | None = None) -> int:
     add_import_arguments(commands.add_parser("import", help="write the site.toml equivalent to a Hugo or Jekyll "
                                                             "project's own configuration"))
 
+    from .plugins.keycmd import add_key_arguments
+    add_key_arguments(commands.add_parser("key", help="generate, rotate or export the key that signs the "
+                                                      "download index"))
+
     args = parser.parse_args(argv)
     if args.command == "new":
         from .new import run_new
@@ -64,6 +68,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "import":
         from .importer import run_import
         return run_import(args)
+    if args.command == "key":
+        from .plugins.keycmd import run_key
+        return run_key(args)
     if args.command == "resolve":
         from .plugins.resolver import run_resolve
         return run_resolve(args)
@@ -112,8 +119,10 @@ def _build_and_report(args: argparse.Namespace) -> int:
               file=sys.stderr)
         print("peak RSS after each stage: " + ", ".join(
             f"{name} {peak / 1e6:.0f} MB" for name, peak in result.peak_rss.items()), file=sys.stderr)
+    from .plugins.signing import describe
+    signed = describe(result.output)  # said plainly: a preview's or a fork's index is not signed
     print(f"built {result.pages} pages ({result.rendered} rendered), {result.redirects} redirects, "
-          f"{result.files} files into {where} in {result.seconds:.2f}s"
+          f"{result.files} files into {where}{f' ({signed})' if signed else ''} in {result.seconds:.2f}s"
           + (f" ({warnings} warning(s))" if warnings else ""), file=sys.stderr)
     return 0
 

@@ -40,6 +40,7 @@ class CheckResult:
     redirects: int = 0
     not_checked: int = 0  # links to paths outside the base path (another build serves them)
     seconds: float = 0.0
+    signature: str = ""   # with --trust: what the verified index signature says
 
     def errors(self, strict: bool = False) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.severity == "error" or strict]
@@ -56,9 +57,11 @@ class CheckResult:
         return f"checked {_count(self.files, 'file')} ({looked}) in {self.seconds:.2f}s: {found}{skipped}"
 
 
-def check(root: Path, base_path: str | None = None, skip: tuple[str, ...] = ()) -> CheckResult:
+def check(root: Path, base_path: str | None = None, skip: tuple[str, ...] = (),
+          trust: tuple[Path, ...] = ()) -> CheckResult:
     """Check the built site in `root`. `base_path` (e.g. '/7.0/') overrides the one the
-    canonical links give; URL paths under a `skip` prefix belong to another build."""
+    canonical links give; URL paths under a `skip` prefix belong to another build; with
+    `trust` (pinned .pub files) the index's signature must verify."""
     started = time.perf_counter()
     report = Report()
     site = BuiltSite.scan(root, base_path, skip, report)
@@ -81,7 +84,17 @@ def check(root: Path, base_path: str | None = None, skip: tuple[str, ...] = ()) 
     hosting.check()
     PublishedChecker(site, report).check()
 
-    return CheckResult(
+    from .signature import check_signature, check_signature_file
+    signature = ""
+    if trust:
+        verified = check_signature(site, list(trust), report)
+        if verified is not None:
+            signature = (f"index signature verified: version {verified.version}, expires {verified.expires}, "
+                         f"key {', '.join(k[:16] for k in verified.signed_by)}")
+    else:
+        check_signature_file(site, report)
+
+    return CheckResult(signature=signature,
         diagnostics=report.sorted(), base_path=site.base_path, files=len(site.files),
         pages=links.stats.pages, links=links.stats.links, index_files=indexes.stats.files,
         hosted_files=indexes.stats.hosted, redirects=links.stats.redirects + hosting.stats.redirects,
@@ -103,6 +116,9 @@ def add_check_arguments(parser: argparse.ArgumentParser) -> None:
                         help="URL path prefix served by another build, e.g. /6.5/: links there are not "
                              "checked (repeatable)")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument("--trust", action="append", type=Path, default=[], metavar="FILE.pub",
+                        help="verify the download index's signature and expiry with this pinned public key "
+                             "(repeatable)")
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -110,9 +126,11 @@ def run_check(args: argparse.Namespace) -> int:
     if not root.is_dir():
         print(f"catalog check: {root} is not a folder; build the site first (catalog build)", file=sys.stderr)
         return 2
-    result = check(root, args.base_path, tuple(args.skip))
+    result = check(root, args.base_path, tuple(args.skip), tuple(args.trust))
     for diagnostic in result.diagnostics:
         print(diagnostic.format())
+    if result.signature:
+        print(result.signature)
     print(result.summary())
     return 1 if result.errors(args.strict) else 0
 

@@ -47,6 +47,7 @@ from ..diagnostics import EscapingWriter, did_you_mean
 from ..interrupts import Interrupted, stop_on_signals
 from .index import ROOT_FILE, SchemaVersionError, check_schema_version
 from .model import Deprecation, Release, Wagon, YamlFile
+from .trust import Trust, TrustError, Verified
 
 USER_AGENT = "catalog-resolver/1"
 TIMEOUT = 60  # seconds one connect or read may wait
@@ -99,6 +100,7 @@ class Resolution:
     skipped: list[Exclusion] = field(default_factory=list)   # newer releases that did not fit
     warnings: list[str] = field(default_factory=list)
     index: str = ""   # the root file's URL: what the files it names may be fetched from (see reachable)
+    signature: Verified | None = None   # what the index's verified signature says (with `trust`)
 
     @property
     def version(self) -> str:
@@ -249,12 +251,21 @@ class PluginIndex:
     releases: list[Release]
     warnings: list[str]
     index: str = ""   # the root file's URL
+    signature: Verified | None = None
 
 
-def load_plugin(plugin: str, index: str, deadline: Deadline | None = None) -> PluginIndex:
+def load_plugin(plugin: str, index: str, deadline: Deadline | None = None, trust: Trust | None = None) -> PluginIndex:
+    """With `trust`, the root file's signature, version and expiry are verified before it is read."""
     root_url = index_url(index)
     warnings: list[str] = []
-    root = _json(fetch(root_url, deadline), root_url)
+    root_bytes = fetch(root_url, deadline)
+    signature = None
+    if trust is not None:
+        try:
+            signature = trust.verify(root_url, root_bytes, lambda url: fetch(url, deadline))
+        except TrustError as exc:
+            raise ResolveError(f"untrusted index: {exc}") from None
+    root = _json(root_bytes, root_url)
     try:
         warning = check_schema_version(root, root_url)
         entries = {entry["name"]: entry for entry in root["plugins"]}
@@ -279,7 +290,9 @@ def load_plugin(plugin: str, index: str, deadline: Deadline | None = None) -> Pl
     if actual_sha != expected_sha or len(data) != expected_size:
         raise ResolveError(
             f"{file_url}: sha256 {actual_sha} ({len(data)} bytes) differs from the root file's {expected_sha} "
-            f"({expected_size} bytes); the index is being updated or a cache is stale, try again")
+            f"({expected_size} bytes); " + ("the signed root does not name this file: it was altered after "
+                                            "signing, or a cache is stale; refusing it" if trust is not None
+                                            else "the index is being updated or a cache is stale, try again"))
     document = _json(data, file_url)
     try:
         warning = check_schema_version(document, file_url)
@@ -291,7 +304,7 @@ def load_plugin(plugin: str, index: str, deadline: Deadline | None = None) -> Pl
     if warning:
         warnings.append(warning)
     releases.sort(key=lambda r: r.parsed_version, reverse=True)
-    return PluginIndex(plugin, releases, warnings, root_url)
+    return PluginIndex(plugin, releases, warnings, root_url, signature)
 
 
 def _release(doc: dict[str, Any], file_url: str) -> Release:
@@ -395,14 +408,18 @@ def pick_wagon(wagons: tuple[Wagon, ...], target: Target) -> tuple[Wagon | None,
 
 
 def resolve(plugin: str, *, version_spec: str | None = None, manager_version: str, distribution: str,
-            release: str, arch: str, python_tag: str, index: str, deadline: Deadline | None = None) -> Resolution:
-    """Read the index (within `deadline`) and choose; raises NothingFits (with the reasons) or ResolveError."""
+            release: str, arch: str, python_tag: str, index: str, deadline: Deadline | None = None,
+            trust: Trust | None = None) -> Resolution:
+    """Read the index (within `deadline`) and choose; raises NothingFits (with the reasons) or ResolveError.
+    With `trust` (pinned keys, see catalog.plugins.trust), an index whose signature, version or
+    expiry does not verify is refused before anything it names is read."""
     spec = parse_version_spec(version_spec)
-    found = load_plugin(plugin, index, deadline)
+    found = load_plugin(plugin, index, deadline, trust)
     resolution = select(plugin, found.releases, spec,
                         Target(manager_version, distribution, release, arch, python_tag))
     resolution.warnings[:0] = found.warnings
     resolution.index = found.index
+    resolution.signature = found.signature
     return resolution
 
 
@@ -494,6 +511,12 @@ def add_resolve_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"give up when reading the index and downloading take longer than this in all "
                              f"(default: {DEADLINE:g})")
     parser.add_argument("--json", action="store_true", help="print the choice as JSON")
+    parser.add_argument("--trust", action="append", type=Path, default=[], metavar="FILE.pub",
+                        help="verify the index's signature, version and expiry with this pinned public key "
+                             "before trusting it (repeatable)")
+    parser.add_argument("--state", type=Path, default=None, metavar="DIR",
+                        help="where the index versions seen are kept, to refuse older ones "
+                             "(default: $CATALOG_TRUST_STATE, else $XDG_STATE_HOME/catalog/trust)")
 
 
 def _seconds(text: str) -> float:
@@ -525,9 +548,14 @@ def _resolve_and_report(args: argparse.Namespace) -> int:
         return 2
     deadline = Deadline(args.deadline)
     try:
+        trust = Trust.from_files(args.trust, args.state) if args.trust else None
+    except TrustError as exc:
+        print(f"error: {exc}", file=err)
+        return 2
+    try:
         resolution = resolve(args.plugin, version_spec=args.version_spec, manager_version=args.manager_version,
                              distribution=args.distribution, release=args.release, arch=args.arch,
-                             python_tag=args.python_tag, index=args.index, deadline=deadline)
+                             python_tag=args.python_tag, index=args.index, deadline=deadline, trust=trust)
     except NothingFits as exc:
         print(f"error: {exc}:", file=err)
         for exclusion in exc.excluded:
@@ -538,6 +566,10 @@ def _resolve_and_report(args: argparse.Namespace) -> int:
         return 2
     for warning in resolution.warnings:
         print(f"warning: {warning}", file=err)
+    if resolution.signature is not None:
+        signature = resolution.signature
+        print(f"index signature verified: version {signature.version}, signed {signature.signed}, expires "
+              f"{signature.expires}, key {', '.join(k[:16] for k in signature.signed_by)}", file=err)
     files: list[Path] = []
     if args.download:
         try:
