@@ -53,7 +53,10 @@ def legacy_catalog(plugins: list[Plugin], base_url: str, dsl_version: str) -> li
 
 
 def _legacy_wagon(wagon: Wagon, base_url: str) -> dict[str, str]:
-    entry = {"name": wagon.label, "url": wagon.href(base_url)}
+    # The console that reads these files shows a wagon only when lower(name) equals the manager's
+    # "{distribution} {release}", or is "any": a wagon that runs everywhere (py3-none-any) says "any",
+    # or no console would ever offer it.
+    entry = {"name": "any" if wagon.arch == "any" else wagon.label, "url": wagon.href(base_url)}
     if wagon.md5 and wagon.site_path:
         entry["md5url"] = wagon.href(base_url) + ".md5"
     return entry
@@ -99,7 +102,9 @@ def marketplace_plugin_files(plugin: Plugin, base_url: str) -> dict[str, bytes]:
 
 
 def _wagon_urls(release: Release, base_url: str) -> list[dict[str, Any]]:
-    return [{"release": w.label, "arch": w.arch, "file_size": w.size, "url": w.href(base_url)}
+    # file_size is left out, never invented, for a wagon whose size nobody measured yet
+    return [{"release": w.label, "arch": w.arch, **({"file_size": w.size} if w.size is not None else {}),
+             "url": w.href(base_url)}
             for w in release.wagons]
 
 
