@@ -29,6 +29,7 @@ from typing import Any
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from ..diagnostics import did_you_mean
 from . import yamledit
@@ -116,7 +117,7 @@ def _add(args: argparse.Namespace, path: Path, fetcher: Fetcher) -> str:
     release["version"] = version
     release["date"] = date
     if args.manager_versions:
-        release["manager_versions"] = args.manager_versions
+        release["manager_versions"] = DoubleQuotedScalarString(args.manager_versions)  # as the catalog writes it
     release["yaml_files"] = CommentedSeq([f.entry for f in files if "dsl_version" in f.entry])
     release["wagons"] = CommentedSeq([f.entry for f in files if "dsl_version" not in f.entry])
     releases.insert(_position(releases, version), release)
@@ -276,7 +277,7 @@ def _yank(args: argparse.Namespace, path: Path, fetcher: Fetcher) -> str:
     reason = args.reason.strip()
     if not reason:
         raise EditError("--reason must say why; users see it")
-    _after(release, "yanked", reason)
+    _after(release, "yanked", DoubleQuotedScalarString(reason))
     warnings = yamledit.write_checked(path, yamledit.dumps(document, yaml), _shown(path))
     return "\n".join([f"yanked {args.plugin} {args.version} in {_shown(path)}: {reason}",
                       *(d.format() for d in warnings)])
@@ -296,7 +297,7 @@ def _deprecate(args: argparse.Namespace, path: Path, fetcher: Fetcher) -> str:
     deprecated = CommentedMap()
     deprecated["replacement"] = f"{args.plugin} >={use}"
     if args.reason:
-        deprecated["reason"] = args.reason
+        deprecated["reason"] = DoubleQuotedScalarString(args.reason)
     _after(release, "deprecated", deprecated)
     warnings = yamledit.write_checked(path, yamledit.dumps(document, yaml), _shown(path))
     return "\n".join([f"deprecated {args.plugin} {args.version} in {_shown(path)} in favour of {use}",

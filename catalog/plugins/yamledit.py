@@ -55,11 +55,14 @@ def _layout(text: str) -> tuple[int, int]:
             if item:
                 offset = len(item.group(1)) - key_indent
                 break
-    for line in lines:
-        key = _KEY.match(line)
-        if key and key.group(1):
-            mapping = len(key.group(1))
-            break
+    # a top-level key holding a mapping (`deprecated:` in a release is not top-level: its
+    # indentation also counts the sequence's)
+    for number, line in enumerate(lines[:-1]):
+        if _KEY.match(line) and not _KEY.match(line).group(1) and line.rstrip().endswith(":"):
+            key = _KEY.match(lines[number + 1])
+            if key and key.group(1):
+                mapping = len(key.group(1))
+                break
     return max(offset, 0), mapping if mapping in (2, 4) else 2
 
 
