@@ -328,8 +328,7 @@ def plugin_text(plugin: _Plugin, fetcher: Fetcher, fallback_date: datetime.date,
     head = [f"# Imported by `catalog import legacy` from {', '.join(sorted({Path(s.rsplit(':', 1)[0]).name for s in plugin.sources}))}.",
             "# The legacy catalogs name the latest release only: add others with `catalog release add`."]
     if unverified:
-        head += ["# Files written `sha256: unknown` could not be downloaded during the import:",
-                 f"# `catalog release refresh {plugin.name}` downloads them and fills in sha256 and size."]
+        head += unknown_note(plugin.name)
     lines = head + [f"name: {plugin.name}", f"title: {json.dumps(plugin.title, ensure_ascii=False)}",
                     f"description: {json.dumps(plugin.description, ensure_ascii=False)}"]
     if plugin.icon:
@@ -338,6 +337,12 @@ def plugin_text(plugin: _Plugin, fetcher: Fetcher, fallback_date: datetime.date,
         lines.append(f"releases_page: {_scalar(plugin.releases_page)}")
     lines += ["releases:", *body]
     return "\n".join(lines) + "\n", unverified
+
+
+def unknown_note(name: str) -> list[str]:
+    """The header lines of an imported file with unverified files (`release refresh` drops them)."""
+    return ["# Files written `sha256: unknown` could not be downloaded during the import:",
+            f"# `catalog release refresh {name}` downloads them and fills in sha256 and size."]
 
 
 def _digest(url: str, fetcher: Fetcher) -> _Digest:

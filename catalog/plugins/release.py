@@ -35,6 +35,7 @@ from ..diagnostics import did_you_mean
 from . import yamledit
 from .artifacts import DSL_VERSIONS, UNKNOWN, hosted_path, url_filename
 from .fetch import FetchError, Fetcher
+from .importer import unknown_note
 from .wagons import WagonArchiveError, name_disagreements, parse_wagon_filename, read_wagon
 from .yamledit import EditError
 
@@ -344,7 +345,10 @@ def _refresh(args: argparse.Namespace, path: Path, fetcher: Fetcher) -> str:
     document, _, yaml = yamledit.load(path)
     filled, failures = refresh_document(document, fetcher)
     if filled:
-        yamledit.write_checked(path, yamledit.dumps(document, yaml), _shown(path))
+        text = yamledit.dumps(document, yaml)
+        if not failures:  # the import's note on unverified files is done with
+            text = text.replace("".join(line + "\n" for line in unknown_note(args.plugin)), "")
+        yamledit.write_checked(path, text, _shown(path))
     if failures and not filled:
         raise EditError(f"none of the {len(failures)} file(s) could be downloaded:\n    " + "\n    ".join(failures))
     if failures:  # what could be filled in is written; the rest waits for the next refresh
