@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import email.utils
 import hashlib
+import http.client
 import tempfile
 import urllib.error
 import urllib.request
@@ -95,6 +96,11 @@ class Fetcher:
                         sink.close()
         except urllib.error.HTTPError as exc:
             raise FetchError(f"{url}: the server answered {exc.code} {exc.reason}") from None
+        except http.client.IncompleteRead as exc:  # fewer bytes than the server announced
+            raise FetchError(f"{url}: the download ended after {len(exc.partial)} more bytes, "
+                             f"{exc.expected} more were announced") from None
+        except http.client.HTTPException as exc:
+            raise FetchError(f"{url}: the server's answer is not valid HTTP: {exc!r}") from None
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", None) or exc
             self.unreachable[host] = str(reason)

@@ -123,20 +123,25 @@ def _add(args: argparse.Namespace, path: Path, fetcher: Fetcher) -> str:
     release["wagons"] = CommentedSeq([f.entry for f in files if "dsl_version" not in f.entry])
     releases.insert(_position(releases, version), release)
     new_text = yamledit.dumps(document, yaml)
-    copied = []
+    copied: list[Path] = []   # files and folders made here, undone if the edit is refused
     try:
         for item in files:
             if item.copy_from is not None and item.copy_to is not None:
                 if item.copy_to.exists() and item.copy_to.read_bytes() != item.copy_from.read_bytes():
                     raise EditError(f"{_shown(item.copy_to)} exists already with other bytes")
                 if not item.copy_to.exists():
+                    missing = [p for p in [item.copy_to.parent, *item.copy_to.parent.parents] if not p.exists()]
                     item.copy_to.parent.mkdir(parents=True, exist_ok=True)
+                    copied += sorted(missing)   # outermost first: removed last
                     shutil.copyfile(item.copy_from, item.copy_to)
                     copied.append(item.copy_to)
         warnings = yamledit.write_checked(path, new_text, _shown(path))
     except BaseException:
-        for copy in copied:
-            copy.unlink(missing_ok=True)
+        for made in reversed(copied):
+            if made.is_dir():
+                made.rmdir()
+            else:
+                made.unlink(missing_ok=True)
         raise
     lines = [f"added {args.plugin} {version} to {_shown(path)}:"] + [f"  {f.shown}" for f in files]
     lines += [d.format() for d in warnings]
