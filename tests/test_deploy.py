@@ -54,8 +54,9 @@ def test_headers_file_gives_every_extensionless_marketplace_file_json(built):
     text = (built / "_headers").read_text()
     blocks = dict(re.findall(r"^(/\S+)\n  Content-Type: (.+)$", text, re.M))
     extensionless = sorted("/" + path.relative_to(built).as_posix() for path in (built / "plugins").rglob("*")
-                           if path.is_file() and "." not in path.name)
+                           if path.is_file() and path.suffix not in (".html", ".json"))
     assert "/plugins/catalog" in extensionless and any(p.endswith("/versions") for p in extensionless)
+    assert "/plugins/cloudify-aws-plugin/3.0.10" in extensionless  # a version: dots, but no extension
     assert sorted(blocks) == extensionless
     assert set(blocks.values()) == {"application/json; charset=utf-8"}
 
@@ -73,3 +74,13 @@ def test_every_redirects_rule_leads_to_a_published_file(built):
     assert queries and all(rule[-1] == "200!" for rule in queries)  # forced: /plugins/ is also a page
     for source, _, target, _ in queries:
         assert (built / target.replace(":name", "cloudify-echo-plugin").lstrip("/")).is_file()
+
+
+def test_a_wagon_that_runs_everywhere_is_any_in_the_legacy_catalogs(built):
+    """The console that reads v2_plugins.json shows a wagon only when lower(name) is the manager's
+    "{distribution} {release}" or "any": the echo plugin's py3-none-any wagon must say "any"."""
+    for catalog in ("plugins.json", "v2_plugins.json"):
+        echo = {e["name"]: e for e in json.loads((built / catalog).read_text())}["cloudify-echo-plugin"]
+        names = {w["url"].rsplit("/", 1)[1]: w["name"] for w in echo["wagons"]}
+        assert names["cloudify_echo_plugin-1.1.0-manylinux-py3-none-any.wgn"] == "any"
+        assert names["cloudify_echo_plugin-1.1.0-centos-Core-py311-none-linux_x86_64.wgn"] == "Centos Core"

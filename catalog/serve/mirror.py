@@ -14,16 +14,13 @@ from urllib.parse import urlsplit
 
 _HOST = re.compile(r"^[A-Za-z0-9.-]+(:[0-9]+)?$|^\[[0-9A-Fa-f:.]+\](:[0-9]+)?$")
 
-from ..plugins.compat import LEGACY_CATALOGS, MARKETPLACE_PREFIX
+from ..plugins.compat import LEGACY_CATALOGS, is_marketplace_api_file
 from ..plugins.model import base_path
 
 
 def has_absolute_urls(rel: str) -> bool:
     """Whether the site file `rel` is one whose hosted-file URLs are absolute."""
-    if rel in LEGACY_CATALOGS:
-        return True
-    name = rel.rsplit("/", 1)[-1]
-    return rel.startswith(MARKETPLACE_PREFIX + "/") and "." not in name  # the extension-less API files
+    return rel in LEGACY_CATALOGS or is_marketplace_api_file(rel)
 
 
 def mirrored(data: bytes, base_url: str, own_origin: str) -> bytes:
