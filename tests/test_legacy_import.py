@@ -226,3 +226,18 @@ def test_refresh_without_network_says_why_and_leaves_the_file(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "none of the 6 file(s) could be downloaded" in err and "[release-refused]" in err
     assert path.read_bytes() == before
+
+
+def test_resolve_chooses_an_unverified_wagon_but_refuses_to_download_it(tmp_path, capsys):
+    project = fresh_project(tmp_path / "site")
+    assert import_legacy(project, *CATALOGS) == 0
+    assert not build(project).report.errors()
+    capsys.readouterr()
+    args = ["resolve", "cloudify-aws-plugin", "--manager-version", "6.4.0", "--distribution", "centos",
+            "--release", "core", "--arch", "x86_64", "--python", "py36", "--index", str(project / "public")]
+    assert main(args) == 0  # the choice itself is fine: the index says which wagon fits
+    assert "cloudify_aws_plugin-3.0.10-centos-Core-py36-none-linux_x86_64.wgn" in capsys.readouterr().out
+    assert main([*args, "--download", str(tmp_path / "dl")]) != 0
+    err = capsys.readouterr().err
+    assert "the index has no sha256 for it, so a download cannot be verified" in err and "Traceback" not in err
+    assert not (tmp_path / "dl").exists() or not any((tmp_path / "dl").iterdir())

@@ -111,7 +111,7 @@ def run_legacy_import(args: argparse.Namespace) -> int:
         with Fetcher(offline=args.offline) as fetcher:
             for plugin in plugins.values():
                 if not any(r.wagons for r in plugin.releases.values()):
-                    report.warning(plugin.sources[0].split(":")[0], int(plugin.sources[0].split(":")[1]), 1,
+                    report.warning(plugin.sources[0].rsplit(":", 1)[0], int(plugin.sources[0].rsplit(":", 1)[1]), 1,
                                    "legacy-no-wagons", f"{plugin.name} lists no wagons: not imported",
                                    "a release needs at least one wagon; add it with `catalog release add` once "
                                    f"its wagons are published and {INDEX_DIR}/{plugin.name}.yaml written")

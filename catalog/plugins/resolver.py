@@ -457,8 +457,8 @@ def format_resolution(resolution: Resolution) -> str:
     lines = [f"{resolution.plugin} {resolution.version}",
              f"  wagon:  {wagon.filename}",
              f"  url:    {wagon.url}",
-             f"  sha256: {wagon.sha256}",
-             f"  size:   {wagon.size} bytes"]
+             f"  sha256: {wagon.sha256 or 'unknown: the index marks this wagon unverified'}",
+             f"  size:   {wagon.size} bytes" if wagon.size is not None else "  size:   unknown"]
     lines += [f"  yaml:   {y.dsl_version} {y.url}" for y in resolution.yaml_files]
     lines.append("why:")
     lines += [f"  - {reason}" for reason in resolution.reasons]
