@@ -48,9 +48,10 @@ def _layout(text: str) -> tuple[int, int]:
     lines = text.splitlines()
     offset, mapping = 2, 2
     for number, line in enumerate(lines):
-        if line.rstrip().endswith(":") and not line.lstrip().startswith(("#", "-")) and number + 1 < len(lines):
+        if line.rstrip().endswith(":") and not line.lstrip().startswith(("#", "-")):
             key_indent = len(line) - len(line.lstrip())
-            following = lines[number + 1]
+            following = next((text for text in lines[number + 1:]
+                              if text.strip() and not text.lstrip().startswith("#")), "")
             item = _SEQUENCE_ITEM.match(following)
             if item:
                 offset = len(item.group(1)) - key_indent
