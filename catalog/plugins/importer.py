@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
 from packaging.version import InvalidVersion, Version
 
 from ..diagnostics import Report
@@ -51,7 +52,6 @@ from .wagons import parse_wagon_filename
 INDEX_DIR = "plugins-index"
 DSL_OF_FILE = {"plugin.yaml": "cloudify_dsl_1_3", "v2_plugin.yaml": "cloudify_dsl_1_4"}
 _PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9:/._~%+=,@-]*$")   # written without quotes
-_NUMBER_LIKE = re.compile(r"^[0-9._eE+-]+$")                     # YAML could read it as a number
 
 
 def add_legacy_arguments(parser: argparse.ArgumentParser) -> None:
@@ -360,7 +360,12 @@ def _digest_lines(digest: _Digest) -> list[str]:
 
 
 def _scalar(text: str) -> str:
-    """A YAML scalar that reads back as this string."""
-    if _PLAIN.match(text) and not _NUMBER_LIKE.match(text) and ": " not in text and not text.endswith(":"):
-        return text
+    """A YAML scalar that reads back as this string: plain when it can be (`version: 3.0.10`, as
+    the catalog's files write it), double-quoted when YAML would read something else (`3.0`)."""
+    if _PLAIN.match(text) and ": " not in text and not text.endswith(":"):
+        try:
+            if yaml.safe_load(text) == text:
+                return text
+        except yaml.YAMLError:
+            pass
     return json.dumps(text, ensure_ascii=False)
