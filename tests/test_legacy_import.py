@@ -7,6 +7,7 @@ import hashlib
 import http.server
 import json
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -241,3 +242,16 @@ def test_resolve_chooses_an_unverified_wagon_but_refuses_to_download_it(tmp_path
     err = capsys.readouterr().err
     assert "the index has no sha256 for it, so a download cannot be verified" in err and "Traceback" not in err
     assert not (tmp_path / "dl").exists() or not any((tmp_path / "dl").iterdir())
+
+
+def test_an_unreachable_repository_is_tried_once_and_the_import_says_why(tmp_path, capsys):
+    project = fresh_project(tmp_path / "site")
+    with serving(Repository().handler()) as base:
+        pass  # closed again: connections are refused
+    started = time.monotonic()
+    assert import_legacy(project, *local_catalogs(tmp_path, base), options=()) == 0
+    assert time.monotonic() - started < 20  # one refused connection, not one per file
+    err = capsys.readouterr().err
+    assert "108 file(s) could not be downloaded: they say `sha256: unknown`" in err
+    assert "cannot download it: [Errno 111] Connection refused" in err and "... and 103 more" in err
+    assert all(text.count(b"sha256: unknown   #") == 6 for text in index_files(project).values())

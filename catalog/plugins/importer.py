@@ -107,6 +107,7 @@ def run_legacy_import(args: argparse.Namespace) -> int:
     index_dir = args.project / INDEX_DIR
     texts: dict[Path, str] = {}
     unverified = 0
+    failures: list[str] = []   # why each file could not be downloaded
     if not report.failed():
         with Fetcher(offline=args.offline) as fetcher:
             for plugin in plugins.values():
@@ -117,7 +118,8 @@ def run_legacy_import(args: argparse.Namespace) -> int:
                                    f"its wagons are published and {INDEX_DIR}/{plugin.name}.yaml written")
                     continue
                 text, missing = plugin_text(plugin, fetcher, fallback_date, args.offline)
-                unverified += missing
+                unverified += len(missing)
+                failures += missing
                 path = index_dir / f"{plugin.name}.yaml"
                 for diagnostic in yamledit.check(path, text, f"{INDEX_DIR}/{plugin.name}.yaml"):
                     if diagnostic.severity == "error":
@@ -147,6 +149,11 @@ def run_legacy_import(args: argparse.Namespace) -> int:
         print(f"{unverified} file(s) could not be downloaded{' (--offline)' if args.offline else ''}: they say "
               "`sha256: unknown`, the build warns about each, and `catalog release refresh PLUGIN` fills them in",
               file=sys.stderr)
+        if not args.offline:  # say why, without a line per wagon when a whole host is down
+            for reason in failures[:5]:
+                print(f"    {reason}", file=sys.stderr)
+            if len(failures) > 5:
+                print(f"    ... and {len(failures) - 5} more", file=sys.stderr)
     return 0
 
 
@@ -298,16 +305,17 @@ def _newest_date(paths: list[Path]) -> datetime.date:
 # -- writing ---------------------------------------------------------------------------------
 
 def plugin_text(plugin: _Plugin, fetcher: Fetcher, fallback_date: datetime.date,
-                offline: bool) -> tuple[str, int]:
-    """The plugins-index file of `plugin` and how many of its files say sha256: unknown."""
-    unverified = 0
+                offline: bool) -> tuple[str, list[str]]:
+    """The plugins-index file of `plugin`, and why each of its files that says sha256: unknown
+    could not be downloaded."""
+    failures: list[str] = []
     body: list[str] = []
     for version in sorted(plugin.releases, key=Version, reverse=True):
         release = plugin.releases[version]
         if not release.wagons:
             continue
         digests = {url: _digest(url, fetcher) for url in [*sorted(release.yaml_files.values()), *release.wagons]}
-        unverified += sum(1 for d in digests.values() if d.sha256 is None)
+        failures += [d.failure or url for url, d in digests.items() if d.sha256 is None]
         dates = [d.modified for d in digests.values() if d.modified is not None]
         date_comment = "" if dates else "   # unknown to the legacy catalog: --date, or the catalog file's date"
         body += [f"  - version: {_scalar(version)}", f"    date: {(min(dates) if dates else fallback_date).isoformat()}"
@@ -327,7 +335,7 @@ def plugin_text(plugin: _Plugin, fetcher: Fetcher, fallback_date: datetime.date,
             body += [f"        arch: {parsed.arch}", f"        python: [{', '.join(parsed.python_tags)}]"]
     head = [f"# Imported by `catalog import legacy` from {', '.join(sorted({Path(s.rsplit(':', 1)[0]).name for s in plugin.sources}))}.",
             "# The legacy catalogs name the latest release only: add others with `catalog release add`."]
-    if unverified:
+    if failures:
         head += unknown_note(plugin.name)
     lines = head + [f"name: {plugin.name}", f"title: {json.dumps(plugin.title, ensure_ascii=False)}",
                     f"description: {json.dumps(plugin.description, ensure_ascii=False)}"]
@@ -336,7 +344,7 @@ def plugin_text(plugin: _Plugin, fetcher: Fetcher, fallback_date: datetime.date,
     if plugin.releases_page:
         lines.append(f"releases_page: {_scalar(plugin.releases_page)}")
     lines += ["releases:", *body]
-    return "\n".join(lines) + "\n", unverified
+    return "\n".join(lines) + "\n", failures
 
 
 def unknown_note(name: str) -> list[str]:
