@@ -100,7 +100,7 @@ def added_lines(before: str, after: str) -> tuple[list[str], list[str]]:
 def test_release_add_with_a_local_and_a_served_wagon_adds_only_the_release(project, dist, served, capsys):
     path = index_file(project)
     before = path.read_text()
-    assert release(project, "add", PLUGIN, "1.2.0", "--wagon", str(dist / ANY), "--wagon", served + CORE,
+    assert release(project, "add", PLUGIN, "1.2.0", "--wagon", str(dist / ANY), served + CORE,  # one flag, two
                    "--yaml", f"cloudify_dsl_1_4={served}plugin.yaml", "--manager-versions", ">=7.0",
                    "--date", "2024-02-01") == 0
     out = capsys.readouterr().err

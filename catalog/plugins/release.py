@@ -47,10 +47,10 @@ def add_release_arguments(parser: argparse.ArgumentParser) -> None:
     add = actions.add_parser("add", help="add a release to plugins-index/PLUGIN.yaml, reading its wagons")
     add.add_argument("plugin")
     add.add_argument("version", help="PEP 440 version, normalised (e.g. 1.2.0)")
-    add.add_argument("--wagon", action="append", required=True, metavar="PATH_OR_URL",
-                     help="a wagon of the release (repeat for each platform)")
-    add.add_argument("--yaml", action="append", default=[], metavar="DSL_VERSION=PATH_OR_URL",
-                     help="a DSL yaml file, e.g. cloudify_dsl_1_4=dist/v2_plugin.yaml (repeat for each)")
+    add.add_argument("--wagon", action="extend", nargs="+", required=True, metavar="PATH_OR_URL",
+                     help="the wagons of the release, one per platform (local files or URLs)")
+    add.add_argument("--yaml", action="extend", nargs="+", default=[], metavar="DSL_VERSION=PATH_OR_URL",
+                     help="its DSL yaml files, e.g. cloudify_dsl_1_4=dist/v2_plugin.yaml")
     add.add_argument("--manager-versions", default=None, metavar="SPEC",
                      help="PEP 440 specifier of the supported manager versions, e.g. '>=6.0'")
     add.add_argument("--date", default=None, help="release date, YYYY-MM-DD (default: today, UTC)")
