@@ -77,6 +77,8 @@ def test_offline_import_of_the_real_catalogs_builds_with_one_warning_per_unverif
     # the index marks them; the legacy files list them as before (they had md5 URLs only anyway)
     aws = json.loads((public / "index/v1/plugins/cloudify-aws-plugin.json").read_text())
     assert all(w["unverified"] is True and "sha256" not in w for w in aws["releases"][0]["wagons"])
+    page = (public / "plugins/cloudify-aws-plugin/index.html").read_text()
+    assert page.count("unknown: not verified") == 6 and "size unknown" in page  # the page says so too
     legacy = json.loads((public / "v2_plugins.json").read_text())
     assert len(legacy) == 18 + 1  # and the starter's example plugin
     ours = {e["name"]: e for e in legacy}["cloudify-aws-plugin"]
