@@ -23,7 +23,7 @@ from .highlight import stylesheet
 from .hosting import redirects_file, robots, sitemap
 from .pages import PageRenderer, PageTask, RenderedPage, element_ids, hidden
 from .parallel import MIN_PARALLEL, Workers
-from .plugins import build_plugin_outputs, marketplace_redirect_rules
+from .plugins import build_plugin_outputs, headers_file, marketplace_redirect_rules
 from .plugins.cache import CatalogCache, Stored
 from .plugins.model import Listing
 from .output import Output, PublishError, SiteFiles, Staging, url_to_file
@@ -430,7 +430,13 @@ def _alias_order(site: Site) -> dict[Page, tuple[bool, str]]:
 def write_host_files(site: Site, config: SiteConfig, aliases: list[tuple[str, str]], output: Output,
                      report: Report) -> None:
     """_redirects, sitemap.xml and robots.txt, from everything planned so far."""
-    rules = marketplace_redirect_rules(config.base_path) if "plugins/catalog" in output else []
+    rules = []
+    if "plugins/catalog" in output:
+        names = [path[len("plugins/by-name/"):-len(".json")] for path in output.paths()
+                 if path.startswith("plugins/by-name/") and not path.startswith("plugins/by-name/_")]
+        rules = marketplace_redirect_rules(config.base_path, names)
+        output.add("_headers", headers_file(output.paths(), config.base_path), "catalog", report,
+                   what="header rules")
     output.add("_redirects", redirects_file(aliases, rules), "catalog", report, what="redirect rules")
     sitemap_url = None
     if config.origin:  # a sitemap lists absolute URLs: only possible with an absolute base_url

@@ -47,7 +47,12 @@ def main(argv: list[str] | None = None) -> int:
 
     from .importer import add_import_arguments
     add_import_arguments(commands.add_parser("import", help="write the site.toml equivalent to a Hugo or Jekyll "
-                                                            "project's own configuration"))
+                                                            "project's own configuration, or plugins-index/ "
+                                                            "from legacy plugins.json files"))
+
+    from .plugins.release import add_release_arguments
+    add_release_arguments(commands.add_parser("release", help="add, yank, deprecate a plugin release in "
+                                                              "plugins-index/, or fill in its sha256 and sizes"))
 
     from .plugins.keycmd import add_key_arguments
     add_key_arguments(commands.add_parser("key", help="generate, rotate or export the key that signs the "
@@ -71,6 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "key":
         from .plugins.keycmd import run_key
         return run_key(args)
+    if args.command == "release":
+        from .plugins.release import run_release
+        return run_release(args)
     if args.command == "resolve":
         from .plugins.resolver import run_resolve
         return run_resolve(args)

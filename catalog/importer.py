@@ -20,13 +20,26 @@ from .sources import READERS, ForeignConfig, read_foreign
 
 
 def add_import_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("kind", choices=sorted(READERS), help="the engine whose configuration to read")
-    parser.add_argument("project", type=Path, nargs="?", default=Path("."), help="project folder (default: .)")
-    parser.add_argument("--force", action="store_true", help="replace an existing site.toml")
+    parser.add_argument("kind", choices=sorted([*READERS, "legacy"]),
+                        help="the engine whose configuration to read, or 'legacy' for plugins.json files")
+    parser.add_argument("paths", type=Path, nargs="*", metavar="PATH",
+                        help="hugo/jekyll: the project folder (default: .); legacy: the plugins.json and/or "
+                             "v2_plugins.json files to import")
+    parser.add_argument("--force", action="store_true", help="replace an existing site.toml (legacy: existing "
+                                                             "plugins-index/ files that differ)")
+    from .plugins.importer import add_legacy_arguments
+    add_legacy_arguments(parser)
 
 
 def run_import(args: argparse.Namespace) -> int:
-    project: Path = args.project
+    if args.kind == "legacy":
+        from .plugins.importer import run_legacy_import
+        return run_legacy_import(args)
+    if len(args.paths) > 1:
+        print(f"error: `catalog import {args.kind}` reads one project folder, got {len(args.paths)} paths "
+              "[import-arguments]", file=sys.stderr)
+        return 2
+    project: Path = args.paths[0] if args.paths else Path(".")
     target = project / CONFIG_NAME
     if target.exists() and not args.force:
         print(f"error: {target} exists already; catalog reads it instead of the {args.kind.title()} configuration "

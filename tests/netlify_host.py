@@ -22,10 +22,27 @@ def _pattern(glob: str) -> re.Pattern[str]:
 
 
 class NetlifyRules:
-    def __init__(self, config: Path) -> None:
+    def __init__(self, config: Path, root: Path | None = None) -> None:
         data = tomllib.loads(config.read_text())
         self.headers = [(_pattern(rule["for"]), rule["values"]) for rule in data.get("headers", [])]
-        self.rewrites = [rule for rule in data.get("redirects", []) if rule.get("query")]
+        self.rewrites = []
+        # the published _redirects first (Netlify reads it before netlify.toml), then netlify.toml
+        if root is not None and (root / "_redirects").is_file():
+            for line in (root / "_redirects").read_text().splitlines():
+                fields = line.split()
+                if len(fields) == 4 and "=" in fields[1] and not line.startswith("#"):
+                    key, value = fields[1].split("=", 1)
+                    self.rewrites.append({"from": fields[0], "query": {key: value}, "to": fields[2]})
+        self.rewrites += [rule for rule in data.get("redirects", []) if rule.get("query")]
+        if root is not None and (root / "_headers").is_file():  # Netlify's other header file
+            current = None
+            for line in (root / "_headers").read_text().splitlines():
+                if line.startswith("/"):
+                    current = {}
+                    self.headers.append((_pattern(line.strip()), current))
+                elif current is not None and ":" in line and not line.lstrip().startswith("#"):
+                    key, value = line.split(":", 1)
+                    current[key.strip()] = value.strip()
 
     def headers_for(self, path: str) -> dict[str, str]:
         values: dict[str, str] = {}
@@ -35,9 +52,12 @@ class NetlifyRules:
         return values
 
     def rewrite(self, path: str, query: str) -> str | None:
-        params = parse_qs(query)
+        params = parse_qs(query, keep_blank_values=True)
         for rule in self.rewrites:
             if path == rule["from"] and all(k in params for k in rule["query"]):
+                # ':x' matches any value, anything else only itself
+                if any(not v.startswith(":") and params[k][0] != v for k, v in rule["query"].items()):
+                    continue
                 target = rule["to"]
                 for key, placeholder in rule["query"].items():
                     target = target.replace(placeholder, params[key][0])
@@ -47,7 +67,7 @@ class NetlifyRules:
 
 @contextlib.contextmanager
 def netlify_serve(root: Path, config: Path) -> Iterator[str]:
-    rules = NetlifyRules(config)
+    rules = NetlifyRules(config, root)
 
     class Handler(http.server.SimpleHTTPRequestHandler):
         def log_message(self, format: str, *args: object) -> None:

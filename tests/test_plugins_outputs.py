@@ -217,14 +217,23 @@ def test_marketplace_files_follow_the_api_shapes(sample):
 
 
 def test_redirect_rule_answers_the_name_query_from_a_static_file(sample):
-    assert marketplace_redirect_rules() == ["/plugins name=:name /plugins/by-name/:name.json 200!",
-                                            "/plugins/ name=:name /plugins/by-name/:name.json 200!"]
+    # each published name exactly, then every other name to the empty answer: a Netlify
+    # rewrite to a missing file would be a 404, not the Marketplace's {"items": []}
+    assert marketplace_redirect_rules("/", ["cloudify-aws-plugin"]) == [
+        "/plugins name=cloudify-aws-plugin /plugins/by-name/cloudify-aws-plugin.json 200!",
+        "/plugins/ name=cloudify-aws-plugin /plugins/by-name/cloudify-aws-plugin.json 200!",
+        "/plugins name=:name /plugins/by-name/_none.json 200!",
+        "/plugins/ name=:name /plugins/by-name/_none.json 200!"]
     assert marketplace_redirect_rules("https://example.org/docs")[0] == \
-        "/docs/plugins name=:name /docs/plugins/by-name/:name.json 200!"
+        "/docs/plugins name=:name /docs/plugins/by-name/_none.json 200!"
     target = rewrite_marketplace_query("/plugins", {"name": ["cloudify-aws-plugin"]})
     assert target == "/plugins/by-name/cloudify-aws-plugin.json"
     assert sample.json(target.lstrip("/"))["items"][0]["name"] == "cloudify-aws-plugin"
-    assert rewrite_marketplace_query("/plugins", {"name": ["../../etc/passwd"]}) is None
+    for unknown in ("../../etc/passwd", "Cloudify-AWS-Plugin", "nope_plugin", ""):
+        assert rewrite_marketplace_query("/plugins", {"name": [unknown]}) == "/plugins/by-name/_none.json"
+    assert rewrite_marketplace_query("/plugins", {"name": ["nope"]}, exists=sample.files.__contains__) == \
+        "/plugins/by-name/_none.json"
+    assert sample.json("plugins/by-name/_none.json") == {"items": []}
     assert rewrite_marketplace_query("/plugins/catalog", {"name": ["x"]}) is None
 
 

@@ -19,7 +19,8 @@ import re
 from typing import Any, Iterator
 
 from ..diagnostics import Report
-from ..plugins.compat import LEGACY_CATALOGS, legacy_catalog, marketplace_catalog, marketplace_plugin_files
+from ..plugins.compat import (LEGACY_CATALOGS, legacy_catalog, marketplace_catalog, marketplace_plugin_files,
+                              no_match_file)
 from ..plugins.index import INDEX_DIR, ROOT_FILE, plugin_file, root_index
 from ..plugins.model import Deprecation, Plugin, Release, Wagon, YamlFile
 from ..plugins.pages import page_file, release_anchor
@@ -169,6 +170,8 @@ class CopyChecker:
         expected: dict[str, bytes] = {}
         for plugin in self.plugins:
             expected.update(marketplace_plugin_files(plugin, self.base_url))
+        if self.plugins:  # the answer to a name no plugin has ({"items": []}), beside them
+            expected.update([no_match_file()])
         for rel, data in expected.items():
             if rel not in self.site.files:
                 self.report.error(self.site.display(rel), 0, 0, CODE,

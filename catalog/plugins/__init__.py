@@ -18,8 +18,8 @@ from ..diagnostics import Report
 from ..hashing import digest
 from ..parallel import map_indexed
 from .cache import CatalogCache, CatalogFiles, FileData, LoadedFile, Published, code_fingerprint
-from .compat import (LEGACY_CATALOGS, legacy_catalog, marketplace_catalog, marketplace_path,
-                     marketplace_plugin_files, marketplace_redirect_rules, rewrite_marketplace_query)
+from .compat import (LEGACY_CATALOGS, headers_file, legacy_catalog, marketplace_catalog, marketplace_path,
+                     marketplace_plugin_files, marketplace_redirect_rules, no_match_file, rewrite_marketplace_query)
 from .index import ROOT_FILE, SCHEMA_DIR, dumps, plugin_index_file, root_index
 from .metadata import index_of, load_files
 from .model import Listing
@@ -38,7 +38,8 @@ SCHEMA_OF = [
     ("plugins/*/[0-9]*", "marketplace-version.schema.json"),
 ]
 
-__all__ = ["SCHEMA_OF", "build_plugin_outputs", "marketplace_redirect_rules", "rewrite_marketplace_query", "schema_files"]
+__all__ = ["SCHEMA_OF", "build_plugin_outputs", "headers_file", "marketplace_redirect_rules", "rewrite_marketplace_query",
+           "schema_files"]
 
 
 def build_plugin_outputs(index_dir: Path, *, project_dir: Path, base_url: str, report: Report,
@@ -131,6 +132,7 @@ def _render_catalog(files: list[tuple[str, LoadedFile]], doc_urls: dict[str, str
         ROOT_FILE: root_index(plugins, own),
         **{name: dumps(legacy_catalog(plugins, base_url, dsl)) for name, dsl in LEGACY_CATALOGS.items()},
         marketplace_path("catalog"): marketplace_catalog(plugins, base_url),
+        no_match_file()[0]: no_match_file()[1],
         LIST_FILE: list_page(plugins, facts, base_url=base_url, render=render).encode(),
     }
     return (CatalogFiles([p.name for p in plugins], catalog_wide, checks.items, [Listing.of(p) for p in plugins]),

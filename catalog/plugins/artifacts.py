@@ -28,6 +28,7 @@ WAGON_KEYS = ("url", "path", "sha256", "size", "distribution", "release", "arch"
 DSL_VERSIONS = ("cloudify_dsl_1_0", "cloudify_dsl_1_1", "cloudify_dsl_1_2", "cloudify_dsl_1_3",
                 "cloudify_dsl_1_4", "cloudify_dsl_1_5")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+UNKNOWN = "unknown"   # `sha256: unknown`: a remote file nobody could download yet
 # Names of distributions and releases as clients compare them (lower-cased): 'centos', 'ootpa', '9'.
 _DISTRIBUTION = re.compile(r"^[a-z][a-z0-9]*$")
 _RELEASE = re.compile(r"^[a-z0-9][a-z0-9.]*$")
@@ -78,6 +79,7 @@ class ArtifactReader:
         self.payloads = payloads      # site path -> bytes of every local file read
         self.sources: dict[str, str] = {}   # site path -> the local file its bytes come from
         self.inputs: dict[str, tuple[int, int] | None] = {}   # every local file read -> (size, mtime_ns)
+        self.plugin_name = ""         # for hints
 
     def _location(self, f: Fields, folder: str) -> tuple[str, str | None, str | None, bytes | None, Pos] | None:
         """(filename, url, site path, local bytes, position) of a url:/path: entry; `folder` is where
@@ -135,8 +137,19 @@ class ArtifactReader:
         self.sources[folder + local.name] = str(local)
         return local.name, None, folder + local.name, data, pos
 
-    def _digests(self, f: Fields, computed: tuple[str, int] | None, required: bool) -> tuple[str, int] | None:
-        """sha256 and size: as written (required for remote files), or computed and checked against what is written."""
+    def _digests(self, f: Fields, computed: tuple[str, int] | None, required: bool,
+                 what: str = "file") -> tuple[str | None, int | None] | None:
+        """sha256 and size: as written (required for remote files), or computed and checked against what is written.
+
+        A remote file may say `sha256: unknown` (what `catalog import legacy` writes when it could
+        not download the file): it is published without digests, marked unverified, with a warning."""
+        if computed is None and required and _written(f, "sha256") == UNKNOWN:
+            size = f.integer("size", required=False)
+            pos = f.key_pos("sha256")
+            self.report.warning(self.source, pos.line, pos.col, "plugin-unverified",
+                      f"{f.what}: no sha256: clients cannot verify this {what}",
+                      f"run `catalog release refresh {self.plugin_name or 'PLUGIN'}` where the file can be downloaded")
+            return None, size
         sha256 = f.string("sha256", required=required)
         size = f.integer("size", required=required)
         if sha256 is not None and not _SHA256.match(sha256):
@@ -168,7 +181,7 @@ class ArtifactReader:
             return None
         filename, url, site_path, data, _ = artifact
         computed = _hash(data) if data is not None else None
-        digests = self._digests(f, computed, required=data is None)
+        digests = self._digests(f, computed, required=data is None, what="yaml file")
         if not f.ok or digests is None or dsl_version is None:
             return None
         if data is not None and site_path:
@@ -211,7 +224,7 @@ class ArtifactReader:
                 f.error(pos, "wagon-mismatch", f"{f.what}: {problem}")
             computed = (archive.sha256, archive.size)
             md5 = archive.md5
-        digests = self._digests(f, computed, required=data is None)
+        digests = self._digests(f, computed, required=data is None, what="wagon")
         distribution, release, arch = self._platform(f, name, pos)
         if not f.ok or digests is None or distribution is None or arch is None:
             return None
@@ -269,6 +282,12 @@ def _written_filename(node: Mapping) -> str:
         if entry and isinstance(entry[1], Scalar) and isinstance(entry[1].value, str):
             return unquote(urlsplit(entry[1].value).path.rsplit("/", 1)[-1])
     return ""
+
+
+def _written(f: Fields, key: str) -> object:
+    """The scalar value written for `key`, unchecked (None if absent or not a scalar)."""
+    entry = f.mapping.items.get(key)
+    return entry[1].value if entry and isinstance(entry[1], Scalar) else None
 
 
 def _hash(data: bytes) -> tuple[str, int]:

@@ -17,17 +17,26 @@ Decisions:
   release date, the only time the metadata has.
 - `GET /plugins?name=X` cannot be a file: the build publishes `/plugins/by-name/{X}.json`
   and the host rewrites the query to it (see `marketplace_redirect_rules`). An unknown
-  name gets the host's 404 instead of an empty `items` list.
+  name must get what the Marketplace answers, 200 `{"items": []}` (the manager then says
+  `Couldn't find plugin "X"`; an HTML 404 makes it report the catalog unreachable). A
+  Netlify rewrite cannot fall back when its target is missing, so the rules name every
+  published plugin exactly, and a last catch-all rule answers any other name (also one
+  outside [a-z0-9-], and an empty one) with `/plugins/by-name/_none.json`, which no
+  plugin name can collide with ('_' is not allowed in names).
+- The Marketplace files have no extension: their Content-Type comes from the host's
+  configuration, `_headers` (Netlify, Cloudflare Pages; see `headers_file`).
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable, Iterable
 
 from .index import dumps
 from .model import PLUGIN_NAME, Plugin, Release, Wagon, base_path
 
 LEGACY_CATALOGS = {"plugins.json": "cloudify_dsl_1_3", "v2_plugins.json": "cloudify_dsl_1_4"}
 MARKETPLACE_PREFIX = "plugins"
+NO_MATCH = "_none"   # plugins/by-name/_none.json: the answer to a name no plugin has
+JSON_TYPE = "application/json; charset=utf-8"
 
 
 def legacy_catalog(plugins: list[Plugin], base_url: str, dsl_version: str) -> list[dict[str, Any]]:
@@ -53,7 +62,10 @@ def legacy_catalog(plugins: list[Plugin], base_url: str, dsl_version: str) -> li
 
 
 def _legacy_wagon(wagon: Wagon, base_url: str) -> dict[str, str]:
-    entry = {"name": wagon.label, "url": wagon.href(base_url)}
+    # The console that reads these files shows a wagon only when lower(name) equals the manager's
+    # "{distribution} {release}", or is "any": a wagon that runs everywhere (py3-none-any) says "any",
+    # or no console would ever offer it.
+    entry = {"name": "any" if wagon.arch == "any" else wagon.label, "url": wagon.href(base_url)}
     if wagon.md5 and wagon.site_path:
         entry["md5url"] = wagon.href(base_url) + ".md5"
     return entry
@@ -99,7 +111,9 @@ def marketplace_plugin_files(plugin: Plugin, base_url: str) -> dict[str, bytes]:
 
 
 def _wagon_urls(release: Release, base_url: str) -> list[dict[str, Any]]:
-    return [{"release": w.label, "arch": w.arch, "file_size": w.size, "url": w.href(base_url)}
+    # file_size is left out, never invented, for a wagon whose size nobody measured yet
+    return [{"release": w.label, "arch": w.arch, **({"file_size": w.size} if w.size is not None else {}),
+             "url": w.href(base_url)}
             for w in release.wagons]
 
 
@@ -118,26 +132,65 @@ def _version_object(plugin: Plugin, release: Release, base_url: str) -> dict[str
     return document
 
 
-def marketplace_redirect_rules(base_url: str = "/") -> list[str]:
+def no_match_file() -> tuple[str, bytes]:
+    """The Marketplace's answer to a name no plugin has."""
+    return marketplace_path("by-name", f"{NO_MATCH}.json"), dumps({"items": []})
+
+
+def marketplace_redirect_rules(base_url: str = "/", names: Iterable[str] = ()) -> list[str]:
     """Netlify `_redirects` lines that answer `GET /plugins?name=X` from the static files.
 
-    A 200 rule rewrites (the client keeps its URL and gets the file). In netlify.toml:
-    `[[redirects]] from = "/plugins" query = {name = ":name"} to = "/plugins/by-name/:name.json" status = 200`.
+    A 200 rule rewrites (the client keeps its URL and gets the file). Netlify applies the
+    first rule that matches, and a rewrite to a missing file is a 404, so each published
+    plugin gets its own rule (an exact query value) and the last rule, whose `:name`
+    matches any value, answers every other name with the empty result.
     """
     prefix = base_path(base_url)
     source = f"{prefix}{MARKETPLACE_PREFIX}"
-    target = f"{prefix}{marketplace_path('by-name', ':name.json')}"
+    rules = []
     # forced (200!): plugins/index.html exists at /plugins/, and Netlify would serve it
     # instead of an unforced rule
-    return [f"{source} name=:name {target} 200!", f"{source}/ name=:name {target} 200!"]
+    for name in sorted(names):
+        target = f"{prefix}{marketplace_path('by-name', f'{name}.json')}"
+        rules += [f"{source} name={name} {target} 200!", f"{source}/ name={name} {target} 200!"]
+    target = f"{prefix}{marketplace_path('by-name', f'{NO_MATCH}.json')}"
+    return rules + [f"{source} name=:name {target} 200!", f"{source}/ name=:name {target} 200!"]
 
 
-def rewrite_marketplace_query(path: str, query: dict[str, list[str]], base_url: str = "/") -> str | None:
+def rewrite_marketplace_query(path: str, query: dict[str, list[str]], base_url: str = "/",
+                              exists: Callable[[str], bool] | None = None) -> str | None:
     """What the redirect rules do, for a preview server: the URL path to serve instead, or None.
 
-    `query` is `urllib.parse.parse_qs` of the request's query string."""
+    `query` is `urllib.parse.parse_qs(..., keep_blank_values=True)` of the request's query
+    string; `exists` tells whether a site path (relative to the base path) is published: a
+    name without a file, one outside [a-z0-9-], an empty or a repeated one gets the empty result."""
     prefix = base_path(base_url)
-    names = query.get("name") or []
-    if path.rstrip("/") != f"{prefix}{MARKETPLACE_PREFIX}" or len(names) != 1 or not PLUGIN_NAME.match(names[0]):
+    names = query.get("name")
+    if path.rstrip("/") != f"{prefix}{MARKETPLACE_PREFIX}" or names is None:
         return None
-    return prefix + marketplace_path("by-name", f"{names[0]}.json")
+    rel = marketplace_path("by-name", f"{names[0]}.json") if len(names) == 1 else ""
+    if len(names) != 1 or not PLUGIN_NAME.match(names[0]) or (exists is not None and not exists(rel)):
+        rel = marketplace_path("by-name", f"{NO_MATCH}.json")
+    return prefix + rel
+
+
+def is_marketplace_api_file(rel: str) -> bool:
+    """/plugins/catalog, /plugins/{id}/versions, /plugins/{id}/{version}: the extension-less
+    JSON files (a version such as 1.2.0 has dots, so: whatever is neither a page nor .json)."""
+    return rel.startswith(MARKETPLACE_PREFIX + "/") and not rel.endswith((".html", ".json"))
+
+
+def headers_file(paths: Iterable[str], base_url: str = "/") -> str:
+    """`_headers` (read by Netlify and Cloudflare Pages): the JSON Content-Type of every
+    extension-less Marketplace file, which a static host would otherwise serve as
+    application/octet-stream (the console's Getting Started then rejects every plugin).
+
+    Each file is named exactly: a pattern such as /plugins/*/* would also match the
+    plugins' HTML pages. Other hosts need the same rule in their own configuration
+    (content/publishing/hosting.md)."""
+    prefix = base_path(base_url)
+    lines = ["# Generated by catalog build: the Marketplace API files have no extension; they are JSON."]
+    for path in sorted(paths):
+        if is_marketplace_api_file(path):
+            lines += [f"{prefix}{path}", f"  Content-Type: {JSON_TYPE}"]
+    return "\n".join(lines) + "\n"

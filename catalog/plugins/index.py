@@ -129,12 +129,20 @@ def release_document(release: Release, path: str) -> dict[str, Any]:
 
 def yaml_document(yaml_file: YamlFile, path: str) -> dict[str, Any]:
     return {"dsl_version": yaml_file.dsl_version, "filename": yaml_file.filename,
-            "url": yaml_file.href_from(path), "sha256": yaml_file.sha256, "size": yaml_file.size}
+            "url": yaml_file.href_from(path), **_digests(yaml_file)}
+
+
+def _digests(artifact: YamlFile | Wagon) -> dict[str, Any]:
+    """sha256 and size, or `"unverified": true` (and the size if known) for a file written `sha256: unknown`:
+    a client must not install such a file as if it had checked it."""
+    if artifact.sha256 is not None:
+        return {"sha256": artifact.sha256, "size": artifact.size}
+    return {"unverified": True, **({"size": artifact.size} if artifact.size is not None else {})}
 
 
 def wagon_document(wagon: Wagon, path: str) -> dict[str, Any]:
     document: dict[str, Any] = {
-        "filename": wagon.filename, "url": wagon.href_from(path), "sha256": wagon.sha256, "size": wagon.size,
+        "filename": wagon.filename, "url": wagon.href_from(path), **_digests(wagon),
         "distribution": wagon.distribution, "arch": wagon.arch, "platform": wagon.platform,
         "python_tags": list(wagon.python_tags),
     }

@@ -235,6 +235,7 @@ class _PluginFile:
         name = f.string("name")
         if name is not None:
             self._check_name(name, f.key_pos("name"))
+            self.artifacts.plugin_name = name
         title = f.string("title")
         description = f.string("description")
         icon = self._url(f, "icon")

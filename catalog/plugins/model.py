@@ -70,10 +70,15 @@ class Artifact:
     """A file a client downloads and verifies: remote (`url`) or hosted by this site (`site_path`)."""
 
     filename: str
-    sha256: str
-    size: int
+    sha256: str | None   # None: a remote file nobody could download yet (`sha256: unknown`)
+    size: int | None     # None only with sha256 None, when the size is not known either
     url: str | None = None
     site_path: str | None = None
+
+    @property
+    def verified(self) -> bool:
+        """Whether a client can check a download of this file (it has a sha256)."""
+        return self.sha256 is not None
 
     def href(self, base_url: str) -> str:
         """Absolute URL (for clients that cannot resolve relative ones)."""

@@ -12,7 +12,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from .index import ROOT_FILE, plugin_file
-from .model import Plugin, Release, Wagon, base_path, platform_label
+from .model import Plugin, Release, Wagon, YamlFile, base_path, platform_label
 
 LIST_FILE = "plugins/index.html"
 # Platforms in the order Cloudify lists them; others follow alphabetically.
@@ -164,7 +164,7 @@ def _card(plugin: Plugin, prefix: str, options: list[Platform]) -> dict[str, Any
 class FileRow:
     filename: str
     url: str
-    size: int
+    size: int | str      # '' when unknown (a remote file not downloaded yet)
     size_text: str
     sha256: str
 
@@ -215,15 +215,22 @@ def _release(plugin: Plugin, release: Release, is_latest: bool, prefix: str, tit
         deprecated=deprecated,
         import_line=f"plugin:{plugin.name}?version={release.version}",
         wagons=[_wagon(w, prefix) for w in release.wagons],
-        yaml_files=[YamlRow(y.filename, y.href(prefix), y.size, human_size(y.size), y.sha256, y.dsl_version)
+        yaml_files=[YamlRow(y.filename, y.href(prefix), *_digest_cells(y), y.dsl_version)
                     for y in release.yaml_files],
     )
 
 
 def _wagon(wagon: Wagon, prefix: str) -> WagonRow:
     # Hosted files are linked by site path, so the preview server serves its own copy.
-    return WagonRow(wagon.filename, wagon.href(prefix), wagon.size, human_size(wagon.size), wagon.sha256,
+    return WagonRow(wagon.filename, wagon.href(prefix), *_digest_cells(wagon),
                     wagon.label, wagon.arch, " ".join(wagon.python_tags))
+
+
+def _digest_cells(artifact: Wagon | YamlFile) -> tuple[int | str, str, str]:
+    """(size, size text, sha256) as the page shows them; an unverified file says so."""
+    size = artifact.size if artifact.size is not None else ""
+    text = human_size(artifact.size) if artifact.size is not None else "size unknown"
+    return size, text, artifact.sha256 or "unknown: not verified"
 
 
 def human_size(size: int) -> str:

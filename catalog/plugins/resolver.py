@@ -316,10 +316,11 @@ def _release(doc: dict[str, Any], file_url: str) -> Release:
         yanked=(doc.get("yanked") or {}).get("reason") if doc.get("yanked") else None,
         deprecated=Deprecation(deprecated["replacement"]["plugin"], deprecated["replacement"].get("version"),
                                deprecated.get("reason")) if deprecated else None,
-        yaml_files=tuple(YamlFile(filename=y["filename"], sha256=y["sha256"], size=y["size"],
+        yaml_files=tuple(YamlFile(filename=y["filename"], sha256=y.get("sha256"), size=y.get("size"),
                                   url=urljoin(file_url, y["url"]), dsl_version=y["dsl_version"])
                          for y in doc["yaml_files"]),
-        wagons=tuple(Wagon(filename=w["filename"], sha256=w["sha256"], size=w["size"], url=urljoin(file_url, w["url"]),
+        wagons=tuple(Wagon(filename=w["filename"], sha256=w.get("sha256"), size=w.get("size"),
+                           url=urljoin(file_url, w["url"]),
                            distribution=w["distribution"], release=w.get("release"), arch=w["arch"],
                            platform=w["platform"], python_tags=tuple(w["python_tags"]), build_tag=w.get("build_tag"))
                      for w in doc["wagons"]),
@@ -438,6 +439,9 @@ def download(resolution: Resolution, dest_dir: Path, deadline: Deadline | None =
     kept: list[Path] = []
     try:
         for artifact in (resolution.wagon, *resolution.yaml_files):
+            if artifact.sha256 is None or artifact.size is None:  # "unverified": nothing to check it against
+                raise ResolveError(f"{artifact.filename}: the index has no sha256 for it, so a download cannot be "
+                                   "verified; ask the catalog to run `catalog release refresh`")
             kept.append(_download_one(artifact.url or "", artifact.filename, artifact.sha256, artifact.size, dest_dir,
                                       deadline))
     except BaseException:
@@ -594,8 +598,8 @@ def format_resolution(resolution: Resolution) -> str:
     lines = [f"{resolution.plugin} {resolution.version}",
              f"  wagon:  {wagon.filename}",
              f"  url:    {wagon.url}",
-             f"  sha256: {wagon.sha256}",
-             f"  size:   {wagon.size} bytes"]
+             f"  sha256: {wagon.sha256 or 'unknown: the index marks this wagon unverified'}",
+             f"  size:   {wagon.size} bytes" if wagon.size is not None else "  size:   unknown"]
     lines += [f"  yaml:   {y.dsl_version} {y.url}" for y in resolution.yaml_files]
     lines.append("why:")
     lines += [f"  - {reason}" for reason in resolution.reasons]

@@ -29,6 +29,7 @@ from typing import Callable
 from urllib.parse import parse_qs, quote, unquote
 
 from ..plugins import rewrite_marketplace_query
+from .mirror import has_absolute_urls, mirrored, own_origin
 from ..plugins.compat import MARKETPLACE_PREFIX
 from .epochs import BuildStatus, Epoch, PreviewSite
 from .livereload import (ASSETS, EVENTS_URL, RESERVED_PREFIX, Action, asset, diagnostic_json, inject, page_file,
@@ -83,11 +84,12 @@ def content_type(rel: str) -> str:
     return _TYPES.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
-def marketplace_rewrite(path: str, query: str, base_url: str) -> str | None:
+def marketplace_rewrite(path: str, query: str, base_url: str,
+                        exists: Callable[[str], bool] | None = None) -> str | None:
     """The path a `GET /plugins?name=X` is answered from, by the deploy's own redirect rule."""
     if not query:
         return None
-    return rewrite_marketplace_query(path, parse_qs(query), base_url)
+    return rewrite_marketplace_query(path, parse_qs(query, keep_blank_values=True), base_url, exists)
 
 
 def is_loopback(host: str) -> bool:
@@ -227,7 +229,7 @@ class PreviewRequestHandler(BaseHTTPRequestHandler):
         epoch = status.epoch
         if epoch is None:
             return self._send_html(HTTPStatus.SERVICE_UNAVAILABLE, error_page(status.diagnostics), status)
-        path = marketplace_rewrite(path, query, epoch.base_url) or path
+        path = marketplace_rewrite(path, query, epoch.base_url, epoch.files.__contains__) or path
         if not path.startswith(epoch.base_path):
             if path in ("/", epoch.base_path.rstrip("/")):
                 return self._redirect(epoch.base_path, query)
@@ -242,6 +244,9 @@ class PreviewRequestHandler(BaseHTTPRequestHandler):
             return self._not_found(status, epoch, path)
         if rel.endswith(".html"):
             return self._send_html(HTTPStatus.OK, data, status)
+        if has_absolute_urls(rel):  # wagon URLs lead to this preview, not to production
+            data = mirrored(data, epoch.base_url,
+                            own_origin(self.headers.get("Host"), f"127.0.0.1:{self.server.port}"))
         return self._send(HTTPStatus.OK, data, content_type(rel))
 
     def _reserved(self, path: str, query: str) -> None:
