@@ -470,3 +470,10 @@ def test_plugin_without_icon_gets_an_initials_badge(sample_site):
             assert badge.get_attribute("aria-hidden") == "true"
             background = badge.evaluate("el => getComputedStyle(el).backgroundColor")
             assert background not in ("rgba(0, 0, 0, 0)", "transparent")
+        # the colour comes from the name: the plugin's own page shows the same badge
+        card = cards.first
+        colour_class = next(c for c in card.locator(".plugin-badge").get_attribute("class").split() if c[-1].isdigit())
+        page.goto(card.locator(".plugin-title a").evaluate("a => a.href"))
+        badge = page.locator(".plugin-page .page-header .plugin-badge")
+        assert colour_class in badge.get_attribute("class").split()
+        assert badge.bounding_box()["width"] == 64

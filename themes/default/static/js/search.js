@@ -355,10 +355,19 @@
     list.addEventListener("mousedown", function (event) {
       event.preventDefault();
     });
-    list.addEventListener("click", function (event) {
+    // Options hold no link: a click opens the result, Ctrl/Cmd/Shift-click or the middle
+    // button open it in a new tab as a link would.
+    function press(event) {
       var option = event.target.closest ? event.target.closest("[role='option']") : null;
-      if (option) follow(Array.prototype.indexOf.call(options(), option));
-    });
+      if (!option || event.button > 1) return;
+      if (event.button === 1 || event.ctrlKey || event.metaKey || event.shiftKey) {
+        window.open(new URL(option.getAttribute("data-href"), document.baseURI).href, "_blank", "noopener");
+      } else {
+        follow(Array.prototype.indexOf.call(options(), option));
+      }
+    }
+    list.addEventListener("click", press);
+    list.addEventListener("auxclick", press);
     list.addEventListener("mousemove", function (event) {
       var option = event.target.closest ? event.target.closest("[role='option']") : null;
       if (option) activate(Array.prototype.indexOf.call(options(), option));
