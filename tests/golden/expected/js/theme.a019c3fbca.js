@@ -284,7 +284,7 @@
   /* Code and tables wider than the page scroll in their own box; a keyboard user can
      only scroll a box that takes focus (WCAG 2.1.1), so the ones that scroll do. */
   function setupScrollBoxes() {
-    var boxes = document.querySelectorAll(".main pre, .main .highlight, .main table, .main .table-scroll");
+    var boxes = document.querySelectorAll(".main pre, .main .highlight, .main table, .main .mermaid, .main .table-scroll");
     function update() {
       Array.prototype.forEach.call(boxes, function (box) {
         var style = window.getComputedStyle(box);
