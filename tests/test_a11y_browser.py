@@ -485,6 +485,9 @@ def test_catalog_copy_buttons_copy_import_lines_and_wagon_urls(sample_site):
         card = page.locator("#plugin-cloudify-aws-plugin")
         card.get_by_role("button", name="Copy the import line of AWS").click()
         assert _clipboard(page) == "plugin:cloudify-aws-plugin"
+        # the line sits across the card, not squeezed into a column of its grid
+        line, whole = card.locator(".plugin-import-line").bounding_box(), card.bounding_box()
+        assert line["width"] > whole["width"] * 0.8
 
 
 def test_plugin_without_icon_gets_an_initials_badge(sample_site):
