@@ -11,11 +11,22 @@ from pygments import highlight as _pygments_highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
 from pygments.lexers import TextLexer, get_lexer_by_name
+from pygments.styles import get_style_by_name
+from pygments.token import STANDARD_TYPES
 from pygments.util import ClassNotFound
 
 from catalog.diagnostics import did_you_mean
 
-STYLE = "friendly"
+STYLE = "friendly"  # the light scheme's palette (and the formatter's)
+DARK_STYLE = "github-dark"
+# The backgrounds code sits on in each colour scheme, as the default theme paints them:
+# the code block, the page (code inside a callout) and a highlighted line. Every token
+# colour is adjusted until it reaches WCAG AA contrast (4.5:1) on all three.
+LIGHT_BACKGROUNDS = {"code": "#f6f8fa", "page": "#ffffff", "line": "#fff3c4"}
+DARK_BACKGROUNDS = {"code": "#161b22", "page": "#0d1117", "line": "#3a3524"}
+LIGHT_TEXT = "#1f2328"
+DARK_TEXT = "#e6edf3"
+AA_CONTRAST = 4.5
 OPTION_NAMES = ("hl_lines", "linenos", "linenostart")
 # Valid in Hugo but not here; said apart from typos so the author knows why.
 _HUGO_ONLY = {
@@ -39,8 +50,8 @@ _RANGE = re.compile(r"(\d+)(?:-(\d+))?")
 # own line-number rules target its markup and some of them are not scoped.
 _EXTRA_CSS = """\
 .highlight pre.chroma { margin: 0; line-height: 125%; overflow-x: auto; }
-.highlight .ln { color: #666666; margin-right: 0.8em; user-select: none; }
-.highlight .lnt { color: #666666; user-select: none; }
+.highlight .ln { margin-right: 0.8em; user-select: none; }
+.highlight .lnt { user-select: none; }
 .highlight table.lntable { border-spacing: 0; padding: 0; margin: 0; border: 0; width: auto; }
 .highlight td.lntd { vertical-align: top; padding: 0; border: 0; }
 .highlight td.lntd:first-child { padding-right: 0.8em; }
@@ -221,7 +232,93 @@ def highlight(code: str, lang: str, options: str | dict[str, object] = "") -> st
 
 
 def stylesheet() -> str:
-    """CSS for every class highlight() writes, scoped under `.highlight`."""
-    formatter = HtmlFormatter(style=STYLE)
-    rules = [*formatter.get_background_style_defs(".highlight"), *formatter.get_token_style_defs(".highlight")]
-    return "\n".join(rules) + "\n" + _EXTRA_CSS
+    """CSS for every class highlight() writes, scoped under `.highlight`, in two schemes.
+
+    The light palette applies by default; the dark one when the page's root says
+    data-theme="dark", or when the system prefers dark and the root does not say
+    data-theme="light" (the default theme's colour-scheme toggle). Every token type gets
+    a colour in both, so no light colour is left over on a dark background.
+    """
+    light = _scheme_rules(STYLE, LIGHT_TEXT, LIGHT_BACKGROUNDS, ".highlight")
+    dark_forced = _scheme_rules(DARK_STYLE, DARK_TEXT, DARK_BACKGROUNDS, ':root[data-theme="dark"] .highlight')
+    dark_system = _scheme_rules(DARK_STYLE, DARK_TEXT, DARK_BACKGROUNDS, ':root:not([data-theme="light"]) .highlight')
+    return (
+        "\n".join(light) + "\n" + _EXTRA_CSS + "\n".join(dark_forced) + "\n"
+        + "@media (prefers-color-scheme: dark) {\n" + "\n".join(dark_system) + "\n}\n"
+    )
+
+
+def token_colours(dark: bool = False) -> dict[str, str]:
+    """The colour of each token class in one scheme ("" is the code's own text colour)."""
+    if dark:
+        return _palette(DARK_STYLE, DARK_TEXT, tuple(DARK_BACKGROUNDS.values()))
+    return _palette(STYLE, LIGHT_TEXT, tuple(LIGHT_BACKGROUNDS.values()))
+
+
+def _scheme_rules(style_name: str, text: str, backgrounds: Mapping[str, str], scope: str) -> list[str]:
+    style = get_style_by_name(style_name)
+    colours = _palette(style_name, text, tuple(backgrounds.values()))
+    rules = [
+        f"{scope} {{ color: {colours['']}; background: {backgrounds['code']}; }}",
+        f"{scope} .hll {{ background-color: {backgrounds['line']}; }}",
+        f"{scope} .ln, {scope} .lnt {{ color: {colours['c']}; }}",
+    ]
+    for token, css_class in _token_classes():
+        spec = style.style_for_token(token)
+        weight = "bold" if spec["bold"] else "normal"
+        slant = "italic" if spec["italic"] else "normal"
+        rules.append(f"{scope} .{css_class} {{ color: {colours[css_class]}; font-weight: {weight}; font-style: {slant}; }}")
+    return rules
+
+
+def _token_classes() -> list[tuple[object, str]]:
+    return sorted(((token, css_class) for token, css_class in STANDARD_TYPES.items() if css_class), key=lambda pair: pair[1])
+
+
+@lru_cache(maxsize=4)
+def _palette(style_name: str, text: str, backgrounds: tuple[str, ...]) -> dict[str, str]:
+    style = get_style_by_name(style_name)
+    colours = {"": _readable(text, backgrounds)}
+    for token, css_class in _token_classes():
+        colour = style.style_for_token(token)["color"]
+        colours[css_class] = _readable(f"#{colour}" if colour else text, backgrounds)
+    return colours
+
+
+def _readable(colour: str, backgrounds: tuple[str, ...]) -> str:
+    """`colour`, darkened (on light backgrounds) or lightened (on dark ones) in small
+    steps toward black or white until it reaches AA contrast on every background."""
+    rgb = _rgb(colour)
+    dark_ground = _luminance(_rgb(backgrounds[0])) < 0.2
+    target = (255, 255, 255) if dark_ground else (0, 0, 0)
+    for step in range(0, 101):
+        mixed = tuple(round(c + (t - c) * step / 100) for c, t in zip(rgb, target))
+        if all(_contrast(mixed, _rgb(ground)) >= AA_CONTRAST for ground in backgrounds):
+            return "#{:02x}{:02x}{:02x}".format(*mixed)
+    return "#ffffff" if dark_ground else "#000000"
+
+
+def contrast(foreground: str, background: str) -> float:
+    """WCAG 2 contrast ratio of two #rrggbb colours."""
+    return _contrast(_rgb(foreground), _rgb(background))
+
+
+def _contrast(first: tuple[int, ...], second: tuple[int, ...]) -> float:
+    light, dark = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _luminance(rgb: tuple[int, ...]) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(v) for v in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    value = colour.lstrip("#")
+    if len(value) == 3:
+        value = "".join(ch * 2 for ch in value)
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)

@@ -60,7 +60,13 @@ _FEATURES = r"""
     const c = Array.from(el.classList).find(c => c.startsWith(prefix) && !(skip || []).includes(c));
     return c ? c.slice(prefix.length) : '';
   };
-  const text = el => norm(el ? el.textContent : '');
+  // the default theme's copy buttons on code blocks are page chrome, not the shortcodes' text
+  const text = el => {
+    if (!el) return '';
+    const copy = el.cloneNode(true);
+    copy.querySelectorAll('.copy-button').forEach(button => button.remove());
+    return norm(copy.textContent);
+  };
   const out = {};
   if (wanted.includes('alerts'))
     out.alerts = all('.alert').map(el => [kindOf(el, 'alert-'), text(el)]);

@@ -5,7 +5,9 @@ import re
 
 import pytest
 
-from catalog.highlight import highlight, parse_options, stylesheet
+from catalog.highlight import (
+    DARK_BACKGROUNDS, LIGHT_BACKGROUNDS, contrast, highlight, parse_options, stylesheet, token_colours,
+)
 
 CODE = "".join(f"line{n} = {n}\n" for n in range(1, 11))
 
@@ -128,8 +130,11 @@ def test_bad_options_raise_a_clear_value_error(options: object, message: str) ->
 def test_stylesheet_is_scoped_deterministic_and_styles_the_markup() -> None:
     css = stylesheet()
     assert css == stylesheet()
-    rules = [line for line in css.splitlines() if line.strip()]
-    assert all(rule.startswith(".highlight") for rule in rules)
+    rules = [line for line in css.splitlines() if line.strip() and not line.startswith(("@media", "}"))]
+    # the light scheme by default; the dark one under the theme's data-theme or the system's
+    scopes = (".highlight", ':root[data-theme="dark"] .highlight', ':root:not([data-theme="light"]) .highlight')
+    assert all(rule.startswith(scopes) for rule in rules), [r for r in rules if not r.startswith(scopes)][:3]
+    assert "@media (prefers-color-scheme: dark) {" in css
     # the structural classes highlight() writes itself all have a rule
     for class_name in ("hll", "ln", "lnt", "lntable", "lntd", "chroma"):
         assert re.search(rf"\.{class_name}\b", css), class_name
@@ -137,3 +142,29 @@ def test_stylesheet_is_scoped_deterministic_and_styles_the_markup() -> None:
     assert ".highlight .k {" in css and ".highlight .c {" in css
     html = highlight("def f():  # c\n", "python")
     assert '<span class="k">def</span>' in html and '<span class="c1"># c</span>' in html
+
+
+@pytest.mark.parametrize("dark", [False, True])
+def test_every_token_colour_meets_aa_contrast_on_every_background(dark: bool) -> None:
+    """axe's color-contrast on code: every token type, in each scheme, reaches 4.5:1 on the
+    code block, the page (code in a callout) and a highlighted line."""
+    backgrounds = DARK_BACKGROUNDS if dark else LIGHT_BACKGROUNDS
+    colours = token_colours(dark=dark)
+    assert len(colours) > 50  # every Pygments token class, not a handful
+    failing = {
+        (css_class, colour, ground): round(contrast(colour, ground), 2)
+        for css_class, colour in colours.items()
+        for ground in backgrounds.values()
+        if contrast(colour, ground) < 4.5
+    }
+    assert not failing
+
+
+def test_dark_rules_colour_every_class_the_light_rules_colour() -> None:
+    """No light colour is left over on the dark background: each scheme names every class."""
+    css = stylesheet()
+    light = set(re.findall(r"^\.highlight \.(\w+) \{ color", css, re.M))
+    forced = set(re.findall(r'^:root\[data-theme="dark"\] \.highlight \.(\w+) \{ color', css, re.M))
+    system = set(re.findall(r'^:root:not\(\[data-theme="light"\]\) \.highlight \.(\w+) \{ color', css, re.M))
+    assert light and light == forced == system
+    assert token_colours(dark=True)["k"] != token_colours(dark=False)["k"]

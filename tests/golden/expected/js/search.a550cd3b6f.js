@@ -282,9 +282,10 @@
         option.id = "site-search-result-" + i;
         option.setAttribute("role", "option");
         option.setAttribute("aria-selected", "false");
-        var link = element("a");
-        link.href = doc[0];
-        link.tabIndex = -1;
+        // No link inside the option: an option is one control, and a link in it would be a
+        // second one (axe's nested-interactive). Enter or a click on the option opens doc[0].
+        option.setAttribute("data-href", doc[0]);
+        var link = element("span", "site-search-link");
         var title = element("span", "site-search-title");
         appendMarked(title, doc[1], found.words);
         link.appendChild(title);
@@ -312,8 +313,8 @@
     function follow(number) {
       var all = options();
       var option = all[number >= 0 ? number : 0];
-      var link = option && option.querySelector("a[href]");
-      if (link) window.location.assign(link.href);
+      var href = option && option.getAttribute("data-href");
+      if (href) window.location.assign(new URL(href, document.baseURI).href);
     }
 
     input.addEventListener("focus", function () {
@@ -354,6 +355,19 @@
     list.addEventListener("mousedown", function (event) {
       event.preventDefault();
     });
+    // Options hold no link: a click opens the result, Ctrl/Cmd/Shift-click or the middle
+    // button open it in a new tab as a link would.
+    function press(event) {
+      var option = event.target.closest ? event.target.closest("[role='option']") : null;
+      if (!option || event.button > 1) return;
+      if (event.button === 1 || event.ctrlKey || event.metaKey || event.shiftKey) {
+        window.open(new URL(option.getAttribute("data-href"), document.baseURI).href, "_blank", "noopener");
+      } else {
+        follow(Array.prototype.indexOf.call(options(), option));
+      }
+    }
+    list.addEventListener("click", press);
+    list.addEventListener("auxclick", press);
     list.addEventListener("mousemove", function (event) {
       var option = event.target.closest ? event.target.closest("[role='option']") : null;
       if (option) activate(Array.prototype.indexOf.call(options(), option));

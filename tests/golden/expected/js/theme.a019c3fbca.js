@@ -1,4 +1,5 @@
-/* Default theme behaviour: the mobile menu, the on-page contents, keyboard-usable
+/* Default theme behaviour: the mobile menu, the colour-scheme toggle, copy buttons,
+   keyboard-reachable scrolling boxes, the on-page contents, keyboard-usable
    tabs, and opening the tab pane or <details> block that holds a linked anchor. Loaded with `defer`; the
    pages work without it (every tab pane shows, the menu opens through #sidebar). */
 (function () {
@@ -142,6 +143,174 @@
     });
   }
 
+  /* ---------- Colour scheme toggle ---------- */
+
+  /* A toggle button (aria-pressed = "the dark theme is on"). Its choice overrides the
+     system's prefers-color-scheme and is kept in localStorage, which js/color-scheme.js
+     reads in <head> on every page before the first paint. */
+  var SCHEME_KEY = "color-scheme";
+
+  function systemDark() {
+    return !!(window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches);
+  }
+
+  function darkNow() {
+    var chosen = document.documentElement.getAttribute("data-theme");
+    return chosen ? chosen === "dark" : systemDark();
+  }
+
+  function setupSchemeToggle() {
+    var toggle = document.querySelector("[data-theme-toggle]");
+    if (!toggle) return;
+    function sync() { toggle.setAttribute("aria-pressed", darkNow() ? "true" : "false"); }
+    toggle.addEventListener("click", function () {
+      var scheme = darkNow() ? "light" : "dark";
+      document.documentElement.setAttribute("data-theme", scheme);
+      try { window.localStorage.setItem(SCHEME_KEY, scheme); } catch (error) { /* kept for this page only */ }
+      sync();
+    });
+    if (window.matchMedia) {
+      var query = window.matchMedia("(prefers-color-scheme: dark)");
+      if (query.addEventListener) query.addEventListener("change", sync);
+    }
+    sync();
+    toggle.hidden = false;
+  }
+
+  /* ---------- Copy buttons ---------- */
+
+  var announcer = null;
+
+  /* One polite live region for the page: screen readers hear "Copied" after a copy. */
+  function announce(text) {
+    if (!announcer) {
+      announcer = document.createElement("p");
+      announcer.className = "visually-hidden";
+      announcer.setAttribute("role", "status");
+      document.body.appendChild(announcer);
+    }
+    announcer.textContent = "";
+    window.setTimeout(function () { announcer.textContent = text; }, 50);
+  }
+
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text);
+    }
+    /* Plain-HTTP previews have no Clipboard API: the older selection route. */
+    return new Promise(function (resolve, reject) {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.className = "copy-buffer";
+      document.body.appendChild(area);
+      area.select();
+      var done = false;
+      try { done = document.execCommand("copy"); } catch (error) { done = false; }
+      document.body.removeChild(area);
+      if (done) resolve(); else reject(new Error("copy refused"));
+    });
+  }
+
+  function wireCopyButton(button, getText) {
+    var label = button.querySelector(".copy-button-label");
+    var resetTimer = null;
+    button.addEventListener("click", function () {
+      copyText(getText()).then(function () {
+        button.classList.add("is-copied");
+        if (label) label.textContent = "Copied";
+        announce("Copied");
+      }, function () {
+        if (label) label.textContent = "Copy failed";
+        announce("Copy failed: select the text and copy it by hand");
+      });
+      window.clearTimeout(resetTimer);
+      resetTimer = window.setTimeout(function () {
+        button.classList.remove("is-copied");
+        if (label) label.textContent = "Copy";
+      }, 2000);
+    });
+    button.hidden = false;
+  }
+
+  function makeCopyButton(what) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "copy-button";
+    var label = document.createElement("span");
+    label.className = "copy-button-label";
+    label.textContent = "Copy";
+    var hidden = document.createElement("span");
+    hidden.className = "visually-hidden";
+    hidden.textContent = " " + what;
+    button.appendChild(label);
+    button.appendChild(hidden);
+    return button;
+  }
+
+  /* The text of a code block as written: the code column of a line-numbered table, one
+     trailing newline dropped (pasted into a shell it would run the command at once). */
+  function codeOf(block) {
+    var column = block.querySelector("td.lntd:last-child pre") || block;
+    var code = column.querySelector("code") || column;
+    return code.textContent.replace(/\n$/, "");
+  }
+
+  function setupCopyButtons() {
+    var blocks = document.querySelectorAll(".main .highlight, .main pre");
+    Array.prototype.forEach.call(blocks, function (block) {
+      if (block.tagName === "PRE" && block.closest(".highlight")) return;
+      if (block.closest(".code-block")) return;
+      var frame = document.createElement("div");
+      frame.className = "code-block";
+      block.parentNode.insertBefore(frame, block);
+      frame.appendChild(block);
+      var button = makeCopyButton("code");
+      frame.appendChild(button);
+      wireCopyButton(button, function () { return codeOf(block); });
+    });
+    /* The catalog's install lines: data-copy-text is copied as written, data-copy-url
+       as the absolute URL it points to. */
+    Array.prototype.forEach.call(document.querySelectorAll("button[data-copy-text], button[data-copy-url]"), function (button) {
+      wireCopyButton(button, function () {
+        var url = button.getAttribute("data-copy-url");
+        return url !== null ? new URL(url, document.baseURI).href : button.getAttribute("data-copy-text");
+      });
+    });
+  }
+
+  /* ---------- Scrolling boxes reachable by keyboard ---------- */
+
+  /* Code and tables wider than the page scroll in their own box; a keyboard user can
+     only scroll a box that takes focus (WCAG 2.1.1), so the ones that scroll do. */
+  function setupScrollBoxes() {
+    var boxes = document.querySelectorAll(".main pre, .main .highlight, .main table, .main .mermaid, .main .table-scroll");
+    function update() {
+      Array.prototype.forEach.call(boxes, function (box) {
+        var style = window.getComputedStyle(box);
+        var scrolls = /(auto|scroll)/.test(style.overflowX) && box.scrollWidth > box.clientWidth + 1;
+        if (scrolls && !box.hasAttribute("tabindex")) {
+          box.setAttribute("tabindex", "0");
+          box.setAttribute("data-scroll-focus", "");
+        } else if (!scrolls && box.hasAttribute("data-scroll-focus")) {
+          box.removeAttribute("tabindex");
+          box.removeAttribute("data-scroll-focus");
+        }
+      });
+    }
+    update();
+    var pending = null;
+    window.addEventListener("resize", function () {
+      window.clearTimeout(pending);
+      pending = window.setTimeout(update, 150);
+    });
+    /* A tab pane or <details> opened later may hold a box that scrolls. */
+    document.addEventListener("toggle", update, true);
+    document.addEventListener("click", function (event) {
+      if (event.target.closest && event.target.closest("[role='tab']")) window.setTimeout(update, 0);
+    });
+  }
+
   /* ---------- Anchors inside closed blocks ---------- */
 
   /* A link to a heading inside an inactive tab pane or a closed <details> shows it. */
@@ -165,10 +334,13 @@
   }
 
   function init() {
+    setupSchemeToggle();
     setupMenu();
     revealCurrentInSidebar();
     setupToc();
     Array.prototype.forEach.call(document.querySelectorAll("[data-tabs]"), setupTabs);
+    setupCopyButtons();
+    setupScrollBoxes();
     revealHash();
     window.addEventListener("hashchange", revealHash);
   }
