@@ -18,7 +18,7 @@ from .assets import Assets, collect_static
 from .cache import RenderCache, environment_key, layouts_key, site_facts
 from .config import SiteConfig, has_plugins
 from .content import Page, Site, alias_urls, content_files, load_site, url_path_problem
-from .diagnostics import Diagnostic, Report, did_you_mean
+from .diagnostics import Diagnostic, LocatedError, Report, did_you_mean
 from .hashing import digest, digest_text
 from .highlight import stylesheet
 from .hosting import redirects_file, robots, sitemap
@@ -29,7 +29,7 @@ from .plugins.cache import CatalogCache, Stored
 from .plugins.model import Listing
 from .output import Output, PublishError, SiteFiles, Staging, url_to_file
 from .page_files import files_fact, publish_attachments
-from .refs import RefError, RefResolver, lenient_message
+from .refs import RefResolver, lenient_message
 from .render import Body, FragmentRef, SiteView
 from .search import SearchEntry, SearchIndex, page_entries, plugin_entry
 from .sources import load_project_config
@@ -480,8 +480,8 @@ def build_plugins(project: Path, config: SiteConfig, theme: Theme, site_view: Si
     def resolve_doc(ref: str, source: str, line: int) -> str | None:
         try:
             target = resolver.resolve(ref, site.home)
-        except RefError as err:
-            report.error(source, line, 1, err.code, str(err), err.hint)
+        except LocatedError as err:
+            report.add(err.diagnostic_at(source, line, 1))
             return None
         if target.fragment and doc_refs is not None:
             doc_refs.append(FragmentRef(source, line, 1, ref, target.page.rel, target.fragment))

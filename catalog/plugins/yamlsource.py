@@ -41,13 +41,6 @@ class Mapping:
 Node = Union[Scalar, Sequence, Mapping]
 
 
-class YamlSyntaxError(Exception):
-    def __init__(self, pos: Pos, message: str) -> None:
-        super().__init__(message)
-        self.pos = pos
-        self.message = message
-
-
 # libyaml's loader composes the same nodes with the same marks about six times faster
 # (a 300-plugin catalog: 24 s -> 4 s); a file it rejects is read again by the pure-Python
 # loader, whose error positions and messages are the ones users know.
