@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import NamedTuple
 
 import pytest
-from markdown_it.utils import read_fixture_file
 
 from catalog.build import build
 
 from conftest import REPO, write_files
+from fixture_files import Fixture, read_fixtures
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shortcodes"
 CONFIG = ('title = "Fixtures"\nbase_url = "https://docs.example.org/"\n'
@@ -39,21 +38,9 @@ FRONT_MATTER_LINES = FRONT_MATTER.count("\n")
 DIAGNOSTICS = "-- "   # marks a diagnostic line after a fixture's HTML
 
 
-class Fixture(NamedTuple):
-    path: Path
-    line: int     # 1-based line of the title
-    title: str
-    source: str
-    expected: str
-
-    @property
-    def page(self) -> str:
-        return f"{self.path.stem}-{self.line}"
-
-
-def read_fixtures(path: Path) -> list[Fixture]:
-    return [Fixture(path, line, title, source, expected)   # line: the 0-based line of the first '.'
-            for line, title, source, expected in read_fixture_file(path)]
+def page_of(fixture: Fixture) -> str:
+    """The fixture's page, named for its file and line."""
+    return f"{fixture.path.stem}-{fixture.line}"
 
 
 ALL = [fixture for path in sorted(FIXTURES.glob("*.md")) for fixture in read_fixtures(path)]
@@ -67,7 +54,7 @@ def build_fixtures(root: Path, fixtures: list[Fixture]) -> dict[str, str]:
     (root / "site.toml").write_text(CONFIG, encoding="utf-8")
     write_files(root, SITE)
     for fixture in fixtures:
-        (root / "content" / "fixtures" / f"{fixture.page}.md").write_text(FRONT_MATTER + fixture.source,
+        (root / "content" / "fixtures" / f"{page_of(fixture)}.md").write_text(FRONT_MATTER + fixture.source,
                                                                          encoding="utf-8")
     result = build(root)
     reported: dict[str, list[str]] = {}
@@ -83,8 +70,8 @@ def build_fixtures(root: Path, fixtures: list[Fixture]) -> dict[str, str]:
     assert not elsewhere, "\n".join(elsewhere)
     # an error publishes nothing: fixtures show output, so they may warn but not fail
     assert result.written, "\n".join(d.format() for d in result.report.errors())
-    return {fixture.page: (root / "public" / "fixtures" / fixture.page / "index.html").read_text(encoding="utf-8")
-            + "".join(DIAGNOSTICS + line for line in reported.get(fixture.page, []))
+    return {page_of(fixture): (root / "public" / "fixtures" / page_of(fixture) / "index.html").read_text(encoding="utf-8")
+            + "".join(DIAGNOSTICS + line for line in reported.get(page_of(fixture), []))
             for fixture in fixtures}
 
 
@@ -93,7 +80,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     outputs = build_fixtures(tmp_path_factory.mktemp("fixtures") / "site", ALL)
     if os.environ.get("UPDATE_FIXTURES"):
         for path in sorted(FIXTURES.glob("*.md")):
-            parts = [f"{f.title}\n.\n{f.source}.\n{outputs[f.page]}.\n" for f in read_fixtures(path)]
+            parts = [f"{f.title}\n.\n{f.source}.\n{outputs[page_of(f)]}.\n" for f in read_fixtures(path)]
             path.write_text("\n".join(parts), encoding="utf-8")
     return outputs
 
@@ -102,7 +89,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 def test_fixture(fixture: Fixture, built: dict[str, str]) -> None:
     if os.environ.get("UPDATE_FIXTURES"):
         pytest.skip("expected output rewritten: check the diff, then run again without UPDATE_FIXTURES")
-    assert built[fixture.page] == fixture.expected
+    assert built[page_of(fixture)] == fixture.expected
 
 
 def test_fixture_files_are_read() -> None:
