@@ -4,31 +4,30 @@ staged beside the output as they are made, and nothing reaches the output unless
 whole build succeeds."""
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import gc
 import resource
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Collection, Iterator, Mapping, Sequence
+from typing import Any, Collection, Mapping, Sequence
 
 from .assets import Assets, collect_static
+from .build_state import BuildState
 from .cache import Facts, RenderCache, environment_key, layouts_key, site_facts
 from .config import SiteConfig, has_plugins
 from .content import Page, Site, alias_urls, content_files, load_site, url_path_problem
-from .diagnostics import Diagnostic, Report, did_you_mean
+from .diagnostics import Diagnostic, LocatedError, Report, did_you_mean
 from .hashing import digest, digest_text
 from .highlight import stylesheet
 from .hosting import redirects_file, robots, sitemap
 from .pages import PageRenderer, PageTask, RenderedPage, element_ids, hidden
-from .parallel import MIN_PARALLEL, Workers
+from .parallel import MIN_PARALLEL, Workers, cyclic_gc_paused
 from .plugins import build_plugin_outputs, headers_file, marketplace_redirect_rules
 from .plugins.cache import CatalogCache, Stored
 from .plugins.model import Listing
 from .output import Output, PublishError, SiteFiles, Staging, url_to_file
 from .page_files import files_fact, publish_attachments
-from .refs import RefError, RefResolver, lenient_message
+from .refs import RefResolver, lenient_message
 from .render import Body, FragmentRef, SiteView
 from .search import SearchEntry, SearchIndex, page_entries, plugin_entry
 from .sources import load_project_config
@@ -52,7 +51,7 @@ class BuildResult:
     # every file, by site path: planned in memory (write=False), else read from the published
     # site; empty when a build that was to publish failed
     outputs: Mapping[str, bytes] = field(default_factory=dict)
-    state: Any = None  # an incremental.BuildState, when asked for (`keep_state`) and every stage ran
+    state: BuildState | None = None  # when asked for (`keep_state`) and every stage ran
 
 
 def build(project: Path, out: Path | None = None, *, drafts: bool = False, strict: bool = False,
@@ -77,30 +76,12 @@ def build(project: Path, out: Path | None = None, *, drafts: bool = False, stric
     # made, keeping only its digest: a large site's pages need not fit in memory at once
     output = Output(staging=Staging(out, manifest) if write else None)
     try:
-        with _cyclic_gc_paused(), Workers(jobs) as workers:
+        with cyclic_gc_paused(), Workers(jobs) as workers:
             return _build(project, out, output, workers, drafts=drafts, strict=strict, cache=cache, jobs=jobs,
                           base_url=base_url, fingerprint=fingerprint, keep_state=keep_state)
     finally:
         if output.staging is not None:
             output.staging.discard()  # all of it, unless publish swapped it in
-
-
-@contextlib.contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """A build allocates millions of objects that live until it ends (pages, nodes, bodies,
-    plugin models). CPython's cyclic collector rescans them again and again as they pile
-    up: 40-60% of a cold build's CPU time (5,000 pages: 18 s -> 6 s of rendering; the
-    300-plugin catalog: 18 s -> 10 s), and in forked render workers it also touches every
-    inherited page, defeating copy-on-write. The build makes little cyclic garbage, so the
-    collector is paused for the build and left to catch up after (reference counting
-    still frees everything else at once); peak memory stays the same."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _build(project: Path, out: Path, output: Output, workers: Workers, *, drafts: bool, strict: bool,
@@ -176,7 +157,6 @@ def _build(project: Path, out: Path, output: Output, workers: Workers, *, drafts
     write_host_files(site, config, aliases, output, report)
     clock.lap("search+host")
     if keep_state and cache is not None:
-        from .incremental import BuildState  # it imports this module
         result.state = BuildState(
             project=project, config=config, theme=theme, site=site, renderer=renderer, site_view=site_view,
             environment=environment, facts=facts, shown=shown, reading=reading, bodies=bodies,
@@ -484,8 +464,8 @@ def build_plugins(project: Path, config: SiteConfig, theme: Theme, site_view: Si
     def resolve_doc(ref: str, source: str, line: int) -> str | None:
         try:
             target = resolver.resolve(ref, site.home)
-        except RefError as err:
-            report.error(source, line, 1, err.code, str(err), err.hint)
+        except LocatedError as err:
+            report.add(err.diagnostic_at(source, line, 1))
             return None
         if target.fragment and doc_refs is not None:
             doc_refs.append(FragmentRef(source, line, 1, ref, target.page.rel, target.fragment))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any, Callable
 
@@ -16,44 +16,6 @@ from .diagnostics import Report, did_you_mean
 
 CONFIG_NAME = "site.toml"
 
-
-@dataclass(frozen=True)
-class Option:
-    """One configuration key: its type, default and what it is for."""
-
-    types: tuple[type, ...]
-    default: Any
-    doc: str
-
-
-OPTIONS: dict[str, Option] = {
-    "title": Option((str,), "Documentation", "site title shown in the header and <title>"),
-    "base_url": Option((str,), "/", "absolute URL the site is served from; its path is the URL prefix of every page"),
-    "theme": Option((str,), "default", "folder name under themes/"),
-    "version": Option((str,), "", "version label of these docs, shown in the header"),
-    "language": Option((str,), "en", "language code for <html lang>"),
-    "edit_url": Option((str,), "", "'edit this page' link; {path} is replaced by the source path, e.g. content/a.md, "
-                                   "{file} by the path under the content folder, e.g. a.md"),
-    "content_dir": Option((str,), "content", "folder of documentation pages"),
-    "content_exclude": Option((list,), [], "names or paths under the content folder that are not pages (fnmatch "
-                                           "patterns, as Jekyll's exclude)"),
-    "front_matter_required": Option((bool,), False, "only Markdown files that start with front matter are pages "
-                                                    "(Jekyll copies the others as they are)"),
-    "plugins_dir": Option((str,), "plugins-index", "folder of plugin metadata files"),
-    "layouts_dir": Option((str,), "layouts", "folder of this tool's Jinja2 templates that override the theme's"),
-    "hugo_layouts": Option((list,), [], "folders of a Hugo site's Go templates: never rendered, only searched to "
-                                        "name the shortcodes that exist only as Go templates"),
-    "relative_urls": Option((bool,), False, "every internal URL in the pages is relative to the page (Hugo's "
-                                            "relativeURLs): one build deploys under any path prefix"),
-    "canonify_urls": Option((bool,), False, "every root-relative URL in the pages is made absolute with base_url "
-                                            "(Hugo's canonifyURLs)"),
-    "params": Option((dict,), {}, "site parameters, read by the param and field shortcodes"),
-    "menus": Option((dict,), {}, "menus by name, each an array of entries: [[menus.main]] name, url, weight, pre, "
-                                 "post, identifier, title, parent"),
-    "versions": Option((list,), [], "the documentation versions for the switcher: [[versions]] label, url, latest"),
-    "hash_links": Option((bool,), False, "links written '#/path.html' (the Alien4Cloud portal's routes) point at "
-                                         "the page of that Jekyll URL"),
-}
 
 # the fields of a menu entry, as Hugo's [[menu.NAME]] entries have them
 MENU_FIELDS: dict[str, type] = {"identifier": str, "name": str, "url": str, "weight": int, "pre": str, "post": str,
@@ -86,27 +48,58 @@ class MenuEntry:
 
 
 @dataclass(frozen=True)
-class SiteConfig:
-    """The validated configuration; `source` is the file it came from (None: defaults)."""
+class Option:
+    """One site.toml key as users write it: the TOML types it takes, its default and what it is for."""
 
-    title: str = "Documentation"
-    base_url: str = "/"
-    theme: str = "default"
-    version: str = ""
-    language: str = "en"
-    edit_url: str = ""
-    content_dir: str = "content"
-    content_exclude: tuple[str, ...] = ()
-    front_matter_required: bool = False
-    plugins_dir: str = "plugins-index"
-    layouts_dir: str = "layouts"
-    hugo_layouts: tuple[str, ...] = ()
-    relative_urls: bool = False
-    canonify_urls: bool = False
-    params: dict[str, Any] = field(default_factory=dict)
-    menus: dict[str, tuple[MenuEntry, ...]] = field(default_factory=dict)
-    versions: tuple["DocsVersion", ...] = ()
-    hash_links: bool = False
+    types: tuple[type, ...]
+    default: Any
+    doc: str
+
+
+def _key(default: Any, doc: str, types: tuple[type, ...] | None = None) -> Any:
+    """A SiteConfig field that is a site.toml key: its default, what it is for, and the TOML
+    types it is written as (the default's type unless given: an array becomes a tuple)."""
+    metadata = {"doc": doc, "types": types or (type(default),)}
+    if isinstance(default, (dict, list)):
+        return field(default_factory=type(default), metadata=metadata)
+    return field(default=default, metadata=metadata)
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """The validated configuration; `source` is the file it came from (None: defaults).
+
+    Each key is declared here once, with its type, default and doc (as MkDocs'
+    config/defaults.py does); OPTIONS, which validation, `catalog import` and the docs
+    read, is made from these fields."""
+
+    title: str = _key("Documentation", "site title shown in the header and <title>")
+    base_url: str = _key("/", "absolute URL the site is served from; its path is the URL prefix of every page")
+    theme: str = _key("default", "folder name under themes/")
+    version: str = _key("", "version label of these docs, shown in the header")
+    language: str = _key("en", "language code for <html lang>")
+    edit_url: str = _key("", "'edit this page' link; {path} is replaced by the source path, e.g. content/a.md, "
+                             "{file} by the path under the content folder, e.g. a.md")
+    content_dir: str = _key("content", "folder of documentation pages")
+    content_exclude: tuple[str, ...] = _key((), "names or paths under the content folder that are not pages "
+                                                "(fnmatch patterns, as Jekyll's exclude)", (list,))
+    front_matter_required: bool = _key(False, "only Markdown files that start with front matter are pages "
+                                              "(Jekyll copies the others as they are)")
+    plugins_dir: str = _key("plugins-index", "folder of plugin metadata files")
+    layouts_dir: str = _key("layouts", "folder of this tool's Jinja2 templates that override the theme's")
+    hugo_layouts: tuple[str, ...] = _key((), "folders of a Hugo site's Go templates: never rendered, only searched "
+                                             "to name the shortcodes that exist only as Go templates", (list,))
+    relative_urls: bool = _key(False, "every internal URL in the pages is relative to the page (Hugo's "
+                                      "relativeURLs): one build deploys under any path prefix")
+    canonify_urls: bool = _key(False, "every root-relative URL in the pages is made absolute with base_url "
+                                      "(Hugo's canonifyURLs)")
+    params: dict[str, Any] = _key({}, "site parameters, read by the param and field shortcodes")
+    menus: dict[str, tuple[MenuEntry, ...]] = _key({}, "menus by name, each an array of entries: [[menus.main]] "
+                                                       "name, url, weight, pre, post, identifier, title, parent")
+    versions: tuple["DocsVersion", ...] = _key((), "the documentation versions for the switcher: [[versions]] "
+                                                   "label, url, latest", (list,))
+    hash_links: bool = _key(False, "links written '#/path.html' (the Alien4Cloud portal's routes) point at "
+                                   "the page of that Jekyll URL")
     source: str | None = None
 
     @property
@@ -123,6 +116,14 @@ class SiteConfig:
         """Scheme and host of base_url ('' when base_url is only a path)."""
         match = re.match(r"^([a-z][a-z0-9+.-]*://[^/]+)", self.base_url, re.I)
         return match.group(1) if match else ""
+
+
+# site.toml's keys, in the order `catalog import` writes them; an array's default is [] as written in TOML
+OPTIONS: dict[str, Option] = {
+    f.name: Option(f.metadata["types"], [] if f.metadata["types"] == (list,) else f.default if f.default is not MISSING
+                   else f.default_factory(), f.metadata["doc"])  # type: ignore[misc]
+    for f in fields(SiteConfig) if "doc" in f.metadata
+}
 
 
 def has_plugins(project: Path, config: SiteConfig) -> bool:
@@ -202,23 +203,23 @@ def config_from_values(data: dict[str, Any], source: str, locate: Locate, report
     if "versions" in values:
         path, line = locate("versions")
         versions = _versions(values["versions"], path, line, report)
-        if versions is None:
-            return None
-        values["versions"] = versions
+        ok = ok and versions is not None
+        values["versions"] = versions or ()
     if not ok:
         return None
     return SiteConfig(**values, source=source)
 
 
 def _strings(key: str, value: list[Any], locate: Locate, report: Report) -> tuple[str, ...] | None:
-    """An array of strings."""
+    """An array of strings; None when an item is not one (each such item reported)."""
+    ok = True
     for item in value:
         if not isinstance(item, str):
             path, line = locate(key)
             report.error(path, line, 1, "config-type", f"'{key}' must be an array of strings, got "
                          f"{type_name(item)} {item!r} in it", f'write for example: {key} = ["name"]')
-            return None
-    return tuple(value)
+            ok = False
+    return tuple(value) if ok else None
 
 
 def _menus(value: dict[str, Any], locate: Locate, report: Report) -> dict[str, tuple[MenuEntry, ...]] | None:
@@ -226,62 +227,74 @@ def _menus(value: dict[str, Any], locate: Locate, report: Report) -> dict[str, t
     then name, then identifier."""
     path, line = locate("menus")
     menus: dict[str, tuple[MenuEntry, ...]] = {}
+    ok = True  # every menu and every entry is checked: all the problems in one run
     for name, entries in value.items():
         if isinstance(entries, dict):  # a single [menus.NAME] table
             entries = [entries]
         if not isinstance(entries, list) or not all(isinstance(entry, dict) for entry in entries):
             report.error(path, line, 1, "config-type", f"menus.{name} must be an array of tables, got "
                          f"{type_name(entries)}", f'write [[menus.{name}]] then name = "Home" and url = "/"')
-            return None
+            ok = False
+            continue
         made: list[MenuEntry] = []
         for number, entry in enumerate(entries, 1):
-            if not _entry_ok(entry, MENU_FIELDS, f"menus.{name} entry {number}", path, line, report):
-                return None
+            entry_ok = _entry_ok(entry, MENU_FIELDS, f"menus.{name} entry {number}", path, line, report)
             if "name" not in entry and "identifier" not in entry:
                 report.error(path, line, 1, "config-missing-key", f"menus.{name} entry {number} needs a name",
                              'write name = "Home" and url = "/"')
-                return None
-            made.append(MenuEntry(**{"name": entry.get("identifier", ""), **entry}))
+                entry_ok = False
+            if entry_ok:
+                made.append(MenuEntry(**{"name": entry.get("identifier", ""), **entry}))
+            ok = ok and entry_ok
         made.sort(key=lambda e: (e.weight == 0, e.weight, e.name, e.identifier))
         menus[str(name)] = tuple(made)
-    return menus
+    return menus if ok else None
 
 
 def _entry_ok(entry: dict[str, Any], fields: dict[str, type], what: str, source: str, line: int,
               report: Report) -> bool:
-    """Whether every key of one [[array]] table is known and of its type (else reported)."""
+    """Whether every key of one [[array]] table is known and of its type (each one that is
+    not is reported)."""
+    ok = True
     for key, value in entry.items():
         if key not in fields:
             report.error(source, line, 1, "config-unknown-key", f"unknown key '{key}' in {what}",
                          did_you_mean(key, fields) or f"known keys: {', '.join(fields)}")
-            return False
-        if not isinstance(value, fields[key]) or isinstance(value, bool) and fields[key] is not bool:
+            ok = False
+        elif not isinstance(value, fields[key]) or isinstance(value, bool) and fields[key] is not bool:
             report.error(source, line, 1, "config-type", f"{what}: '{key}' must be {TYPE_NAMES[fields[key]]}, "
                          f"got {type_name(value)} {value!r}", "")
-            return False
-    return True
+            ok = False
+    return ok
 
 
 def _versions(entries: list[Any], source: str, line: int, report: Report) -> tuple[DocsVersion, ...] | None:
-    """[[versions]] tables: label and url strings, latest a boolean; at most one latest."""
+    """[[versions]] tables: label and url strings, latest a boolean; at most one latest.
+    Every entry is checked, so one run reports all their problems; None if there is one."""
     versions: list[DocsVersion] = []
-    fields = {"label": str, "url": str, "latest": bool}
+    keys = {"label": str, "url": str, "latest": bool}
+    ok = True
     for number, entry in enumerate(entries, 1):
         if not isinstance(entry, dict):
             report.error(source, line, 1, "config-type", f"versions entry {number} must be a table, got "
                          f"{type_name(entry)}", 'write [[versions]] then label = "7.0" and url = "/7.0/"')
-            return None
-        if not _entry_ok(entry, fields, f"versions entry {number}", source, line, report):
-            return None
+            ok = False
+            continue
+        entry_ok = _entry_ok(entry, keys, f"versions entry {number}", source, line, report)
         if "label" not in entry or "url" not in entry:
             report.error(source, line, 1, "config-missing-key", f"versions entry {number} needs label and url",
                          'write label = "7.0" and url = "/7.0/"')
-            return None
-        url = entry["url"] if entry["url"].endswith("/") else entry["url"] + "/"
-        versions.append(DocsVersion(entry["label"], url, bool(entry.get("latest"))))
-    if sum(v.latest for v in versions) > 1:
+            entry_ok = False
+        if entry_ok:
+            url = entry["url"] if entry["url"].endswith("/") else entry["url"] + "/"
+            versions.append(DocsVersion(entry["label"], url, bool(entry.get("latest"))))
+        ok = ok and entry_ok
+    # counted over every entry, also one with another problem, so this is reported with the rest
+    if sum(isinstance(entry, dict) and entry.get("latest") is True for entry in entries) > 1:
         report.error(source, line, 1, "config-versions", "more than one version is marked latest = true",
                      "mark only the newest version as latest")
+        ok = False
+    if not ok:
         return None
     if versions and not any(v.latest for v in versions):  # the first listed is the newest
         versions[0] = DocsVersion(versions[0].label, versions[0].url, True)

@@ -22,7 +22,7 @@ from typing import Any, Iterator
 from . import frontmatter
 from .collation import collation_key
 from .config import SiteConfig
-from .diagnostics import Diagnostic, DiagnosticError, Report, did_you_mean
+from .diagnostics import Diagnostic, LocatedError, Report, did_you_mean
 from .hashing import digest
 
 SECTION_FILES = ("_index.md", "index.md")
@@ -358,7 +358,7 @@ def _read_page(data: bytes, file_digest: str, rel: str, source: str, report: Rep
         return None
     try:
         fm = frontmatter.parse(text, source)
-    except DiagnosticError as err:
+    except LocatedError as err:
         report.add(err.diagnostic)
         return None
     meta = fm.meta

@@ -78,16 +78,53 @@ class EscapingWriter:
         self.stream.flush()
 
 
-class DiagnosticError(Exception):
-    """Raised deep inside a stage when the stage cannot go on with one input.
+class LocatedError(Exception):
+    """The one problem a stage raises when it cannot go on with one input: a code, a
+    message and a hint, given its position by whoever knows it (Hugo's herrors.FileError).
 
-    The caller catches it, adds `diagnostic` to the report and carries on with the
-    next input, so one bad page never hides the problems of the others.
+    Code deep inside a stage often knows what is wrong but not where (a ref resolver does
+    not know which file or line asked it); it raises `LocatedError(code, message, hint)`,
+    and the caller that knows the place either adds `.at(path, line, col)` and raises it
+    on, or reports `err.diagnostic_at(path, line, col)`. The caller then carries on with
+    the next input, so one bad page never hides the problems of the others.
+    `str(err)` is the message alone, as it is quoted into other messages.
     """
 
-    def __init__(self, diagnostic: Diagnostic) -> None:
-        super().__init__(diagnostic.format())
-        self.diagnostic = diagnostic
+    def __init__(self, code: str, message: str, hint: str = "", severity: Severity = "error") -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.hint = hint
+        self.severity: Severity = severity
+        self.path = ""
+        self.line = 0
+        self.col = 0
+
+    def at(self, path: str, line: int = 0, col: int = 0) -> "LocatedError":
+        """The same problem, located (line and column 1-based, 0 = unknown); returns self,
+        so `raise LocatedError(...).at(path, line, col)` reads as one statement."""
+        self.path, self.line, self.col = path, line, col
+        return self
+
+    @property
+    def diagnostic(self) -> Diagnostic:
+        """The problem as reported, at the position it was given."""
+        return Diagnostic(self.path, self.line, self.col, self.severity, self.code, self.message, self.hint)
+
+    def diagnostic_at(self, path: str, line: int, col: int) -> Diagnostic:
+        """The problem as reported, at a position only the caller knows (one it was given wins)."""
+        if self.path:
+            return self.diagnostic
+        return Diagnostic(path, line, col, self.severity, self.code, self.message, self.hint)
+
+    def __reduce__(self) -> tuple:
+        # raised in a worker process, it crosses back pickled: keep the position and hint
+        return (_rebuild, (self.code, self.message, self.hint, self.severity, self.path, self.line, self.col))
+
+
+def _rebuild(code: str, message: str, hint: str, severity: Severity, path: str, line: int,
+             col: int) -> LocatedError:
+    return LocatedError(code, message, hint, severity).at(path, line, col)
 
 
 @dataclass

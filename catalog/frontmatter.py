@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from .diagnostics import Diagnostic, DiagnosticError
+from .diagnostics import LocatedError
 
 _FENCES = {"---": "yaml", "+++": "toml"}
 # libyaml's C loader reads front matter about ten times faster; same results, same errors.
@@ -39,7 +39,7 @@ def _key_lines(header: str, first_line: int) -> dict[str, int]:
 
 
 def parse(text: str, path: str) -> FrontMatter:
-    """Split `text`; raise DiagnosticError (located) when the header is broken."""
+    """Split `text`; raise LocatedError (located) when the header is broken."""
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\r\n" in text:  # as a text-mode read does; a TOML header must not keep a stray '\r'
@@ -53,16 +53,16 @@ def parse(text: str, path: str) -> FrontMatter:
         if lines[index].rstrip("\r").rstrip() == first:
             break
     else:
-        raise DiagnosticError(Diagnostic(path, 1, 1, "error", "front-matter-unclosed",
-                                         f"front matter opened with '{first}' is never closed",
-                                         f"add a line '{first}' after the last front matter key"))
+        raise LocatedError("front-matter-unclosed",
+                           f"front matter opened with '{first}' is never closed",
+                           f"add a line '{first}' after the last front matter key").at(path, 1, 1)
     header = "\n".join(lines[1:index])
     body = "\n".join(lines[index + 1:])
     meta = _load(header, fmt, path)
     if not isinstance(meta, dict):
-        raise DiagnosticError(Diagnostic(path, 2, 1, "error", "front-matter-type",
-                                         f"front matter must be a mapping of keys to values, got {type(meta).__name__}",
-                                         "write one 'key: value' per line"))
+        raise LocatedError("front-matter-type",
+                           f"front matter must be a mapping of keys to values, got {type(meta).__name__}",
+                           "write one 'key: value' per line").at(path, 2, 1)
     key_lines = _key_lines(header, 2)
     return FrontMatter(_plain(meta, path, key_lines), body, index + 2, fmt, key_lines)
 
@@ -112,16 +112,16 @@ def _check_int(value: int, path: str, line: int) -> None:
         raise _number_too_long(path, line) from None
 
 
-def _number_too_long(path: str, line: int) -> DiagnosticError:
-    return DiagnosticError(Diagnostic(path, line, 1, "error", "front-matter-number",
-                                      f"a number of more than {sys.get_int_max_str_digits()} digits, "
-                                      "more than Python reads or writes",
-                                      "quote it to make it a string"))
+def _number_too_long(path: str, line: int) -> LocatedError:
+    return LocatedError("front-matter-number",
+                        f"a number of more than {sys.get_int_max_str_digits()} digits, "
+                        "more than Python reads or writes",
+                        "quote it to make it a string").at(path, line, 1)
 
 
-def _too_big(path: str, line: int, message: str) -> DiagnosticError:
-    return DiagnosticError(Diagnostic(path, line, 1, "error", "front-matter-size", message,
-                                      "write the values out: front matter is a few keys, not a data file"))
+def _too_big(path: str, line: int, message: str) -> LocatedError:
+    return LocatedError("front-matter-size", message,
+                        "write the values out: front matter is a few keys, not a data file").at(path, line, 1)
 
 
 def _load(header: str, fmt: str, path: str) -> Any:
@@ -133,9 +133,9 @@ def _load(header: str, fmt: str, path: str) -> Any:
         if "integer string conversion" in str(exc):   # an int of more than 4300 digits
             match = re.search(r"\d{%d}" % (sys.get_int_max_str_digits() + 1), header)
             raise _number_too_long(path, header.count("\n", 0, match.start()) + 2 if match else 2) from None
-        raise DiagnosticError(Diagnostic(path, _failing_line(header), 1, "error", "front-matter-value",
-                                         f"cannot read a value: {exc}",
-                                         "a date is YYYY-MM-DD of a day that exists; quote text")) from None
+        raise LocatedError("front-matter-value",
+                           f"cannot read a value: {exc}",
+                           "a date is YYYY-MM-DD of a day that exists; quote text").at(path, _failing_line(header), 1) from None
 
 
 def _failing_line(header: str) -> int:
@@ -162,9 +162,9 @@ def _load_format(header: str, fmt: str, path: str) -> Any:
         except tomllib.TOMLDecodeError as exc:
             match = re.search(r"line (\d+), column (\d+)", str(exc))
             line, col = (int(match.group(1)) + 1, int(match.group(2))) if match else (2, 1)
-            raise DiagnosticError(Diagnostic(path, line, col, "error", "front-matter-syntax",
-                                             f"invalid TOML front matter: {exc}",
-                                             "TOML strings need quotes: title = \"My page\"")) from None
+            raise LocatedError("front-matter-syntax",
+                               f"invalid TOML front matter: {exc}",
+                               "TOML strings need quotes: title = \"My page\"").at(path, line, col) from None
     try:
         return yaml.load(header, Loader=_YAML_LOADER) or {}
     except yaml.YAMLError:
@@ -175,6 +175,6 @@ def _load_format(header: str, fmt: str, path: str) -> Any:
         mark = getattr(exc, "problem_mark", None)
         line, col = (mark.line + 2, mark.column + 1) if mark else (2, 1)
         problem = getattr(exc, "problem", None) or str(exc)
-        raise DiagnosticError(Diagnostic(path, line, col, "error", "front-matter-syntax",
-                                         f"invalid YAML front matter: {problem}",
-                                         "quote values that contain ':' or start with '{', '[', '*', '&'")) from None
+        raise LocatedError("front-matter-syntax",
+                           f"invalid YAML front matter: {problem}",
+                           "quote values that contain ':' or start with '{', '[', '*', '&'").at(path, line, col) from None

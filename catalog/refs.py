@@ -29,15 +29,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .content import Page, Site
-
-
-class RefError(Exception):
-    """A ref that names no page or more than one; `code` and `hint` feed the diagnostic."""
-
-    def __init__(self, code: str, message: str, hint: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.hint = hint
+from .diagnostics import LocatedError
 
 
 @dataclass(frozen=True)
@@ -153,7 +145,7 @@ class RefResolver:
             matches = self.by_name.get(name.rsplit("/", 1)[-1], []) if name else []
             if len(matches) > 1:
                 where = ", ".join(sorted(p.source or p.dir + "/" for p in matches))
-                raise RefError("ref-ambiguous", f'page reference "{written}" is ambiguous: it matches {where}',
+                raise LocatedError("ref-ambiguous", f'page reference "{written}" is ambiguous: it matches {where}',
                                "write the path from the content root, e.g. "
                                f'"{self._root_form(matches[0])}"')
             if matches:
@@ -216,13 +208,13 @@ class RefResolver:
         for candidate in (mended, self._root_form(page)):
             try:
                 found, why = self._find(candidate, current)
-            except RefError:
+            except LocatedError:
                 continue
             if found is page and not why:
                 return candidate
         return self._root_form(page)
 
-    def _not_found(self, ref: str, written: str, current: Page) -> RefError:
+    def _not_found(self, ref: str, written: str, current: Page) -> LocatedError:
         """'not found', with the reason Hugo refuses a spelling that names an existing page."""
         wanted = written.lower()
         rooted = wanted if wanted.startswith("/") else _go_clean(f"/{current.dir.lower()}/{wanted}")
@@ -248,19 +240,19 @@ class RefResolver:
         elif not why and from_root != "/":
             try:  # the same path, cleaned, from the root: Hugo takes some spellings only from some pages
                 found, lenient = self._find(from_root, self.site.home)
-            except RefError:
+            except LocatedError:
                 found, lenient = None, ""
             if found is not None and not lenient:
                 why = fix = f'Hugo does not resolve this spelling here: write "{self._root_form(found)}"'
         if fix:
-            return RefError("ref-not-found", f'page reference "{ref}" not found', fix)
+            return LocatedError("ref-not-found", f'page reference "{ref}" not found', fix)
         if self._suggestions is None:
             self._suggestions = Suggestions(sorted(p for p in self.by_path if p.endswith(".md")))
         hint = self._suggestions.hint(wanted.strip("/").removeprefix(content))
         if why:
             hint = f"{why}; {hint}" if hint else why
         hint = hint or "write the path of the .md file from the content root, e.g. \"writing/_index.md\""
-        return RefError("ref-not-found", f'page reference "{ref}" not found', hint)
+        return LocatedError("ref-not-found", f'page reference "{ref}" not found', hint)
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)

@@ -27,13 +27,13 @@ from . import shortcodes
 from .anchors import Heading, assign_heading_ids
 from .content import Page, Site
 from .config import SiteConfig, has_plugins
-from .diagnostics import Diagnostic, Lines, did_you_mean
+from .diagnostics import Diagnostic, Lines, LocatedError, did_you_mean
 from .hashlinks import HashRoutes
 from .highlight import highlight as highlight_code
 from .kramdown_html import is_jekyll_page
 from .markdown import Markdown
 from .placeholders import Tokens, prefix_for
-from .refs import RefError, RefResolver, lenient_message
+from .refs import RefResolver, lenient_message
 from .search import page_text
 from .shortcode_functions import template_functions
 from .theme import Theme
@@ -77,15 +77,6 @@ class Body:
     def full_html(self) -> str:
         """The body's HTML, also when it is kept `packed`."""
         return self.html or (zlib.decompress(self.packed).decode("utf-8") if self.packed else "")
-
-
-class ShortcodeAbort(Exception):
-    """Raised by a shortcode template through `error()`: the call outputs nothing."""
-
-    def __init__(self, message: str, hint: str = "", code: str = "") -> None:
-        super().__init__(message)
-        self.hint = hint
-        self.code = code
 
 
 class Inner:
@@ -345,8 +336,8 @@ class BodyRenderer:
         context = self._call_context(call, run, uid, inner, nested)
         try:
             return Markup(template.render(context))
-        except ShortcodeAbort as abort:
-            run.report(call.start, "error", abort.code or f"shortcode-{call.name}", str(abort), abort.hint)
+        except LocatedError as problem:  # error(), param(), ...: reported at the call
+            run.report(call.start, problem.severity, problem.code, problem.message, problem.hint)
         except Exception as exc:  # a broken template must not stop the build; say where
             name = self.theme.display_path(template.filename)
             where = _template_line(exc, template.filename, name)
@@ -358,8 +349,12 @@ class BodyRenderer:
                       nested: list[NestedCall]) -> dict[str, Any]:
         page, config = run.page, self.config
 
+        def abort(message: str, hint: str = "", code: str = "") -> LocatedError:
+            # a shortcode's own problem is coded by its name unless the function gives one
+            return LocatedError(code or f"shortcode-{call.name}", message, hint)
+
         def error(message: str, hint: str = "") -> None:
-            raise ShortcodeAbort(message, hint)
+            raise abort(message, hint)
 
         def warn(message: str, hint: str = "", code: str = "") -> str:
             run.report(call.start, "warning", code or f"shortcode-{call.name}", message, hint)
@@ -369,8 +364,8 @@ class BodyRenderer:
             run.depends_on.add("refs")
             try:
                 target = self.resolver.resolve(ref, page)
-            except RefError as err:
-                run.report(call.start, "error", err.code, str(err), err.hint)
+            except LocatedError as err:
+                run.report(call.start, err.severity, err.code, err.message, err.hint)
                 return None
             if target.lenient:
                 run.report(call.start, "warning", "ref-lenient", *lenient_message(ref, target))
@@ -392,9 +387,9 @@ class BodyRenderer:
             value = lookup_param(page, config, str(name))
             if value is None:
                 where = config.source or "site.toml"  # a Hugo or Jekyll project's own configuration
-                raise ShortcodeAbort(f"param '{name}' is not set on this page nor in {where} [params]",
-                                     f"add '{name}: ...' to the front matter or '{name} = ...' under [params] "
-                                     f"in {where}", code="param-missing")
+                raise LocatedError("param-missing", f"param '{name}' is not set on this page nor in {where} [params]",
+                                   f"add '{name}: ...' to the front matter or '{name} = ...' under [params] "
+                                   f"in {where}")
             return value
 
         def markdownify(text: Any) -> Markup:
@@ -404,11 +399,11 @@ class BodyRenderer:
             try:
                 return Markup(highlight_code(str(code), str(lang or ""), options or ""))
             except ValueError as exc:
-                raise ShortcodeAbort(f"highlight: {exc}", 'write options as "linenos=inline, hl_lines=3 6-8"')
+                raise abort(f"highlight: {exc}", 'write options as "linenos=inline, hl_lines=3 6-8"')
 
         return {
             **template_functions(page, self.theme.project, config, resolve, self.md.render, run.depends_on,
-                                 ShortcodeAbort),
+                                 abort),
             "name": call.name, "args": call.args, "kwargs": call.kwargs, "markup": call.markup,
             "notation": call.notation, "uid": uid, "inner": inner, "nested": nested,
             "get": lambda key, default=None: _get(call.args, call.kwargs, key, default),

@@ -71,3 +71,52 @@ def test_url_options_are_booleans(tmp_path):
     assert config is None and report.items[0].code == "config-type"
     config, report = load(tmp_path, 'relative_urls = true\ncanonify_urls = false\nlayouts_dir = "tpl"\n')
     assert config.relative_urls and not config.canonify_urls and config.layouts_dir == "tpl"
+
+
+def test_every_key_is_declared_once_with_its_type_default_and_doc():
+    # OPTIONS (validation, `catalog import`) is made from SiteConfig's fields: one declaration
+    import dataclasses
+
+    from catalog.config import OPTIONS, SiteConfig
+    declared = [f.name for f in dataclasses.fields(SiteConfig) if f.name != "source"]
+    assert list(OPTIONS) == declared
+    defaults = SiteConfig()
+    for key, option in OPTIONS.items():
+        assert option.doc and option.types, key
+        value = getattr(defaults, key)
+        # an array key is a tuple once read, and [] as written
+        assert option.default == (list(value) if isinstance(value, tuple) else value), key
+        assert isinstance(option.default, option.types), key
+
+
+def test_every_problem_of_versions_is_reported_in_one_run(tmp_path):
+    config, report = load(tmp_path, 'title = "x"\n'
+                                    '[[versions]]\nlabel = "7.0"\nurl = "/7.0/"\nlatest = true\nlastest = true\n'
+                                    '[[versions]]\nlabel = 6\nurl = "/6.0/"\n'
+                                    '[[versions]]\nlabel = "5.0"\n'
+                                    '[[versions]]\nlabel = "4.0"\nurl = "/4.0/"\nlatest = true\n')
+    assert config is None
+    found = sorted((d.code, d.message) for d in report.items)
+    assert found == [
+        ("config-missing-key", "versions entry 3 needs label and url"),
+        ("config-type", "versions entry 2: 'label' must be a string, got an integer 6"),
+        ("config-unknown-key", "unknown key 'lastest' in versions entry 1"),
+        ("config-versions", "more than one version is marked latest = true"),
+    ], found
+    assert {d.line for d in report.items} == {2}   # where [[versions]] starts
+
+
+def test_every_problem_of_menus_and_arrays_is_reported_in_one_run(tmp_path):
+    config, report = load(tmp_path, 'title = "x"\ncontent_exclude = ["a", 1, true]\n'
+                                    '[[menus.main]]\nurl = "/"\n'
+                                    '[[menus.main]]\nname = "B"\nweight = "1"\n'
+                                    '[menus]\nside = 3\n')
+    assert config is None
+    found = sorted((d.code, d.message) for d in report.items)
+    assert found == [
+        ("config-missing-key", "menus.main entry 1 needs a name"),
+        ("config-type", "'content_exclude' must be an array of strings, got a boolean True in it"),
+        ("config-type", "'content_exclude' must be an array of strings, got an integer 1 in it"),
+        ("config-type", "menus.main entry 2: 'weight' must be an integer, got a string '1'"),
+        ("config-type", "menus.side must be an array of tables, got an integer"),
+    ], found

@@ -209,8 +209,10 @@ def test_no_banner_on_the_latest_version(make_site):
 def test_versions_config_is_validated(make_site):
     site = make_site({"content/p.md": "---\ntitle: P\n---\n"},
                      'title = "V"\n[[versions]]\nlabel = "7.0"\nlink = "/7.0/"\n')
-    [d] = site.build().report.items
+    # the unknown key, and (every problem of an entry is reported) the url it leaves missing
+    d, missing = site.build().report.items
     assert d.code == "config-unknown-key" and "link" in d.message and d.hint == "known keys: label, url, latest"
+    assert missing.code == "config-missing-key" and missing.message == "versions entry 1 needs label and url"
 
 
 def test_front_matter_keys_with_capitals_are_read_as_hugo_reads_them(make_site):

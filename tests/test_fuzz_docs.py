@@ -10,8 +10,8 @@ from hypothesis import given, settings, strategies as st
 
 from catalog import frontmatter, shortcodes
 from catalog.content import Page, Site
-from catalog.diagnostics import DiagnosticError
-from catalog.refs import RefError, RefResolver
+from catalog.diagnostics import LocatedError
+from catalog.refs import RefResolver
 
 FUZZ = settings(max_examples=200, deadline=None)
 PIECES = ["{{<", "{{%", ">}}", "%}}", "{%", "%}", "/", "*/", "/*", " ", "\n", "\r\n", "note", "tip", "end",
@@ -49,7 +49,7 @@ def test_front_matter_splits_or_raises_a_located_diagnostic(text, fence):
     source = f"{fence}\n{text}\n{fence}\nbody" if fence else text
     try:
         fm = frontmatter.parse(source, "content/p.md")
-    except DiagnosticError as err:
+    except LocatedError as err:
         assert err.diagnostic.path == "content/p.md" and err.diagnostic.line >= 1 and err.diagnostic.hint
         return
     assert all(isinstance(key, str) for key in fm.meta)
@@ -70,7 +70,7 @@ def test_crlf_and_bom_give_the_same_front_matter_as_lf(meta, newline, bom):
         try:
             fm = frontmatter.parse(text, "p.md")
             return fm.meta, fm.body.replace("\r\n", "\n"), fm.body_line
-        except DiagnosticError as err:
+        except LocatedError as err:
             return err.diagnostic.code, err.diagnostic.line
 
     assert outcome(other) == outcome(lf)
@@ -99,7 +99,7 @@ def test_ref_resolution_finds_a_page_or_raises_ref_error(ref, current_rel):
     current = site.by_rel[current_rel]
     try:
         target = resolver.resolve(ref, current)
-    except RefError as err:
+    except LocatedError as err:
         assert err.code in ("ref-not-found", "ref-ambiguous") and err.hint
         return
     assert target.page in site.pages  # never a page made up from '..' outside content/
@@ -158,7 +158,7 @@ def test_ref_resolution_is_linear_in_the_ref_length():
     current = resolver.site.by_rel["a/x.md"]
 
     def resolve(ref: str) -> None:
-        with pytest.raises(RefError):
+        with pytest.raises(LocatedError):
             resolver.resolve(ref, current)
 
     ratio = _slowest_ratio(resolve, lambda n: "a/" * n + "missing.md", 2000)

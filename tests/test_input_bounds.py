@@ -24,7 +24,7 @@ import pytest
 
 import catalog
 from catalog import frontmatter
-from catalog.diagnostics import Diagnostic, DiagnosticError
+from catalog.diagnostics import Diagnostic, LocatedError
 from catalog.highlight import highlight, parse_options
 from catalog.plugins.resolver import ResolveError, download, resolve
 from catalog.plugins.wagons import MAX_MEMBERS, WagonArchiveError, read_wagon
@@ -109,14 +109,14 @@ def test_plugin_yaml_nesting_and_self_reference_are_located(tmp_path, text, line
     (f"---\ntitle: A\nn: 0b{'1' * 20000}\n---\n", 3),
 ])
 def test_front_matter_number_too_long_is_located(header, line):
-    with pytest.raises(DiagnosticError) as caught:
+    with pytest.raises(LocatedError) as caught:
         frontmatter.parse(header + "body\n", "content/p.md")
     diagnostic = caught.value.diagnostic
     assert (diagnostic.line, diagnostic.code) == (line, "front-matter-number"), diagnostic.format()
 
 
 def test_front_matter_date_that_does_not_exist_is_located():
-    with pytest.raises(DiagnosticError) as caught:
+    with pytest.raises(LocatedError) as caught:
         frontmatter.parse("---\ntitle: A\ntags: [a]\ndate: 2020-02-30\n---\n", "content/p.md")
     assert caught.value.diagnostic.format() == (
         "content/p.md:4:1: error: cannot read a value: day is out of range for month [front-matter-value]\n"

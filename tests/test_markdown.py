@@ -8,38 +8,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterator, NamedTuple
 
 import pytest
+from fixture_files import Fixture, read_fixtures
 
 from catalog.anchors import assign_heading_ids
 from catalog.markdown import Markdown, split_info
 
 FIXTURES = Path(__file__).parent / "fixtures" / "markdown"
 MD = Markdown()
-
-
-class Fixture(NamedTuple):
-    path: Path
-    line: int  # 1-based line of the title
-    title: str
-    source: str
-    expected: str
-
-
-def read_fixtures(path: Path) -> Iterator[Fixture]:
-    lines = path.read_text(encoding="utf-8").split("\n")
-    index = 0
-    while index + 1 < len(lines):
-        if lines[index] and lines[index + 1] == ".":
-            middle = lines.index(".", index + 2)
-            end = lines.index(".", middle + 1)
-            source = "".join(line + "\n" for line in lines[index + 2 : middle])
-            expected = "".join(line + "\n" for line in lines[middle + 1 : end])
-            yield Fixture(path, index + 1, lines[index], source, expected)
-            index = end + 1
-        else:
-            index += 1
 
 
 def _update(path: Path) -> None:

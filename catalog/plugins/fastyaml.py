@@ -38,7 +38,7 @@ from typing import Any
 
 import yaml
 
-from . import yamlsource
+from . import yamlnodes
 
 # the loader yamlsource reads with: its implicit resolvers and constructors make the values
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -84,7 +84,7 @@ class _Decline(Exception):
     """Not certain that PyYAML reads this text the same way."""
 
 
-def compose(text: str) -> yamlsource.Node | None:
+def compose(text: str) -> yamlnodes.Node | None:
     """The document's located nodes, equal to what PyYAML's path of `yamlsource.load` builds;
     None to decline (PyYAML's path must read it)."""
     if text.isascii():
@@ -171,15 +171,15 @@ class _Reader:
     def __init__(self, values: dict[str, tuple[Any, list[str], int]]) -> None:
         self.values = values   # see _value_table
         self.stack: list[list] = []
-        self.root: yamlsource.Node | None = None
+        self.root: yamlnodes.Node | None = None
 
-    def read(self, lines: list[str]) -> yamlsource.Node | None:
+    def read(self, lines: list[str]) -> yamlnodes.Node | None:
         # Most lines are the next `key: value` of the innermost mapping or `- key: value`,
         # the next entry of the innermost sequence; they are read here, with `items` and
         # `map_col` for the innermost mapping when it waits for its next key (else -1), and
         # every other line by self.line().
-        Scalar, Sequence, Mapping = yamlsource.Scalar, yamlsource.Sequence, yamlsource.Mapping
-        Pos, new_pos = yamlsource.Pos, tuple.__new__    # Pos(...) without NamedTuple's Python __new__
+        Scalar, Sequence, Mapping = yamlnodes.Scalar, yamlnodes.Sequence, yamlnodes.Mapping
+        Pos, new_pos = yamlnodes.Pos, tuple.__new__    # Pos(...) without NamedTuple's Python __new__
         match_pair = _PAIR.match
         construct, MAP, SEQ = _construct, _MAP, _SEQ
         values = self.values
@@ -267,7 +267,7 @@ class _Reader:
         indent, dashes, keypart, kp, kd, ks, vp, vd, vs, flow = m.groups()
         if not dashes and keypart is None and vp is None and vd is None and vs is None and flow is None:
             return                         # blank, or a comment
-        Pos = yamlsource.Pos
+        Pos = yamlnodes.Pos
         col = len(indent)
         stack = self.stack
         top = stack[-1] if stack else None
@@ -302,7 +302,7 @@ class _Reader:
                 if top is not None and top[0] == _SEQ and top[1] == column and top[3] is None:
                     top[3] = True
                     continue
-                node = yamlsource.Sequence([], Pos(number, column + 1))
+                node = yamlnodes.Sequence([], Pos(number, column + 1))
                 self.attach(node)
                 indentless = top is not None and top[0] == _MAP and top[1] == column
                 top = [_SEQ, column, node.items, True, indentless]
@@ -320,7 +320,7 @@ class _Reader:
                     raise _Decline         # a duplicate key
                 top[3] = (key, key_pos)
             else:
-                node = yamlsource.Mapping({}, key_pos)
+                node = yamlnodes.Mapping({}, key_pos)
                 self.attach(node)
                 top = [_MAP, col, node.items, (key, key_pos), False]
                 stack.append(top)
@@ -328,21 +328,21 @@ class _Reader:
                     raise _Decline
             col += len(keypart)
         if vp is not None:
-            node = yamlsource.Scalar(_plain_value(vp, self.values), vp, True, Pos(number, col + 1))
+            node = yamlnodes.Scalar(_plain_value(vp, self.values), vp, True, Pos(number, col + 1))
         elif vd is not None or vs is not None:
             text = vd if vd is not None else vs
-            node = yamlsource.Scalar(text, text, False, Pos(number, col + 1))
+            node = yamlnodes.Scalar(text, text, False, Pos(number, col + 1))
         elif flow is not None:
             node, end = _flow(line, col, number, self.values, len(stack) + 1)
             if _END.match(line, end) is None:
                 raise _Decline
         else:
             return                         # the value is on the next lines
-        if top is None and isinstance(node, yamlsource.Scalar):
+        if top is None and isinstance(node, yamlnodes.Scalar):
             raise _Decline                 # a scalar document: PyYAML may fold the next lines into it
         self.attach(node)
 
-    def attach(self, node: yamlsource.Node) -> None:
+    def attach(self, node: yamlnodes.Node) -> None:
         """`node` becomes the value that the innermost collection waits for, or the document."""
         top = self.stack[-1] if self.stack else None
         if top is None:
@@ -360,11 +360,11 @@ class _Reader:
         top[3] = None
 
 
-def _flow(line: str, start: int, number: int, values: dict, depth: int) -> tuple[yamlsource.Node, int]:
+def _flow(line: str, start: int, number: int, values: dict, depth: int) -> tuple[yamlnodes.Node, int]:
     """The single-line flow collection at line[start], and the index after it."""
     if depth > _MAX_DEPTH:
         raise _Decline
-    pos = yamlsource.Pos(number, start + 1)
+    pos = yamlnodes.Pos(number, start + 1)
     is_seq = line[start] == "["
     closer = "]" if is_seq else "}"
     items: Any = [] if is_seq else {}
@@ -384,7 +384,7 @@ def _flow(line: str, start: int, number: int, values: dict, depth: int) -> tuple
                 if not key or key in items or key == "<<" and plain is not None or colon is None \
                         or colon.end() - i > 1000:
                     raise _Decline
-                key_pos = yamlsource.Pos(number, i + 1)
+                key_pos = yamlnodes.Pos(number, i + 1)
                 value, i = _flow_item(line, colon.end(), number, values, depth)
                 items[key] = (key_pos, value)
             i = _SPACES.match(line, i).end()
@@ -393,19 +393,19 @@ def _flow(line: str, start: int, number: int, values: dict, depth: int) -> tuple
             if not line.startswith(",", i):
                 raise _Decline
             i = _SPACES.match(line, i + 1).end()
-    node = yamlsource.Sequence(items, pos) if is_seq else yamlsource.Mapping(items, pos)
+    node = yamlnodes.Sequence(items, pos) if is_seq else yamlnodes.Mapping(items, pos)
     return node, i + 1
 
 
-def _flow_item(line: str, i: int, number: int, values: dict, depth: int) -> tuple[yamlsource.Node, int]:
+def _flow_item(line: str, i: int, number: int, values: dict, depth: int) -> tuple[yamlnodes.Node, int]:
     if line.startswith(("[", "{"), i):
         return _flow(line, i, number, values, depth + 1)
     m = _FLOW_SCALAR.match(line, i)
     if m is None:
         raise _Decline
     plain, dquoted, squoted = m.groups()
-    pos = yamlsource.Pos(number, i + 1)
+    pos = yamlnodes.Pos(number, i + 1)
     if plain is not None:
-        return yamlsource.Scalar(_plain_value(plain, values), plain, True, pos), m.end()
+        return yamlnodes.Scalar(_plain_value(plain, values), plain, True, pos), m.end()
     text = dquoted if dquoted is not None else squoted
-    return yamlsource.Scalar(text, text, False, pos), m.end()
+    return yamlnodes.Scalar(text, text, False, pos), m.end()

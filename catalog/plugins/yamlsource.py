@@ -5,48 +5,13 @@ from __future__ import annotations
 
 import datetime
 import sys
-from dataclasses import dataclass
-from typing import Any, Callable, Iterator, NamedTuple, Union
+from typing import Callable, Iterator
 
 import yaml
 
 from ..diagnostics import Report, did_you_mean
-
-
-class Pos(NamedTuple):  # a tuple: a catalog makes hundreds of thousands, a frozen dataclass costs 3x more
-    line: int   # 1-based
-    col: int    # 1-based
-
-
-@dataclass(slots=True)
-class Scalar:
-    value: Any          # what YAML 1.1 makes of it (str, int, float, bool, None, date, ...)
-    raw: str            # the text as written, so `version: 3.10` stays "3.10"
-    plain: bool         # unquoted
-    pos: Pos
-
-
-@dataclass(slots=True)
-class Sequence:
-    items: list["Node"]
-    pos: Pos
-
-
-@dataclass(slots=True)
-class Mapping:
-    items: dict[str, tuple[Pos, "Node"]]   # key -> (position of the key, value)
-    pos: Pos
-
-
-Node = Union[Scalar, Sequence, Mapping]
-
-
-class YamlSyntaxError(Exception):
-    def __init__(self, pos: Pos, message: str) -> None:
-        super().__init__(message)
-        self.pos = pos
-        self.message = message
-
+from .fastyaml import compose
+from .yamlnodes import Mapping, Node, Pos, Scalar, Sequence
 
 # libyaml's loader composes the same nodes with the same marks about six times faster
 # (a 300-plugin catalog: 24 s -> 4 s); a file it rejects is read again by the pure-Python
@@ -60,7 +25,6 @@ def load(text: str, path: str, report: Report) -> Node | None:
     The plain YAML that plugins-index files are written in is read by fastyaml, which gives
     the same nodes or declines, and then PyYAML reads the text (the 300-plugin benchmark
     catalog: 2.7 s -> 1.2 s of CPU; 2.1 s -> 1.0 s with the collector paused, as in a build)."""
-    from .fastyaml import compose   # imported here: fastyaml builds this module's nodes
     root = compose(text)
     return root if root is not None else load_with_pyyaml(text, path, report)
 
