@@ -14,7 +14,7 @@ import pytest
 
 from browser import browser_page, serve
 from catalog.build import build
-from conftest import REPO
+from conftest import REPO, SHARED
 
 AXE = REPO / "tests" / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -140,7 +140,7 @@ def test_scheme_chosen_by_the_toggle_has_no_wcag_violation(sample_site, axe_sour
 # A real corpus nobody here wrote: DocDock's documentation site (every DocDock shortcode,
 # code, mermaid, a shortcuts menu). What axe finds there that the page's own author wrote
 # is listed with the reason; everything else the theme draws must pass.
-DOCDOCK = REPO.parent / "shared" / "corpora" / "docdock"  # as test_docdock_browser finds it
+DOCDOCK = SHARED / "corpora" / "docdock"  # as test_docdock_browser finds it
 AUTHORS_OWN = {
     ("/credits/", "image-alt"): "the page's raw HTML <img> avatars have no alt",
     ("/shortcodes/children/", "listitem"): "the page's Markdown table holds raw <li> without a list",

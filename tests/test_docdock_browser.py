@@ -19,11 +19,12 @@ from typing import Any
 import pytest
 
 from browser import CHROMIUM, serve
+from conftest import SHARED
 from catalog.build import build
 
 # the real corpus lives beside the repository (../shared/corpora/); hugo and chromium are
 # installed by scripts/test, so their absence fails the test instead of skipping it
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "docdock"
+CORPUS = SHARED / "corpora" / "docdock"
 
 pytestmark = pytest.mark.skipif(not (CORPUS / "exampleSite").is_dir(),
                                 reason=f"the DocDock corpus is not beside the repository ({CORPUS})")

@@ -13,7 +13,7 @@ import pytest
 from catalog.build import build
 from catalog.diagnostics import Report
 from catalog.sources import load_project_config
-from conftest import REPO, write_files
+from conftest import REPO, SHARED, write_files
 
 CONTENT = {
     "content/_index.md": "---\ntitle: Home\n---\nWelcome.\n",
@@ -339,7 +339,7 @@ def test_relative_urls_deploy_under_any_prefix(make_site):
 
 # -- the DocDock example site, as published ---------------------------------------------------
 
-DOCDOCK = Path("/work/shared/corpora/docdock/exampleSite")
+DOCDOCK = SHARED / "corpora" / "docdock" / "exampleSite"
 
 
 @pytest.mark.skipif(not DOCDOCK.is_dir(), reason="needs the DocDock corpus")
