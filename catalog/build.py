@@ -13,7 +13,7 @@ import resource
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Collection, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Collection, Iterator, Mapping, Sequence
 
 from .assets import Assets, collect_static
 from .cache import RenderCache, environment_key, layouts_key, site_facts
@@ -25,9 +25,6 @@ from .highlight import stylesheet
 from .hosting import redirects_file, robots, sitemap
 from .pages import PageRenderer, PageTask, RenderedPage, element_ids, hidden
 from .parallel import MIN_PARALLEL, Workers
-from .plugins import build_plugin_outputs, marketplace_redirect_rules
-from .plugins.cache import CatalogCache, Stored
-from .plugins.model import Listing
 from .output import Output, PublishError, SiteFiles, Staging, url_to_file
 from .page_files import files_fact, publish_attachments
 from .refs import RefError, RefResolver, lenient_message
@@ -36,6 +33,10 @@ from .search import SearchEntry, SearchIndex, page_entries, plugin_entry
 from .sources import load_project_config
 from .theme import Theme
 from .urls import rewriter
+
+if TYPE_CHECKING:  # the plugin catalog is imported where a site has one (0.1 s of every CLI build otherwise)
+    from .plugins.cache import CatalogCache
+    from .plugins.model import Listing
 
 
 @dataclass
@@ -169,7 +170,7 @@ def _build(project: Path, out: Path, output: Output, workers: Workers, *, drafts
     clock.lap("assets")
     doc_refs: list[FragmentRef] = []
     plugins = build_plugins(project, config, theme, site_view, resolver, site, output, report,
-                            cache.catalog if cache is not None else None, shown, jobs, keep_bytes=not on_disk,
+                            cache.catalog if cache is not None and has_plugins(project, config) else None, shown, jobs, keep_bytes=not on_disk,
                             doc_refs=doc_refs)
     # a plugin's `documentation:` #fragment is checked as a page's ref is: one rule, one warning
     fragments.update(check_doc_fragments(site, doc_refs, bodies, report,
@@ -438,7 +439,10 @@ def _alias_order(site: Site) -> dict[Page, tuple[bool, str]]:
 def write_host_files(site: Site, config: SiteConfig, aliases: list[tuple[str, str]], output: Output,
                      report: Report) -> None:
     """_redirects, sitemap.xml and robots.txt, from everything planned so far."""
-    rules = marketplace_redirect_rules(config.base_path) if "plugins/catalog" in output else []
+    rules: list[str] = []
+    if "plugins/catalog" in output:
+        from .plugins import marketplace_redirect_rules
+        rules = marketplace_redirect_rules(config.base_path)
     output.add("_redirects", redirects_file(aliases, rules), "catalog", report, what="redirect rules")
     sitemap_url = None
     if config.origin:  # a sitemap lists absolute URLs: only possible with an absolute base_url
@@ -481,6 +485,8 @@ def build_plugins(project: Path, config: SiteConfig, theme: Theme, site_view: Si
     was published, as the render cache does for pages."""
     if not has_plugins(project, config):
         return []
+    from .plugins import build_plugin_outputs
+    from .plugins.cache import Stored
     index_dir = project / config.plugins_dir
 
     def resolve_doc(ref: str, source: str, line: int) -> str | None:

@@ -30,9 +30,7 @@ import sys
 import unicodedata
 from dataclasses import dataclass
 from html import unescape
-from typing import Callable, Iterable
-
-from markdown_it import MarkdownIt
+from typing import Any, Callable, Iterable
 
 from .content import Page
 
@@ -47,7 +45,6 @@ STOPWORDS = ("a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "ha
              "is", "it", "its", "of", "on", "or", "that", "the", "this", "to", "was", "were", "will", "with")
 _STOPWORD_SET = frozenset(STOPWORDS)
 
-_markdown = MarkdownIt("commonmark", {"html": False})
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 _WORD = re.compile(r"[^\W_]+")
 _SPACE = re.compile(r"\s+")
@@ -210,7 +207,7 @@ def plugin_entry(url: str, name: str, title: str, description: str, categories: 
     """The entry of one plugin page: found by its title, package name, description
     (Markdown) and category names; shown with its categories as the section."""
     categories = list(categories)
-    text = " ".join([page_text(_markdown.render(description)), name, *categories])
+    text = " ".join([page_text(_plain_markdown().render(description)), name, *categories])
     return SearchEntry(url, title or name, ", ".join(categories), text, "plugin")
 
 
@@ -272,6 +269,14 @@ _SKIPPED = re.compile(r"<!--.*?-->|<(pre|script|style|template|svg|math|noscript
 _INLINE_TAG = re.compile(r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|i|ins|kbd|mark|q|s|samp|small|span"
                          r"|strong|sub|sup|time|u|var|wbr)\b[^>]*>", re.I)
 _TAG = re.compile(r"<[^>]*>")
+
+
+@functools.lru_cache(maxsize=1)
+def _plain_markdown() -> Any:
+    """CommonMark without raw HTML, for plugin descriptions; made when a site has plugins
+    (importing markdown-it costs a build whose pages all come from the cache ~20 ms)."""
+    from markdown_it import MarkdownIt
+    return MarkdownIt("commonmark", {"html": False})
 
 
 def _clip(text: str, limit: int) -> str:
