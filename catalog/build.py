@@ -456,7 +456,7 @@ def write_host_files(site: Site, config: SiteConfig, aliases: list[tuple[str, st
 
 def write_search_index(site: Site, config: SiteConfig, bodies: dict[str, Body], plugins: list[Listing],
                        output: Output, report: Report, cache: RenderCache | None = None) -> list[SearchEntry]:
-    """search-index.json; returns its entries (pages first, in site order, then plugins)."""
+    """search-index.json and its shards under search/; returns its entries (pages first, in site order, then plugins)."""
     entries = page_entries(site.pages, lambda page: bodies[page.source].text)
     entries += [plugin_entry(f"{config.base_path}plugins/{p.name}/", p.name, p.title, p.description, p.categories)
                 for p in plugins]
@@ -465,11 +465,12 @@ def write_search_index(site: Site, config: SiteConfig, bodies: dict[str, Body], 
         unique.setdefault(entry.url, entry)
     entries = list(unique.values())
     index = cache.search if cache is not None else SearchIndex()
-    before = index.data
-    data = index.update(entries)
-    if cache is not None and data is not before:
+    before = index.files
+    files = index.update(entries)
+    if cache is not None and files is not before:
         cache.dirty = True
-    output.add("search-index.json", data, "catalog", report, what="search index")
+    for rel, data in files.items():  # the manifest and its shards (catalog/search.py)
+        output.add(rel, data, "catalog", report, what="search index")
     return entries
 
 
