@@ -76,6 +76,7 @@ class Run:
     seconds: float
     max_rss: int  # bytes: ru_maxrss, the largest single process of the tree (the kernel's figure)
     tree_rss: int  # bytes: the largest sampled sum of PSS over the process group (0 if not sampled)
+    cpu: float = 0.0  # seconds of user + system time of the process and the children it waited for
 
 
 class GroupSampler:
@@ -163,7 +164,7 @@ def run(command: list[str], cwd: Path, timeout: float, log: Path, sample: bool =
     if process.returncode != 0:
         why = "timed out" if seconds >= timeout else f"exited with {process.returncode}"
         raise MeasureError(f"{' '.join(command)} {why} after {seconds:.1f}s:\n{tail(log)}")
-    return Run(seconds, usage.ru_maxrss * 1024, sampler.peak if sampler else 0)
+    return Run(seconds, usage.ru_maxrss * 1024, sampler.peak if sampler else 0, usage.ru_utime + usage.ru_stime)
 
 
 def tail(log: Path, lines: int = 15) -> str:
