@@ -13,7 +13,7 @@ import resource
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Collection, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Collection, Iterator, Mapping, Sequence
 
 from .assets import Assets, collect_static
 from .cache import RenderCache, environment_key, layouts_key, site_facts
@@ -35,6 +35,7 @@ from .theme import Theme
 from .urls import rewriter
 
 if TYPE_CHECKING:  # the plugin catalog is imported where a site has one (0.1 s of every CLI build otherwise)
+    from .early import EarlyFiles
     from .plugins.cache import CatalogCache
     from .plugins.model import Listing
 
@@ -61,7 +62,7 @@ class BuildResult:
 def build(project: Path, out: Path | None = None, *, drafts: bool = False, strict: bool = False,
           cache: RenderCache | None = None, write: bool = True, jobs: int | None = None,
           base_url: str | None = None, fingerprint: bool = True, manifest: Path | None = None,
-          keep_state: bool = False) -> BuildResult:
+          keep_state: bool = False, early: EarlyFiles | None = None) -> BuildResult:
     """Build the site of `project` into `out` (default: project/public).
 
     `cache` keeps page bodies between builds (the preview server passes one kept in
@@ -73,7 +74,9 @@ def build(project: Path, out: Path | None = None, *, drafts: bool = False, stric
     in place by name); `manifest` records what was written, so that the next build
     into the same folder rewrites only the files that changed; `keep_state` (with a `cache`)
     keeps in `result.state` what `incremental.rebuild_bodies` needs to redo the next
-    body-only edit without this whole pipeline (the preview server's fast path)."""
+    body-only edit without this whole pipeline (the preview server's fast path); `early`
+    makes the files a preview's browser asks for during the build before the other pages
+    (catalog/early.py)."""
     project = project.resolve()
     out = (out or project / "public").resolve()
     # a build that publishes writes each file into a staging folder beside `out` as it is
@@ -82,7 +85,7 @@ def build(project: Path, out: Path | None = None, *, drafts: bool = False, stric
     try:
         with _cyclic_gc_paused(), Workers(jobs) as workers:
             return _build(project, out, output, workers, drafts=drafts, strict=strict, cache=cache, jobs=jobs,
-                          base_url=base_url, fingerprint=fingerprint, keep_state=keep_state)
+                          base_url=base_url, fingerprint=fingerprint, keep_state=keep_state, early=early)
     finally:
         if output.staging is not None:
             output.staging.discard()  # all of it, unless publish swapped it in
@@ -108,7 +111,7 @@ def _cyclic_gc_paused() -> Iterator[None]:
 
 def _build(project: Path, out: Path, output: Output, workers: Workers, *, drafts: bool, strict: bool,
            cache: RenderCache | None, jobs: int | None, base_url: str | None, fingerprint: bool,
-           keep_state: bool) -> BuildResult:
+           keep_state: bool, early: EarlyFiles | None = None) -> BuildResult:
     started = time.perf_counter()
     report = Report()
     result = BuildResult(report, out)
@@ -157,7 +160,10 @@ def _build(project: Path, out: Path, output: Output, workers: Workers, *, drafts
     shown = digest(environment, layouts_key(theme), facts["nav"], facts["refs"], sorted(assets.names.items()),
                    site_view.plugins_url) if cache is not None else ""
     page_keys = page_html_keys(site, keys, shown) if cache is not None else None
-    bodies, result.rendered = render_pages(pages, found, output, report, workers, cache, keys, page_keys, facts)
+    if early is not None:
+        early.ready(_early_renderer(pages, found, output, assets))
+    bodies, result.rendered = render_pages(pages, found, output, report, workers, cache, keys, page_keys, facts,
+                                           early)
     workers.close()  # nothing else is sent to them: their memory is the next stages'
     fragments = check_fragments(site, bodies, report, cache.element_ids if cache is not None else {})
     clock.lap("pages")
@@ -298,8 +304,8 @@ def page_html_keys(site: Site, body_keys: list[str], shown: str) -> list[str]:
 
 def render_pages(pages: PageRenderer, found: list[Body | None], output: Output, report: Report,
                  workers: Workers, cache: RenderCache | None = None, keys: list[str] | None = None,
-                 html_keys: list[str] | None = None, facts: dict[str, str] | None = None
-                 ) -> tuple[dict[str, Body], int]:
+                 html_keys: list[str] | None = None, facts: dict[str, str] | None = None,
+                 early: EarlyFiles | None = None) -> tuple[dict[str, Body], int]:
     """Every page's body (`found`: those the cache has) and HTML, in one pass: a worker
     renders a page's body and then its HTML, so a body's HTML never travels to this process
     nor stays in it (a 20,000-page site's are ~100 MB) unless the cache keeps it. Returns
@@ -327,6 +333,8 @@ def render_pages(pages: PageRenderer, found: list[Body | None], output: Output, 
     # each page goes into `output` (which may write it away) as it comes, in page order:
     # the site's pages are never all held at once
     for index, page in enumerate(site.pages):
+        if early is not None:
+            early.poll()  # a page the preview's browser asked for since the last one
         body, text, error = next(fresh) if found[index] is None or wanted[index] else RenderedPage(None, "", "")
         if body is None:
             body = found[index]
@@ -359,6 +367,32 @@ def render_pages(pages: PageRenderer, found: list[Body | None], output: Output, 
             if cache is not None and html_keys:
                 cache.put_page(html_keys[index], data, output.digest_of(paths[index]))
     return bodies, rendered
+
+
+def _early_renderer(pages: PageRenderer, found: list[Body | None], output: Output,
+                    assets: Assets) -> Callable[[str], bytes | None]:
+    """What makes one site file ahead of the pages stage (EarlyFiles): an asset, or a page
+    rendered here as its task would render it (same renderer, same site model, the same
+    rewrite as `output.add`), so it is the same bytes as the build's copy; None for a
+    file made later in the build, or a page whose template fails (the build reports it)."""
+    site = pages.site
+    index_of = {url_to_file(page.url, pages.config.base_path): i for i, page in enumerate(site.pages)}
+    static = {rel: data for rel, data, _ in assets.published()}
+
+    def render(rel: str) -> bytes | None:
+        if rel in static:
+            return static[rel]
+        index = index_of.get(rel)
+        if index is None:
+            return None
+        page = site.pages[index]
+        made = pages(PageTask(index, page.body if found[index] is None else None, found[index], True))
+        if made.error or not made.html:
+            return None
+        data = made.html.encode("utf-8")
+        return output.rewrite(rel, data) if output.rewrite is not None else data
+
+    return render
 
 
 def _share_strings(body: Body, page: Page, shared: dict[Any, Any]) -> None:

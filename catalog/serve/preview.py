@@ -1,7 +1,9 @@
 """`catalog serve` as an object: watch the inputs, build epochs, serve the current one.
 
 Start order: bind the socket (a taken port fails before any work), start the watchers
-(so an edit made during the first build is not missed), build, then answer requests.
+(so an edit made during the first build is not missed), answer requests, build: during
+the first build a page the browser asks for is made ahead of the others and served at
+once (catalog/early.py); other requests wait for the build.
 """
 from __future__ import annotations
 
@@ -48,8 +50,10 @@ class LivePreview:
 
     def start(self) -> "LivePreview":
         self.watcher.start()
-        self.site.rebuild()
+        # serving during the first build: a page asked for then is made ahead of the others
+        # (catalog/early.py), and anything else waits for the build
         self._thread.start()
+        self.site.rebuild()
         return self
 
     def close(self) -> None:
