@@ -30,7 +30,7 @@ from .theme import Theme
 if TYPE_CHECKING:  # imported when first used: a site without a plugins-index never needs it
     from .plugins.cache import CatalogCache
 
-CACHE_FORMAT = 6
+CACHE_FORMAT = 7  # 7: the search index in shards (SearchIndex.files)
 
 
 def code_fingerprint() -> str:
