@@ -93,7 +93,7 @@ class SearchEntry:
 @functools.lru_cache(maxsize=65536)
 def _entry_terms(title: str, section: str, text: str) -> tuple[str, tuple[str, ...], tuple[tuple[str, int], ...]]:
     """An entry's excerpt, indexed terms and the field flags of its title and section
-    terms (see the module docstring). Memoised: the preview server rebuilds the
+    words (see the module docstring; a stop word's flags go into the prefix unions only). Memoised: the preview server rebuilds the
     index after every edit, and only the edited page's entry needs tokenising again."""
     text = _clip(_SPACE.sub(" ", text).strip(), MAX_TEXT_CHARS)
     terms = {term for term in words(f"{title} {section} {text}")
@@ -108,7 +108,7 @@ def _entry_terms(title: str, section: str, text: str) -> tuple[str, tuple[str, .
     # one string per distinct word across all entries, not one per entry and word (20,000
     # pages of ~60 words each: ~70 MB of duplicates otherwise, held by the memo)
     return (_clip(text, EXCERPT_CHARS), tuple(sorted(sys.intern(term) for term in terms)),
-            tuple(sorted((sys.intern(word), flag) for word, flag in flags.items() if word in terms)))
+            tuple(sorted((sys.intern(word), flag) for word, flag in flags.items())))
 
 
 def build_search_index(entries: list[SearchEntry]) -> dict[str, bytes]:
@@ -140,6 +140,9 @@ class SearchIndex:
         self.encoded: dict[str, str] = {}  # term (or prefix + PREFIX_MARK) -> its JSON [postings, fields] pair
         self.order: list[str] = []  # the terms in JavaScript's string order
         self.prefixed: dict[str, set[str]] = {}  # a prefix of PREFIX_CHARS or fewer -> the terms starting with it
+        # ... -> the title and section words never indexed (stop words) that start with it: search.js
+        # ranks "install th" as "Install the agent" starts with it, as when it had every title
+        self.unindexed: dict[str, set[str]] = {}
         self.files: dict[str, bytes] = {}  # none yet
 
     @property
@@ -167,6 +170,7 @@ class SearchIndex:
             changed = list(range(len(entries)))
         self.entries = list(entries)
         touched: set[str] = set()
+        touched_unindexed: set[str] = set()
         for number in changed:
             entry = entries[number]
             excerpt, terms, flags = _entry_terms(entry.title, entry.section, entry.text)
@@ -180,12 +184,12 @@ class SearchIndex:
                 bisect.insort(numbers, number)
                 touched.add(term)
             if flags != self.flags_of[number]:
-                for term, _ in self.flags_of[number]:
-                    self.flags[term].pop(number, None)
-                    touched.add(term)
-                for term, flag in flags:
-                    self.flags.setdefault(term, {})[number] = flag
-                    touched.add(term)
+                for word, _ in self.flags_of[number]:
+                    self.flags[word].pop(number, None)
+                    (touched if _indexed(word) else touched_unindexed).add(word)
+                for word, flag in flags:
+                    self.flags.setdefault(word, {})[number] = flag
+                    (touched if _indexed(word) else touched_unindexed).add(word)
                 self.flags_of[number] = flags
             self.terms_of[number] = terms
         listed = {term for term in touched if term in self.encoded}  # `encoded` holds the terms of `order`
@@ -205,7 +209,7 @@ class SearchIndex:
                 self.order = [term for term in self.order if term not in removed]
             for term in added:
                 bisect.insort(self.order, term, key=_js_order)
-        self._update_prefixes(touched, added, removed)
+        self._update_prefixes(touched, added, removed, touched_unindexed)
         self.files = self._files()
         return self.files
 
@@ -214,9 +218,17 @@ class SearchIndex:
         # both alphabets need no JSON escapes
         return f'"{encode_postings(numbers)}","{encode_fields(numbers, flags)}"'
 
-    def _update_prefixes(self, touched: set[str], added: set[str], removed: set[str]) -> None:
-        """The union entries of the short prefixes of the touched terms."""
+    def _update_prefixes(self, touched: set[str], added: set[str], removed: set[str],
+                         unindexed: set[str]) -> None:
+        """The union entries of the short prefixes of the touched terms (and unindexed title words)."""
         prefixes: set[str] = set()
+        for word in unindexed:
+            for size in range(1, min(PREFIX_CHARS, len(word)) + 1):
+                prefixes.add(word[:size])
+                if self.flags.get(word):
+                    self.unindexed.setdefault(word[:size], set()).add(word)
+                else:
+                    self.unindexed.get(word[:size], set()).discard(word)
         for term in touched:
             for size in range(1, min(PREFIX_CHARS, len(term)) + 1):
                 prefix = term[:size]
@@ -230,15 +242,20 @@ class SearchIndex:
         for prefix in prefixes:
             key = prefix + PREFIX_MARK
             terms = self.prefixed.get(prefix, set()) | ({prefix} if prefix in self.postings else set())
-            if len(terms) < 2:  # search.js reads the one term itself
+            extra = self.unindexed.get(prefix, set())
+            if not terms or (len(terms) < 2 and not extra):  # search.js reads the one term itself
                 self.encoded.pop(key, None)
                 continue
-            numbers = sorted(set().union(*(self.postings[term] for term in terms)))
+            found = set().union(*(self.postings[term] for term in terms))
             flags: dict[int, int] = {}
             for term in terms:
                 for number, flag in self.flags.get(term, {}).items():
                     flags[number] = flags.get(number, 0) | flag
-            self.encoded[key] = self._pair(numbers, flags)
+            for word in extra:  # a stop word adds its flags to the pages the prefix finds, never pages
+                for number, flag in self.flags[word].items():
+                    if number in found:
+                        flags[number] = flags.get(number, 0) | flag
+            self.encoded[key] = self._pair(sorted(found), flags)
 
     def _files(self) -> dict[str, bytes]:
         files: dict[str, bytes] = {}
@@ -277,6 +294,10 @@ def _shard(files: dict[str, bytes], kind: str, text: str) -> str:
     name = f"search/{kind}-{hashlib.sha256(data).hexdigest()[:12]}.json"
     files[name] = data
     return name
+
+
+def _indexed(word: str) -> bool:
+    return word not in _STOPWORD_SET and len(word) <= MAX_TERM_CHARS
 
 
 def _js_order(term: str) -> bytes:

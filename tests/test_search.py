@@ -210,3 +210,23 @@ def test_sample_site_index_size():
     assert len(index["docs"]) > 20
     assert "/writing/plugin-page-template/" not in [doc[0] for doc in index["docs"]]  # hidden: true
     assert sum(map(len, files.values())) < 120_000
+
+
+def test_prefix_unions_carry_the_flags_of_title_stop_words():
+    """Typing "install th" on the way to "install the agent": the page titled "Install the
+    agent" starts with it and has a title word starting with "th", as when search.js had
+    every title; the stop word adds flags only, never a page the prefix does not find."""
+    from catalog.search import IN_TITLE, decode_fields
+
+    entries = [SearchEntry("/a/", "Install the agent", "", "thin wagon"),
+               SearchEntry("/b/", "Thermal wagon", "", "things"),
+               SearchEntry("/c/", "The end", "", "nothing here")]
+    files = build_search_index(entries)
+    shards = [json.loads(files[name]) for name in json.loads(files[INDEX_FILE])["term_files"]]
+    union = next((shard["postings"][i], shard["fields"][i]) for shard in shards
+                 for i, term in enumerate(shard["terms"]) if term == "th" + PREFIX_MARK)
+    numbers = decode_postings(union[0])
+    assert numbers == [0, 1]  # "/c/" has no indexed word starting with "th"
+    flags = dict(decode_fields(numbers, union[1]))
+    assert flags[0] & IN_TITLE and flags[0] & (1 << 1)  # "the", the title's second word
+    assert flags[1] & IN_TITLE and flags[1] & 1  # "thermal", its first
