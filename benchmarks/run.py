@@ -296,7 +296,7 @@ def bench_previews(project: Project, pages: int, runs: int, page_rel: str, timeo
             measured = measure_reload(server.serve_command(port), project.root, url, title, project.content / page_rel,
                                       runs, startup_timeout=timeout, reload_timeout=timeout,
                                       log=folder / f"{project.tool}-serve.log",
-                                      built_text=b"serving http" if project.tool == "ours" else None)
+                                      built_text=b"built " if project.tool == "ours" else None)
         except (MeasureError, OSError) as exc:
             log(f"[{pages:,}] {project.label}: {what} FAILED: {exc}")
             results[(key, pages, project.tool)] = Cell(note="failed")

@@ -506,6 +506,9 @@ def test_process_serves_and_stops_cleanly(tmp_path, stop_signal):
         connection.request("GET", "/guide/install/")
         assert connection.getresponse().status == 200
         connection.close()
+        # the page may come before the first build ends (catalog/early.py): stop after it
+        while not any(line.startswith("built 4 pages") for line in output):
+            output.append(lines.get(timeout=WAIT))
         process.send_signal(stop_signal)
         assert process.wait(timeout=WAIT) == 0
     finally:

@@ -79,6 +79,12 @@ class PreviewSite:
         self._early: tuple[EarlyFiles, str] | None = (EarlyFiles(), config.base_path) if config is not None else None
 
     @property
+    def base_path(self) -> str:
+        """The site's base path before its first build ends (after, the epoch's)."""
+        early = self._early
+        return early[1] if early is not None else self._status.epoch.base_path if self._status.epoch else "/"
+
+    @property
     def status(self) -> BuildStatus:
         return self._status
 

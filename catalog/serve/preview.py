@@ -46,7 +46,7 @@ class LivePreview:
         host = self.server.server_address[0]
         host = f"[{host}]" if ":" in host else host
         epoch = self.site.status.epoch
-        return f"http://{host}:{self.server.port}{epoch.base_path if epoch else '/'}"
+        return f"http://{host}:{self.server.port}{epoch.base_path if epoch else self.site.base_path}"
 
     def start(self) -> "LivePreview":
         self.watcher.start()

@@ -340,6 +340,7 @@
     var active = -1;
     var shown = "";
     var queries = 0;  // queries asked: a query's shards may come after the next query's
+    var closes = 0;  // times the list was closed: results that come after stay closed
 
     function load() {
       if (!loading) {
@@ -350,7 +351,7 @@
           })
           .then(function (data) {
             index = new Index(data, new URL(form.getAttribute("data-index"), document.baseURI).href);
-            update();
+            search(panel.hidden);  // a list closed meanwhile (Escape) gets its results, closed
           })
           .catch(function () {
             loading = null;  // try again on the next focus
@@ -365,6 +366,7 @@
     }
 
     function open(isOpen) {
+      if (!isOpen) closes++;
       panel.hidden = !isOpen;
       input.setAttribute("aria-expanded", isOpen && options().length ? "true" : "false");
       if (!isOpen) activate(-1);
@@ -392,6 +394,11 @@
     }
 
     function update() {
+      search(false);
+    }
+
+    // Show the results of the query in the box; `keepClosed`: in a list the visitor closed.
+    function search(keepClosed) {
       var query = input.value;
       if (!query.trim()) {
         show("");
@@ -403,18 +410,19 @@
         return;
       }
       if (query === shown) {
-        open(document.activeElement === input);
+        if (!keepClosed) open(document.activeElement === input);
         return;
       }
       var asked = ++queries;
+      var closed = closes;
       index.search(query).then(function (found) {
-        if (asked === queries) showResults(query, found);
+        if (asked === queries) showResults(query, found, !keepClosed && closed === closes);
       }, function () {
         if (asked === queries) show("Search is not available right now.");
       });
     }
 
-    function showResults(query, found) {
+    function showResults(query, found, mayOpen) {
       list.textContent = "";
       active = -1;
       input.removeAttribute("aria-activedescendant");
@@ -448,7 +456,7 @@
       message.textContent = found.total > found.results.length || found.total === 0 ? summary : "";
       status.textContent = summary;
       shown = query;
-      open(document.activeElement === input);
+      open(mayOpen && document.activeElement === input);
     }
 
     function follow(number) {
