@@ -76,6 +76,7 @@ class Run:
     seconds: float
     max_rss: int  # bytes: ru_maxrss, the largest single process of the tree (the kernel's figure)
     tree_rss: int  # bytes: the largest sampled sum of PSS over the process group (0 if not sampled)
+    cpu: float = 0.0  # seconds of user + system time of the process and the children it waited for
 
 
 class GroupSampler:
@@ -163,7 +164,7 @@ def run(command: list[str], cwd: Path, timeout: float, log: Path, sample: bool =
     if process.returncode != 0:
         why = "timed out" if seconds >= timeout else f"exited with {process.returncode}"
         raise MeasureError(f"{' '.join(command)} {why} after {seconds:.1f}s:\n{tail(log)}")
-    return Run(seconds, usage.ru_maxrss * 1024, sampler.peak if sampler else 0)
+    return Run(seconds, usage.ru_maxrss * 1024, sampler.peak if sampler else 0, usage.ru_utime + usage.ru_stime)
 
 
 def tail(log: Path, lines: int = 15) -> str:
@@ -215,10 +216,13 @@ class ReloadResult:
 
 
 def measure_reload(command: list[str], cwd: Path, url: str, ready_text: str, page: Path, runs: int,
-                   startup_timeout: float, reload_timeout: float, log: Path, settle: float = 1.0) -> ReloadResult:
+                   startup_timeout: float, reload_timeout: float, log: Path, settle: float = 1.0,
+                   built_text: bytes | None = None) -> ReloadResult:
     """Start a preview server, wait for its first build, then `runs` times: append a line
     with a new token to `page` and time from the write to the first response of `url`
-    that contains the token."""
+    that contains the token. `built_text`: what the server writes to its output once its
+    first build is done, for a server that serves a page before (ours: the page asked
+    for is made first); the edits wait for it, so that they time a rebuild."""
     with log.open("wb") as out:
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -232,6 +236,13 @@ def measure_reload(command: list[str], cwd: Path, url: str, ready_text: str, pag
                     raise MeasureError(f"{' '.join(command)}: {url} did not serve the page within "
                                        f"{startup_timeout:.0f}s:\n{tail(log)}")
                 startup = ready - started
+                if built_text is not None:
+                    deadline = time.perf_counter() + startup_timeout
+                    while built_text not in log.read_bytes():
+                        if time.perf_counter() > deadline or process.poll() is not None:
+                            raise MeasureError(f"{' '.join(command)}: no {built_text!r} within "
+                                               f"{startup_timeout:.0f}s:\n{tail(log)}")
+                        time.sleep(0.05)
                 for number in range(runs):
                     time.sleep(settle)  # let the watcher go quiet after the previous rebuild
                     token = f"reload-{os.getpid()}-{number}-{time.monotonic_ns()}"

@@ -130,6 +130,17 @@ def targets_table(results: dict[tuple[str, int, str], Cell], sizes: list[int]) -
     rows.append((f"preview edit-to-reload under 200 ms ({at:,}), median",
                  f"{seconds(reload.mid())} (min {seconds(reload.low())})" if reload else "not measured",
                  reload.mid() < 0.2 if reload else None))
+    # issue 20
+    versus(f"cold full build at most 0.5x Hugo's ({at:,} pages)", cell("cold", at), hugo_cold, 0.5)
+    small = min(sizes, key=lambda pages: abs(pages - 500))
+    nochange = cell("nochange", small)
+    rows.append((f"rebuild with no change at most 0.3 s, whole process ({small:,} pages)",
+                 seconds(nochange.low()) if nochange else "not measured",
+                 nochange.low() <= 0.3 if nochange else None))
+    start, hugo_start = cell("startup", at), cell("startup", at, "hugo")
+    rows.append((f"preview: the page asked for served within 2 s of the start ({at:,} pages)",
+                 f"{seconds(start.low())}" + (f" (Hugo: {seconds(hugo_start.low())})" if hugo_start else "")
+                 if start else "not measured", start.low() <= 2.0 if start else None))
     for key, what in (("rss", "largest process"), ("rss_tree", "process group")):
         memory = cell(key, big)
         rows.append((f"peak memory of a cold build under 500 MB ({big:,} pages, {what})",

@@ -44,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--catalog", default="300x40x6", metavar="PxVxW",
                         help="plugins x releases x wagons of the catalog index benchmark (default: 300x40x6)")
     parser.add_argument("--skip-catalog", action="store_true", help="leave out the catalog index benchmark")
+    parser.add_argument("--skip-real", action="store_true",
+                        help="leave out the real-content corpus (DocDock's site replicated, benchmarks/real.py)")
     parser.add_argument("--timeout", type=float, default=None,
                         help="seconds any one build or reload may take (default: 600, or 0.5 s a page if more)")
     parser.add_argument("--workdir", type=Path, default=None, help="where the projects go (default: a temp dir)")
@@ -93,6 +95,9 @@ def main(argv: list[str] | None = None) -> int:
             catalog = bench_catalog(workdir / "catalog", shape, args.runs or 3, args.timeout or 600, notes)
         if not args.update_catalog:
             notes.append(sample_site_reload(workdir / "sample", args.runs or 3))
+        if not args.update_catalog and not args.skip_real:
+            from .real import bench_real_corpus
+            notes.extend(bench_real_corpus(workdir / "real", args.runs or 3, args.timeout or 600, log))
     finally:
         keep_trash_in(None)
         shutil.rmtree(workdir / ".trash", ignore_errors=True)
@@ -290,7 +295,8 @@ def bench_previews(project: Project, pages: int, runs: int, page_rel: str, timeo
         try:
             measured = measure_reload(server.serve_command(port), project.root, url, title, project.content / page_rel,
                                       runs, startup_timeout=timeout, reload_timeout=timeout,
-                                      log=folder / f"{project.tool}-serve.log")
+                                      log=folder / f"{project.tool}-serve.log",
+                                      built_text=b"built " if project.tool == "ours" else None)
         except (MeasureError, OSError) as exc:
             log(f"[{pages:,}] {project.label}: {what} FAILED: {exc}")
             results[(key, pages, project.tool)] = Cell(note="failed")

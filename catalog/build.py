@@ -9,7 +9,7 @@ import resource
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Collection, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Collection, Mapping, Sequence
 
 from .assets import Assets, collect_static
 from .build_state import BuildState
@@ -22,9 +22,6 @@ from .highlight import stylesheet
 from .hosting import redirects_file, robots, sitemap
 from .pages import PageRenderer, PageTask, RenderedPage, element_ids, hidden
 from .parallel import MIN_PARALLEL, Workers, cyclic_gc_paused
-from .plugins import build_plugin_outputs, headers_file, marketplace_redirect_rules
-from .plugins.cache import CatalogCache, Stored
-from .plugins.model import Listing
 from .output import Output, PublishError, SiteFiles, Staging, url_to_file
 from .page_files import files_fact, publish_attachments
 from .refs import RefResolver, lenient_message
@@ -33,6 +30,11 @@ from .search import SearchEntry, SearchIndex, page_entries, plugin_entry
 from .sources import load_project_config
 from .theme import Theme
 from .urls import rewriter
+
+if TYPE_CHECKING:  # the plugin catalog is imported where a site has one (0.1 s of every CLI build otherwise)
+    from .early import EarlyFiles
+    from .plugins.cache import CatalogCache
+    from .plugins.model import Listing
 
 
 @dataclass
@@ -57,7 +59,7 @@ class BuildResult:
 def build(project: Path, out: Path | None = None, *, drafts: bool = False, strict: bool = False,
           cache: RenderCache | None = None, write: bool = True, jobs: int | None = None,
           base_url: str | None = None, fingerprint: bool = True, manifest: Path | None = None,
-          keep_state: bool = False) -> BuildResult:
+          keep_state: bool = False, early: EarlyFiles | None = None) -> BuildResult:
     """Build the site of `project` into `out` (default: project/public).
 
     `cache` keeps page bodies between builds (the preview server passes one kept in
@@ -69,7 +71,9 @@ def build(project: Path, out: Path | None = None, *, drafts: bool = False, stric
     in place by name); `manifest` records what was written, so that the next build
     into the same folder rewrites only the files that changed; `keep_state` (with a `cache`)
     keeps in `result.state` what `incremental.rebuild_bodies` needs to redo the next
-    body-only edit without this whole pipeline (the preview server's fast path)."""
+    body-only edit without this whole pipeline (the preview server's fast path); `early`
+    makes the files a preview's browser asks for during the build before the other pages
+    (catalog/early.py)."""
     project = project.resolve()
     out = (out or project / "public").resolve()
     # a build that publishes writes each file into a staging folder beside `out` as it is
@@ -78,7 +82,7 @@ def build(project: Path, out: Path | None = None, *, drafts: bool = False, stric
     try:
         with cyclic_gc_paused(), Workers(jobs) as workers:
             return _build(project, out, output, workers, drafts=drafts, strict=strict, cache=cache, jobs=jobs,
-                          base_url=base_url, fingerprint=fingerprint, keep_state=keep_state)
+                          base_url=base_url, fingerprint=fingerprint, keep_state=keep_state, early=early)
     finally:
         if output.staging is not None:
             output.staging.discard()  # all of it, unless publish swapped it in
@@ -86,7 +90,7 @@ def build(project: Path, out: Path | None = None, *, drafts: bool = False, stric
 
 def _build(project: Path, out: Path, output: Output, workers: Workers, *, drafts: bool, strict: bool,
            cache: RenderCache | None, jobs: int | None, base_url: str | None, fingerprint: bool,
-           keep_state: bool) -> BuildResult:
+           keep_state: bool, early: EarlyFiles | None = None) -> BuildResult:
     started = time.perf_counter()
     report = Report()
     result = BuildResult(report, out)
@@ -134,7 +138,10 @@ def _build(project: Path, out: Path, output: Output, workers: Workers, *, drafts
     shown = digest(environment, layouts_key(theme), facts["nav"], facts["refs"], sorted(assets.names.items()),
                    site_view.plugins_url) if cache is not None else ""
     page_keys = page_html_keys(site, keys, shown) if cache is not None else None
-    bodies, result.rendered = render_pages(pages, found, output, report, workers, cache, keys, page_keys, facts)
+    if early is not None:
+        early.ready(_early_renderer(pages, found, output, assets))
+    bodies, result.rendered = render_pages(pages, found, output, report, workers, cache, keys, page_keys, facts,
+                                           early)
     workers.close()  # nothing else is sent to them: their memory is the next stages'
     fragments = check_fragments(site, bodies, report, cache.element_ids if cache is not None else {})
     clock.lap("pages")
@@ -147,7 +154,7 @@ def _build(project: Path, out: Path, output: Output, workers: Workers, *, drafts
     clock.lap("assets")
     doc_refs: list[FragmentRef] = []
     plugins = build_plugins(project, config, theme, site_view, resolver, site, output, report,
-                            cache.catalog if cache is not None else None, shown, jobs, keep_bytes=not on_disk,
+                            cache.catalog if cache is not None and has_plugins(project, config) else None, shown, jobs, keep_bytes=not on_disk,
                             doc_refs=doc_refs)
     # a plugin's `documentation:` #fragment is checked as a page's ref is: one rule, one warning
     fragments.update(check_doc_fragments(site, doc_refs, bodies, report,
@@ -274,8 +281,8 @@ def page_html_keys(site: Site, body_keys: list[str], shown: str) -> list[str]:
 
 def render_pages(pages: PageRenderer, found: list[Body | None], output: Output, report: Report,
                  workers: Workers, cache: RenderCache | None = None, keys: list[str] | None = None,
-                 html_keys: list[str] | None = None, facts: dict[str, str] | None = None
-                 ) -> tuple[dict[str, Body], int]:
+                 html_keys: list[str] | None = None, facts: dict[str, str] | None = None,
+                 early: EarlyFiles | None = None) -> tuple[dict[str, Body], int]:
     """Every page's body (`found`: those the cache has) and HTML, in one pass: a worker
     renders a page's body and then its HTML, so a body's HTML never travels to this process
     nor stays in it (a 20,000-page site's are ~100 MB) unless the cache keeps it. Returns
@@ -303,6 +310,8 @@ def render_pages(pages: PageRenderer, found: list[Body | None], output: Output, 
     # each page goes into `output` (which may write it away) as it comes, in page order:
     # the site's pages are never all held at once
     for index, page in enumerate(site.pages):
+        if early is not None:
+            early.poll()  # a page the preview's browser asked for since the last one
         body, text, error = next(fresh) if found[index] is None or wanted[index] else RenderedPage(None, "", "")
         if body is None:
             body = found[index]
@@ -335,6 +344,32 @@ def render_pages(pages: PageRenderer, found: list[Body | None], output: Output, 
             if cache is not None and html_keys:
                 cache.put_page(html_keys[index], data, output.digest_of(paths[index]))
     return bodies, rendered
+
+
+def _early_renderer(pages: PageRenderer, found: list[Body | None], output: Output,
+                    assets: Assets) -> Callable[[str], bytes | None]:
+    """What makes one site file ahead of the pages stage (EarlyFiles): an asset, or a page
+    rendered here as its task would render it (same renderer, same site model, the same
+    rewrite as `output.add`), so it is the same bytes as the build's copy; None for a
+    file made later in the build, or a page whose template fails (the build reports it)."""
+    site = pages.site
+    index_of = {url_to_file(page.url, pages.config.base_path): i for i, page in enumerate(site.pages)}
+    static = {rel: data for rel, data, _ in assets.published()}
+
+    def render(rel: str) -> bytes | None:
+        if rel in static:
+            return static[rel]
+        index = index_of.get(rel)
+        if index is None:
+            return None
+        page = site.pages[index]
+        made = pages(PageTask(index, page.body if found[index] is None else None, found[index], True))
+        if made.error or not made.html:
+            return None
+        data = made.html.encode("utf-8")
+        return output.rewrite(rel, data) if output.rewrite is not None else data
+
+    return render
 
 
 def _share_strings(body: Body, page: Page, shared: dict[Any, Any]) -> None:
@@ -410,8 +445,9 @@ def _alias_order(site: Site) -> dict[Page, tuple[bool, str]]:
 def write_host_files(site: Site, config: SiteConfig, aliases: list[tuple[str, str]], output: Output,
                      report: Report) -> None:
     """_redirects, sitemap.xml and robots.txt, from everything planned so far."""
-    rules = []
+    rules: list[str] = []
     if "plugins/catalog" in output:
+        from .plugins import headers_file, marketplace_redirect_rules
         names = [path[len("plugins/by-name/"):-len(".json")] for path in output.paths()
                  if path.startswith("plugins/by-name/") and not path.startswith("plugins/by-name/_")]
         rules = marketplace_redirect_rules(config.base_path, names)
@@ -430,7 +466,7 @@ def write_host_files(site: Site, config: SiteConfig, aliases: list[tuple[str, st
 
 def write_search_index(site: Site, config: SiteConfig, bodies: dict[str, Body], plugins: list[Listing],
                        output: Output, report: Report, cache: RenderCache | None = None) -> list[SearchEntry]:
-    """search-index.json; returns its entries (pages first, in site order, then plugins)."""
+    """search-index.json and its shards under search/; returns its entries (pages first, in site order, then plugins)."""
     entries = page_entries(site.pages, lambda page: bodies[page.source].text)
     entries += [plugin_entry(f"{config.base_path}plugins/{p.name}/", p.name, p.title, p.description, p.categories)
                 for p in plugins]
@@ -439,11 +475,12 @@ def write_search_index(site: Site, config: SiteConfig, bodies: dict[str, Body], 
         unique.setdefault(entry.url, entry)
     entries = list(unique.values())
     index = cache.search if cache is not None else SearchIndex()
-    before = index.data
-    data = index.update(entries)
-    if cache is not None and data is not before:
+    before = index.files
+    files = index.update(entries)
+    if cache is not None and files is not before:
         cache.dirty = True
-    output.add("search-index.json", data, "catalog", report, what="search index")
+    for rel, data in files.items():  # the manifest and its shards (catalog/search.py)
+        output.add(rel, data, "catalog", report, what="search index")
     return entries
 
 
@@ -459,6 +496,8 @@ def build_plugins(project: Path, config: SiteConfig, theme: Theme, site_view: Si
     was published, as the render cache does for pages."""
     if not has_plugins(project, config):
         return []
+    from .plugins import build_plugin_outputs
+    from .plugins.cache import Stored
     index_dir = project / config.plugins_dir
 
     def resolve_doc(ref: str, source: str, line: int) -> str | None:

@@ -16,7 +16,7 @@ import hashlib
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 import jinja2.bccache
@@ -25,12 +25,14 @@ from .config import SiteConfig
 from .content import Page, Site, SourceMemo
 from .hashing import code_digest, digest, digest_text
 from .page_files import FILE_FACT
-from .plugins.cache import CatalogCache
 from .render import Body
 from .search import SearchIndex
 from .theme import Theme
 
-CACHE_FORMAT = 6
+if TYPE_CHECKING:  # imported when first used: a site without a plugins-index never needs it
+    from .plugins.cache import CatalogCache
+
+CACHE_FORMAT = 7  # 7: the search index in shards (SearchIndex.files)
 
 
 def code_fingerprint() -> str:
@@ -131,7 +133,22 @@ class RenderCache:
         self.hits = 0
         self.misses = 0
         self.dirty = False  # something to save: a build that changed nothing skips the write
-        self.catalog = CatalogCache()  # the plugin catalog's own memo, saved in a file of its own
+        # the plugin catalog's own memo, saved in a file of its own; made or loaded when first
+        # asked for, so that a site without plugins imports none of the catalog's code (0.1 s)
+        self._catalog: CatalogCache | None = None
+        self._catalog_file: Path | None = None
+
+    @property
+    def catalog(self) -> CatalogCache:
+        if self._catalog is None:
+            from .plugins.cache import CatalogCache
+            stored = _load_pickle(self._catalog_file, CatalogCache) if self._catalog_file is not None else None
+            self._catalog = stored or CatalogCache()
+        return self._catalog
+
+    @catalog.setter
+    def catalog(self, value: CatalogCache) -> None:
+        self._catalog = value
 
     @staticmethod
     def page_key(page: Page, environment: str) -> str:
@@ -176,18 +193,21 @@ class RenderCache:
         stored = _load_pickle(path, dict)
         if stored is not None and stored.get("format") == CACHE_FORMAT and {"entries", "pages", "search"} <= stored.keys():
             cache.entries, cache.pages, cache.search = stored["entries"], stored["pages"], stored["search"]
-        cache.catalog = _load_pickle(_catalog_file(path), CatalogCache) or CatalogCache()
+            # compiled templates: a CLI build would otherwise compile every template it renders
+            # (the 404 and redirect pages, even when no page changed) from source again
+            cache.templates.code = dict(stored.get("templates", {}))
+        cache._catalog_file = _catalog_file(path)
         return cache
 
     def save(self, path: Path) -> None:
         """Write what changed: the pages' memo and the catalog's (large: every plugin file) separately."""
-        if self.dirty:
+        if self.dirty or self.templates.added:
             _save_pickle(path, {"format": CACHE_FORMAT, "entries": self.entries, "pages": self.pages,
-                                "search": self.search})
-            self.dirty = False
-        if self.catalog.dirty:
-            self.catalog.dirty = False
-            _save_pickle(_catalog_file(path), self.catalog)
+                                "search": self.search, "templates": self.templates.code})
+            self.dirty = self.templates.added = False
+        if self._catalog is not None and self._catalog.dirty:
+            self._catalog.dirty = False
+            _save_pickle(_catalog_file(path), self._catalog)
 
 
 def _catalog_file(path: Path) -> Path:

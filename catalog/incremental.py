@@ -199,12 +199,18 @@ def _update_search(state: BuildState, edited: list[Page], cache: RenderCache) ->
         if at is not None and searchable(page) and entries[at].kind == "page":
             entries[at] = dataclasses.replace(entries[at], text=state.bodies[page.source].text)
             changed.append(at)
-    before = cache.search.data
-    data = cache.search.update(entries, changed)
-    if data is not before:
+    before = cache.search.files
+    files = cache.search.update(entries, changed)
+    if files is not before:
         cache.dirty = True
+        # the shards are named by their content: drop those the new index no longer lists
+        for rel in [rel for rel in state.files if rel.startswith("search/") and rel not in files]:
+            del state.files[rel]
+            state.owners.pop(rel, None)
+        for rel in files:
+            state.owners.setdefault(rel, "catalog")
     state.search_entries = entries
-    state.files["search-index.json"] = data
+    state.files.update(files)
 
 
 def warm(state: BuildState) -> None:

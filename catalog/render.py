@@ -19,7 +19,7 @@ import re
 import zlib
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
@@ -30,13 +30,14 @@ from .config import SiteConfig, has_plugins
 from .diagnostics import Diagnostic, Lines, LocatedError, did_you_mean
 from .hashlinks import HashRoutes
 from .highlight import highlight as highlight_code
-from .kramdown_html import is_jekyll_page
-from .markdown import Markdown
 from .placeholders import Tokens, prefix_for
 from .refs import RefResolver, lenient_message
 from .search import page_text
 from .shortcode_functions import template_functions
 from .theme import Theme
+
+if TYPE_CHECKING:  # imported when a body is first rendered: a build whose bodies all come
+    from .markdown import Markdown  # from the cache never loads markdown-it (~20 ms)
 
 _ROOT_LINK = re.compile(r'(\s(?:href|src)=")(/(?!/)[^"]*)')
 
@@ -195,6 +196,7 @@ class _PageRun:
         """HTML of a Markdown source into which `tokens` placeholders were put."""
         if self.tokens.forged(source, tokens):
             self.forged.append(source)
+        from .kramdown_html import is_jekyll_page
         return self.renderer.md.render(source, code_filter=self.expand_text, kramdown=is_jekyll_page(self.page.meta))
 
 
@@ -206,9 +208,13 @@ class BodyRenderer:
         self.config = config
         self.theme = theme
         self.resolver = resolver
-        self.md = Markdown()
         self.has_catalog = has_plugins(theme.project, config)
         self._hash_routes: HashRoutes | None = None  # made at the first page that needs it
+
+    @cached_property
+    def md(self) -> Markdown:
+        from .markdown import Markdown
+        return Markdown()
 
     def render(self, page: Page) -> Body:
         parsed = shortcodes.parse(page.body, self.theme.is_paired)

@@ -1,42 +1,69 @@
-"""The site search index: plain text of every searchable page and plugin, turned into one
-compact JSON file (`search-index.json`) that static/js/search.js queries in the browser.
+"""The site search index: plain text of every searchable page and plugin, turned into a
+small manifest (`search-index.json`) and shards under `search/` that static/js/search.js
+fetches as a query needs them: a visitor downloads the manifest, the term shards that
+hold the query's words, and the result shards of the ten results shown, never the whole
+index (20,000 pages: ~10 MB of index, well under 300 KB for any one query).
 
-The index holds, per entry, only what a result shows (URL, title, section, kind and a
-short excerpt) plus, per word, the sorted list of entries that contain it. Full page
-text never ships: the 5,000-page benchmark corpus gives 1.7 MB (190 kB gzipped). Words
-are normalised the same way here and in search.js (NFKD, combining marks dropped, lower
-case, runs of letters and digits), so a query word matches exactly what was indexed.
+Why shards of our own and not Pagefind: the ranking (title over section over text, the
+title that starts with or is the query) is computed here from flags stored beside each
+posting, so results are exactly those of the one-file index this replaced; Pagefind
+ranks by its own rules, indexes the built HTML again (a second pass over every page
+and a Rust binary to ship) and brings its own search box, where ours is the theme's.
 
-Format (version 1), keys in this order:
+Words are normalised the same way here and in search.js (NFKD, combining marks dropped,
+lower case, runs of letters and digits), so a query word matches exactly what was indexed.
 
-    {"version": 1,
-     "stopwords": ["a", "an", ...],         # never indexed; search.js ignores them in queries
-     "docs": [[url, title, section, kind, excerpt], ...],
-     "terms": ["aws", "blueprint", ...],     # in JavaScript string order, for prefix ranges
-     "postings": ["BBC", ...]}               # one per term: ascending doc numbers, delta-coded
+Format (version 2). The manifest, keys in this order:
+
+    {"version": 2,
+     "stopwords": ["a", "an", ...],        # never indexed; search.js ignores them in queries
+     "count": 1234,                        # results 0..count-1
+     "docs": 50,                           # results per result shard
+     "doc_files": ["search/d-<hash>.json", ...],   # shard k: results k*docs ..
+     "term_starts": ["", "cloud", ...],    # the first term of each term shard ("" for the first)
+     "term_files": ["search/t-<hash>.json", ...]}
+
+File names carry a hash of their content (paths relative to the manifest), so a browser
+never mixes shards of two builds. A result shard is `[[url, title, section, kind,
+excerpt], ...]`. A term shard is `{"terms": [...], "postings": [...], "fields": [...]}`,
+its terms in JavaScript string order. A term `w` followed by U+0001 is the union of
+every term starting with `w` (made for `w` of 1 to 3 characters when two or more terms
+start with it), so typing "c" does not fetch every term that starts with "c".
 
 A postings string is a run of base-32 numbers (the gaps between doc numbers, the first
 counted from -1) written with the URL-safe base-64 alphabet: the 32 characters `A`..`f`
 end a number and carry its last 5 bits, the 32 characters `g`..`_` carry 5 more
-significant bits each. A word found in every page costs one character per page.
+significant bits each; a gap repeated four or more times is written once, then `~` and
+how many more times (a word found in every page costs three characters).
+A fields string gives the docs where the word is in the title or the section, as runs
+over the term's postings: how many postings to skip, how many to take (base-32 numbers
+as above), then two characters (6 bits each, high first) of the flags they share:
+bits 0-4 the word is the title's word 0..4, bit 5 it is a word of the title, bit 6 a
+word of the section, bits 7-9 the number of words in the title (7: seven or more).
 """
 from __future__ import annotations
 
 import bisect
 import functools
+import hashlib
 import json
 import re
 import sys
 import unicodedata
 from dataclasses import dataclass
 from html import unescape
-from typing import Callable, Iterable
-
-from markdown_it import MarkdownIt
+from typing import Any, Callable, Iterable
 
 from .content import Page
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2
+INDEX_FILE = "search-index.json"
+DOCS_PER_SHARD = 16  # the ten results shown fetch at most ten shards of ~4 kB
+TERM_SHARD_CHARS = 24_000  # a term shard is cut once it holds this many characters
+PREFIX_CHARS = 3  # typed prefixes up to this long have their union made up front
+PREFIX_MARK = "\u0001"
+TITLE_POSITIONS = 5  # flags say which of the title's first words a term is
+IN_TITLE, IN_SECTION = 1 << 5, 1 << 6
 MAX_TEXT_CHARS = 20_000  # per page; longer pages are indexed on their first 20,000 characters
 EXCERPT_CHARS = 160  # the start of the text, shown under a result with the query words marked
 MAX_TERM_CHARS = 32  # longer "words" are hashes, keys and the like: not worth an index entry
@@ -47,7 +74,6 @@ STOPWORDS = ("a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "ha
              "is", "it", "its", "of", "on", "or", "that", "the", "this", "to", "was", "were", "will", "with")
 _STOPWORD_SET = frozenset(STOPWORDS)
 
-_markdown = MarkdownIt("commonmark", {"html": False})
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 _WORD = re.compile(r"[^\W_]+")
 _SPACE = re.compile(r"\s+")
@@ -65,19 +91,29 @@ class SearchEntry:
 
 
 @functools.lru_cache(maxsize=65536)
-def _entry_terms(title: str, section: str, text: str) -> tuple[str, tuple[str, ...]]:
-    """An entry's excerpt and indexed terms. Memoised: the preview server rebuilds the
+def _entry_terms(title: str, section: str, text: str) -> tuple[str, tuple[str, ...], tuple[tuple[str, int], ...]]:
+    """An entry's excerpt, indexed terms and the field flags of its title and section
+    words (see the module docstring; a stop word's flags go into the prefix unions only). Memoised: the preview server rebuilds the
     index after every edit, and only the edited page's entry needs tokenising again."""
     text = _clip(_SPACE.sub(" ", text).strip(), MAX_TEXT_CHARS)
     terms = {term for term in words(f"{title} {section} {text}")
              if term not in _STOPWORD_SET and len(term) <= MAX_TERM_CHARS}
+    title_words = words(title)
+    length = min(len(title_words), 7) << 7
+    flags: dict[str, int] = {}
+    for position, word in enumerate(title_words):
+        flags[word] = flags.get(word, length) | IN_TITLE | (1 << position if position < TITLE_POSITIONS else 0)
+    for word in words(section):
+        flags[word] = flags.get(word, length) | IN_SECTION
     # one string per distinct word across all entries, not one per entry and word (20,000
     # pages of ~60 words each: ~70 MB of duplicates otherwise, held by the memo)
-    return _clip(text, EXCERPT_CHARS), tuple(sorted(sys.intern(term) for term in terms))
+    return (_clip(text, EXCERPT_CHARS), tuple(sorted(sys.intern(term) for term in terms)),
+            tuple(sorted((sys.intern(word), flag) for word, flag in flags.items())))
 
 
-def build_search_index(entries: list[SearchEntry]) -> bytes:
-    """The JSON index of `entries`, in the order given (which also breaks ranking ties).
+def build_search_index(entries: list[SearchEntry]) -> dict[str, bytes]:
+    """The index files of `entries` (the manifest under INDEX_FILE, the shards under
+    search/), in the order given (which also breaks ranking ties).
 
     Same entries, same bytes. Raises ValueError for an unknown kind or a URL given twice."""
     return SearchIndex().update(entries)
@@ -86,9 +122,10 @@ def build_search_index(entries: list[SearchEntry]) -> bytes:
 class SearchIndex:
     """The index of the entries last given, kept to be updated: when the same URLs come
     again in the same order (an edit that changes text or titles only), only the changed
-    entries' terms are taken out and put back, only their terms' postings are encoded
-    again, and the JSON is joined from kept pieces. Any other change builds it afresh.
-    `update` gives the bytes `build_search_index` gives for the same entries."""
+    entries' terms are taken out and put back, only their terms' postings (and the
+    prefixes of those terms) are encoded again, and the files are joined from kept
+    pieces. Any other change builds it afresh. `update` gives the files
+    `build_search_index` gives for the same entries."""
 
     def __init__(self) -> None:
         self._reset(0)
@@ -96,34 +133,47 @@ class SearchIndex:
     def _reset(self, size: int) -> None:
         self.entries: list[SearchEntry] = []
         self.terms_of: list[tuple[str, ...]] = [()] * size  # each entry's terms
+        self.flags_of: list[tuple[tuple[str, int], ...]] = [()] * size  # each entry's title/section flags
         self.docs: list[str] = [""] * size  # each entry's JSON
         self.postings: dict[str, list[int]] = {}  # term -> ascending entry numbers
-        self.encoded: dict[str, str] = {}  # term -> JSON string of its encoded postings
+        self.flags: dict[str, dict[int, int]] = {}  # term -> {entry number: flags} (title and section terms)
+        self.encoded: dict[str, str] = {}  # term (or prefix + PREFIX_MARK) -> its JSON [postings, fields] pair
         self.order: list[str] = []  # the terms in JavaScript's string order
-        self.data = b""  # none yet
+        self.prefixed: dict[str, set[str]] = {}  # a prefix of PREFIX_CHARS or fewer -> the terms starting with it
+        # ... -> the title and section words never indexed (stop words) that start with it: search.js
+        # ranks "install th" as "Install the agent" starts with it, as when it had every title
+        self.unindexed: dict[str, set[str]] = {}
+        self.files: dict[str, bytes] = {}  # none yet
 
-    def update(self, entries: list[SearchEntry], changed: list[int] | None = None) -> bytes:
-        """The JSON index of `entries` (see build_search_index), from what changed since the last call.
+    @property
+    def data(self) -> bytes:
+        """The manifest's bytes."""
+        return self.files.get(INDEX_FILE, b"")
+
+    def update(self, entries: list[SearchEntry], changed: list[int] | None = None) -> dict[str, bytes]:
+        """The index files of `entries` (see build_search_index), from what changed since the last call.
         `changed`, when the caller knows it, numbers the only entries that may differ from the
-        last call's (same URLs, same order): the rest are not compared again."""
-        if changed is not None and self.data and len(entries) == len(self.entries):
+        last call's (same URLs, same order): the rest are not compared again. Returns the
+        same dict object as the last call when nothing changed."""
+        if changed is not None and self.files and len(entries) == len(self.entries):
             changed = [number for number in changed if entries[number] != self.entries[number]]
             if not changed:
-                return self.data
-        elif len(entries) == len(self.entries) and self.data and all(
+                return self.files
+        elif len(entries) == len(self.entries) and self.files and all(
                 new.url == old.url and new.kind == old.kind for new, old in zip(entries, self.entries)):
             changed = [number for number, (new, old) in enumerate(zip(entries, self.entries)) if new != old]
             if not changed:
-                return self.data
+                return self.files
         else:
             _validate(entries)
             self._reset(len(entries))
             changed = list(range(len(entries)))
         self.entries = list(entries)
         touched: set[str] = set()
+        touched_unindexed: set[str] = set()
         for number in changed:
             entry = entries[number]
-            excerpt, terms = _entry_terms(entry.title, entry.section, entry.text)
+            excerpt, terms, flags = _entry_terms(entry.title, entry.section, entry.text)
             self.docs[number] = _json([entry.url, entry.title, entry.section, entry.kind, excerpt])
             before, after = set(self.terms_of[number]), set(terms)
             for term in before - after:
@@ -133,13 +183,22 @@ class SearchIndex:
                 numbers = self.postings.setdefault(term, [])
                 bisect.insort(numbers, number)
                 touched.add(term)
+            if flags != self.flags_of[number]:
+                for word, _ in self.flags_of[number]:
+                    self.flags[word].pop(number, None)
+                    (touched if _indexed(word) else touched_unindexed).add(word)
+                for word, flag in flags:
+                    self.flags.setdefault(word, {})[number] = flag
+                    (touched if _indexed(word) else touched_unindexed).add(word)
+                self.flags_of[number] = flags
             self.terms_of[number] = terms
         listed = {term for term in touched if term in self.encoded}  # `encoded` holds the terms of `order`
         for term in touched:
             if self.postings[term]:
-                self.encoded[term] = f'"{encode_postings(self.postings[term])}"'  # its alphabet needs no escapes
+                self.encoded[term] = self._pair(self.postings[term], self.flags.get(term, {}))
             else:
                 del self.postings[term]
+                self.flags.pop(term, None)
                 self.encoded.pop(term, None)
         added = {term for term in touched if term in self.encoded} - listed
         removed = {term for term in listed if term not in self.encoded}
@@ -150,12 +209,95 @@ class SearchIndex:
                 self.order = [term for term in self.order if term not in removed]
             for term in added:
                 bisect.insort(self.order, term, key=_js_order)
-        self.data = "".join([
+        self._update_prefixes(touched, added, removed, touched_unindexed)
+        self.files = self._files()
+        return self.files
+
+    @staticmethod
+    def _pair(numbers: list[int], flags: dict[int, int]) -> str:
+        # both alphabets need no JSON escapes
+        return f'"{encode_postings(numbers)}","{encode_fields(numbers, flags)}"'
+
+    def _update_prefixes(self, touched: set[str], added: set[str], removed: set[str],
+                         unindexed: set[str]) -> None:
+        """The union entries of the short prefixes of the touched terms (and unindexed title words)."""
+        prefixes: set[str] = set()
+        for word in unindexed:
+            for size in range(1, min(PREFIX_CHARS, len(word)) + 1):
+                prefixes.add(word[:size])
+                if self.flags.get(word):
+                    self.unindexed.setdefault(word[:size], set()).add(word)
+                else:
+                    self.unindexed.get(word[:size], set()).discard(word)
+        for term in touched:
+            for size in range(1, min(PREFIX_CHARS, len(term)) + 1):
+                prefix = term[:size]
+                prefixes.add(prefix)
+                if size == len(term):  # the term itself: read from `postings`
+                    continue
+                if term in added:
+                    self.prefixed.setdefault(prefix, set()).add(term)
+                elif term in removed:
+                    self.prefixed.get(prefix, set()).discard(term)
+        for prefix in prefixes:
+            key = prefix + PREFIX_MARK
+            terms = self.prefixed.get(prefix, set()) | ({prefix} if prefix in self.postings else set())
+            extra = self.unindexed.get(prefix, set())
+            if not terms or (len(terms) < 2 and not extra):  # search.js reads the one term itself
+                self.encoded.pop(key, None)
+                continue
+            found = set().union(*(self.postings[term] for term in terms))
+            flags: dict[int, int] = {}
+            for term in terms:
+                for number, flag in self.flags.get(term, {}).items():
+                    flags[number] = flags.get(number, 0) | flag
+            for word in extra:  # a stop word adds its flags to the pages the prefix finds, never pages
+                for number, flag in self.flags[word].items():
+                    if number in found:
+                        flags[number] = flags.get(number, 0) | flag
+            self.encoded[key] = self._pair(sorted(found), flags)
+
+    def _files(self) -> dict[str, bytes]:
+        files: dict[str, bytes] = {}
+        doc_files = []
+        for start in range(0, len(self.docs), DOCS_PER_SHARD):
+            doc_files.append(_shard(files, "d", "[" + ",".join(self.docs[start:start + DOCS_PER_SHARD]) + "]"))
+        shards: list[list[str]] = []
+        current: list[str] = []
+        size = 0
+        for key in sorted(self.encoded, key=_js_order):
+            cost = len(self.encoded[key]) + len(key) + 8
+            if current and size + cost > TERM_SHARD_CHARS:
+                shards.append(current)
+                current, size = [], 0
+            current.append(key)
+            size += cost
+        if current:
+            shards.append(current)
+        starts, term_files = [], []
+        for shard in shards:
+            starts.append(shard[0] if starts else "")
+            pairs = [self.encoded[term].split('","', 1) for term in shard]
+            term_files.append(_shard(files, "t", "".join([
+                '{"terms":', _json(shard), ',"postings":[', ",".join(pair[0] + '"' for pair in pairs),
+                '],"fields":[', ",".join('"' + pair[1] for pair in pairs), "]}"])))
+        files[INDEX_FILE] = "".join([
             '{"version":', _json(INDEX_VERSION), ',"stopwords":', _json(list(STOPWORDS)),
-            ',"docs":[', ",".join(self.docs), '],"terms":', _json(self.order),
-            ',"postings":[', ",".join([self.encoded[term] for term in self.order]), "]}",
-        ]).encode("utf-8")
-        return self.data
+            ',"count":', _json(len(self.docs)), ',"docs":', _json(DOCS_PER_SHARD),
+            ',"doc_files":', _json(doc_files), ',"term_starts":', _json(starts),
+            ',"term_files":', _json(term_files), "}"]).encode("utf-8")
+        return files
+
+
+def _shard(files: dict[str, bytes], kind: str, text: str) -> str:
+    data = text.encode("utf-8")
+    name = f"search/{kind}-{hashlib.sha256(data).hexdigest()[:12]}.json"
+    files[name] = data
+    return name
+
+
+def _indexed(word: str) -> bool:
+    return word not in _STOPWORD_SET and len(word) <= MAX_TERM_CHARS
 
 
 def _js_order(term: str) -> bytes:
@@ -210,7 +352,7 @@ def plugin_entry(url: str, name: str, title: str, description: str, categories: 
     """The entry of one plugin page: found by its title, package name, description
     (Markdown) and category names; shown with its categories as the section."""
     categories = list(categories)
-    text = " ".join([page_text(_markdown.render(description)), name, *categories])
+    text = " ".join([page_text(_plain_markdown().render(description)), name, *categories])
     return SearchEntry(url, title or name, ", ".join(categories), text, "plugin")
 
 
@@ -224,34 +366,112 @@ def words(text: str) -> list[str]:
 
 
 def encode_postings(numbers: list[int]) -> str:
-    """Ascending doc numbers as gap-coded base-32 digits (see the module docstring)."""
+    """Ascending doc numbers as gap-coded base-32 digits, a run of one gap repeated as
+    the gap, `~` and how many more times (see the module docstring)."""
+    gaps = [number - previous for previous, number in zip([-1, *numbers], numbers)]
     out = []
-    previous = -1
-    for number in numbers:
-        gap = number - previous
-        previous = number
-        digits = [_ALPHABET[gap & 31]]
-        gap >>= 5
-        while gap:
-            digits.append(_ALPHABET[32 + (gap & 31)])
-            gap >>= 5
-        out.append("".join(reversed(digits)))
+    at = 0
+    while at < len(gaps):
+        end = at + 1
+        while end < len(gaps) and gaps[end] == gaps[at]:
+            end += 1
+        if end - at > 3:  # "B~" + a count is shorter than four gaps
+            out.append(_number(gaps[at]) + "~" + _number(end - at - 1))
+        else:
+            out.extend(_number(gap) for gap in gaps[at:end])
+        at = end
     return "".join(out)
+
+
+def _number(value: int) -> str:
+    digits = [_ALPHABET[value & 31]]
+    value >>= 5
+    while value:
+        digits.append(_ALPHABET[32 + (value & 31)])
+        value >>= 5
+    return "".join(reversed(digits))
+
+
+def encode_fields(numbers: list[int], flags: dict[int, int]) -> str:
+    """The flags of the docs in `flags`, a subset of the ascending `numbers` (a term's
+    postings), as runs over those postings: postings to skip, postings to take, then the
+    flags the taken ones share in two characters. A word that is the first of every
+    title it is in costs a few characters, not three a page."""
+    out = []
+    at = 0
+    while at < len(numbers):
+        start = at
+        while at < len(numbers) and numbers[at] not in flags:
+            at += 1
+        if at == len(numbers):
+            break
+        flag = flags[numbers[at]]
+        taken = at
+        while at < len(numbers) and flags.get(numbers[at]) == flag:
+            at += 1
+        out.append(_number(taken - start) + _number(at - taken) + _ALPHABET[flag >> 6] + _ALPHABET[flag & 63])
+    return "".join(out)
+
+
+def decode_fields(numbers: list[int], encoded: str) -> list[tuple[int, int]]:
+    """The inverse of encode_fields, given the same postings."""
+    pairs: list[tuple[int, int]] = []
+    values: list[int] = []
+    value = 0
+    at = index = 0
+    while at < len(encoded):
+        digit = _ALPHABET.index(encoded[at])
+        at += 1
+        if digit >= 32:
+            value = value * 32 + digit - 32
+            continue
+        values.append(value * 32 + digit)
+        value = 0
+        if len(values) < 2:
+            continue
+        if at + 2 > len(encoded):
+            raise ValueError("fields end inside a run's flags")
+        skip, take = values
+        flag = _ALPHABET.index(encoded[at]) * 64 + _ALPHABET.index(encoded[at + 1])
+        at += 2
+        index += skip
+        if take < 1 or index + take > len(numbers):
+            raise ValueError("a run of fields goes past the postings")
+        pairs.extend((number, flag) for number in numbers[index:index + take])
+        index += take
+        values = []
+    if values or value:
+        raise ValueError("fields end inside a run")
+    return pairs
 
 
 def decode_postings(encoded: str) -> list[int]:
     """The inverse of encode_postings (search.js has the same loop)."""
-    numbers = []
+    numbers: list[int] = []
     value = 0
     previous = -1
+    repeat = False
     for char in encoded:
+        if char == "~":
+            if repeat or not numbers or value:
+                raise ValueError("'~' without a gap before it")
+            repeat = True
+            continue
         digit = _ALPHABET.index(char)
         if digit >= 32:
             value = value * 32 + digit - 32
+            continue
+        value = value * 32 + digit
+        if repeat:
+            gap = numbers[-1] - (numbers[-2] if len(numbers) > 1 else -1)
+            numbers.extend(range(numbers[-1] + gap, numbers[-1] + gap * (value + 1), gap))
+            repeat = False
         else:
-            previous += value * 32 + digit
+            previous = (numbers[-1] if numbers else -1) + value
             numbers.append(previous)
-            value = 0
+        value = 0
+    if repeat or value:
+        raise ValueError("postings end inside a number")
     return numbers
 
 
@@ -272,6 +492,14 @@ _SKIPPED = re.compile(r"<!--.*?-->|<(pre|script|style|template|svg|math|noscript
 _INLINE_TAG = re.compile(r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|i|ins|kbd|mark|q|s|samp|small|span"
                          r"|strong|sub|sup|time|u|var|wbr)\b[^>]*>", re.I)
 _TAG = re.compile(r"<[^>]*>")
+
+
+@functools.lru_cache(maxsize=1)
+def _plain_markdown() -> Any:
+    """CommonMark without raw HTML, for plugin descriptions; made when a site has plugins
+    (importing markdown-it costs a build whose pages all come from the cache ~20 ms)."""
+    from markdown_it import MarkdownIt
+    return MarkdownIt("commonmark", {"html": False})
 
 
 def _clip(text: str, limit: int) -> str:

@@ -143,7 +143,8 @@ BUILD_FILES = {
     "robots.txt": "User-agent: *\n",
     "_redirects": "",
     "sitemap.xml": "<urlset>\n</urlset>\n",
-    "search-index.json": '{"version": 1, "stopwords": [], "docs": [], "terms": [], "postings": []}\n',
+    "search-index.json": '{"version": 2, "stopwords": [], "count": 0, "docs": 16, "doc_files": [], '
+                         '"term_starts": [], "term_files": []}\n',
 }
 
 

@@ -79,9 +79,9 @@ def one_js(site: Path) -> None:
     script.write_text(script.read_text() + "\n// edited\n")
 
 
-def search_postings(site: Path) -> None:
+def search_shard_gone(site: Path) -> None:
     def change(document):
-        document["postings"][0] = document["postings"][0] + "A" * 3  # three more results, out of order
+        document["term_files"][0] = "search/t-000000000000.json"  # a shard that is not there
     edit_json(site, "search-index.json", change)
 
 
@@ -104,8 +104,8 @@ CASES = {
     "search-index-removed": (lambda site: (site / "search-index.json").unlink(),
                              [("search-index.json", "file-missing")]),
     "search-index-cut": (lambda site: (site / "search-index.json").write_bytes(
-        (site / "search-index.json").read_bytes()[:500]), [("search-index.json", "json-invalid")]),
-    "search-index-postings": (search_postings, [("search-index.json", "search-index-invalid")]),
+        (site / "search-index.json").read_bytes()[:100]), [("search-index.json", "json-invalid")]),
+    "search-index-shard-gone": (search_shard_gone, [("search-index.json", "search-index-invalid")]),
     "fingerprinted-js-edited": (one_js, [("js/search.f4e9075f39.js", "fingerprint-mismatch")]),
     "404-removed": (lambda site: (site / "404.html").unlink(), [("404.html", "file-missing")]),
     "robots-removed": (lambda site: (site / "robots.txt").unlink(), [("robots.txt", "file-missing")]),
@@ -156,10 +156,16 @@ def test_differences_are_located_and_name_both_values(sample, tmp_path):
 
 def test_the_search_index_format_check_accepts_what_the_build_writes():
     entries = [SearchEntry(f"/p{i}/", f"Page {i}", "", "wagon plugin index", "page") for i in range(40)]
-    document = json.loads(build_search_index(entries))
-    from catalog.check.published import _search_index_problems
+    files = build_search_index(entries)
+    document = json.loads(files["search-index.json"])
+    from catalog.check.published import _manifest_problems, _term_shard_problems
 
-    assert _search_index_problems(document) == []
-    assert decode_postings(document["postings"][document["terms"].index("wagon")]) == list(range(40))
-    document["terms"].reverse()
-    assert [where for where, _ in _search_index_problems(document)] == [("terms",)]
+    assert _manifest_problems(document) == []
+    [name] = document["term_files"]
+    shard = json.loads(files[name])
+    assert _term_shard_problems(shard, "", None, 40) == []
+    assert decode_postings(shard["postings"][shard["terms"].index("wagon")]) == list(range(40))
+    shard["terms"].reverse()
+    assert [where for where, _ in _term_shard_problems(shard, "", None, 40)] == [("terms",)]
+    document["doc_files"].pop()
+    assert [where for where, _ in _manifest_problems(document)] == [("doc_files",)]

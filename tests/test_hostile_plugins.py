@@ -158,8 +158,9 @@ def test_hostile_text_is_shown_as_text(site):
 
 
 def test_search_index_holds_plain_text(site):
-    index = json.loads((site / "search-index.json").read_text(encoding="utf-8"))
-    doc = next(d for d in index["docs"] if d[0] == "/plugins/cloudify-hostile-plugin/")
+    manifest = json.loads((site / "search-index.json").read_text(encoding="utf-8"))
+    docs = [doc for rel in manifest["doc_files"] for doc in json.loads((site / rel).read_text(encoding="utf-8"))]
+    doc = next(d for d in docs if d[0] == "/plugins/cloudify-hostile-plugin/")
     url, title, section, kind, excerpt = doc
     assert title == "<script>alert('title')</script> Hostile"    # data, shown with textContent
     assert kind == "plugin" and section.startswith("<b onmouseover")

@@ -14,13 +14,13 @@ from catalog.content import load_site
 from catalog.diagnostics import Report
 from catalog.refs import RefResolver
 from catalog.render import BodyRenderer
-from catalog.search import (EXCERPT_CHARS, STOPWORDS, SearchEntry, SearchIndex, build_search_index, decode_postings,
+from catalog.search import (EXCERPT_CHARS, INDEX_FILE, PREFIX_MARK, STOPWORDS, SearchEntry, SearchIndex, build_search_index, decode_postings,
                             encode_postings, page_entries, page_text, plugin_entry, words)
 from catalog.theme import Theme
 from conftest import REPO, build_ok
 
 
-def site_search_index(project: Path, *, drafts: bool = False) -> bytes:
+def site_search_index(project: Path, *, drafts: bool = False) -> dict[str, bytes]:
     """The index of a project's docs, made the way the build makes it: every page body
     rendered by the real pipeline, then page_entries and build_search_index."""
     report = Report()
@@ -31,6 +31,23 @@ def site_search_index(project: Path, *, drafts: bool = False) -> bytes:
     entries = page_entries(site.pages, lambda page: renderer.render(page).text if page.body else "")
     assert not report.items, [d.format() for d in report.items]
     return build_search_index(entries)
+
+
+def merged(files: dict[str, bytes]) -> dict:
+    """The manifest and every shard it names as one document (docs, terms, postings, fields),
+    the prefix unions left out: what the index holds, whichever shards it is cut into."""
+    manifest = json.loads(files[INDEX_FILE])
+    docs = [doc for name in manifest["doc_files"] for doc in json.loads(files[name])]
+    assert len(docs) == manifest["count"]
+    terms, postings, fields = [], [], []
+    for name in manifest["term_files"]:
+        shard = json.loads(files[name])
+        for term, encoded, flags in zip(shard["terms"], shard["postings"], shard["fields"]):
+            if PREFIX_MARK not in term:
+                terms.append(term)
+                postings.append(encoded)
+                fields.append(flags)
+    return {**manifest, "docs": docs, "terms": terms, "postings": postings, "fields": fields}
 
 
 def postings(index: dict, word: str) -> list[str]:
@@ -56,7 +73,7 @@ EXCLUSIONS = {
 @pytest.mark.parametrize("drafts", [False, True], ids=["build", "build --drafts"])
 def test_excluded_drafts_and_hidden_pages_are_not_indexed(make_site, drafts):
     site = make_site(EXCLUSIONS)
-    index = json.loads(site_search_index(site.root, drafts=drafts))
+    index = merged(site_search_index(site.root, drafts=drafts))
     assert [doc[0] for doc in index["docs"]] == ["/", "/guide/", "/guide/install/"]
     assert postings(index, "zebracorn") == ["/guide/install/"]
     assert index["docs"][2][:4] == ["/guide/install/", "Installing wagons", "Guide", "page"]
@@ -68,12 +85,11 @@ def test_the_build_publishes_the_index_without_excluded_pages(make_site):
     build_ok(site)
     if not site.exists("search-index.json"):
         pytest.skip("catalog.build does not write search-index.json yet")
-    index = json.loads(site.read("search-index.json"))
-    urls = [doc[0] for doc in index["docs"]]
-    assert "/guide/install/" in urls
-    assert not {"/guide/secret/", "/guide/draft/", "/guide/hidden/", "/attic/", "/attic/old/"} & set(urls)
+    built = {rel: (site.root / "public" / rel).read_bytes() for rel in site_search_index(site.root)}
+    index = merged(built)
+    assert [doc[0] for doc in index["docs"]] == ["/", "/guide/", "/guide/install/"]
     assert postings(index, "zebracorn") == ["/guide/install/"]
-    assert site.read("search-index.json").encode() == site_search_index(site.root)
+    assert built == site_search_index(site.root)
 
 
 def test_page_text_keeps_prose_and_headings_and_drops_code_listings():
@@ -128,12 +144,14 @@ def test_index_is_deterministic_compact_and_ordered():
     entries = [SearchEntry("/b/", "Beta wagons", "Guide", "Upload a wagon. " * 50),
                SearchEntry("/a/", "Alpha", "", "The plugin index, and the wagon."),
                SearchEntry("/plugins/x/", "X", "Cloud", "An x plugin.", "plugin")]
-    data = build_search_index(entries)
-    assert data == build_search_index(list(entries))
-    index = json.loads(data)
-    assert data == json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode()  # no padding
-    assert list(index) == ["version", "stopwords", "docs", "terms", "postings"]
-    assert index["version"] == 1
+    files = build_search_index(entries)
+    assert files == build_search_index(list(entries))
+    for data in files.values():  # no padding
+        assert data == json.dumps(json.loads(data), ensure_ascii=False, separators=(",", ":")).encode()
+    assert list(json.loads(files[INDEX_FILE])) == ["version", "stopwords", "count", "docs", "doc_files",
+                                                   "term_starts", "term_files"]
+    index = merged(files)
+    assert index["version"] == 2
     assert [doc[0] for doc in index["docs"]] == ["/b/", "/a/", "/plugins/x/"]  # order given
     assert index["docs"][0][4] == ("Upload a wagon. " * 50)[:EXCERPT_CHARS].rsplit(" ", 1)[0]
     assert index["docs"][2][3] == "plugin"
@@ -147,13 +165,13 @@ def test_index_is_deterministic_compact_and_ordered():
 def test_terms_sort_as_javascript_compares_strings():
     """search.js finds prefix ranges by binary search with `<`, which compares UTF-16 units."""
     astral, high = "\U00020000", "\ufa0e"  # CJK ideographs without decompositions
-    index = json.loads(build_search_index([SearchEntry("/", "t", "", f"z {high} {astral} b")]))
+    index = merged(build_search_index([SearchEntry("/", "t", "", f"z {high} {astral} b")]))
     assert index["terms"] == ["b", "t", "z", astral, high]
 
 
 def test_long_tokens_like_hashes_are_not_indexed():
     digest = "0ba5cff1869b9ba561a930fa9b9fe0ffe3694f238583830f7c906c54d87b4c5c"
-    index = json.loads(build_search_index([SearchEntry("/", "Wagon", "", f"sha256 {digest}")]))
+    index = merged(build_search_index([SearchEntry("/", "Wagon", "", f"sha256 {digest}")]))
     assert "sha256" in index["terms"] and digest not in index["terms"]
 
 
@@ -162,8 +180,11 @@ def test_postings_round_trip(numbers):
     assert decode_postings(encode_postings(numbers)) == numbers
 
 
-def test_dense_postings_cost_one_character_per_page():
-    assert encode_postings(list(range(5000))) == "B" * 5000
+def test_dense_postings_cost_a_few_characters():
+    """A word on every page: one gap and how many times it repeats."""
+    assert encode_postings(list(range(5000))) == "B~k8H"
+    assert decode_postings("B~k8H") == list(range(5000))
+    assert encode_postings([0, 1, 2, 10]) == "BBBI"  # three of a gap are shorter as they are
 
 
 def test_duplicate_urls_and_unknown_kinds_are_refused():
@@ -178,14 +199,34 @@ def test_plugin_entry_is_found_by_package_name_and_category():
                          "Manage **Amazon** resources.", ["Public cloud", "Infrastructure"])
     assert entry == SearchEntry("/plugins/cloudify-aws-plugin/", "AWS", "Public cloud, Infrastructure",
                                 "Manage Amazon resources. cloudify-aws-plugin Public cloud Infrastructure", "plugin")
-    index = json.loads(build_search_index([entry]))
+    index = merged(build_search_index([entry]))
     assert {"aws", "amazon", "cloudify", "public", "infrastructure"} <= set(index["terms"])
 
 
 def test_sample_site_index_size():
     """The repository's sample site: every page with its text, a small file."""
-    data = site_search_index(REPO)
-    index = json.loads(data)
+    files = site_search_index(REPO)
+    index = merged(files)
     assert len(index["docs"]) > 20
     assert "/writing/plugin-page-template/" not in [doc[0] for doc in index["docs"]]  # hidden: true
-    assert len(data) < 60_000
+    assert sum(map(len, files.values())) < 120_000
+
+
+def test_prefix_unions_carry_the_flags_of_title_stop_words():
+    """Typing "install th" on the way to "install the agent": the page titled "Install the
+    agent" starts with it and has a title word starting with "th", as when search.js had
+    every title; the stop word adds flags only, never a page the prefix does not find."""
+    from catalog.search import IN_TITLE, decode_fields
+
+    entries = [SearchEntry("/a/", "Install the agent", "", "thin wagon"),
+               SearchEntry("/b/", "Thermal wagon", "", "things"),
+               SearchEntry("/c/", "The end", "", "nothing here")]
+    files = build_search_index(entries)
+    shards = [json.loads(files[name]) for name in json.loads(files[INDEX_FILE])["term_files"]]
+    union = next((shard["postings"][i], shard["fields"][i]) for shard in shards
+                 for i, term in enumerate(shard["terms"]) if term == "th" + PREFIX_MARK)
+    numbers = decode_postings(union[0])
+    assert numbers == [0, 1]  # "/c/" has no indexed word starting with "th"
+    flags = dict(decode_fields(numbers, union[1]))
+    assert flags[0] & IN_TITLE and flags[0] & (1 << 1)  # "the", the title's second word
+    assert flags[1] & IN_TITLE and flags[1] & 1  # "thermal", its first

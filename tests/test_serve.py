@@ -404,8 +404,9 @@ def test_each_rebuild_prints_a_summary_line(tmp_path):
         assert lines == ["built 4 pages (4 rendered) in " + lines[0].split(" in ")[1]]
         write(root, "content/guide/install.md", SITE["content/guide/install.md"].replace("v0", "v1"))
         wait_for(lambda: len(lines) > 1, "the summary line")
-        # the page and the search index, which holds the page's text
-        assert re.fullmatch(r"rebuilt 4 pages \(1 rendered\) in \d+\.\d\ds, 2 files changed "
+        # the page and the search index, which holds the page's text: its manifest, and a
+        # result shard and a term shard in place of the old ones (named by their content)
+        assert re.fullmatch(r"rebuilt 4 pages \(1 rendered\) in \d+\.\d\ds, 6 files changed "
                             r"\(content/guide/install\.md changed\)", lines[1]), lines
         write(root, "content/guide/install.md", BROKEN)
         wait_for(lambda: preview.site.status.failed, "the failed build")
@@ -514,6 +515,9 @@ def test_process_serves_and_stops_cleanly(tmp_path, stop_signal):
         connection.request("GET", "/guide/install/")
         assert connection.getresponse().status == 200
         connection.close()
+        # the page may come before the first build ends (catalog/early.py): stop after it
+        while not any(line.startswith("built 4 pages") for line in output):
+            output.append(lines.get(timeout=WAIT))
         process.send_signal(stop_signal)
         assert process.wait(timeout=WAIT) == 0
     finally:

@@ -140,7 +140,9 @@ def test_publishing_rewrites_only_changed_files_and_matches_a_full_build(make_si
 
     site.write({"content/a.md": "---\ntitle: A\n---\nedited\n"})
     second = build(site.root, manifest=manifest)
-    assert second.files_written == 2  # a's page and the search index; nothing else changed
+    # a's page and the search index: its manifest, the result shard with a's excerpt and
+    # the term shard of its words ("edited" for "one"); nothing else changed
+    assert second.files_written == 4
     assert b_page.stat().st_mtime_ns == before
 
     (site.root / "content/gone.md").unlink()  # every page's sidebar changes, and a folder goes

@@ -16,7 +16,7 @@ from ..diagnostics import Report
 from ..plugins.compat import LEGACY_CATALOGS
 from ..plugins.index import ROOT_FILE
 from ..plugins.pages import LIST_FILE
-from ..search import INDEX_VERSION, KINDS, decode_postings
+from ..search import INDEX_VERSION, KINDS, decode_fields, decode_postings
 from .indexes import locate, read_json
 from .site import BuiltSite
 
@@ -70,60 +70,124 @@ class PublishedChecker:
                                   "rebuild the site, or restore the file")
 
     def check_search_index(self, rel: str) -> None:
-        """The format catalog/search.py writes and static/js/search.js reads (version 1)."""
+        """The format catalog/search.py writes and static/js/search.js reads (version 2):
+        the manifest, and every shard it names, there and well formed."""
         loaded = read_json(self.site, self.report, rel)
         if loaded is None:
             return
         text, document = loaded
-        for where, problem in _search_index_problems(document):
+        problems = _manifest_problems(document)
+        for where, problem in problems:
             line, col = locate(text, list(where))
             self.report.error(self.site.display(rel), line, col, "search-index-invalid", problem,
                               "the build writes this file; rebuild the site")
-        if not isinstance(document, dict) or not isinstance(document.get("docs"), list):
+        if problems:
             return
+        folder = rel.rsplit("/", 1)[0] + "/" if "/" in rel else ""
         page_url = self.site.url_of(rel)
-        for i, doc in enumerate(document["docs"]):
-            if not (isinstance(doc, list) and doc and isinstance(doc[0], str)):
-                continue
-            target = self.site.resolve(doc[0], page_url)
-            problem = self.site.missing(target) if target is not None and not target.outside else ""
-            if problem:
-                line, col = locate(text, ["docs", i, 0])
-                self.report.error(self.site.display(rel), line, col, "link-missing",
-                                  f"result {i} is '{doc[0]}', but {problem}",
-                                  self.site.suggest(target.path) or "the build writes this file; rebuild the site")
+        count, number = document["count"], 0
+        for k, shard in enumerate(document["doc_files"]):
+            docs = self._shard(rel, text, ("doc_files", k), folder + shard)
+            if docs is None:
+                return
+            shard_text, shard_docs = docs
+            shard_rel = folder + shard
+            if not isinstance(shard_docs, list) or len(shard_docs) != min(document["docs"], count - number):
+                self._invalid(shard_rel, shard_text, (), f"holds {len(shard_docs) if isinstance(shard_docs, list) else 'no'}"
+                              f" results, not results {number} to {min(number + document['docs'], count) - 1}")
+                return
+            for i, doc in enumerate(shard_docs):
+                if not (isinstance(doc, list) and len(doc) == 5 and all(isinstance(v, str) for v in doc)
+                        and doc[3] in KINDS):
+                    self._invalid(shard_rel, shard_text, (i,), f"result {number + i} is not [url, title, section, "
+                                                               f"kind, excerpt] with kind one of {', '.join(KINDS)}")
+                    continue
+                target = self.site.resolve(doc[0], page_url)
+                problem = self.site.missing(target) if target is not None and not target.outside else ""
+                if problem:
+                    line, col = locate(shard_text, [i, 0])
+                    self.report.error(self.site.display(shard_rel), line, col, "link-missing",
+                                      f"result {number + i} is '{doc[0]}', but {problem}",
+                                      self.site.suggest(target.path) or "the build writes this file; rebuild the site")
+            number += len(shard_docs)
+        previous = None
+        for k, (start, shard) in enumerate(zip(document["term_starts"], document["term_files"])):
+            loaded_shard = self._shard(rel, text, ("term_files", k), folder + shard)
+            if loaded_shard is None:
+                return
+            shard_text, terms = loaded_shard
+            for where, problem in _term_shard_problems(terms, start, previous, count):
+                self._invalid(folder + shard, shard_text, where, problem)
+            if isinstance(terms, dict) and isinstance(terms.get("terms"), list) and terms["terms"]:
+                previous = terms["terms"][-1]
+
+    def _shard(self, rel: str, text: str, where: tuple, shard_rel: str) -> tuple[str, Any] | None:
+        if shard_rel not in self.site.files:
+            line, col = locate(text, list(where))
+            self.report.error(self.site.display(rel), line, col, "search-index-invalid",
+                              f"names {shard_rel}, which is not there", "the build writes these files; rebuild the site")
+            return None
+        return read_json(self.site, self.report, shard_rel)
+
+    def _invalid(self, rel: str, text: str, where: tuple, problem: str) -> None:
+        line, col = locate(text, list(where))
+        self.report.error(self.site.display(rel), line, col, "search-index-invalid", problem,
+                          "the build writes this file; rebuild the site")
 
 
-def _search_index_problems(document: Any) -> list[tuple[tuple, str]]:
-    """(JSON path, problem) for each way the document is not a search index of version 1."""
+def _manifest_problems(document: Any) -> list[tuple[tuple, str]]:
+    """(JSON path, problem) for each way the document is not a search index manifest of version 2."""
     if not isinstance(document, dict):
-        return [((), "is not a JSON object with version, stopwords, docs, terms and postings")]
+        return [((), "is not a JSON object with version, stopwords, count, docs and the shards' files")]
     problems: list[tuple[tuple, str]] = []
     if document.get("version") != INDEX_VERSION:
         problems.append((("version",), f"version is {document.get('version')!r}, not {INDEX_VERSION}"))
-    for key in ("stopwords", "docs", "terms", "postings"):
-        if not isinstance(document.get(key), list):
-            problems.append(((key,) if key in document else (), f"'{key}' is missing or not a list"))
+    for key in ("count", "docs"):
+        value = document.get(key)
+        if not (isinstance(value, int) and not isinstance(value, bool) and value >= (1 if key == "docs" else 0)):
+            problems.append(((key,) if key in document else (), f"'{key}' is missing or not a number"))
+    for key in ("stopwords", "doc_files", "term_starts", "term_files"):
+        value = document.get(key)
+        if not (isinstance(value, list) and all(isinstance(item, str) for item in value)):
+            problems.append(((key,) if key in document else (), f"'{key}' is missing or not a list of strings"))
     if problems:
         return problems
-    docs, terms, postings = document["docs"], document["terms"], document["postings"]
-    for i, doc in enumerate(docs):
-        if not (isinstance(doc, list) and len(doc) == 5 and all(isinstance(v, str) for v in doc)
-                and doc[3] in KINDS):
-            problems.append((("docs", i), f"result {i} is not [url, title, section, kind, excerpt] with kind one of "
-                                          f"{', '.join(KINDS)}"))
-    if not all(isinstance(t, str) for t in terms) or terms != sorted(terms, key=_js_order):
-        problems.append((("terms",), "the terms are not strings in JavaScript's string order"))
-    if len(postings) != len(terms):
-        problems.append((("postings",), f"{len(postings)} postings for {len(terms)} terms"))
-    for i, encoded in enumerate(postings):
+    if len(document["doc_files"]) != -(-document["count"] // document["docs"]):
+        problems.append((("doc_files",), f"{len(document['doc_files'])} result shards for {document['count']} "
+                                         f"results of {document['docs']} a shard"))
+    if len(document["term_starts"]) != len(document["term_files"]):
+        problems.append((("term_files",), f"{len(document['term_files'])} term shards for "
+                                          f"{len(document['term_starts'])} first terms"))
+    for k, path in enumerate(document["doc_files"] + document["term_files"]):
+        if not path.startswith("search/") or ".." in path.split("/"):
+            where = ("doc_files", k) if k < len(document["doc_files"]) else ("term_files", k - len(document["doc_files"]))
+            problems.append((where, f"'{path}' is not a file under search/"))
+    return problems
+
+
+def _term_shard_problems(shard: Any, start: str, previous: str | None, count: int) -> list[tuple[tuple, str]]:
+    if not isinstance(shard, dict) or not all(isinstance(shard.get(key), list) for key in ("terms", "postings", "fields")):
+        return [((), "is not a JSON object with terms, postings and fields")]
+    terms, postings, fields = shard["terms"], shard["postings"], shard["fields"]
+    problems: list[tuple[tuple, str]] = []
+    if not all(isinstance(t, str) for t in terms) or terms != sorted(terms, key=_js_order) or not terms \
+            or (previous is not None and _js_order(terms[0]) <= _js_order(previous)) or terms[0] < start:
+        problems.append((("terms",), "the terms are not strings in JavaScript's string order, after the "
+                                     "previous shard's"))
+    if not len(postings) == len(fields) == len(terms):
+        problems.append((("postings",), f"{len(postings)} postings and {len(fields)} fields for {len(terms)} terms"))
+        return problems
+    for i, (encoded, flags) in enumerate(zip(postings, fields)):
         try:
             numbers = decode_postings(encoded) if isinstance(encoded, str) else None
+            flagged = [n for n, _ in decode_fields(numbers, flags)] if isinstance(flags, str) and numbers else None
         except ValueError:
-            numbers = None
-        if numbers is None or not numbers or numbers[0] < 0 or numbers[-1] >= len(docs) or \
+            numbers = flagged = None
+        if numbers is None or not numbers or numbers[0] < 0 or numbers[-1] >= count or \
                 any(a >= b for a, b in zip(numbers, numbers[1:])):
-            problems.append((("postings", i), f"postings {i} do not name ascending results 0 to {len(docs) - 1}"))
+            problems.append((("postings", i), f"postings {i} do not name ascending results 0 to {count - 1}"))
+        elif flagged is None:
+            problems.append((("fields", i), f"fields {i} are not runs over its postings"))
     return problems
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import os
 import signal
 import sys
 import time
@@ -44,12 +45,32 @@ def run_serve(args: argparse.Namespace) -> int:
         print(f"    hint: {_LISTEN_HINTS.get(exc.errno or 0, 'check --bind and --port')}", file=sys.stderr)
         return 1
 
+    # the first build serves pages as they are asked for (catalog/early.py), so a client may
+    # stop the server before it ends: SIGTERM then stops it as Ctrl-C does
+    main_process = os.getpid()
+
+    def stop_first_build(signum: int, frame: object) -> None:
+        if os.getpid() != main_process:  # a render worker forked meanwhile: ends as it would have
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        raise KeyboardInterrupt
+
+    before = signal.signal(signal.SIGTERM, stop_first_build)
+    if not preview.loopback:
+        print(f"warning: listening on {args.bind}: other machines can read this preview, drafts included",
+              file=sys.stderr)
     try:
-        preview.start()
-    except KeyboardInterrupt:  # Ctrl-C during the first build
+        # said once the watchers and the server run, before the first build: an edit made
+        # after this line is seen, and a page asked for meanwhile is served once it is made
+        preview.start(announce=lambda: print(f"serving {preview.url} (Ctrl-C to stop)", file=sys.stderr,
+                                             flush=True))
+    except KeyboardInterrupt:  # Ctrl-C (or SIGTERM) during the first build
         preview.close()
         print("stopped", file=sys.stderr)
         return 0
+    finally:
+        signal.signal(signal.SIGTERM, before)
 
     stopping: list[int] = []
 
@@ -58,10 +79,6 @@ def run_serve(args: argparse.Namespace) -> int:
 
     handlers = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        if not preview.loopback:
-            print(f"warning: listening on {args.bind}: other machines can read this preview, drafts included",
-                  file=sys.stderr)
-        print(f"serving {preview.url} (Ctrl-C to stop)", file=sys.stderr, flush=True)
         while not stopping:
             time.sleep(0.2)
     finally:

@@ -24,6 +24,7 @@ from ..build import BuildResult, build
 from ..cache import RenderCache
 from ..config import SiteConfig
 from ..diagnostics import Diagnostic, Report
+from ..early import EarlyFiles
 from ..sources import load_project_config
 from ..incremental import BuildState, rebuild_bodies, warm
 from .progress import Progress
@@ -72,6 +73,16 @@ class PreviewSite:
         self._condition = threading.Condition()
         self._closed = False
         self._building = threading.Lock()  # the first build and the watcher's rebuilds may overlap
+        # until the first build ends: the files a browser asks for, made ahead of the other pages,
+        # and the site's base path (made now, so that a request before the build starts waits for it)
+        config = load_project_config(self.project, Report())
+        self._early: tuple[EarlyFiles, str] | None = (EarlyFiles(), config.base_path) if config is not None else None
+
+    @property
+    def base_path(self) -> str:
+        """The site's base path before its first build ends (after, the epoch's)."""
+        early = self._early
+        return early[1] if early is not None else self._status.epoch.base_path if self._status.epoch else "/"
 
     @property
     def status(self) -> BuildStatus:
@@ -84,7 +95,29 @@ class PreviewSite:
         with self._building:
             return self._rebuild(inputs)
 
+    def early_file(self, path: str, timeout: float) -> tuple[bytes, int] | None:
+        """Request thread, while there is no epoch yet: the file at URL `path` as the first
+        build will have it, as soon as that build has made it, and the number its epoch will
+        have; None once the build is over (serve its result), or when there is no such build."""
+        early = self._early
+        if early is None or not path.startswith(early[1]):
+            return None
+        rel = path[len(early[1]):]
+        if rel == "" or rel.endswith("/"):
+            rel += "index.html"
+        data = early[0].want(rel, timeout)
+        return None if data is None else (data, self._status.generation + 1)
+
     def _rebuild(self, inputs: Sequence[str]) -> BuildStatus:
+        early = self._early[0] if self._early is not None and self._status.generation == 0 else None
+        try:
+            return self._rebuild_with(inputs, early)
+        finally:
+            if early is not None:  # after the result is published: waiting requests are answered from it
+                self._early = None
+                early.end()
+
+    def _rebuild_with(self, inputs: Sequence[str], early: EarlyFiles | None) -> BuildStatus:
         generation = self._status.generation + 1
         started = time.perf_counter()
         with self.progress.running("building" if generation == 1 else "rebuilding"):
@@ -93,7 +126,7 @@ class PreviewSite:
                 result = self._update(inputs)
                 if result is None:
                     result = build(self.project, self.project / "public", drafts=self.drafts, strict=self.strict,
-                                   cache=self.cache, write=False, fingerprint=False, keep_state=True)
+                                   cache=self.cache, write=False, fingerprint=False, keep_state=True, early=early)
                 self._state = result.state
                 diagnostics = tuple(result.report.sorted())
                 failed = result.report.failed(self.strict)

@@ -1,7 +1,9 @@
 """`catalog serve` as an object: watch the inputs, build epochs, serve the current one.
 
 Start order: bind the socket (a taken port fails before any work), start the watchers
-(so an edit made during the first build is not missed), build, then answer requests.
+(so an edit made during the first build is not missed), answer requests, build: during
+the first build a page the browser asks for is made ahead of the others and served at
+once (catalog/early.py); other requests wait for the build.
 """
 from __future__ import annotations
 
@@ -44,12 +46,18 @@ class LivePreview:
         host = self.server.server_address[0]
         host = f"[{host}]" if ":" in host else host
         epoch = self.site.status.epoch
-        return f"http://{host}:{self.server.port}{epoch.base_path if epoch else '/'}"
+        return f"http://{host}:{self.server.port}{epoch.base_path if epoch else self.site.base_path}"
 
-    def start(self) -> "LivePreview":
+    def start(self, announce: Callable[[], None] | None = None) -> "LivePreview":
+        """Watch, serve, then build; `announce` is called once both run and before the first
+        build, so that an edit made after it is seen and a page asked for is answered."""
         self.watcher.start()
-        self.site.rebuild()
+        # serving during the first build: a page asked for then is made ahead of the others
+        # (catalog/early.py), and anything else waits for the build
         self._thread.start()
+        if announce is not None:
+            announce()
+        self.site.rebuild()
         return self
 
     def close(self) -> None:

@@ -36,6 +36,8 @@ from .livereload import (ASSETS, EVENTS_URL, RESERVED_PREFIX, Action, asset, dia
                          reload_action, script_tag)
 from .pages import error_page, not_found_page
 
+# how long a request made during the first build waits for its file (the build's length)
+EARLY_TIMEOUT = 600.0
 _TYPES = {
     ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
     ".js": "text/javascript; charset=utf-8", ".mjs": "text/javascript; charset=utf-8",
@@ -226,6 +228,11 @@ class PreviewRequestHandler(BaseHTTPRequestHandler):
             return self._reserved(path, query)
 
         status = self.server.site.status
+        if status.epoch is None:  # the first build is running: the file as soon as it is made
+            early = self.server.site.early_file(path, EARLY_TIMEOUT)
+            if early is not None:
+                return self._send_early(path, *early)
+            status = self.server.site.wait(0, EARLY_TIMEOUT) if status.generation == 0 else self.server.site.status
         epoch = status.epoch
         if epoch is None:
             return self._send_html(HTTPStatus.SERVICE_UNAVAILABLE, error_page(status.diagnostics), status)
@@ -300,6 +307,13 @@ class PreviewRequestHandler(BaseHTTPRequestHandler):
     def _send_html(self, code: HTTPStatus, page: bytes, status: BuildStatus) -> None:
         tag = script_tag(self.server.server_id, status.epoch.number if status.epoch else None)
         self._send(code, inject(page, tag), _TYPES[".html"])
+
+    def _send_early(self, path: str, data: bytes, epoch: int) -> None:
+        # the tab is told the epoch the build will have: its page is that epoch's already
+        if path.endswith("/") or path.endswith(".html"):
+            return self._send(HTTPStatus.OK, inject(data, script_tag(self.server.server_id, epoch)), _TYPES[".html"])
+        rel = path.rsplit("/", 1)[-1]
+        return self._send(HTTPStatus.OK, data, content_type(rel))
 
     def _send_text(self, code: HTTPStatus, text: str) -> None:
         self._send(code, (text + "\n").encode("utf-8"), "text/plain; charset=utf-8")

@@ -1,6 +1,7 @@
 /* Site search: the header box (layouts/partials/search.html) queries the prebuilt index
-   search-index.json (written by catalog/search.py; its docstring describes the format),
-   fetched once, on first focus. Results show as you type: every query word must occur in
+   search-index.json, a manifest of shards (written by catalog/search.py; its docstring
+   describes the format): the manifest is fetched on first focus, and each query fetches
+   only the shards of its words and of the results it shows. Results show as you type: every query word must occur in
    the page, the last one as a prefix; matches in the title rank above matches in the
    section, which rank above matches in the text. The box is an ARIA 1.2 combobox:
    "/" focuses it, the arrow keys move through the results, Enter opens one, Escape
@@ -25,71 +26,140 @@
     return fold(text).match(WORD) || [];
   }
 
-  /* ---------- The index ---------- */
+  /* ---------- The index: a manifest, and shards fetched as a query needs them ---------- */
 
-  function Index(data) {
-    if (!data || data.version !== 1) throw new Error("unknown search index version");
-    this.docs = data.docs;
-    this.terms = data.terms;
-    this.postings = data.postings;
-    this.stopwords = new Set(data.stopwords);
+  var IN_TITLE = 1 << 5;
+  var IN_SECTION = 1 << 6;
+  var TITLE_POSITIONS = 5;
+  var PREFIX_CHARS = 3;
+  var PREFIX_MARK = "\u0001";
+
+  function Index(manifest, url) {
+    if (!manifest || manifest.version !== 2) throw new Error("unknown search index version");
+    this.manifest = manifest;
+    this.url = url;  // shard paths are relative to the manifest's URL
+    this.count = manifest.count;
+    this.stopwords = new Set(manifest.stopwords);
+    this.files = new Map();  // shard path -> promise of its JSON
+    this.entries = new Map();  // term -> [postings, fields], from the term shards loaded
     this.decoded = new Map();
-    this.fields = new Map();
+    this.docs = new Map();  // doc number -> [url, title, section, kind, excerpt]
   }
 
-  // First term >= `word` (terms are sorted by UTF-16 code units, as JavaScript compares).
-  Index.prototype.lowerBound = function (word) {
-    var lo = 0;
-    var hi = this.terms.length;
-    while (lo < hi) {
-      var mid = (lo + hi) >>> 1;
-      if (this.terms[mid] < word) lo = mid + 1; else hi = mid;
+  Index.prototype.fetch = function (path) {
+    var loading = this.files.get(path);
+    if (!loading) {
+      var self = this;
+      loading = fetch(new URL(path, this.url).href, { credentials: "same-origin" }).then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      });
+      loading.catch(function () { self.files.delete(path); });  // try again on the next query
+      this.files.set(path, loading);
     }
-    return lo;
+    return loading;
   };
 
-  Index.prototype.docsOf = function (term) {
-    var cached = this.decoded.get(term);
-    if (cached) return cached;
-    var encoded = this.postings[term];
+  // The term shard that would hold `word`: the last whose first term is <= it.
+  Index.prototype.shardOf = function (word) {
+    var starts = this.manifest.term_starts;
+    var lo = 0;
+    var hi = starts.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >>> 1;
+      if (starts[mid] <= word) lo = mid + 1; else hi = mid;
+    }
+    return Math.max(lo - 1, 0);
+  };
+
+  // Load the term shards holding every term from `lo` to `hi`.
+  Index.prototype.loadTerms = function (lo, hi) {
+    var self = this;
+    var loads = [];
+    for (var k = this.shardOf(lo); k <= this.shardOf(hi); k++) {
+      loads.push(this.fetch(this.manifest.term_files[k]).then(function (shard) {
+        for (var i = 0; i < shard.terms.length; i++) {
+          if (!self.entries.has(shard.terms[i])) self.entries.set(shard.terms[i], [shard.postings[i], shard.fields[i]]);
+        }
+      }));
+    }
+    return Promise.all(loads);
+  };
+
+  Index.prototype.loadDocs = function (numbers) {
+    var self = this;
+    var size = this.manifest.docs;
+    var shards = new Set(numbers.map(function (number) { return Math.floor(number / size); }));
+    return Promise.all(Array.from(shards).map(function (k) {
+      return self.fetch(self.manifest.doc_files[k]).then(function (docs) {
+        for (var i = 0; i < docs.length; i++) self.docs.set(k * size + i, docs[i]);
+      });
+    }));
+  };
+
+  // Base-32 numbers; `~` and a count repeat the number before it (postings only).
+  function decodeNumbers(encoded) {
     var numbers = [];
     var value = 0;
-    var previous = -1;
+    var repeat = false;
     for (var i = 0; i < encoded.length; i++) {
-      var digit = ALPHABET.indexOf(encoded.charAt(i));
+      var char = encoded.charAt(i);
+      if (char === "~") {
+        repeat = true;
+        continue;
+      }
+      var digit = ALPHABET.indexOf(char);
       if (digit >= 32) {
         value = value * 32 + digit - 32;
       } else {
-        previous += value * 32 + digit;
-        numbers.push(previous);
+        value = value * 32 + digit;
+        if (repeat) {
+          for (var k = 0; k < value; k++) numbers.push(numbers[numbers.length - 1]);
+          repeat = false;
+        } else {
+          numbers.push(value);
+        }
         value = 0;
       }
     }
-    this.decoded.set(term, numbers);
     return numbers;
-  };
+  }
 
-  // The docs holding `word` (or a word starting with it), as a 0/1 array by doc number.
-  Index.prototype.matching = function (word, prefix) {
-    var found = new Uint8Array(this.docs.length);
-    var first = this.lowerBound(word);
-    var last = prefix ? this.lowerBound(word + "\uffff") : (this.terms[first] === word ? first + 1 : first);
-    for (var term = first; term < last; term++) {
-      var docs = this.docsOf(term);
-      for (var i = 0; i < docs.length; i++) found[docs[i]] = 1;
+  // A term's docs and its title/section flags by doc, kept once decoded.
+  Index.prototype.term = function (term) {
+    var cached = this.decoded.get(term);
+    if (cached) return cached;
+    var entry = this.entries.get(term);
+    if (!entry) return null;
+    var docs = [];
+    var previous = -1;
+    decodeNumbers(entry[0]).forEach(function (gap) { previous += gap; docs.push(previous); });
+    // fields: runs over the postings (skip, take, two characters of flags)
+    var flags = new Map();
+    var runs = entry[1];
+    var at = 0;
+    var index = 0;
+    while (at < runs.length) {
+      var pair = [];
+      var value = 0;
+      while (pair.length < 2 && at < runs.length) {
+        var digit = ALPHABET.indexOf(runs.charAt(at++));
+        if (digit >= 32) {
+          value = value * 32 + digit - 32;
+        } else {
+          pair.push(value * 32 + digit);
+          value = 0;
+        }
+      }
+      var flag = ALPHABET.indexOf(runs.charAt(at)) * 64 + ALPHABET.indexOf(runs.charAt(at + 1));
+      at += 2;
+      index += pair[0];
+      for (var k = 0; k < pair[1]; k++) flags.set(docs[index + k], flag);
+      index += pair[1];
     }
-    return found;
-  };
-
-  // A doc's title and section words, kept once computed.
-  Index.prototype.fieldsOf = function (number) {
-    var fields = this.fields.get(number);
-    if (!fields) {
-      var doc = this.docs[number];
-      fields = { title: words(doc[1]), section: words(doc[2]) };
-      this.fields.set(number, fields);
-    }
-    return fields;
+    cached = { docs: docs, flags: flags };
+    this.decoded.set(term, cached);
+    return cached;
   };
 
   /* The query words to look up: [{word, prefix}]. Stop words are not in the index, so they
@@ -106,47 +176,110 @@
     return kept;
   };
 
-  Index.prototype.search = function (query) {
-    var parsed = this.parse(query);
-    if (parsed.length === 0) return { words: parsed, results: [], total: 0 };
-    var candidates = null;
-    for (var i = 0; i < parsed.length; i++) {
-      var found = this.matching(parsed[i].word, parsed[i].prefix);
-      if (candidates) {
-        for (var d = 0; d < found.length; d++) candidates[d] &= found[d];
-      } else {
-        candidates = found;
-      }
-    }
-    var phrase = parsed.map(function (q) { return q.word; }).join(" ");
-    var scored = [];
-    for (var number = 0; number < candidates.length; number++) {
-      if (candidates[number]) scored.push({ number: number, score: this.score(number, parsed, phrase) });
-    }
-    scored.sort(function (a, b) { return b.score - a.score || a.number - b.number; });
-    return { words: parsed, results: scored.slice(0, MAX_RESULTS), total: scored.length };
+  // Load what word `q` needs: its own term and, for a prefix (and for the last word, whose
+  // prefix the title may start with), every term starting with it, or their union.
+  Index.prototype.lookUp = function (q, wide) {
+    var self = this;
+    var word = q.word;
+    var exact = function () { return self.term(word); };
+    if (!wide) return this.loadTerms(word, word).then(function () { q.exact = exact(); q.range = [q.exact]; });
+    var short = word.length <= PREFIX_CHARS;
+    return this.loadTerms(word, short ? word + PREFIX_MARK : word).then(function () {
+      var union = short ? self.term(word + PREFIX_MARK) : null;
+      if (union) return [union];
+      return self.loadTerms(word, word + "\uffff").then(function () {
+        var found = [];
+        self.entries.forEach(function (entry, term) {
+          if (term.lastIndexOf(word, 0) === 0 && term.indexOf(PREFIX_MARK) === -1) found.push(self.term(term));
+        });
+        return found;
+      });
+    }).then(function (range) {
+      q.exact = exact();
+      q.range = range;
+    });
   };
 
-  function has(list, q) {
-    for (var i = 0; i < list.length; i++) {
-      if (list[i] === q.word || (q.prefix && list[i].lastIndexOf(q.word, 0) === 0)) return true;
-    }
-    return false;
+  // The flags of word `q` in doc `number`: of its own term, and of any term starting with it.
+  function flagsOf(q, number) {
+    var exact = q.exact ? q.exact.flags.get(number) || 0 : 0;
+    var any = 0;
+    for (var i = 0; i < q.range.length; i++) if (q.range[i]) any |= q.range[i].flags.get(number) || 0;
+    return { exact: exact, any: any };
   }
 
-  Index.prototype.score = function (number, parsed, phrase) {
-    var fields = this.fieldsOf(number);
+  /* Every query word must occur in the page, the last one as a prefix while typed. Matches
+     in the title rank above matches in the section, which rank above matches in the text;
+     a title that is the query, or starts with it, ranks higher still. */
+  Index.prototype.search = function (query) {
+    var self = this;
+    var parsed = this.parse(query);
+    if (parsed.length === 0) return Promise.resolve({ words: parsed, results: [], total: 0 });
+    var last = parsed.length - 1;
+    return Promise.all(parsed.map(function (q, i) { return self.lookUp(q, q.prefix || i === last); }))
+      .then(function () {
+        var candidates = null;
+        parsed.forEach(function (q) {
+          var found = new Uint8Array(self.count);
+          var terms = q.prefix ? q.range : [q.exact];
+          terms.forEach(function (term) {
+            if (term) for (var i = 0; i < term.docs.length; i++) found[term.docs[i]] = 1;
+          });
+          if (candidates) {
+            for (var d = 0; d < found.length; d++) candidates[d] &= found[d];
+          } else {
+            candidates = found;
+          }
+        });
+        var scored = [];
+        var unsure = [];  // a query of more words than the flags place: the title decides
+        for (var number = 0; number < candidates.length; number++) {
+          if (!candidates[number]) continue;
+          var result = self.score(number, parsed);
+          scored.push(result);
+          if (result.unsure) unsure.push(number);
+        }
+        return self.loadDocs(unsure).then(function () {
+          var phrase = parsed.map(function (q) { return q.word; }).join(" ");
+          scored.forEach(function (result) {
+            if (!result.unsure) return;
+            var title = words(self.docs.get(result.number)[1]).join(" ");
+            if (title === phrase) result.score += 8;
+            else if (title.lastIndexOf(phrase, 0) === 0) result.score += 4;
+          });
+          scored.sort(function (a, b) { return b.score - a.score || a.number - b.number; });
+          var shown = scored.slice(0, MAX_RESULTS);
+          return self.loadDocs(shown.map(function (r) { return r.number; })).then(function () {
+            shown.forEach(function (r) { r.doc = self.docs.get(r.number); });
+            return { words: parsed, results: shown, total: scored.length };
+          });
+        });
+      });
+  };
+
+  Index.prototype.score = function (number, parsed) {
     var score = 0;
-    parsed.forEach(function (q) {
-      if (fields.title.indexOf(q.word) !== -1) score += 10;
-      else if (has(fields.title, q)) score += 6;
-      else if (has(fields.section, q)) score += 2;
+    var n = parsed.length;
+    var starts = true;
+    var equal = true;
+    var length = 0;
+    parsed.forEach(function (q, j) {
+      var flags = flagsOf(q, number);
+      if (flags.exact & IN_TITLE) score += 10;
+      else if (q.prefix && (flags.any & IN_TITLE)) score += 6;
+      else if ((q.prefix ? flags.any : flags.exact) & IN_SECTION) score += 2;
       else score += 1;
+      length = length || (flags.any >> 7) & 7;
+      if (j < TITLE_POSITIONS) {
+        // the title starts with the query's words, the last as a prefix of a title word
+        if (!((j === n - 1 ? flags.any : flags.exact) & (1 << j))) starts = false;
+        if (!(flags.exact & (1 << j))) equal = false;
+      }
     });
-    var title = fields.title.join(" ");
-    if (title === phrase) score += 8;
-    else if (title.lastIndexOf(phrase, 0) === 0) score += 4;
-    return score;
+    if (n > TITLE_POSITIONS) return { number: number, score: score, unsure: starts };
+    if (equal && length === n) score += 8;
+    else if (starts) score += 4;
+    return { number: number, score: score, unsure: false };
   };
 
   /* ---------- Showing results (DOM APIs only: titles and text are never parsed as HTML) ---------- */
@@ -206,6 +339,8 @@
     var loading = null;
     var active = -1;
     var shown = "";
+    var queries = 0;  // queries asked: a query's shards may come after the next query's
+    var closes = 0;  // times the list was closed: results that come after stay closed
 
     function load() {
       if (!loading) {
@@ -215,8 +350,8 @@
             return response.json();
           })
           .then(function (data) {
-            index = new Index(data);
-            update();
+            index = new Index(data, new URL(form.getAttribute("data-index"), document.baseURI).href);
+            search(panel.hidden);  // a list closed meanwhile (Escape) gets its results, closed
           })
           .catch(function () {
             loading = null;  // try again on the next focus
@@ -231,6 +366,7 @@
     }
 
     function open(isOpen) {
+      if (!isOpen) closes++;
       panel.hidden = !isOpen;
       input.setAttribute("aria-expanded", isOpen && options().length ? "true" : "false");
       if (!isOpen) activate(-1);
@@ -258,6 +394,11 @@
     }
 
     function update() {
+      search(false);
+    }
+
+    // Show the results of the query in the box; `keepClosed`: in a list the visitor closed.
+    function search(keepClosed) {
       var query = input.value;
       if (!query.trim()) {
         show("");
@@ -269,15 +410,24 @@
         return;
       }
       if (query === shown) {
-        open(document.activeElement === input);
+        if (!keepClosed) open(document.activeElement === input);
         return;
       }
-      var found = index.search(query);
+      var asked = ++queries;
+      var closed = closes;
+      index.search(query).then(function (found) {
+        if (asked === queries) showResults(query, found, !keepClosed && closed === closes);
+      }, function () {
+        if (asked === queries) show("Search is not available right now.");
+      });
+    }
+
+    function showResults(query, found, mayOpen) {
       list.textContent = "";
       active = -1;
       input.removeAttribute("aria-activedescendant");
       found.results.forEach(function (result, i) {
-        var doc = index.docs[result.number];
+        var doc = result.doc;
         var option = element("li", "site-search-result");
         option.id = "site-search-result-" + i;
         option.setAttribute("role", "option");
@@ -307,7 +457,7 @@
       message.textContent = found.total > found.results.length || found.total === 0 ? summary : "";
       status.textContent = summary;
       shown = query;
-      open(document.activeElement === input);
+      open(mayOpen && document.activeElement === input);
     }
 
     function follow(number) {
