@@ -159,8 +159,8 @@ def load_config(project: Path, report: Report) -> SiteConfig | None:
     path = project / CONFIG_NAME
     if not path.exists():
         report.error(CONFIG_NAME, 0, 0, "config-missing", f"no {CONFIG_NAME} in {project}",
-                     f"create {CONFIG_NAME} with at least: title = \"My plugins\" (a Hugo or Jekyll project's "
-                     "own configuration is read when there is no site.toml)")
+                     "start a project with `catalog new DIR`, run the build in a Hugo or Jekyll project (its "
+                     f"own configuration is read), or create {CONFIG_NAME} with at least: title = \"My plugins\"")
         return None
     text = path.read_text(encoding="utf-8")
     try:
