@@ -23,7 +23,7 @@ from .hosting import redirects_file, robots, sitemap
 from .pages import PageRenderer, PageTask, RenderedPage, element_ids, hidden
 from .parallel import MIN_PARALLEL, Workers, cyclic_gc_paused
 from .output import Output, PublishError, SiteFiles, Staging, url_to_file
-from .page_files import files_fact, publish_attachments
+from .page_files import files_fact, publish_attachments, publish_content_files
 from .refs import RefResolver, lenient_message
 from .render import Body, FragmentRef, SiteView
 from .search import SearchEntry, SearchIndex, page_entries, plugin_entry
@@ -150,6 +150,7 @@ def _build(project: Path, out: Path, output: Output, workers: Workers, *, drafts
     for rel, data, label in assets.published():
         output.add(rel, data, label, report)
     publish_attachments(site, project / config.content_dir, config.content_dir, output, report)
+    publish_content_files(project / config.content_dir, config.content_dir, config.content_exclude, output, report)
     output.add("404.html", theme.render("404.html", {"site": site_view}), "404.html", report, what="not-found page")
     clock.lap("assets")
     doc_refs: list[FragmentRef] = []

@@ -244,7 +244,7 @@ def content_files(project: Path, config: SiteConfig) -> list[str]:
     """The content folder's Markdown files (POSIX paths below it), as load_site reads them."""
     files = _markdown_files(project / config.content_dir)
     if config.content_exclude:
-        files = [rel for rel in files if not _excluded(rel, config.content_exclude)]
+        files = [rel for rel in files if not excluded(rel, config.content_exclude)]
     if config.front_matter_required:  # as Jekyll: a file without front matter is no page
         root = project / config.content_dir
         files = [rel for rel in files if _starts_with_front_matter(root / rel)]
@@ -257,7 +257,7 @@ def source_path(config: SiteConfig, rel: str) -> str:
     return rel if folder in ("", ".") else f"{folder}/{rel}"
 
 
-def _excluded(rel: str, patterns: tuple[str, ...]) -> bool:
+def excluded(rel: str, patterns: tuple[str, ...]) -> bool:
     """Whether a path, or one of its folders, matches a pattern (Jekyll's `exclude`)."""
     parts = rel.split("/")
     prefixes = ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]

@@ -27,7 +27,7 @@ from .content import Page
 from .diagnostics import Diagnostic, Report
 from .hashing import digest_text
 from .output import url_to_file
-from .page_files import is_attachment_path
+from .page_files import content_file_target, is_attachment_path
 from .pages import render_page
 from .parallel import cyclic_gc_paused
 from .render import Body
@@ -77,6 +77,8 @@ def _edited_pages(state: BuildState, inputs: Sequence[str], cache: RenderCache) 
         if page is None:
             if is_attachment_path(rel):
                 return None  # published as it is: a full build plans it
+            if not rel.endswith(".md") and (os.path.lexists(full) or content_file_target(rel) in state.files):
+                return None  # a bundle's image or a site's asset, published (or to unpublish): a full build
             if _may_hold_pages(state, cache, rel, full):
                 return None
             continue

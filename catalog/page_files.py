@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from .content import Page, Site
+from .content import Page, Site, excluded, urlize
 from .diagnostics import Report
 from .hashing import digest
 from .output import Output
@@ -102,6 +102,59 @@ def publish_attachments(site: Site, content_root: Path, content_dir: str, output
             output.add(rel, data, f"{content_dir}/{rel}", report, what=f"attachment of {page.source}")
             count += 1
     return count
+
+
+# the files a site's own tool reads and never publishes, when the content folder is the
+# project root (a Jekyll project): this tool's configuration and caches
+_PROJECT_FILES = frozenset({"site.toml", ".catalog-cache"})
+
+
+def publish_content_files(content_root: Path, content_dir: str, exclude: tuple[str, ...], output: Output,
+                          report: Report) -> int:
+    """Plan the content folder's other files (not Markdown, not in an attachments folder): a
+    Hugo bundle's images and files, a Jekyll site's images, CSS and downloads, which Hugo
+    and Jekyll publish beside the pages. Each keeps its name; its folders are lower-cased
+    as the pages' URLs are, so `Blog/post/pic.png` lies beside the page `/blog/post/`.
+    Returns how many; a file that would collide with a page is reported by `output`."""
+    count = 0
+    for rel, path in _other_files(content_root, ""):
+        if rel in _PROJECT_FILES or is_attachment_path(rel) or (exclude and excluded(rel, exclude)):
+            continue
+        target = content_file_target(rel)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            report.error(f"{content_dir}/{rel}", 0, 0, "attachment-unreadable",
+                         f"cannot read the file: {exc.strerror or exc}", "check the file's permissions")
+            continue
+        output.add(target, data, f"{content_dir}/{rel}", report, what="file of the content folder")
+        count += 1
+    return count
+
+
+def content_file_target(rel: str) -> str:
+    """Where a content file that is no page is published: its folders lower-cased as the
+    pages' URLs are, its name as it is."""
+    folder, _, name = rel.rpartition("/")
+    return f"{urlize(folder)}/{name}" if folder else name
+
+
+def _other_files(root: Path, prefix: str) -> list[tuple[str, Path]]:
+    """(content path, path) of the visible regular files below `root` that are not Markdown,
+    in name order; linked folders are not entered, special files (a FIFO) never read."""
+    found: list[tuple[str, Path]] = []
+    try:
+        entries = sorted(os.scandir(root), key=lambda e: e.name.encode("utf-8", "surrogateescape"))
+    except OSError:
+        return found
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            found.extend(_other_files(Path(entry.path), f"{prefix}{entry.name}/"))
+        elif entry.is_file(follow_symlinks=False) and not entry.name.endswith(".md"):
+            found.append((prefix + entry.name, Path(entry.path)))
+    return found
 
 
 def files_fact(site: Site, content_root: Path) -> str:

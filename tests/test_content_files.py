@@ -1,0 +1,83 @@
+"""The content folder's other files (a Hugo bundle's images, a Jekyll site's assets) are
+published beside the pages, as Hugo and Jekyll publish them, and `catalog check` finds the
+links to them."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from catalog.build import build
+from test_hugo_config import hugo_project
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
+
+
+def check(public: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "catalog", "check", str(public)], capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_a_hugo_bundles_files_are_published_where_hugo_publishes_them(tmp_path):
+    files = {
+        "config.toml": 'title = "T"\nbaseURL = "/"\n',
+        "content/_index.md": "---\ntitle: Home\n---\n",
+        "content/Blog/_index.md": "---\ntitle: Blog\n---\n",
+        "content/Blog/post-bundle/index.md": "---\ntitle: Post\n---\n![pic](pic.png) [data](data.txt)\n",
+        "content/Blog/post-bundle/data.txt": "some data\n",
+        "content/Blog/post-bundle/.hidden.txt": "never published\n",
+    }
+    ours = hugo_project(tmp_path / "ours", files)
+    (ours / "content/Blog/post-bundle/pic.png").write_bytes(PNG)
+    result = build(ours)
+    assert result.written and not [d for d in result.report.items if d.severity == "error"], \
+        [d.format() for d in result.report.items]
+    public = ours / "public"
+    assert (public / "blog/post-bundle/pic.png").read_bytes() == PNG
+    assert (public / "blog/post-bundle/data.txt").read_text() == "some data\n"
+    assert not (public / "blog/post-bundle/.hidden.txt").exists()
+
+    # Hugo, on the same files, publishes them at the same paths
+    theirs = tmp_path / "hugo"
+    theirs.mkdir()
+    for rel, text in files.items():
+        (theirs / rel).parent.mkdir(parents=True, exist_ok=True)
+        (theirs / rel).write_text(text)
+    (theirs / "content/Blog/post-bundle/pic.png").write_bytes(PNG)
+    (theirs / "layouts/_default").mkdir(parents=True)
+    for name in ("single.html", "list.html"):
+        (theirs / "layouts/_default" / name).write_text("{{ .Content }}\n")
+    subprocess.run(["hugo", "-s", str(theirs), "-d", str(theirs / "public"), "--quiet"], check=True,
+                   capture_output=True, timeout=120)
+    for rel in ("blog/post-bundle/pic.png", "blog/post-bundle/data.txt"):
+        assert (theirs / "public" / rel).read_bytes() == (public / rel).read_bytes(), rel
+    checked = check(public)  # the page's links lead to the files
+    assert checked.returncode == 0, checked.stderr
+
+
+def test_a_jekyll_sites_assets_are_published_and_its_excluded_files_are_not(tmp_path):
+    project = hugo_project(tmp_path / "site", {
+        "_config.yml": "title: J\nexclude: [notes]\n",
+        "index.md": "---\ntitle: Home\n---\n![logo](/images/logo.png)\n",
+        "assets/css/custom.css": "body { color: black; }\n",
+        "notes/todo.txt": "excluded by _config.yml\n",
+        "_drafts/old.txt": "an underscore folder: Jekyll never publishes it\n",
+        "Gemfile": "source 'https://rubygems.org'\n",
+    })
+    (project / "images").mkdir()
+    (project / "images/logo.png").write_bytes(PNG)
+    result = build(project)
+    assert result.written, [d.format() for d in result.report.items]
+    public = project / "public"
+    assert (public / "images/logo.png").read_bytes() == PNG
+    assert (public / "assets/css/custom.css").exists()
+    for never in ("notes/todo.txt", "_drafts/old.txt", "Gemfile", "_config.yml", "site.toml"):
+        assert not (public / never).exists(), never
+    checked = check(public)
+    assert checked.returncode == 0, checked.stderr
+
+
+def test_a_content_file_that_collides_with_a_page_is_a_located_error(make_site):
+    site = make_site({"content/a.md": "---\ntitle: A\n---\nx\n", "content/a/index.html": "<p>mine</p>\n"})
+    result = site.build()
+    assert any(d.code == "output-collision" for d in result.report.items), site.messages(result)
