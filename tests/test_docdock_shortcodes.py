@@ -394,3 +394,21 @@ def test_a_page_that_includes_a_file_is_reused_until_that_file_changes(make_site
     warm = build_ok(site, out=tmp_path / "edited", cache=cache)
     assert warm.rendered == 1 and "Snippet two." in warm.outputs["user/index.html"].decode()
     assert warm.outputs == build_ok(site, out=tmp_path / "cold").outputs
+
+
+def test_hugo_builtin_figure_youtube_and_vimeo(make_site):
+    """Hugo's built-in shortcodes that old sites use most: figure as Hugo 0.111 writes it;
+    youtube and vimeo as links to the video (the site loads no player from other hosts)."""
+    site = make_site({
+        "content/f.md": ('---\ntitle: F\n---\n{{< figure src="/images/a.png" title="Fig" caption="A *small* one" '
+                         'link="/big.png" alt="diagram" width="300" >}}\n\n{{< youtube w7Ft2ymGmfc >}}\n\n'
+                         '{{< vimeo id="146022717" title="The talk" >}}\n'),
+    })
+    build_ok(site)
+    html = site.read("f/index.html")
+    assert ('<figure><a href="/big.png"><img src="/images/a.png" alt="diagram" width="300"/></a>'
+            '<figcaption><h4 id="fig">Fig</h4><p>A <em>small</em> one</p>') in html
+    assert '<a href="https://www.youtube.com/watch?v=w7Ft2ymGmfc">Watch the video on YouTube</a>' in html
+    assert '<a href="https://vimeo.com/146022717">The talk</a>' in html
+    result = make_site({"content/g.md": "---\ntitle: G\n---\n{{< figure >}}\n"}).build()
+    assert any(d.code == "shortcode-figure" and d.severity == "error" for d in result.report.items)
