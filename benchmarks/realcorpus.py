@@ -15,7 +15,9 @@ import re
 import shutil
 from pathlib import Path
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "docdock" / "exampleSite"
+# ../shared/ beside the checkout, else the workplace's /work/shared (as the tests find it)
+CORPUS = next((p for p in (Path(__file__).resolve().parents[2] / "shared", Path("/work/shared")) if p.is_dir()),
+              Path(__file__).resolve().parents[2] / "shared") / "corpora" / "docdock" / "exampleSite"
 _ALIASES = re.compile(r"(?ms)^aliases\s*[:=].*?(?=^\S|\Z)")
 
 
