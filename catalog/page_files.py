@@ -17,6 +17,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 from urllib.parse import quote
 
 from .content import Page, Site, excluded, urlize
@@ -93,20 +94,27 @@ def publish_attachments(site: Site, content_root: Path, content_dir: str, output
             continue
         for path in _files_in(content_root / folder):
             rel = f"{folder}/{path.name}"
-            try:
-                data = path.read_bytes()
-            except OSError as exc:
-                report.error(f"{content_dir}/{rel}", 0, 0, "attachment-unreadable",
-                             f"cannot read attachment: {exc.strerror or exc}", "check the file's permissions")
-                continue
-            output.add(rel, data, f"{content_dir}/{rel}", report, what=f"attachment of {page.source}")
-            count += 1
+            count += _publish(path, f"{content_dir}/{rel}", rel, output, report, "attachment",
+                              f"attachment of {page.source}")
     return count
 
 
-# the files a site's own tool reads and never publishes, when the content folder is the
-# project root (a Jekyll project): this tool's configuration and caches
-_PROJECT_FILES = frozenset({"site.toml", ".catalog-cache"})
+def _publish(path: Path, source: str, target: str, output: Output, report: Report, noun: str, what: str) -> int:
+    """Plan one file of the content folder at `target`, as it is; 1, or 0 (reported) when it
+    cannot be read."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        report.error(source, 0, 0, "attachment-unreadable", f"cannot read {noun}: {exc.strerror or exc}",
+                     "check the file's permissions")
+        return 0
+    output.add(target, data, source, report, what=what)
+    return 1
+
+
+# what this tool reads and never publishes, when the content folder is the project root
+# (a Jekyll project): its configuration (its cache is a hidden folder, never walked)
+_PROJECT_FILES = frozenset({"site.toml"})
 
 
 def publish_content_files(content_root: Path, content_dir: str, exclude: tuple[str, ...], output: Output,
@@ -116,19 +124,14 @@ def publish_content_files(content_root: Path, content_dir: str, exclude: tuple[s
     and Jekyll publish beside the pages. Each keeps its name; its folders are lower-cased
     as the pages' URLs are, so `Blog/post/pic.png` lies beside the page `/blog/post/`.
     Returns how many; a file that would collide with a page is reported by `output`."""
+    def skipped(rel: str, folder: bool) -> bool:  # an excluded folder (public/, node_modules/) is not walked
+        return (rel in _PROJECT_FILES or is_attachment_path(rel + "/" if folder else rel)
+                or bool(exclude and excluded(rel, exclude)))
+
     count = 0
-    for rel, path in _other_files(content_root, ""):
-        if rel in _PROJECT_FILES or is_attachment_path(rel) or (exclude and excluded(rel, exclude)):
-            continue
-        target = content_file_target(rel)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            report.error(f"{content_dir}/{rel}", 0, 0, "attachment-unreadable",
-                         f"cannot read the file: {exc.strerror or exc}", "check the file's permissions")
-            continue
-        output.add(target, data, f"{content_dir}/{rel}", report, what="file of the content folder")
-        count += 1
+    for rel, path in _other_files(content_root, "", skipped):
+        count += _publish(path, f"{content_dir}/{rel}", content_file_target(rel), output, report, "the file",
+                          "file of the content folder")
     return count
 
 
@@ -139,21 +142,24 @@ def content_file_target(rel: str) -> str:
     return f"{urlize(folder)}/{name}" if folder else name
 
 
-def _other_files(root: Path, prefix: str) -> list[tuple[str, Path]]:
-    """(content path, path) of the visible regular files below `root` that are not Markdown,
-    in name order; linked folders are not entered, special files (a FIFO) never read."""
+def _other_files(root: Path, prefix: str, skipped: Callable[[str, bool], bool]) -> list[tuple[str, Path]]:
+    """(content path, path) of the visible regular files below `root` that are not Markdown
+    and not `skipped`, in name order; skipped and linked folders are not entered, special
+    files (a FIFO) never read."""
     found: list[tuple[str, Path]] = []
     try:
         entries = sorted(os.scandir(root), key=lambda e: e.name.encode("utf-8", "surrogateescape"))
     except OSError:
         return found
     for entry in entries:
+        rel = prefix + entry.name
         if entry.name.startswith("."):
             continue
         if entry.is_dir(follow_symlinks=False):
-            found.extend(_other_files(Path(entry.path), f"{prefix}{entry.name}/"))
-        elif entry.is_file(follow_symlinks=False) and not entry.name.endswith(".md"):
-            found.append((prefix + entry.name, Path(entry.path)))
+            if not skipped(rel, True):
+                found.extend(_other_files(Path(entry.path), rel + "/", skipped))
+        elif entry.is_file(follow_symlinks=False) and not entry.name.endswith(".md") and not skipped(rel, False):
+            found.append((rel, Path(entry.path)))
     return found
 
 
