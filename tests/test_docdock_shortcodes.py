@@ -8,16 +8,9 @@ import pytest
 
 from catalog.build import build
 from conftest import REPO, build_ok
+from test_shortcodes import body, page
 
 
-def body(site, rel: str = "p/index.html") -> str:
-    html = site.read(rel)
-    start = html.index('class="page-body"')
-    return html[start: html.index("</article>", start)]
-
-
-def page(text: str, front: str = "title: P") -> dict[str, str]:
-    return {"content/p.md": f"---\n{front}\n---\n{text}"}
 
 
 @pytest.mark.parametrize("source, kind", [

@@ -3,7 +3,6 @@
 `catalog check --trust`."""
 from __future__ import annotations
 
-import argparse
 import base64
 import hashlib
 import json
@@ -16,9 +15,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from catalog.cli import main as catalog
 from catalog.plugins import signing
-from catalog.plugins.resolver import ResolveError, add_resolve_arguments, resolve, run_resolve
+from catalog.plugins.resolver import ResolveError, resolve
 from catalog.plugins.trust import Trust
 from plugins_fixtures.project import build_ok, publish, static_host, wagon_project
+from test_plugins_resolver import run  # `catalog resolve` run in-process, with its output
 
 ECHO = dict(manager_version="6.4.0", distribution="centos", release="core", arch="x86_64", python_tag="py311")
 DAY = 86400
@@ -54,14 +54,6 @@ def sign(site: Path, key_dir: Path, when: int = NOW, days: int = 30, also: tuple
 
 def trusting(pub: Path, state: Path, now: float | None = None) -> Trust:
     return Trust.from_files([pub], state, now=(lambda: now) if now is not None else time.time)
-
-
-def run(argv: list[str], capsys) -> tuple[int, str, str]:
-    parser = argparse.ArgumentParser(prog="catalog resolve")
-    add_resolve_arguments(parser)
-    code = run_resolve(parser.parse_args(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 PLATFORM = ["--manager-version", "6.4.0", "--distribution", "centos", "--release", "core", "--arch", "x86_64",
