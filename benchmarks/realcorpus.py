@@ -15,9 +15,11 @@ import re
 import shutil
 from pathlib import Path
 
-# ../shared/ beside the checkout, else the workplace's /work/shared (as the tests find it)
-CORPUS = next((p for p in (Path(__file__).resolve().parents[2] / "shared", Path("/work/shared")) if p.is_dir()),
-              Path(__file__).resolve().parents[2] / "shared") / "corpora" / "docdock" / "exampleSite"
+# ../shared/ beside the checkout holds the real corpora and legacy catalogs (not copied into
+# the repository); a clone elsewhere finds them at the workplace's own path. The tests use it too.
+_BESIDE = Path(__file__).resolve().parents[2] / "shared"
+SHARED = next((p for p in (_BESIDE, Path("/work/shared")) if p.is_dir()), _BESIDE)
+CORPUS = SHARED / "corpora" / "docdock" / "exampleSite"
 _ALIASES = re.compile(r"(?ms)^aliases\s*[:=].*?(?=^\S|\Z)")
 
 

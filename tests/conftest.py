@@ -7,12 +7,10 @@ from typing import Callable
 
 import pytest
 
+from benchmarks.realcorpus import SHARED  # noqa: F401 (../shared/, for the tests that read it)
 from catalog.build import BuildResult, build
 
 REPO = Path(__file__).resolve().parent.parent
-# ../shared/ beside the checkout holds the real corpora and legacy catalogs (not copied into
-# the repository); a clone elsewhere finds them at the workplace's own path
-SHARED = next((p for p in (REPO.parent / "shared", Path("/work/shared")) if p.is_dir()), REPO.parent / "shared")
 DEFAULT_CONFIG = 'title = "Test site"\nbase_url = "https://docs.example.org/"\n'
 
 

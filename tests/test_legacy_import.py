@@ -16,11 +16,10 @@ import yaml
 from browser import serving
 from catalog.build import build
 from catalog.cli import main
+from conftest import SHARED
 from plugins_fixtures.project import real_wagons
 
-REFERENCE = Path("/work/shared/reference-data")
-if not (REFERENCE / "plugins.json").is_file():  # the checkout keeps no copy: the files are shared
-    REFERENCE = Path(__file__).resolve().parent.parent.parent / "shared" / "reference-data"
+REFERENCE = SHARED / "reference-data"  # the checkout keeps no copy: the files are shared
 CATALOGS = [REFERENCE / "plugins.json", REFERENCE / "v2_plugins.json"]
 REMOTE = "http://repository.cloudifysource.org/cloudify/wagons/"
 pytestmark = pytest.mark.skipif(not CATALOGS[0].is_file(), reason="reference data not available")

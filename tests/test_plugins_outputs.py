@@ -8,7 +8,6 @@ import hashlib
 import json
 import posixpath
 import shutil
-from pathlib import Path
 
 import jsonschema
 import pytest
@@ -16,9 +15,10 @@ from hypothesis import given, settings, strategies as st
 
 from catalog.plugins import SCHEMA_OF, marketplace_redirect_rules, rewrite_marketplace_query, schema_files
 from catalog.plugins.index import dumps
+from conftest import SHARED
 from plugins_fixtures.project import REPO, BASE_URL, build_ok, real_wagons, wagon_project, write_files
 
-REFERENCE = Path("/work/shared/reference-data")
+REFERENCE = SHARED / "reference-data"
 SAMPLE_DOCS = {
     "working_with/official_plugins/aws.md": "/working_with/official_plugins/aws/",
     "working_with/official_plugins/azure.md": "/working_with/official_plugins/azure/",
