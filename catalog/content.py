@@ -242,9 +242,7 @@ def _os_reason(path: str, exc: OSError) -> str:
 
 def content_files(project: Path, config: SiteConfig) -> list[str]:
     """The content folder's Markdown files (POSIX paths below it), as load_site reads them."""
-    files = _markdown_files(project / config.content_dir)
-    if config.content_exclude:
-        files = [rel for rel in files if not excluded(rel, config.content_exclude)]
+    files = _markdown_files(project / config.content_dir, config.content_exclude)
     if config.front_matter_required:  # as Jekyll: a file without front matter is no page
         root = project / config.content_dir
         files = [rel for rel in files if _starts_with_front_matter(root / rel)]
@@ -317,10 +315,12 @@ def load_site(project: Path, config: SiteConfig, report: Report, *, drafts: bool
     return Site(home, ordered, by_rel)
 
 
-def _markdown_files(root: Path) -> list[str]:
-    """POSIX paths below `root` of its *.md files, hidden files and folders left out, in
-    the order of sorted(root.rglob("*.md")), which also does not enter linked folders.
-    (rglob itself hashes every Path it yields: a third of a 5,000-page preview rebuild.)"""
+def _markdown_files(root: Path, exclude: tuple[str, ...] = ()) -> list[str]:
+    """POSIX paths below `root` of its *.md files, hidden files and folders and those
+    `excluded` by the patterns left out (an excluded folder, such as a Jekyll root's public/,
+    is not walked), in the order of sorted(root.rglob("*.md")), which also does not enter
+    linked folders. (rglob itself hashes every Path it yields: a third of a 5,000-page
+    preview rebuild.)"""
     found: list[str] = []
 
     def visit(folder: str, prefix: str) -> None:  # siblings by name, a folder where its name sorts
@@ -331,10 +331,13 @@ def _markdown_files(root: Path) -> list[str]:
         for entry in entries:
             if entry.name.startswith("."):
                 continue
+            rel = prefix + entry.name
+            if exclude and excluded(rel, exclude):
+                continue
             if entry.is_dir(follow_symlinks=False):
-                visit(entry.path, f"{prefix}{entry.name}/")
+                visit(entry.path, rel + "/")
             elif entry.name.endswith(".md") and not _links_to_folder(entry):
-                found.append(prefix + entry.name)   # whatever it is: SourceMemo.page reads only regular files
+                found.append(rel)   # whatever it is: SourceMemo.page reads only regular files
 
     visit(str(root), "")
     return found
