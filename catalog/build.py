@@ -25,7 +25,8 @@ from .parallel import MIN_PARALLEL, Workers, cyclic_gc_paused
 from .output import Output, PublishError, SiteFiles, Staging, url_to_file
 from .page_files import files_fact, publish_attachments, publish_content_files
 from .refs import RefResolver, lenient_message
-from .render import Body, FragmentRef, SiteView
+from .body import Body, FragmentRef
+from .template_views import SiteView
 from .search import SearchEntry, SearchIndex, page_entries, plugin_entry
 from .sources import load_project_config
 from .theme import Theme

@@ -11,7 +11,9 @@ from .cache import reads_project_files
 from .config import SiteConfig
 from .content import Page, Site
 from .diagnostics import Diagnostic
-from .render import Body, BodyRenderer, FragmentRef, SiteView
+from .body import Body, FragmentRef
+from .render import BodyRenderer
+from .template_views import SiteView
 from .search import SearchEntry
 from .theme import Theme
 

@@ -25,7 +25,7 @@ from .config import SiteConfig
 from .content import Page, Site, SourceMemo
 from .hashing import code_digest, digest, digest_text
 from .page_files import FILE_FACT
-from .render import Body
+from .body import Body
 from .search import SearchIndex
 from .theme import Theme
 

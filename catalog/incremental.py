@@ -30,7 +30,7 @@ from .output import url_to_file
 from .page_files import content_file_target, is_attachment_path
 from .pages import render_page
 from .parallel import cyclic_gc_paused
-from .render import Body
+from .body import Body
 from .search import searchable
 
 

@@ -9,41 +9,20 @@ import io
 import pickle
 import re
 import zlib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from markupsafe import Markup
 
-from .anchors import Heading
 from .assets import Assets
+from .body import Body
 from .config import SiteConfig
 from .content import Page, Site
 from .nav import Sidebar
 from .refs import RefResolver
-from .render import Body, BodyRenderer, SiteView
+from .render import BodyRenderer
+from .template_views import PageView, SiteView
 from .theme import Theme
-
-
-@dataclass
-class PageView:
-    """What a page template sees of the page it renders."""
-
-    node: Page
-    content: Markup
-    toc: list[Heading]
-    breadcrumbs: list[Page]
-    prev: Page | None
-    next: Page | None
-    edit_url: str
-    permalink: str
-    ancestor_urls: set[str] = field(default_factory=set)
-
-    title = property(lambda self: self.node.title)
-    url = property(lambda self: self.node.url)
-    kind = property(lambda self: self.node.kind)
-    description = property(lambda self: self.node.description)
-    params = property(lambda self: self.node.meta)
 
 
 class PageTask(NamedTuple):

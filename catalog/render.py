@@ -10,30 +10,32 @@ the Markdown output they were put in (a paired shortcode's `inner.html` comes wi
 children's output in it), never inside a shortcode's output, and the page cannot
 write one (see placeholders.py): text that looks like a token is text.
 
-Rendering reads the immutable site model and returns a `Body`; it writes nothing.
+Rendering reads the immutable site model and returns a `Body` (body.py); it writes nothing.
+What a shortcode template is rendered with, the functions it can call included, is
+shortcode_functions.py's; the views it sees of its page and site are template_views.py's.
 """
 from __future__ import annotations
 
 import html
 import re
-import zlib
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
 from . import shortcodes
-from .anchors import Heading, assign_heading_ids
-from .content import Page, Site
+from .anchors import assign_heading_ids
+from .body import Body, FragmentRef
 from .config import SiteConfig, has_plugins
+from .content import Page, Site
 from .diagnostics import Diagnostic, Lines, LocatedError, did_you_mean
 from .hashlinks import HashRoutes
-from .highlight import highlight as highlight_code
 from .placeholders import Tokens, prefix_for
-from .refs import RefResolver, lenient_message
+from .refs import RefResolver
 from .search import page_text
-from .shortcode_functions import template_functions
+from .shortcode_functions import ShortcodeContext
+from .template_views import Inner, NestedCall, SiteView
 from .theme import Theme
 
 if TYPE_CHECKING:  # imported when a body is first rendered: a build whose bodies all come
@@ -45,99 +47,6 @@ _ROOT_LINK = re.compile(r'(\s(?:href|src)=")(/(?!/)[^"]*)')
 # holds the prefix; a second run knows all such text, so more runs mean a template that
 # writes different text each time, and the last run is kept.
 _MAX_RUNS = 4
-
-
-@dataclass(frozen=True)
-class FragmentRef:
-    """A ref with a #fragment, checked once every page's headings are known."""
-
-    source: str
-    line: int
-    col: int
-    ref: str
-    target: str  # rel of the target page
-    fragment: str
-
-
-@dataclass
-class Body:
-    html: str
-    headings: list[Heading]
-    diagnostics: list[Diagnostic]
-    fragment_refs: list[FragmentRef]
-    # Site-wide facts the body read besides its own page: "refs" (which page a path names,
-    # and its URL) and "nav" (the page tree). The render cache keys on exactly these.
-    depends_on: frozenset[str] = frozenset()
-    text: str = ""  # plain text for the search index, extracted once with the body
-    # the id="..." of its elements, kept when `html` is dropped (a build without a render
-    # cache does, once the page is written): what a ref's #fragment may name
-    element_ids: tuple[str, ...] = ()
-    # `html` compressed, in its place, for the render cache on disk (see PageRenderer.pack)
-    packed: bytes = b""
-
-    def full_html(self) -> str:
-        """The body's HTML, also when it is kept `packed`."""
-        return self.html or (zlib.decompress(self.packed).decode("utf-8") if self.packed else "")
-
-
-class Inner:
-    """A shortcode's inner content: `{{ inner }}` is the text, `{{ inner.html }}` the Markdown output."""
-
-    def __init__(self, text: str, markdown_source: str, tokens: int, run: "_PageRun") -> None:
-        self.text = text
-        self._source = markdown_source
-        self._tokens = tokens  # placeholders put into markdown_source
-        self._run = run
-        self._html: Markup | None = None
-
-    def __str__(self) -> str:
-        return self.text
-
-    def __html__(self) -> str:
-        return html.escape(self.text)
-
-    @property
-    def html(self) -> Markup:
-        if self._html is None:
-            self._html = Markup(self._run.expand_html(self._run.markdown(self._source, self._tokens)))
-        return self._html
-
-
-@dataclass
-class NestedCall:
-    """What a shortcode template sees of a shortcode directly inside it."""
-
-    name: str
-    args: list[str]
-    kwargs: dict[str, str]
-    markup: str
-    uid: str
-    output: Markup
-
-    def get(self, key: int | str, default: Any = None) -> Any:
-        return _get(self.args, self.kwargs, key, default)
-
-
-def _get(args: list[str], kwargs: dict[str, str], key: int | str, default: Any) -> Any:
-    if isinstance(key, int):
-        return args[key] if 0 <= key < len(args) else default
-    return kwargs.get(key, default)
-
-
-def lookup_param(page: Page, config: SiteConfig, name: str) -> Any:
-    """A page's front matter value, else the site's param; dotted names reach into tables.
-    Keys match case-insensitively, as Hugo lower-cases them."""
-    for scope in (page.meta, config.params):
-        value: Any = scope
-        for part in name.split("."):
-            if not isinstance(value, dict):
-                value = None
-                break
-            lowered = {str(k).lower(): v for k, v in value.items()}
-            value = lowered.get(part.lower())
-        if value is not None:
-            return value
-    return None
 
 
 @dataclass
@@ -200,7 +109,7 @@ class _PageRun:
         return self.renderer.md.render(source, code_filter=self.expand_text, kramdown=is_jekyll_page(self.page.meta))
 
 
-class BodyRenderer:
+class BodyRenderer(ShortcodeContext):
     """Renders page bodies; one per process, shared by every page of a build."""
 
     def __init__(self, site: Site, config: SiteConfig, theme: Theme, resolver: RefResolver) -> None:
@@ -351,178 +260,11 @@ class BodyRenderer:
                        f"check {name} and the arguments of this call")
         return Markup("")
 
-    def _call_context(self, call: shortcodes.Call, run: _PageRun, uid: str, inner: Inner | None,
-                      nested: list[NestedCall]) -> dict[str, Any]:
-        page, config = run.page, self.config
-
-        def abort(message: str, hint: str = "", code: str = "") -> LocatedError:
-            # a shortcode's own problem is coded by its name unless the function gives one
-            return LocatedError(code or f"shortcode-{call.name}", message, hint)
-
-        def error(message: str, hint: str = "") -> None:
-            raise abort(message, hint)
-
-        def warn(message: str, hint: str = "", code: str = "") -> str:
-            run.report(call.start, "warning", code or f"shortcode-{call.name}", message, hint)
-            return ""
-
-        def resolve(ref: str) -> Page | None:
-            run.depends_on.add("refs")
-            try:
-                target = self.resolver.resolve(ref, page)
-            except LocatedError as err:
-                run.report(call.start, err.severity, err.code, err.message, err.hint)
-                return None
-            if target.lenient:
-                run.report(call.start, "warning", "ref-lenient", *lenient_message(ref, target))
-            if target.fragment:
-                line, col = run.position(call.start)
-                run.fragment_refs.append(FragmentRef(page.source, line, col, ref, target.page.rel, target.fragment))
-            return target.page
-
-        def relref(ref: str) -> str:
-            target = resolve(str(ref))
-            fragment = str(ref).partition("#")[2]
-            return (target.url if target else "") + (f"#{fragment}" if fragment and target else "")
-
-        def ref(ref_: str) -> str:
-            url = relref(ref_)
-            return config.origin + url if url else ""
-
-        def param(name: str) -> Any:
-            value = lookup_param(page, config, str(name))
-            if value is None:
-                where = config.source or "site.toml"  # a Hugo or Jekyll project's own configuration
-                raise LocatedError("param-missing", f"param '{name}' is not set on this page nor in {where} [params]",
-                                   f"add '{name}: ...' to the front matter or '{name} = ...' under [params] "
-                                   f"in {where}")
-            return value
-
-        def markdownify(text: Any) -> Markup:
-            return Markup(run.expand_html(run.markdown(str(text))))
-
-        def highlight(code: Any, lang: str = "", options: Any = "") -> Markup:
-            try:
-                return Markup(highlight_code(str(code), str(lang or ""), options or ""))
-            except ValueError as exc:
-                raise abort(f"highlight: {exc}", 'write options as "linenos=inline, hl_lines=3 6-8"')
-
-        return {
-            **template_functions(page, self.theme.project, config, resolve, self.md.render, run.depends_on,
-                                 abort),
-            "name": call.name, "args": call.args, "kwargs": call.kwargs, "markup": call.markup,
-            "notation": call.notation, "uid": uid, "inner": inner, "nested": nested,
-            "get": lambda key, default=None: _get(call.args, call.kwargs, key, default),
-            "page": _ShortcodePage(page, run),
-            "site": _TrackedSite(self.config, self.site.home, self.has_catalog, run),
-            "error": error, "warn": warn, "relref": relref, "ref": ref, "param": param,
-            "markdownify": markdownify, "highlight": highlight,
-        }
 
     def site_view(self) -> "SiteView":
         return SiteView(self.config, self.site.home, self.has_catalog)
 
 
-@dataclass
-class SiteView:
-    """What templates see of the site."""
-
-    config: SiteConfig
-    nav: Page
-    has_catalog: bool = True  # the site builds a plugin catalog (config.has_plugins)
-
-    @property
-    def plugins_url(self) -> str:
-        """The catalog's URL; "" on a docs-only site, whose pages link to no catalog."""
-        return self.config.base_path + "plugins/" if self.has_catalog else ""
-
-    @property
-    def title(self) -> str:
-        return self.config.title
-
-    @property
-    def base_url(self) -> str:
-        return self.config.base_url if self.config.base_url.endswith("/") else self.config.base_url + "/"
-
-    @property
-    def base_path(self) -> str:
-        return self.config.base_path
-
-    @property
-    def params(self) -> dict[str, Any]:
-        return self.config.params
-
-    @property
-    def version(self) -> str:
-        return self.config.version
-
-    @property
-    def language(self) -> str:
-        return self.config.language
-
-    @cached_property  # read twice by every page
-    def menus(self) -> dict[str, list[dict[str, Any]]]:
-        """The site's menus (`[[menus.NAME]]`, Hugo's `[[menu.NAME]]`), each in Hugo's order.
-        Name, pre and post are HTML from the site's own configuration, trusted as Hugo's
-        themes trust them (`safeHTML`); a URL written from the site's root follows base_url."""
-        base = self.config.base_path
-        return {name: [{"name": Markup(e.name), "url": base + e.url[1:] if e.url.startswith("/") and
-                        not e.url.startswith("//") and not e.url.startswith(base) else e.url,
-                        "pre": Markup(e.pre), "post": Markup(e.post), "identifier": e.identifier,
-                        "title": e.title, "weight": e.weight, "parent": e.parent} for e in entries]
-                for name, entries in self.config.menus.items()}
-
-    @property
-    def versions(self) -> list[dict[str, Any]]:
-        """The switcher's entries; `current` is the version these pages are built as."""
-        return [{"label": v.label, "url": v.url, "latest": v.latest,
-                 "current": v.label == self.config.version or _path_of(v.url) == self.config.base_path}
-                for v in self.config.versions]
-
-    @property
-    def latest_version(self) -> dict[str, Any] | None:
-        """The latest version when these pages are of another one (for the banner), else None."""
-        versions = self.versions
-        if any(v["latest"] and v["current"] for v in versions):
-            return None
-        return next((v for v in versions if v["latest"]), None)
-
-
-class _TrackedSite(SiteView):
-    """The site as a shortcode sees it: reading the page tree is recorded as a dependency."""
-
-    def __init__(self, config: SiteConfig, nav: Page, has_catalog: bool, run: _PageRun) -> None:
-        super().__init__(config, nav, has_catalog)
-        self._run = run
-
-    def __getattribute__(self, name: str) -> Any:
-        if name == "nav":
-            object.__getattribute__(self, "_run").depends_on.add("nav")
-        return object.__getattribute__(self, name)
-
-
-class _ShortcodePage:
-    """What a shortcode template sees of the page it is on."""
-
-    def __init__(self, page: Page, run: _PageRun) -> None:
-        self._page = page
-        self._run = run
-
-    @property
-    def node(self) -> Page:
-        self._run.depends_on.add("nav")  # the node leads to the whole tree
-        return self._page
-
-    title = property(lambda self: self._page.title)
-    url = property(lambda self: self._page.url)
-    kind = property(lambda self: self._page.kind)
-    description = property(lambda self: self._page.description)
-    params = property(lambda self: self._page.meta)
-
-
-def _path_of(url: str) -> str:
-    match = re.match(r"^[a-z][a-z0-9+.-]*://[^/]+(/.*)?$", url, re.I)
-    return (match.group(1) or "/") if match else url
 
 
 def _dedent_code(text: str) -> str:

@@ -1,6 +1,9 @@
-"""The functions shortcode templates call beyond the core ones (ref, param, markdownify...):
-the files a page shows besides its own Markdown (its attachments, another page's source
-or summary, a file of the site) and Hugo's regular-expression helpers.
+"""What a shortcode template is rendered with (ShortcodeContext, a part of render.BodyRenderer):
+the call, the views of its page and site (template_views.py), and the functions it can call.
+The core ones report at the call: error and warn, relref and ref, param, markdownify,
+highlight. Beyond them (template_functions): the files a page shows besides its own
+Markdown (its attachments, another page's source or summary, a file of the site) and
+Hugo's regular-expression helpers.
 
 Each function that reads files records what it read in the page's `depends_on`, so the
 render cache renders the body again when they change: "files" (every page's source and
@@ -13,12 +16,24 @@ from __future__ import annotations
 import posixpath
 import re
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
+from markupsafe import Markup
+
+from . import shortcodes
+from .body import FragmentRef
 from .config import SiteConfig
-from .content import Page
+from .content import Page, Site
+from .diagnostics import LocatedError
+from .highlight import highlight as highlight_code
 from .page_files import (FILE_FACT, attachment_folder, attachments_of, page_body, read_site_file, summary_text,
                          without_shortcodes)
+from .refs import RefResolver, lenient_message
+from .template_views import Inner, NestedCall, PageRun, _get, _ShortcodePage, _TrackedSite
+from .theme import Theme
+
+if TYPE_CHECKING:  # the renderer imports it when a body is first rendered (see render.BodyRenderer.md)
+    from .markdown import Markdown
 
 
 def template_functions(page: Page, project: Path, config: SiteConfig, resolve: Callable[[str], Page | None],
@@ -85,3 +100,100 @@ def template_functions(page: Page, project: Path, config: SiteConfig, resolve: C
 
     return {"attachments": attachments, "source_of": source_of, "summary": summary, "read_file": read_file,
             "find_re": find_re, "replace_re": replace_re}
+
+
+def lookup_param(page: Page, config: SiteConfig, name: str) -> Any:
+    """A page's front matter value, else the site's param; dotted names reach into tables.
+    Keys match case-insensitively, as Hugo lower-cases them."""
+    for scope in (page.meta, config.params):
+        value: Any = scope
+        for part in name.split("."):
+            if not isinstance(value, dict):
+                value = None
+                break
+            lowered = {str(k).lower(): v for k, v in value.items()}
+            value = lowered.get(part.lower())
+        if value is not None:
+            return value
+    return None
+
+
+class ShortcodeContext:
+    """BodyRenderer's part that makes what a shortcode template is rendered with: the call,
+    the views of its page and site, and the functions it can call (error, warn, relref, ref,
+    param, markdownify, highlight, and template_functions' ones)."""
+
+    site: Site
+    config: SiteConfig
+    theme: Theme
+    resolver: RefResolver
+    has_catalog: bool
+    md: Markdown
+
+    def _call_context(self, call: shortcodes.Call, run: PageRun, uid: str, inner: Inner | None,
+                      nested: list[NestedCall]) -> dict[str, Any]:
+        page, config = run.page, self.config
+
+        def abort(message: str, hint: str = "", code: str = "") -> LocatedError:
+            # a shortcode's own problem is coded by its name unless the function gives one
+            return LocatedError(code or f"shortcode-{call.name}", message, hint)
+
+        def error(message: str, hint: str = "") -> None:
+            raise abort(message, hint)
+
+        def warn(message: str, hint: str = "", code: str = "") -> str:
+            run.report(call.start, "warning", code or f"shortcode-{call.name}", message, hint)
+            return ""
+
+        def resolve(ref: str) -> Page | None:
+            run.depends_on.add("refs")
+            try:
+                target = self.resolver.resolve(ref, page)
+            except LocatedError as err:
+                run.report(call.start, err.severity, err.code, err.message, err.hint)
+                return None
+            if target.lenient:
+                run.report(call.start, "warning", "ref-lenient", *lenient_message(ref, target))
+            if target.fragment:
+                line, col = run.position(call.start)
+                run.fragment_refs.append(FragmentRef(page.source, line, col, ref, target.page.rel, target.fragment))
+            return target.page
+
+        def relref(ref: str) -> str:
+            target = resolve(str(ref))
+            fragment = str(ref).partition("#")[2]
+            return (target.url if target else "") + (f"#{fragment}" if fragment and target else "")
+
+        def ref(ref_: str) -> str:
+            url = relref(ref_)
+            return config.origin + url if url else ""
+
+        def param(name: str) -> Any:
+            value = lookup_param(page, config, str(name))
+            if value is None:
+                where = config.source or "site.toml"  # a Hugo or Jekyll project's own configuration
+                raise LocatedError("param-missing", f"param '{name}' is not set on this page nor in {where} [params]",
+                                   f"add '{name}: ...' to the front matter or '{name} = ...' under [params] "
+                                   f"in {where}")
+            return value
+
+        def markdownify(text: Any) -> Markup:
+            return Markup(run.expand_html(run.markdown(str(text))))
+
+        def highlight(code: Any, lang: str = "", options: Any = "") -> Markup:
+            try:
+                return Markup(highlight_code(str(code), str(lang or ""), options or ""))
+            except ValueError as exc:
+                raise abort(f"highlight: {exc}", 'write options as "linenos=inline, hl_lines=3 6-8"')
+
+        return {
+            **template_functions(page, self.theme.project, config, resolve, self.md.render, run.depends_on,
+                                 abort),
+            "name": call.name, "args": call.args, "kwargs": call.kwargs, "markup": call.markup,
+            "notation": call.notation, "uid": uid, "inner": inner, "nested": nested,
+            "get": lambda key, default=None: _get(call.args, call.kwargs, key, default),
+            "page": _ShortcodePage(page, run),
+            "site": _TrackedSite(self.config, self.site.home, self.has_catalog, run),
+            "error": error, "warn": warn, "relref": relref, "ref": ref, "param": param,
+            "markdownify": markdownify, "highlight": highlight,
+        }
