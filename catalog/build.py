@@ -15,7 +15,9 @@ from .assets import Assets, collect_static
 from .build_state import BuildState
 from .cache import Facts, RenderCache, environment_key, layouts_key, site_facts
 from .config import SiteConfig, has_plugins
-from .content import Page, Site, alias_urls, content_files, load_site, url_path_problem
+from .content import Page, Site
+from .content_files import content_files
+from .page_tree import alias_urls, load_site, url_path_problem
 from .diagnostics import Diagnostic, LocatedError, Report, did_you_mean
 from .hashing import digest, digest_text
 from .highlight import stylesheet

@@ -22,7 +22,8 @@ import jinja2
 import jinja2.bccache
 
 from .config import SiteConfig
-from .content import Page, Site, SourceMemo
+from .content import Page, Site
+from .content_files import SourceMemo
 from .hashing import code_digest, digest, digest_text
 from .page_files import FILE_FACT
 from .body import Body

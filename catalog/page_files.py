@@ -20,7 +20,9 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import quote
 
-from .content import Page, Site, excluded, urlize
+from .content import Page, Site
+from .content_files import excluded
+from .page_tree import urlize
 from .diagnostics import Report
 from .hashing import digest
 from .output import Output

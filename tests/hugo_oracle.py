@@ -20,8 +20,9 @@ from pathlib import Path
 
 from catalog.build import BuildResult, build
 from catalog.config import load_config
-from catalog.content import Page, load_site
+from catalog.content import Page
 from catalog.diagnostics import Report
+from catalog.page_tree import load_site
 
 REPO = Path(__file__).resolve().parent.parent
 BASE_URL = "https://example.org/"

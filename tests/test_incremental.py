@@ -85,7 +85,7 @@ def test_preview_memo_sees_edits_that_keep_size_and_mtime(make_site, tmp_path, m
     ctime changes, and no process can set it back."""
     import os
 
-    from catalog.content import SourceMemo
+    from catalog.content_files import SourceMemo
 
     monkeypatch.setattr(SourceMemo, "RACY_NS", 0)  # trust stats at once (not only 2 s after a write)
     site = make_site(dict(FILES), CONFIG)
@@ -106,12 +106,12 @@ def test_memo_rereads_racily_clean_files_and_reuses_unchanged_ones(tmp_path, mon
     """Unit test of SourceMemo's rule, with the stat faked: a trusted stat spares the read;
     an untrusted (recent) one is hashed again, and only new bytes are parsed again."""
     import os
-    from catalog import content
+    from catalog import content_files
     from catalog.diagnostics import Report
 
     path = tmp_path / "p.md"
     path.write_text("---\ntitle: One\n---\nbody\n")
-    memo = content.SourceMemo()
+    memo = content_files.SourceMemo()
     first = memo.page(str(path), "p.md", "content/p.md", Report())
     assert first.title == "One" and not memo.files[str(path)].trusted  # just written: racy
     parsed = memo.files[str(path)].page
@@ -122,12 +122,12 @@ def test_memo_rereads_racily_clean_files_and_reuses_unchanged_ones(tmp_path, mon
     fixed = os.stat_result((stat.st_mode, stat.st_ino, stat.st_dev, stat.st_nlink, stat.st_uid, stat.st_gid,
                             stat.st_size, 0, 0, 0), {"st_atime_ns": 0, "st_mtime_ns": 0, "st_ctime_ns": 0})
     # ancient times: trusted once seen
-    monkeypatch.setattr(content.os, "stat", lambda p, *a, **k: fixed if p == str(path) else real_stat(p, *a, **k))
+    monkeypatch.setattr(content_files.os, "stat", lambda p, *a, **k: fixed if p == str(path) else real_stat(p, *a, **k))
     memo.page(str(path), "p.md", "content/p.md", Report())
     assert memo.files[str(path)].trusted
     path.write_text("---\ntitle: Two\n---\nbody\n")  # same size, and the faked stat does not change
     assert memo.page(str(path), "p.md", "content/p.md", Report()).title == "One"  # trusted: not read
-    monkeypatch.setattr(content.os, "stat", real_stat)
+    monkeypatch.setattr(content_files.os, "stat", real_stat)
     assert memo.page(str(path), "p.md", "content/p.md", Report()).title == "Two"
 
 

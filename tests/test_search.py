@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from catalog.config import load_config
-from catalog.content import load_site
 from catalog.diagnostics import Report
+from catalog.page_tree import load_site
 from catalog.refs import RefResolver
 from catalog.render import BodyRenderer
 from catalog.search import (EXCERPT_CHARS, INDEX_FILE, PREFIX_MARK, STOPWORDS, SearchEntry, SearchIndex, build_search_index, decode_postings,

@@ -14,8 +14,8 @@ from playwright.sync_api import expect
 
 from browser import browser_page, serving
 from catalog.config import load_config
-from catalog.content import load_site
 from catalog.diagnostics import Report
+from catalog.page_tree import load_site
 from catalog.plugins.metadata import load_index
 from catalog.refs import RefResolver
 from catalog.render import BodyRenderer

@@ -1,0 +1,256 @@
+"""Content files: which files below the content folder are pages (hidden files, `exclude`
+patterns and, for a Jekyll site, files without front matter left out), and each one read
+into an unlinked Page: as a regular file, as UTF-8, its front matter parsed and its known
+keys type-checked. SourceMemo spares reading and parsing files that did not change.
+"""
+from __future__ import annotations
+
+import errno
+import fnmatch
+import hashlib
+import os
+import stat as statmod
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import frontmatter
+from .config import SiteConfig
+from .content import Page, _humanize
+from .diagnostics import Diagnostic, LocatedError, Report
+from .hashing import digest
+
+SECTION_FILES = ("_index.md", "index.md")
+
+# Front matter keys with a meaning to the generator, and the types they accept.
+KNOWN_FIELDS: dict[str, tuple[type, ...]] = {
+    "title": (str,), "weight": (int,), "description": (str,), "draft": (bool,),
+    "hidden": (bool,), "alwaysopen": (bool,), "aliases": (str, list), "url": (str,),
+    "slug": (str,), "node_name": (str,), "parent": (list, str), "published": (bool,),
+    "exclude_from_search": (bool,), "linktitle": (str,),
+}
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    """What one content file gave when it was last read: its page (a template, copied into
+    each new site, never linked into a tree itself) or the diagnostics that rejected it."""
+
+    stat: tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
+    trusted: bool  # the stat alone may vouch for the bytes next time (see SourceMemo)
+    digest: str
+    page: Page | None
+    diagnostics: tuple[Diagnostic, ...]
+
+
+class SourceMemo:
+    """Content files as last parsed, by path: a rebuild reads and parses only files that changed.
+
+    A file is taken as unchanged without reading it when its size, mtime, ctime and inode
+    are those of the last read. ctime cannot be set from user space, so an edit that keeps
+    size and mtime (an editor or `touch -d` restoring the old mtime) still changes it. What
+    the stat cannot tell is a second write within the same tick of the file system's coarse
+    clock: a file whose mtime or ctime was within RACY_NS of the moment it was read is
+    "racily clean" (as git calls it) and is read and hashed again next time; only different
+    bytes are parsed again."""
+
+    RACY_NS = 2_000_000_000  # the coarsest common timestamp (FAT's 2 s), and clock skew
+
+    def __init__(self) -> None:
+        self.files: dict[str, _Parsed] = {}
+
+    def page(self, path: str, rel: str, source: str, report: Report) -> Page | None:
+        """A fresh, unlinked Page of the file `path`, parsed again only if its bytes changed."""
+        now = time.time_ns()
+        try:
+            stat = os.stat(path)
+        except OSError as exc:   # a dangling or looping symbolic link, a folder without search permission
+            self.files.pop(path, None)
+            report.error(source, 0, 0, "file-unreadable", f"cannot read the file: {_os_reason(path, exc)}",
+                         _UNREADABLE_HINT)
+            return None
+        signature = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+        known = self.files.get(path)
+        if known is None or known.stat != signature or not known.trusted:
+            try:
+                data = _read_regular_file(path)
+            except OSError as exc:
+                self.files.pop(path, None)
+                report.error(source, 0, 0, "file-unreadable", f"cannot read the file: {_os_reason(path, exc)}",
+                             _UNREADABLE_HINT)
+                return None
+            file_digest = hashlib.sha256(data).hexdigest()
+            if known is None or known.digest != file_digest:
+                parsed = Report()
+                page = _read_page(data, file_digest, rel, source, parsed)
+                known = _Parsed(signature, False, file_digest, page, tuple(parsed.items))
+            trusted = max(stat.st_mtime_ns, stat.st_ctime_ns) < now - self.RACY_NS
+            known = _Parsed(signature, trusted, file_digest, known.page, known.diagnostics)
+            self.files[path] = known
+        report.extend(known.diagnostics)
+        if known.page is None:
+            return None
+        page = Page.__new__(Page)  # a shallow copy, without copy.copy's generic detour
+        page.__dict__.update(known.page.__dict__, children=[])
+        return page
+
+    def retain(self, paths: set[str]) -> None:
+        """Forget files that are gone."""
+        if len(paths) != len(self.files):
+            self.files = {key: value for key, value in self.files.items() if key in paths}
+
+
+_UNREADABLE_HINT = "a content file is a regular file the build can read: fix this one or remove it"
+
+
+def _read_regular_file(path: str) -> bytes:
+    """The bytes of `path`, which must be a regular file: opened without blocking (a FIFO would
+    wait for a writer for ever) and checked on the open file, so a swap after a stat cannot
+    slip a FIFO or device in."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not statmod.S_ISREG(mode):
+            kind = "a FIFO" if statmod.S_ISFIFO(mode) else "a socket" if statmod.S_ISSOCK(mode) else \
+                "a device" if statmod.S_ISCHR(mode) or statmod.S_ISBLK(mode) else "a folder" \
+                if statmod.S_ISDIR(mode) else "a special file"
+            raise OSError(errno.EINVAL, f"it is {kind}, not a regular file")
+        with open(fd, "rb", closefd=False) as handle:
+            return handle.read()
+    finally:
+        os.close(fd)
+
+
+def _os_reason(path: str, exc: OSError) -> str:
+    reason = exc.strerror or str(exc)
+    if os.path.islink(path) and exc.errno in (errno.ENOENT, errno.ELOOP):
+        return f"a symbolic link that cannot be followed ({reason.lower()})"
+    return reason
+
+
+def content_files(project: Path, config: SiteConfig) -> list[str]:
+    """The content folder's Markdown files (POSIX paths below it), as load_site reads them."""
+    files = _markdown_files(project / config.content_dir, config.content_exclude)
+    if config.front_matter_required:  # as Jekyll: a file without front matter is no page
+        root = project / config.content_dir
+        files = [rel for rel in files if _starts_with_front_matter(root / rel)]
+    return files
+
+
+def source_path(config: SiteConfig, rel: str) -> str:
+    """A content file's path as diagnostics show it, relative to the project."""
+    folder = config.content_dir.strip("/")
+    return rel if folder in ("", ".") else f"{folder}/{rel}"
+
+
+def excluded(rel: str, patterns: tuple[str, ...]) -> bool:
+    """Whether a path, or one of its folders, matches a pattern (Jekyll's `exclude`)."""
+    parts = rel.split("/")
+    prefixes = ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
+    return any(fnmatch.fnmatchcase(name, pattern) or fnmatch.fnmatchcase(prefix, pattern.strip("/"))
+               for pattern in patterns for name, prefix in zip(parts, prefixes))
+
+
+def _starts_with_front_matter(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(5)
+    except OSError:
+        return True  # load_site reports what is wrong with it
+    return head.removeprefix(b"\xef\xbb\xbf").startswith((b"---", b"+++"))
+
+
+def _markdown_files(root: Path, exclude: tuple[str, ...] = ()) -> list[str]:
+    """POSIX paths below `root` of its *.md files, hidden files and folders and those
+    `excluded` by the patterns left out (an excluded folder, such as a Jekyll root's public/,
+    is not walked), in the order of sorted(root.rglob("*.md")), which also does not enter
+    linked folders. (rglob itself hashes every Path it yields: a third of a 5,000-page
+    preview rebuild.)"""
+    found: list[str] = []
+
+    def visit(folder: str, prefix: str) -> None:  # siblings by name, a folder where its name sorts
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError:
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            rel = prefix + entry.name
+            if exclude and excluded(rel, exclude):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                visit(entry.path, rel + "/")
+            elif entry.name.endswith(".md") and not _links_to_folder(entry):
+                found.append(rel)   # whatever it is: SourceMemo.page reads only regular files
+
+    visit(str(root), "")
+    return found
+
+
+def _links_to_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:   # a symbolic link loop
+        return False
+
+
+def _read_page(data: bytes, file_digest: str, rel: str, source: str, report: Report) -> Page | None:
+    try:  # as Path.read_text reads it: universal newlines
+        text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    except UnicodeDecodeError as exc:
+        line = exc.object.count(b"\n", 0, exc.start) + 1
+        col = exc.start - exc.object.rfind(b"\n", 0, exc.start)
+        report.error(source, line, col, "encoding", f"file is not UTF-8: {exc.reason} at byte {exc.start}",
+                     "save the file as UTF-8")
+        return None
+    try:
+        fm = frontmatter.parse(text, source)
+    except LocatedError as err:
+        report.add(err.diagnostic)
+        return None
+    meta = fm.meta
+    # Hugo reads front-matter keys without regard to case (`Title:`, `Weight:`): the known
+    # ones are read under their lower-case name, and checked as such. The keys are copied
+    # first: adding to a dict while iterating it is an error.
+    for key in list(meta):
+        lowered = key.lower()
+        if lowered != key and lowered in KNOWN_FIELDS and lowered not in meta:
+            meta[lowered] = meta[key]
+            if key in fm.key_lines:
+                fm.key_lines.setdefault(lowered, fm.key_lines[key])
+    ok = True
+    for key, types in KNOWN_FIELDS.items():
+        if key in meta and meta[key] is not None and not isinstance(meta[key], types):
+            expected = " or ".join({str: "a string", int: "an integer", bool: "true or false",
+                                    list: "a list"}[t] for t in types)
+            report.error(source, fm.key_lines.get(key, 1), 1, "front-matter-type",
+                         f"'{key}' must be {expected}, got {type(meta[key]).__name__} {meta[key]!r}",
+                         f"for example: {key}: {_example_value(key)}")
+            ok = False
+        elif key == "weight" and isinstance(meta.get(key), bool):
+            report.error(source, fm.key_lines.get(key, 1), 1, "front-matter-type",
+                         f"'weight' must be an integer, got {meta[key]!r}", "for example: weight: 10")
+            ok = False
+    if not ok:
+        return None
+    name = rel.rsplit("/", 1)[-1]
+    folder = rel.rsplit("/", 1)[0] if "/" in rel else ""
+    kind = "section" if name in SECTION_FILES else "page"
+    aliases = meta.get("aliases") or ()
+    if isinstance(aliases, str):
+        aliases = (aliases,)
+    page = Page(rel=rel, source=source, kind=kind, meta=meta, body=fm.body, body_line=fm.body_line,
+                key_lines=fm.key_lines, dir=folder,
+                title=str(meta.get("title") or (_humanize(folder.rsplit("/", 1)[-1]) if kind == "section" and folder
+                                               else _humanize(name[:-3]))),
+                weight=int(meta.get("weight") or 0), description=str(meta.get("description") or ""),
+                hidden=bool(meta.get("hidden")), alwaysopen=bool(meta.get("alwaysopen")),
+                draft=bool(meta.get("draft")) or meta.get("published") is False,
+                aliases=tuple(str(a) for a in aliases), digest=file_digest, meta_digest=digest(meta))
+    return page
+
+
+def _example_value(key: str) -> str:
+    return {"weight": "10", "draft": "true", "hidden": "true", "alwaysopen": "true", "published": "false",
+            "aliases": "[/old/path/]", "parent": "[user_guide]"}.get(key, '"text"')
