@@ -29,7 +29,8 @@ from .page_files import files_fact, publish_attachments, publish_content_files
 from .refs import RefResolver, lenient_message
 from .body import Body, FragmentRef
 from .template_views import SiteView
-from .search import SearchEntry, SearchIndex, page_entries, plugin_entry
+from .search import SearchEntry, SearchIndex
+from .search_entries import page_entries, plugin_entry
 from .sources import load_project_config
 from .theme import Theme
 from .urls import rewriter

@@ -31,7 +31,7 @@ from .page_files import content_file_target, is_attachment_path
 from .pages import render_page
 from .parallel import cyclic_gc_paused
 from .body import Body
-from .search import searchable
+from .search_entries import searchable
 
 
 def rebuild_bodies(state: BuildState, inputs: Sequence[str], cache: RenderCache) -> BuildResult | None:

@@ -33,7 +33,7 @@ from .diagnostics import Diagnostic, Lines, LocatedError, did_you_mean
 from .hashlinks import HashRoutes
 from .placeholders import Tokens, prefix_for
 from .refs import RefResolver
-from .search import page_text
+from .search_entries import page_text
 from .shortcode_functions import ShortcodeContext
 from .template_views import Inner, NestedCall, SiteView
 from .theme import Theme

@@ -40,6 +40,9 @@ over the term's postings: how many postings to skip, how many to take (base-32 n
 as above), then two characters (6 bits each, high first) of the flags they share:
 bits 0-4 the word is the title's word 0..4, bit 5 it is a word of the title, bit 6 a
 word of the section, bits 7-9 the number of words in the title (7: seven or more).
+
+The postings and fields strings are search_postings.py's; which pages are searchable, their
+entries and the plain text of a body are search_entries.py's.
 """
 from __future__ import annotations
 
@@ -51,10 +54,8 @@ import re
 import sys
 import unicodedata
 from dataclasses import dataclass
-from html import unescape
-from typing import Any, Callable, Iterable
 
-from .content import Page
+from .search_postings import encode_fields, encode_postings
 
 INDEX_VERSION = 2
 INDEX_FILE = "search-index.json"
@@ -74,7 +75,6 @@ STOPWORDS = ("a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "ha
              "is", "it", "its", "of", "on", "or", "that", "the", "this", "to", "was", "were", "will", "with")
 _STOPWORD_SET = frozenset(STOPWORDS)
 
-_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 _WORD = re.compile(r"[^\W_]+")
 _SPACE = re.compile(r"\s+")
 
@@ -321,41 +321,6 @@ def _json(value: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def searchable(page: Page, hidden_above: bool | None = None) -> bool:
-    """Whether `page` belongs in the index: not a draft (a `--drafts` build publishes
-    them), not `exclude_from_search: true`, and not hidden, itself or through a hidden
-    section (hidden pages are for readers who follow a link, not for finding).
-    `hidden_above`: whether an ancestor is hidden, when the caller knows."""
-    if hidden_above is None:
-        hidden_above = any(p.hidden for p in page.ancestors())
-    return not (page.draft or page.meta.get("exclude_from_search") is True or page.hidden or hidden_above)
-
-
-def page_entries(pages: Iterable[Page], text_of: Callable[[Page], str]) -> list[SearchEntry]:
-    """One entry per searchable page, in the order given; `text_of` gives a page's
-    plain text (`page_text` of its rendered body, which the build computes once per body
-    and caches). The section is the page's breadcrumb below the home page."""
-    above: dict[int, tuple[str, bool]] = {}  # by parent: siblings share breadcrumb and hidden ancestors
-
-    def parent_facts(page: Page) -> tuple[str, bool]:
-        key = id(page.parent)
-        if key not in above:
-            ancestors = page.ancestors()
-            above[key] = (" › ".join(p.linktitle for p in ancestors[1:]), any(p.hidden for p in ancestors))
-        return above[key]
-
-    return [SearchEntry(page.url, page.title, parent_facts(page)[0], text_of(page), "page")
-            for page in pages if searchable(page, parent_facts(page)[1])]
-
-
-def plugin_entry(url: str, name: str, title: str, description: str, categories: Iterable[str]) -> SearchEntry:
-    """The entry of one plugin page: found by its title, package name, description
-    (Markdown) and category names; shown with its categories as the section."""
-    categories = list(categories)
-    text = " ".join([page_text(_plain_markdown().render(description)), name, *categories])
-    return SearchEntry(url, title or name, ", ".join(categories), text, "plugin")
-
-
 def words(text: str) -> list[str]:
     """The normalised words of `text`, as search.js's `words()` finds them."""
     if not text.isascii():
@@ -363,143 +328,6 @@ def words(text: str) -> list[str]:
         marks = {c: None for c in set(text) if unicodedata.category(c).startswith("M")}
         text = text.translate(str.maketrans(marks)) if marks else text
     return _WORD.findall(text.lower())
-
-
-def encode_postings(numbers: list[int]) -> str:
-    """Ascending doc numbers as gap-coded base-32 digits, a run of one gap repeated as
-    the gap, `~` and how many more times (see the module docstring)."""
-    gaps = [number - previous for previous, number in zip([-1, *numbers], numbers)]
-    out = []
-    at = 0
-    while at < len(gaps):
-        end = at + 1
-        while end < len(gaps) and gaps[end] == gaps[at]:
-            end += 1
-        if end - at > 3:  # "B~" + a count is shorter than four gaps
-            out.append(_number(gaps[at]) + "~" + _number(end - at - 1))
-        else:
-            out.extend(_number(gap) for gap in gaps[at:end])
-        at = end
-    return "".join(out)
-
-
-def _number(value: int) -> str:
-    digits = [_ALPHABET[value & 31]]
-    value >>= 5
-    while value:
-        digits.append(_ALPHABET[32 + (value & 31)])
-        value >>= 5
-    return "".join(reversed(digits))
-
-
-def encode_fields(numbers: list[int], flags: dict[int, int]) -> str:
-    """The flags of the docs in `flags`, a subset of the ascending `numbers` (a term's
-    postings), as runs over those postings: postings to skip, postings to take, then the
-    flags the taken ones share in two characters. A word that is the first of every
-    title it is in costs a few characters, not three a page."""
-    out = []
-    at = 0
-    while at < len(numbers):
-        start = at
-        while at < len(numbers) and numbers[at] not in flags:
-            at += 1
-        if at == len(numbers):
-            break
-        flag = flags[numbers[at]]
-        taken = at
-        while at < len(numbers) and flags.get(numbers[at]) == flag:
-            at += 1
-        out.append(_number(taken - start) + _number(at - taken) + _ALPHABET[flag >> 6] + _ALPHABET[flag & 63])
-    return "".join(out)
-
-
-def decode_fields(numbers: list[int], encoded: str) -> list[tuple[int, int]]:
-    """The inverse of encode_fields, given the same postings."""
-    pairs: list[tuple[int, int]] = []
-    values: list[int] = []
-    value = 0
-    at = index = 0
-    while at < len(encoded):
-        digit = _ALPHABET.index(encoded[at])
-        at += 1
-        if digit >= 32:
-            value = value * 32 + digit - 32
-            continue
-        values.append(value * 32 + digit)
-        value = 0
-        if len(values) < 2:
-            continue
-        if at + 2 > len(encoded):
-            raise ValueError("fields end inside a run's flags")
-        skip, take = values
-        flag = _ALPHABET.index(encoded[at]) * 64 + _ALPHABET.index(encoded[at + 1])
-        at += 2
-        index += skip
-        if take < 1 or index + take > len(numbers):
-            raise ValueError("a run of fields goes past the postings")
-        pairs.extend((number, flag) for number in numbers[index:index + take])
-        index += take
-        values = []
-    if values or value:
-        raise ValueError("fields end inside a run")
-    return pairs
-
-
-def decode_postings(encoded: str) -> list[int]:
-    """The inverse of encode_postings (search.js has the same loop)."""
-    numbers: list[int] = []
-    value = 0
-    previous = -1
-    repeat = False
-    for char in encoded:
-        if char == "~":
-            if repeat or not numbers or value:
-                raise ValueError("'~' without a gap before it")
-            repeat = True
-            continue
-        digit = _ALPHABET.index(char)
-        if digit >= 32:
-            value = value * 32 + digit - 32
-            continue
-        value = value * 32 + digit
-        if repeat:
-            gap = numbers[-1] - (numbers[-2] if len(numbers) > 1 else -1)
-            numbers.extend(range(numbers[-1] + gap, numbers[-1] + gap * (value + 1), gap))
-            repeat = False
-        else:
-            previous = (numbers[-1] if numbers else -1) + value
-            numbers.append(previous)
-        value = 0
-    if repeat or value:
-        raise ValueError("postings end inside a number")
-    return numbers
-
-
-def page_text(html: str, limit: int = MAX_TEXT_CHARS) -> str:
-    """The readable text of a rendered page body: tags stripped, code listings (<pre>),
-    scripts, styles and diagram sources dropped, whitespace collapsed, at most `limit`
-    characters (cut at a word boundary)."""
-    text = _SKIPPED.sub(" ", html)
-    text = _INLINE_TAG.sub("", text)  # "<em>wag</em>on" is one word
-    text = _TAG.sub(" ", text)
-    return _clip(_SPACE.sub(" ", unescape(text)).strip(), limit)
-
-
-# Regular expressions rather than an HTML parser: page bodies come from our own Markdown
-# renderer, and this runs once per page of every build (a parser took 1.5 ms a page).
-_SKIPPED = re.compile(r"<!--.*?-->|<(pre|script|style|template|svg|math|noscript|textarea)\b.*?</\1\s*>"
-                      r"|<div class=\"mermaid\">.*?</div>", re.S | re.I)
-_INLINE_TAG = re.compile(r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|i|ins|kbd|mark|q|s|samp|small|span"
-                         r"|strong|sub|sup|time|u|var|wbr)\b[^>]*>", re.I)
-_TAG = re.compile(r"<[^>]*>")
-
-
-@functools.lru_cache(maxsize=1)
-def _plain_markdown() -> Any:
-    """CommonMark without raw HTML, for plugin descriptions; made when a site has plugins
-    (importing markdown-it costs a build whose pages all come from the cache ~20 ms)."""
-    from markdown_it import MarkdownIt
-    return MarkdownIt("commonmark", {"html": False})
 
 
 def _clip(text: str, limit: int) -> str:

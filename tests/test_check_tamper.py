@@ -14,7 +14,8 @@ import pytest
 
 from catalog.build import build
 from catalog.check import check
-from catalog.search import SearchEntry, build_search_index, decode_postings
+from catalog.search import SearchEntry, build_search_index
+from catalog.search_postings import decode_postings
 from conftest import REPO
 
 SITE = "https://plugins.example.org/"

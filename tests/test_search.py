@@ -14,8 +14,10 @@ from catalog.diagnostics import Report
 from catalog.page_tree import load_site
 from catalog.refs import RefResolver
 from catalog.render import BodyRenderer
-from catalog.search import (EXCERPT_CHARS, INDEX_FILE, PREFIX_MARK, STOPWORDS, SearchEntry, SearchIndex, build_search_index, decode_postings,
-                            encode_postings, page_entries, page_text, plugin_entry, words)
+from catalog.search import (EXCERPT_CHARS, INDEX_FILE, PREFIX_MARK, STOPWORDS, SearchEntry, SearchIndex, build_search_index,
+                            words)
+from catalog.search_entries import page_entries, page_text, plugin_entry
+from catalog.search_postings import decode_postings, encode_postings
 from catalog.theme import Theme
 from conftest import REPO, build_ok
 
@@ -216,7 +218,8 @@ def test_prefix_unions_carry_the_flags_of_title_stop_words():
     """Typing "install th" on the way to "install the agent": the page titled "Install the
     agent" starts with it and has a title word starting with "th", as when search.js had
     every title; the stop word adds flags only, never a page the prefix does not find."""
-    from catalog.search import IN_TITLE, decode_fields
+    from catalog.search import IN_TITLE
+    from catalog.search_postings import decode_fields
 
     entries = [SearchEntry("/a/", "Install the agent", "", "thin wagon"),
                SearchEntry("/b/", "Thermal wagon", "", "things"),

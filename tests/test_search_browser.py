@@ -19,7 +19,8 @@ from catalog.page_tree import load_site
 from catalog.plugins.metadata import load_index
 from catalog.refs import RefResolver
 from catalog.render import BodyRenderer
-from catalog.search import build_search_index, page_entries, plugin_entry
+from catalog.search import build_search_index
+from catalog.search_entries import page_entries, plugin_entry
 from catalog.theme import Theme
 from conftest import REPO, SiteBuilder, build_ok, write_files
 

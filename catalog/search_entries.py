@@ -1,0 +1,75 @@
+"""What the search index is made of: which pages are searchable, one entry per page or
+plugin, and the plain text of a rendered body (page_text, which the renderer extracts once
+per body and the render cache keeps).
+"""
+from __future__ import annotations
+
+import functools
+import re
+from html import unescape
+from typing import Any, Callable, Iterable
+
+from .content import Page
+from .search import MAX_TEXT_CHARS, SearchEntry, _SPACE, _clip
+
+
+def searchable(page: Page, hidden_above: bool | None = None) -> bool:
+    """Whether `page` belongs in the index: not a draft (a `--drafts` build publishes
+    them), not `exclude_from_search: true`, and not hidden, itself or through a hidden
+    section (hidden pages are for readers who follow a link, not for finding).
+    `hidden_above`: whether an ancestor is hidden, when the caller knows."""
+    if hidden_above is None:
+        hidden_above = any(p.hidden for p in page.ancestors())
+    return not (page.draft or page.meta.get("exclude_from_search") is True or page.hidden or hidden_above)
+
+
+def page_entries(pages: Iterable[Page], text_of: Callable[[Page], str]) -> list[SearchEntry]:
+    """One entry per searchable page, in the order given; `text_of` gives a page's
+    plain text (`page_text` of its rendered body, which the build computes once per body
+    and caches). The section is the page's breadcrumb below the home page."""
+    above: dict[int, tuple[str, bool]] = {}  # by parent: siblings share breadcrumb and hidden ancestors
+
+    def parent_facts(page: Page) -> tuple[str, bool]:
+        key = id(page.parent)
+        if key not in above:
+            ancestors = page.ancestors()
+            above[key] = (" › ".join(p.linktitle for p in ancestors[1:]), any(p.hidden for p in ancestors))
+        return above[key]
+
+    return [SearchEntry(page.url, page.title, parent_facts(page)[0], text_of(page), "page")
+            for page in pages if searchable(page, parent_facts(page)[1])]
+
+
+def plugin_entry(url: str, name: str, title: str, description: str, categories: Iterable[str]) -> SearchEntry:
+    """The entry of one plugin page: found by its title, package name, description
+    (Markdown) and category names; shown with its categories as the section."""
+    categories = list(categories)
+    text = " ".join([page_text(_plain_markdown().render(description)), name, *categories])
+    return SearchEntry(url, title or name, ", ".join(categories), text, "plugin")
+
+
+def page_text(html: str, limit: int = MAX_TEXT_CHARS) -> str:
+    """The readable text of a rendered page body: tags stripped, code listings (<pre>),
+    scripts, styles and diagram sources dropped, whitespace collapsed, at most `limit`
+    characters (cut at a word boundary)."""
+    text = _SKIPPED.sub(" ", html)
+    text = _INLINE_TAG.sub("", text)  # "<em>wag</em>on" is one word
+    text = _TAG.sub(" ", text)
+    return _clip(_SPACE.sub(" ", unescape(text)).strip(), limit)
+
+
+# Regular expressions rather than an HTML parser: page bodies come from our own Markdown
+# renderer, and this runs once per page of every build (a parser took 1.5 ms a page).
+_SKIPPED = re.compile(r"<!--.*?-->|<(pre|script|style|template|svg|math|noscript|textarea)\b.*?</\1\s*>"
+                      r"|<div class=\"mermaid\">.*?</div>", re.S | re.I)
+_INLINE_TAG = re.compile(r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|i|ins|kbd|mark|q|s|samp|small|span"
+                         r"|strong|sub|sup|time|u|var|wbr)\b[^>]*>", re.I)
+_TAG = re.compile(r"<[^>]*>")
+
+
+@functools.lru_cache(maxsize=1)
+def _plain_markdown() -> Any:
+    """CommonMark without raw HTML, for plugin descriptions; made when a site has plugins
+    (importing markdown-it costs a build whose pages all come from the cache ~20 ms)."""
+    from markdown_it import MarkdownIt
+    return MarkdownIt("commonmark", {"html": False})
