@@ -22,7 +22,7 @@ from .diagnostics import Diagnostic, LocatedError, Report, did_you_mean
 from .hashing import digest, digest_text
 from .highlight import stylesheet
 from .hosting import redirects_file, robots, sitemap
-from .pages import PageRenderer, PageTask, RenderedPage, element_ids, hidden
+from .page_render import PageRenderer, PageTask, RenderedPage, element_ids, hidden
 from .parallel import MIN_PARALLEL, Workers, cyclic_gc_paused
 from .output import Output, PublishError, SiteFiles, Staging, url_to_file
 from .page_files import files_fact, publish_attachments, publish_content_files

@@ -28,7 +28,7 @@ from .diagnostics import Diagnostic, Report
 from .hashing import digest_text
 from .output import url_to_file
 from .page_files import content_file_target, is_attachment_path
-from .pages import render_page
+from .page_render import render_page
 from .parallel import cyclic_gc_paused
 from .body import Body
 from .search_entries import searchable

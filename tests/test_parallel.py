@@ -11,8 +11,8 @@ from catalog.build import build
 from catalog.cache import RenderCache
 from catalog.config import load_config
 from catalog.diagnostics import Report
+from catalog.page_render import PageRenderer, PageTask, element_ids
 from catalog.page_tree import load_site
-from catalog.pages import PageRenderer, PageTask, element_ids
 from catalog.parallel import MIN_PARALLEL, Workers
 from catalog.refs import RefResolver
 from catalog.theme import Theme

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from catalog.pages import PageRenderer
+from catalog.page_render import PageRenderer
 from catalog.serve import LivePreview
 from catalog.serve.epochs import PreviewSite
 from test_serve import CONFIG, get, new_project

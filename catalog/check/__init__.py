@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic, Report
 from .hosting import HostingChecker
-from .pages import LinkChecker
+from .links import LinkChecker
 from .site import BuiltSite
 
 __all__ = ["CheckResult", "add_check_arguments", "check", "check_site", "run_check"]

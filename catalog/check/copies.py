@@ -25,7 +25,7 @@ from ..plugins.index import INDEX_DIR, ROOT_FILE, plugin_file, root_index
 from ..plugins.model import Deprecation, Plugin, Release, Wagon, YamlFile
 from ..plugins.pages import page_file, release_anchor
 from .indexes import URL_KEYS, IndexChecker, locate, schema_for
-from .pages import position
+from .links import position
 from .site import BuiltSite
 
 CODE = "index-mismatch"

@@ -34,7 +34,7 @@ from ..plugins.compat import MARKETPLACE_PREFIX
 from .epochs import BuildStatus, Epoch, PreviewSite
 from .livereload import (ASSETS, EVENTS_URL, RESERVED_PREFIX, Action, asset, diagnostic_json, inject, page_file,
                          reload_action, script_tag)
-from .pages import error_page, not_found_page
+from .error_pages import error_page, not_found_page
 
 # how long a request made during the first build waits for its file (the build's length)
 EARLY_TIMEOUT = 600.0
