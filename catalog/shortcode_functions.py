@@ -128,7 +128,9 @@ class ShortcodeContext:
     theme: Theme
     resolver: RefResolver
     has_catalog: bool
-    md: Markdown
+    if TYPE_CHECKING:
+        @property
+        def md(self) -> Markdown: ...  # BodyRenderer's, made when first read
 
     def _call_context(self, call: shortcodes.Call, run: PageRun, uid: str, inner: Inner | None,
                       nested: list[NestedCall]) -> dict[str, Any]:
