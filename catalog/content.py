@@ -24,6 +24,7 @@ from .collation import collation_key
 from .config import SiteConfig
 from .diagnostics import Diagnostic, LocatedError, Report, did_you_mean
 from .hashing import digest
+from .jekyll_pages import is_section_file, markdown_suffix, old_urls, permalink_url, stem
 
 SECTION_FILES = ("_index.md", "index.md")
 
@@ -242,7 +243,7 @@ def _os_reason(path: str, exc: OSError) -> str:
 
 def content_files(project: Path, config: SiteConfig) -> list[str]:
     """The content folder's Markdown files (POSIX paths below it), as load_site reads them."""
-    files = _markdown_files(project / config.content_dir, config.content_exclude)
+    files = _markdown_files(project / config.content_dir, config.content_exclude, config.jekyll)
     if config.front_matter_required:  # as Jekyll: a file without front matter is no page
         root = project / config.content_dir
         files = [rel for rel in files if _starts_with_front_matter(root / rel)]
@@ -315,7 +316,7 @@ def load_site(project: Path, config: SiteConfig, report: Report, *, drafts: bool
     return Site(home, ordered, by_rel)
 
 
-def _markdown_files(root: Path, exclude: tuple[str, ...] = ()) -> list[str]:
+def _markdown_files(root: Path, exclude: tuple[str, ...] = (), jekyll: bool = False) -> list[str]:
     """POSIX paths below `root` of its *.md files, hidden files and folders and those
     `excluded` by the patterns left out (an excluded folder, such as a Jekyll root's public/,
     is not walked), in the order of sorted(root.rglob("*.md")), which also does not enter
@@ -336,7 +337,7 @@ def _markdown_files(root: Path, exclude: tuple[str, ...] = ()) -> list[str]:
                 continue
             if entry.is_dir(follow_symlinks=False):
                 visit(entry.path, rel + "/")
-            elif entry.name.endswith(".md") and not _links_to_folder(entry):
+            elif markdown_suffix(entry.name, jekyll) and not _links_to_folder(entry):  # .markdown: Jekyll's
                 found.append(rel)   # whatever it is: SourceMemo.page reads only regular files
 
     visit(str(root), "")
@@ -391,14 +392,14 @@ def _read_page(data: bytes, file_digest: str, rel: str, source: str, report: Rep
         return None
     name = rel.rsplit("/", 1)[-1]
     folder = rel.rsplit("/", 1)[0] if "/" in rel else ""
-    kind = "section" if name in SECTION_FILES else "page"
+    kind = "section" if name in SECTION_FILES or is_section_file(name) else "page"
     aliases = meta.get("aliases") or ()
     if isinstance(aliases, str):
         aliases = (aliases,)
     page = Page(rel=rel, source=source, kind=kind, meta=meta, body=fm.body, body_line=fm.body_line,
                 key_lines=fm.key_lines, dir=folder,
                 title=str(meta.get("title") or (_humanize(folder.rsplit("/", 1)[-1]) if kind == "section" and folder
-                                               else _humanize(name[:-3]))),
+                                               else _humanize(stem(name)))),
                 weight=int(meta.get("weight") or 0), description=str(meta.get("description") or ""),
                 hidden=bool(meta.get("hidden")), alwaysopen=bool(meta.get("alwaysopen")),
                 draft=bool(meta.get("draft")) or meta.get("published") is False,
@@ -494,6 +495,10 @@ def _assign_urls(home: Page, config: SiteConfig) -> None:
         if page is home:
             page.url = base
             continue
+        permalink = permalink_url(page, config)  # a Jekyll page's permalink: its URL there
+        if permalink is not None:
+            page.url = permalink
+            continue
         if isinstance(page.meta.get("url"), str):
             page.url = posixpath.join(base, page.meta["url"].lstrip("/"))
             if not page.url.endswith("/") and "." not in page.url.rsplit("/", 1)[-1]:
@@ -502,10 +507,9 @@ def _assign_urls(home: Page, config: SiteConfig) -> None:
         if page.kind == "section" or not page.rel:
             path = page.dir
         else:
-            stem = page.rel[:-3]
+            path = stem(page.rel)
             if isinstance(page.meta.get("slug"), str):
-                stem = posixpath.join(page.dir, page.meta["slug"])
-            path = stem
+                path = posixpath.join(page.dir, page.meta["slug"])
         page.url = base + urlize(path).strip("/") + "/"
 
 
@@ -548,4 +552,4 @@ def alias_urls(page: Page, config: SiteConfig) -> list[str]:
         if not path.endswith((".html", ".htm")):
             path += "/"
         urls.append(config.base_path.rstrip("/") + (path if path.startswith("/") else "/" + path))
-    return urls
+    return urls + [url for url in old_urls(page, page.kind == "home", config) if url not in urls]

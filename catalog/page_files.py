@@ -21,6 +21,7 @@ from typing import Callable
 from urllib.parse import quote
 
 from .content import Page, Site, excluded, urlize
+from .jekyll_pages import JEKYLL_MARKDOWN
 from .diagnostics import Report
 from .hashing import digest
 from .output import Output
@@ -158,7 +159,8 @@ def _other_files(root: Path, prefix: str, skipped: Callable[[str, bool], bool]) 
         if entry.is_dir(follow_symlinks=False):
             if not skipped(rel, True):
                 found.extend(_other_files(Path(entry.path), rel + "/", skipped))
-        elif entry.is_file(follow_symlinks=False) and not entry.name.endswith(".md") and not skipped(rel, False):
+        elif entry.is_file(follow_symlinks=False) and not entry.name.endswith(JEKYLL_MARKDOWN) \
+                and not skipped(rel, False):  # Markdown is pages (a Jekyll site's .markdown too)
             found.append((rel, Path(entry.path)))
     return found
 

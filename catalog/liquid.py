@@ -1,0 +1,429 @@
+"""Liquid on the pages of a Jekyll project (`_config.yml`), as Jekyll renders them.
+
+Jekyll renders a page's Liquid first and its Markdown after. So does this module, with
+python-liquid (a maintained Liquid with Shopify's semantics: the standard tags and
+filters, whitespace control, `{% raw %}`) plus what Jekyll adds: its filters
+(liquid_filters.py), `{% include file param=value %}` from `_includes/` with
+`include.param`, `{% include_relative %}`, `{% link path %}`, and `site` / `page` as
+Jekyll fills them. The result is the page's Markdown source, which the shortcode pass and
+Markdown read next as they read any page.
+
+Tags this module does not evaluate are written back as they are, for that next pass:
+`{% highlight %}`, `{% raw %}` (its text stays literal there too), the site's own tags
+(Jinja2 templates in catalog-layouts/shortcodes/, the Cloudify and Alien4Cloud callouts).
+Any other tag is unknown: Jekyll stops at it; it is kept as written, with a warning.
+An unknown filter is skipped (the value goes through), as Liquid's lax filters do, with
+a warning. Problems are located in the page's source, file:line:col.
+"""
+from __future__ import annotations
+
+import datetime
+import difflib
+import os
+import posixpath
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from io import StringIO
+from typing import TYPE_CHECKING, Any, Callable, Iterator, TextIO
+
+from liquid import Environment
+from liquid.ast import Node
+from liquid.builtin.expressions import FilteredExpression, tokenize
+from liquid.exceptions import LiquidError
+from liquid.mode import Mode
+from liquid.stream import TokenStream
+from liquid.tag import Tag
+from liquid.token import TOKEN_CONTENT, TOKEN_EXPRESSION, TOKEN_ILLEGAL, TOKEN_TAG, Token
+
+from .diagnostics import Diagnostic, Lines, did_you_mean
+from .liquid_filters import jekyll_filters
+from .page_files import FILE_FACT
+
+if TYPE_CHECKING:
+    from liquid.context import RenderContext
+
+    from .config import SiteConfig
+    from .content import Page, Site
+
+# Tags the next pass renders (catalog.shortcodes' Liquid tags); the site's own shortcode
+# templates are added per site
+PASSED_ON = frozenset({"highlight", "inittab", "tabcontent", "info", "warning", "note", "tip", "summary"})
+# what may start Liquid in a page: a page without it is its own output
+_LIQUID = re.compile(r"\{\{|\{%")
+_PARAM = re.compile(r"""([\w-]+)\s*=\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[^\s"']+)""")
+
+
+@dataclass
+class Problem:
+    """One problem found while rendering a page's Liquid; `where` is (file, text, offset)."""
+
+    source: str
+    text: str
+    offset: int
+    line_base: int  # the file line of the text's first line
+    severity: str
+    code: str
+    message: str
+    hint: str = ""
+
+    def diagnostic(self) -> Diagnostic:
+        line, col = Lines(self.text).locate(max(self.offset, 0))
+        return Diagnostic(self.source, self.line_base + line - 1, col, self.severity, self.code,  # type: ignore[arg-type]
+                          self.message, self.hint)
+
+
+@dataclass
+class _State:
+    """What one page's render found: its problems and the site facts it read."""
+
+    page: Page
+    problems: list[Problem] = field(default_factory=list)
+    depends_on: set[str] = field(default_factory=set)
+
+
+class _PassOn(Node):
+    """A tag written back as it stands in the source, for the next pass."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, token: Token, text: str) -> None:
+        super().__init__(token)
+        self.text = text
+        self.blank = False
+
+    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
+        return buffer.write(self.text)
+
+
+def _tag_text(stream: TokenStream) -> tuple[Token, str]:
+    """The tag token and the tag's whole text as written (`{%- name markup -%}`)."""
+    token = stream.current
+    if stream.peek.kind == TOKEN_EXPRESSION:
+        next(stream)
+    source = token.source
+    start = source.rfind("{%", 0, token.start_index)
+    end = source.find("%}", stream.current.start_index)
+    return token, source[start:end + 2] if start >= 0 and end >= 0 else "{% " + token.value + " %}"
+
+
+class _Unknown(Tag):
+    """Every tag python-liquid and this module do not know: kept as written."""
+
+    name = TOKEN_ILLEGAL
+    block = False
+
+    def parse(self, stream: TokenStream) -> Node:
+        token, text = _tag_text(stream)
+        env: JekyllEnvironment = self.env  # type: ignore[assignment]
+        base = token.value.removeprefix("end")
+        if token.value not in env.passed_on and base not in env.passed_on:
+            env.report(token, "warning", "liquid-unknown-tag",
+                       f"unknown Liquid tag '{token.value}': kept in the page as written",
+                       did_you_mean(token.value, sorted(set(env.tags) | env.passed_on) ) or
+                       "Jekyll stops at a tag it does not know: remove it, wrap it in {% raw %}, or define it "
+                       "as a template in catalog-layouts/shortcodes/")
+        return _PassOn(token, text)
+
+
+class _Include(Tag):
+    """Jekyll's `{% include file.html key=value %}` (from `_includes/`) and
+    `{% include_relative file %}` (from the page's folder): the file is rendered with the
+    page's variables and `include.KEY`."""
+
+    name = "include"
+    block = False
+    relative = False
+
+    def parse(self, stream: TokenStream) -> Node:
+        token = stream.current
+        markup = ""
+        if stream.peek.kind == TOKEN_EXPRESSION:
+            next(stream)
+            markup = stream.current.value
+        return _IncludeNode(token, markup.strip(), self.relative, self.env)
+
+
+class _IncludeRelative(_Include):
+    name = "include_relative"
+    relative = True
+
+
+class _IncludeNode(Node):
+    __slots__ = ("markup", "relative", "params")
+
+    def __init__(self, token: Token, markup: str, relative: bool, env: Environment) -> None:
+        super().__init__(token)
+        self.relative = relative
+        self.blank = False
+        # the file name may be a variable: `{% include {{ page.snippet }} key=value %}`
+        match = re.match(r"(\{\{.*?\}\}\S*|\S+)\s*(.*)", markup, re.S)
+        self.markup, params = (match.group(1), match.group(2)) if match else ("", "")
+        self.params = [(key, raw[1:-1] if raw[:1] in "\"'" else
+                        FilteredExpression.parse(env, TokenStream(tokenize(raw, token))))
+                       for key, raw in _PARAM.findall(params)]
+
+    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
+        env: JekyllEnvironment = context.env  # type: ignore[assignment]
+        name = _render_in(env, self.markup, context) if "{{" in self.markup else self.markup
+        values = {key: value if isinstance(value, str) else value.evaluate(context) for key, value in self.params}
+        return env.include(self.token, name.strip(), self.relative, values, context, buffer)
+
+
+class _Link(Tag):
+    """Jekyll's `{% link path/to/page.md %}`: the URL of the page (or file) at that source path."""
+
+    name = "link"
+    block = False
+
+    def parse(self, stream: TokenStream) -> Node:
+        token = stream.current
+        markup = ""
+        if stream.peek.kind == TOKEN_EXPRESSION:
+            next(stream)
+            markup = stream.current.value
+        return _LinkNode(token, markup.strip())
+
+
+class _LinkNode(Node):
+    __slots__ = ("path",)
+
+    def __init__(self, token: Token, path: str) -> None:
+        super().__init__(token)
+        self.path = path
+        self.blank = False
+
+    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
+        env: JekyllEnvironment = context.env  # type: ignore[assignment]
+        path = _render_in(env, self.path, context) if "{{" in self.path else self.path
+        return buffer.write(env.link(self.token, path.strip()))
+
+
+def _render_in(env: Environment, text: str, context: RenderContext) -> str:
+    """`text` rendered as Liquid in the current context."""
+    buffer = StringIO()
+    env.from_string(text).render_with_context(context, buffer, partial=True)
+    return buffer.getvalue()
+
+
+class JekyllEnvironment(Environment):
+    """python-liquid configured as Jekyll renders a page: problems collected, not raised."""
+
+    def __init__(self, project: Path, site: Site, config: SiteConfig, passed_on: frozenset[str],
+                 markdownify: Callable[[str], str]) -> None:
+        super().__init__(tolerance=Mode.WARN, strict_filters=False)
+        self.project = project
+        self.site = site
+        self.config = config
+        self.passed_on = passed_on
+        self.state: _State | None = None
+        for tag in (_Unknown, _Include, _IncludeRelative, _Link):
+            self.add_tag(tag)
+        for name, function in jekyll_filters(config.base_path, config.origin, markdownify).items():
+            self.add_filter(name, function)
+
+    def tokenizer(self) -> Callable[[str], Iterator[Token]]:
+        lex = super().tokenizer()
+
+        def tokens(source: str) -> Iterator[Token]:
+            for token in lex(source):
+                # a `{% raw %}` body comes as content that starts where `{% raw` does: it
+                # is written back inside its raw tags, so the next pass keeps it literal too
+                if token.kind == TOKEN_CONTENT and source.startswith("{%", token.start_index):
+                    token = token._replace(value="{% raw %}" + token.value + "{% endraw %}")
+                yield token
+        return tokens
+
+    def error(self, exc: Any, msg: str | None = None, token: Token | None = None) -> None:
+        if not isinstance(exc, LiquidError):
+            exc = exc(msg, token=token)
+        elif not exc.token:
+            exc.token = token
+        self.report(exc.token, "error", "liquid-syntax" if "Syntax" in type(exc).__name__ else "liquid-error",
+                    f"Liquid: {exc.message}", "Jekyll stops at this: fix the tag or expression")
+
+    def report(self, token: Token | None, severity: str, code: str, message: str, hint: str = "") -> None:
+        state = self.state
+        if state is None:
+            return
+        page = state.page
+        source, text, base = page.source, page.body, page.body_line
+        if token is not None and token.source is not page.body and token.source != page.body:
+            include = getattr(token, "_catalog_file", None)
+            source, text, base = include or (page.source, page.body, page.body_line)
+        offset = token.start_index if token is not None and token.source == text else 0
+        state.problems.append(Problem(source, text, offset, base, severity, code, message, hint))
+
+    # -- Jekyll's tags ------------------------------------------------------------------------
+
+    def include(self, token: Token, name: str, relative: bool, values: dict[str, Any], context: RenderContext,
+                buffer: TextIO) -> int:
+        state = self.state
+        assert state is not None
+        folder = posixpath.dirname(state.page.rel) if relative else "_includes"
+        rel = posixpath.normpath(posixpath.join(folder, name))
+        path = self.project / self.config.content_dir / rel
+        state.depends_on.add(FILE_FACT + posixpath.normpath(posixpath.join(self.config.content_dir, rel)))
+        if rel.startswith("..") or not name or not path.is_file():
+            where = "the page's folder" if relative else "_includes/"
+            available = sorted(p.name for p in path.parent.glob("*")) if path.parent.is_dir() else []
+            self.report(token, "error", "liquid-include-not-found",
+                        f"include '{name}': no such file in {where}",
+                        did_you_mean(name, available) or f"add {posixpath.join(folder, name)}")
+            return 0
+        text = path.read_text(encoding="utf-8", errors="replace")
+        template = self.from_string(text, name=rel)
+        with context.extend({"include": values}, template=template):
+            previous, state.page = state.page, _IncludedPage(state.page, rel, text)  # type: ignore[assignment]
+            try:
+                template.render_with_context(context, buffer, partial=True)
+            finally:
+                state.page = previous
+        return 1
+
+    def link(self, token: Token, path: str) -> str:
+        state = self.state
+        assert state is not None
+        state.depends_on.add("refs")
+        rel = path.lstrip("/")
+        page = self.site.by_rel.get(rel)
+        if page is not None:
+            return page.url
+        if rel and (self.project / self.config.content_dir / rel).is_file():
+            return self.config.base_path + rel
+        self.report(token, "error", "liquid-link-not-found", f"link '{path}': no page or file at that path",
+                    did_you_mean(rel, self.site.by_rel) or "the path is the file's, from the site's root: "
+                    "{% link folder/page.md %}")
+        return ""
+
+
+class _IncludedPage:
+    """Stands for the page while an include renders: problems are located in the include."""
+
+    def __init__(self, page: Page, rel: str, text: str) -> None:
+        self.rel = page.rel
+        self.source = rel
+        self.body = text
+        self.body_line = 1
+
+
+@dataclass
+class Rendered:
+    """A page's Liquid output and what it found; `lines` maps an output line to its source line."""
+
+    text: str
+    diagnostics: list[Diagnostic]
+    depends_on: set[str]
+    line_map: list[int]
+
+
+class JekyllLiquid:
+    """Renders the Liquid of a Jekyll project's pages; one per build, shared by its pages."""
+
+    def __init__(self, project: Path, site: Site, config: SiteConfig, shortcode_names: Iterator[str] | list[str],
+                 markdownify: Callable[[str], str]) -> None:
+        self.env = JekyllEnvironment(project, site, config, PASSED_ON | set(shortcode_names), markdownify)
+        self.site = site
+        self.config = config
+        self.project = project
+        self._site_vars: dict[str, Any] | None = None
+
+    @staticmethod
+    def needed(body: str) -> bool:
+        return _LIQUID.search(body) is not None
+
+    def render(self, page: Page) -> Rendered:
+        state = _State(page)
+        self.env.state = state
+        try:
+            template = self.env.from_string(page.body, name=page.source)
+            self._check_filters(template)
+            text = template.render(site=self.site_vars(state), page=self.page_vars(page))
+        except LiquidError as exc:  # a problem the tolerant mode still raises: the page's text as written
+            self.env.error(exc)
+            text = page.body
+        finally:
+            self.env.state = None
+        diagnostics = [problem.diagnostic() for problem in state.problems]
+        return Rendered(text, diagnostics, state.depends_on, _line_map(page.body, text))
+
+    def _check_filters(self, template: Any) -> None:
+        try:
+            analysis = template.analyze(include_partials=False)
+        except Exception:  # the analysis is only for the warning below
+            return
+        for name, spans in sorted(analysis.filters.items()):
+            if name in self.env.filters:
+                continue
+            for span in spans:
+                token = Token(TOKEN_TAG, name, span.index, template.source if hasattr(template, "source") else "")
+                self.env.report(token._replace(source=self.env.state.page.body) if self.env.state else token,
+                                "warning", "liquid-unknown-filter",
+                                f"unknown Liquid filter '{name}': the value is passed on unchanged",
+                                did_you_mean(name, self.env.filters) or
+                                "Jekyll, as Liquid's lax filters, skips a filter it does not know")
+
+    def site_vars(self, state: _State) -> dict[str, Any]:
+        """`site`: the configuration's keys, as Jekyll exposes them, and the pages."""
+        if self._site_vars is None:
+            config = self.config
+            values: dict[str, Any] = dict(config.params)
+            values.update(title=config.title, url=config.origin, baseurl=config.base_path.rstrip("/"),
+                          lang=config.language, time=_build_time(), data=self._data())
+            pages = [self.page_vars(page) for page in self.site.pages if page.rel]
+            values["pages"] = pages
+            values["html_pages"] = pages
+            self._site_vars = values
+        state.depends_on.add("nav")  # site.pages shows every page's title and URL
+        return self._site_vars
+
+    def page_vars(self, page: Page) -> dict[str, Any]:
+        """`page`: its front matter, and the values Jekyll adds."""
+        values = dict(page.meta)
+        url = page.url[len(self.config.base_path) - 1:] if page.url.startswith(self.config.base_path) else page.url
+        values.update(title=page.title, url=url, path=page.rel, name=posixpath.basename(page.rel),
+                      dir=posixpath.dirname("/" + page.rel).rstrip("/") + "/")
+        return values
+
+    def _data(self) -> dict[str, Any]:
+        """`site.data`: the YAML and JSON files of `_data/`, by name."""
+        import json
+
+        import yaml
+        data: dict[str, Any] = {}
+        folder = self.project / self.config.content_dir / "_data"
+        if not folder.is_dir():
+            return data
+        for path in sorted(folder.rglob("*")):
+            if path.suffix not in (".yml", ".yaml", ".json") or not path.is_file():
+                continue
+            try:
+                text = path.read_text(encoding="utf-8")
+                value = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+            except (OSError, ValueError, yaml.YAMLError):
+                continue  # a broken data file is shown as missing data, not a failed page
+            node = data
+            for part in path.relative_to(folder).with_suffix("").parts[:-1]:
+                node = node.setdefault(part, {})
+            node[path.stem] = value
+        return data
+
+
+def _build_time() -> datetime.datetime:
+    """`site.time`: $SOURCE_DATE_EPOCH when set (reproducible builds), else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc)
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+def _line_map(source: str, output: str) -> list[int]:
+    """For each line of the output, the source line (0-based) it came from: unchanged lines
+    map exactly, a changed one to the source line it replaces, so problems found later in
+    the output are located in the page's source."""
+    src, out = source.split("\n"), output.split("\n")
+    mapping = [0] * len(out)
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, src, out, autojunk=False).get_opcodes():
+        for j in range(j1, j2):
+            mapping[j] = min(i1 + (j - j1), max(i2 - 1, i1)) if tag != "insert" else max(i1 - 1, 0)
+    return mapping
