@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:
     from .config import SiteConfig
+    from .liquid import JekyllLiquid
     from .content import Page
     from .render import Body, BodyRenderer
 
@@ -76,10 +77,37 @@ def old_urls(page: Page, is_home: bool, config: SiteConfig) -> list[str]:
 
 
 def render_jekyll_page(renderer: BodyRenderer, page: Page, render_body: Callable[[Page], Body]) -> Body:
-    """A page's Liquid, then its body; every problem located in the page's source."""
-    from .liquid import JekyllLiquid
-    if not JekyllLiquid.needed(page.body):
+    """A page's Liquid, then its body, then its kramdown table of contents; every problem
+    located in the page's source."""
+    from .kramdown_toc import TOC_MARKER, mark_toc, table_of_contents
+    from .liquid import JekyllLiquid, line_map
+    text, found, depends_on = page.body, [], frozenset()
+    if JekyllLiquid.needed(page.body):
+        rendered = _liquid(renderer).render(page)
+        text, found, depends_on = rendered.text, rendered.diagnostics, frozenset(rendered.depends_on)
+    text = mark_toc(text)
+    if text is page.body:
         return render_body(page)
+    body = render_body(dataclasses.replace(page, body=text))
+    if TOC_MARKER in body.html:
+        body.html = table_of_contents(body.html)
+    lines = line_map(page.body, text)
+
+    def source_line(line: int) -> int:
+        index = line - page.body_line
+        return page.body_line + lines[index] if 0 <= index < len(lines) else line
+
+    moved = [dataclasses.replace(d, line=source_line(d.line)) if d.path == page.source else d
+             for d in body.diagnostics]
+    body.diagnostics = found + moved
+    body.fragment_refs = [dataclasses.replace(ref, line=source_line(ref.line)) for ref in body.fragment_refs]
+    body.depends_on = body.depends_on | depends_on
+    return body
+
+
+def _liquid(renderer: BodyRenderer) -> "JekyllLiquid":
+    """The build's Liquid renderer, made at the first page that needs it."""
+    from .liquid import JekyllLiquid
     liquid: JekyllLiquid | None = getattr(renderer, "_jekyll_liquid", None)
     if liquid is None:
         theme = renderer.theme
@@ -89,18 +117,4 @@ def render_jekyll_page(renderer: BodyRenderer, page: Page, render_body: Callable
 
         liquid = JekyllLiquid(theme.project, renderer.site, renderer.config, theme.shortcode_names(), markdownify)
         renderer._jekyll_liquid = liquid  # type: ignore[attr-defined]
-    rendered = liquid.render(page)
-    body = render_body(dataclasses.replace(page, body=rendered.text))
-
-    def source_line(line: int) -> int:
-        index = line - page.body_line
-        if 0 <= index < len(rendered.line_map):
-            return page.body_line + rendered.line_map[index]
-        return line
-
-    moved = [dataclasses.replace(d, line=source_line(d.line)) if d.path == page.source else d
-             for d in body.diagnostics]
-    body.diagnostics = rendered.diagnostics + moved
-    body.fragment_refs = [dataclasses.replace(ref, line=source_line(ref.line)) for ref in body.fragment_refs]
-    body.depends_on = body.depends_on | frozenset(rendered.depends_on)
-    return body
+    return liquid

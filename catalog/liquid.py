@@ -239,8 +239,19 @@ class JekyllEnvironment(Environment):
             exc = exc(msg, token=token)
         elif not exc.token:
             exc.token = token
-        self.report(exc.token, "error", "liquid-syntax" if "Syntax" in type(exc).__name__ else "liquid-error",
-                    f"Liquid: {exc.message}", "Jekyll stops at this: fix the tag or expression")
+        message, token = f"Liquid: {exc.message}", exc.token
+        unclosed = re.search(r"expected tag end(\w+)", str(exc.message))
+        if (token is None or token.start_index < 0) and unclosed and self.state is not None:
+            # found at the end of the text: shown at the last tag of that name instead
+            body = self.state.page.body
+            opening = None
+            for opening in re.finditer(r"\{%-?\s*" + unclosed.group(1) + r"\b", body):
+                pass
+            if opening is not None:
+                token = Token(TOKEN_TAG, unclosed.group(1), opening.start(), body)
+                message = f"Liquid: '{{% {unclosed.group(1)} %}}' is never closed with {{% end{unclosed.group(1)} %}}"
+        self.report(token, "error", "liquid-syntax" if "Syntax" in type(exc).__name__ else "liquid-error",
+                    message, "Jekyll stops at this: fix the tag or expression")
 
     def report(self, token: Token | None, severity: str, code: str, message: str, hint: str = "") -> None:
         state = self.state
@@ -252,6 +263,8 @@ class JekyllEnvironment(Environment):
             include = getattr(token, "_catalog_file", None)
             source, text, base = include or (page.source, page.body, page.body_line)
         offset = token.start_index if token is not None and token.source == text else 0
+        if token is not None and token.kind == TOKEN_TAG and text.rfind("{%", 0, offset + 1) >= 0:
+            offset = text.rfind("{%", 0, offset + 1)  # a tag's problem is shown at its `{%`
         state.problems.append(Problem(source, text, offset, base, severity, code, message, hint))
 
     # -- Jekyll's tags ------------------------------------------------------------------------
@@ -309,12 +322,11 @@ class _IncludedPage:
 
 @dataclass
 class Rendered:
-    """A page's Liquid output and what it found; `lines` maps an output line to its source line."""
+    """A page's Liquid output, its problems and the site facts it read."""
 
     text: str
     diagnostics: list[Diagnostic]
     depends_on: set[str]
-    line_map: list[int]
 
 
 class JekyllLiquid:
@@ -345,7 +357,7 @@ class JekyllLiquid:
         finally:
             self.env.state = None
         diagnostics = [problem.diagnostic() for problem in state.problems]
-        return Rendered(text, diagnostics, state.depends_on, _line_map(page.body, text))
+        return Rendered(text, diagnostics, state.depends_on)
 
     def _check_filters(self, template: Any) -> None:
         try:
@@ -356,9 +368,8 @@ class JekyllLiquid:
             if name in self.env.filters:
                 continue
             for span in spans:
-                token = Token(TOKEN_TAG, name, span.index, template.source if hasattr(template, "source") else "")
-                self.env.report(token._replace(source=self.env.state.page.body) if self.env.state else token,
-                                "warning", "liquid-unknown-filter",
+                token = Token("filter", name, span.index, self.env.state.page.body if self.env.state else "")
+                self.env.report(token, "warning", "liquid-unknown-filter",
                                 f"unknown Liquid filter '{name}': the value is passed on unchanged",
                                 did_you_mean(name, self.env.filters) or
                                 "Jekyll, as Liquid's lax filters, skips a filter it does not know")
@@ -417,7 +428,7 @@ def _build_time() -> datetime.datetime:
     return datetime.datetime.now(datetime.timezone.utc)
 
 
-def _line_map(source: str, output: str) -> list[int]:
+def line_map(source: str, output: str) -> list[int]:
     """For each line of the output, the source line (0-based) it came from: unchanged lines
     map exactly, a changed one to the source line it replaces, so problems found later in
     the output are located in the page's source."""
