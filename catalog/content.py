@@ -24,7 +24,7 @@ from .collation import collation_key
 from .config import SiteConfig
 from .diagnostics import Diagnostic, LocatedError, Report, did_you_mean
 from .hashing import digest
-from .jekyll_pages import is_section_file, markdown_suffix, old_urls, permalink_url, stem
+from .jekyll_urls import is_section_file, markdown_suffix, old_urls, permalink_url, stem
 
 SECTION_FILES = ("_index.md", "index.md")
 

@@ -18,7 +18,7 @@ from urllib.parse import unquote
 
 from .config import SiteConfig
 from .content import Page, Site
-from .jekyll_pages import stem as markdown_stem
+from .jekyll_urls import stem as markdown_stem
 from .refs import Suggestions
 
 # An href whose value starts with '#/' (in double quotes, as Markdown writes it, or single).

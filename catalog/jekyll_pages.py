@@ -1,79 +1,19 @@
-"""The pages of a Jekyll project (`jekyll = true`, set from `_config.yml`): their file names,
-their Liquid, and their old URLs.
-
-- Jekyll's Markdown extensions (its default `markdown_ext`: markdown, mkdown, mkdn, mkd,
-  md) are all pages there, so they are here.
-- Each page is a Liquid template, rendered before its shortcodes and Markdown
-  (catalog/liquid.py); problems the later passes find in the Liquid output are located
-  back in the page's source, line by line.
-- URLs: a page keeps this tool's URL scheme (lower-cased, `/a/b/`), which the sidebar,
-  refs, search and `catalog check` all share; a front matter `permalink:` is the page's
-  URL as Jekyll serves it, and Jekyll's default URL of every other page (`/a/b.html` for
-  `a/b.md` under `permalink: date`, Jekyll's default) is written as a redirect to it, so
-  old links and bookmarks keep working.
+"""Rendering a Jekyll project's page (`jekyll = true`): its Liquid first (catalog/liquid.py),
+then its shortcodes and Markdown as any page's, then kramdown's `{:toc}`
+(catalog/kramdown_toc.py). Problems the later passes find in the Liquid output are
+located back in the page's source, line by line. File names and URLs: jekyll_urls.py.
 """
 from __future__ import annotations
 
 import dataclasses
-import posixpath
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 if TYPE_CHECKING:
-    from .config import SiteConfig
     from .liquid import JekyllLiquid
-    from .content import Page
-    from .render import Body, BodyRenderer
 
-# Jekyll's default markdown_ext, "markdown,mkdown,mkdn,mkd,md"
-JEKYLL_MARKDOWN = (".md", ".markdown", ".mkdown", ".mkdn", ".mkd")
-
-
-def markdown_suffix(name: str, jekyll: bool) -> str:
-    """The Markdown extension `name` ends with ('' when it is no page's file)."""
-    if name.endswith(".md"):
-        return ".md"
-    if jekyll:
-        return next((suffix for suffix in JEKYLL_MARKDOWN if name.endswith(suffix)), "")
-    return ""
-
-
-def stem(rel: str) -> str:
-    """A content path without its Markdown extension."""
-    for suffix in JEKYLL_MARKDOWN:
-        if rel.endswith(suffix):
-            return rel[:-len(suffix)]
-    return rel
-
-
-def is_section_file(name: str) -> bool:
-    """`index.markdown` is a folder's page as `index.md` is."""
-    return stem(name) in ("_index", "index") and name not in ("_index.md", "index.md")
-
-
-def permalink_url(page: Page, config: SiteConfig) -> str | None:
-    """The URL a front matter `permalink:` gives the page, under the site's base path."""
-    value = page.meta.get("permalink")
-    if not config.jekyll or not isinstance(value, str) or not value.strip():
-        return None
-    url = posixpath.join(config.base_path, value.strip().lstrip("/"))
-    if not url.endswith("/") and "." not in url.rsplit("/", 1)[-1]:
-        url += "/"  # Jekyll writes /a/b as /a/b.html but serves it at /a/b; a folder here
-    return url
-
-
-def old_urls(page: Page, is_home: bool, config: SiteConfig) -> list[str]:
-    """Jekyll's default URL of a page, when it is not the page's URL here: the redirects
-    that keep the old links working."""
-    if not config.jekyll or is_home or not page.rel or isinstance(page.meta.get("permalink"), str):
-        return []
-    style = config.jekyll_permalink.strip()
-    if style == "pretty" or style.endswith("/"):  # pages are served at /a/b/ there too
-        return []
-    base = config.base_path
-    if page.is_section:  # a folder's index: /a/ in both schemes
-        return []
-    url = base + stem(page.rel) + ".html"
-    return [] if url == page.url else [url]
+# the renderer (catalog.render.BodyRenderer), its pages and bodies are duck-typed here:
+# render.py imports this module
+Page = Body = BodyRenderer = Any
 
 
 def render_jekyll_page(renderer: BodyRenderer, page: Page, render_body: Callable[[Page], Body]) -> Body:

@@ -34,7 +34,7 @@ from liquid.exceptions import LiquidError
 from liquid.mode import Mode
 from liquid.stream import TokenStream
 from liquid.tag import Tag
-from liquid.token import TOKEN_CONTENT, TOKEN_EXPRESSION, TOKEN_ILLEGAL, TOKEN_TAG, Token
+from liquid.token import TOKEN_CONTENT, TOKEN_EXPRESSION, TOKEN_ILLEGAL, TOKEN_OUTPUT, TOKEN_TAG, Token
 
 from .diagnostics import Diagnostic, Lines, did_you_mean
 from .liquid_filters import jekyll_filters
@@ -226,7 +226,18 @@ class JekyllEnvironment(Environment):
         lex = super().tokenizer()
 
         def tokens(source: str) -> Iterator[Token]:
+            hugo_shortcode = False
             for token in lex(source):
+                if hugo_shortcode and token.kind == TOKEN_EXPRESSION:
+                    hugo_shortcode = False
+                    continue
+                hugo_shortcode = False
+                # a Hugo shortcode (`{{< ref >}}`, `{{% note %}}`), which this tool also reads
+                # in Jekyll pages: text for the next pass, not a Liquid output
+                if token.kind == TOKEN_OUTPUT and token.value[2:3] in ("<", "%"):
+                    hugo_shortcode = True
+                    yield Token(TOKEN_CONTENT, token.value, token.start_index, source)
+                    continue
                 # a `{% raw %}` body comes as content that starts where `{% raw` does: it
                 # is written back inside its raw tags, so the next pass keeps it literal too
                 if token.kind == TOKEN_CONTENT and source.startswith("{%", token.start_index):

@@ -21,7 +21,7 @@ from typing import Callable
 from urllib.parse import quote
 
 from .content import Page, Site, excluded, urlize
-from .jekyll_pages import JEKYLL_MARKDOWN
+from .jekyll_urls import JEKYLL_MARKDOWN
 from .diagnostics import Report
 from .hashing import digest
 from .output import Output
