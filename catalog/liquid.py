@@ -24,21 +24,18 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from io import StringIO
 from typing import TYPE_CHECKING, Any, Callable, Iterator, TextIO
 
 from liquid import Environment
-from liquid.ast import Node
-from liquid.builtin.expressions import FilteredExpression, tokenize
 from liquid.exceptions import LiquidError
 from liquid.mode import Mode
-from liquid.stream import TokenStream
-from liquid.tag import Tag
-from liquid.token import TOKEN_CONTENT, TOKEN_EXPRESSION, TOKEN_ILLEGAL, TOKEN_OUTPUT, TOKEN_TAG, Token
+from liquid.token import TOKEN_CONTENT, TOKEN_EXPRESSION, TOKEN_OUTPUT, TOKEN_TAG, Token
 
 from .diagnostics import Diagnostic, Lines, did_you_mean
 from .liquid_filters import jekyll_filters
+from .liquid_tags import TAGS
 from .page_files import FILE_FACT
+from .shortcodes import LIQUID_BLOCKS
 
 if TYPE_CHECKING:
     from liquid.context import RenderContext
@@ -46,17 +43,17 @@ if TYPE_CHECKING:
     from .config import SiteConfig
     from .content import Page, Site
 
-# Tags the next pass renders (catalog.shortcodes' Liquid tags); the site's own shortcode
-# templates are added per site
-PASSED_ON = frozenset({"highlight", "inittab", "tabcontent", "info", "warning", "note", "tip", "summary"})
+# Tags the next pass renders (catalog.shortcodes' Liquid block tags, `{% highlight %}` among
+# them); the site's own shortcode templates are added per site
+PASSED_ON = LIQUID_BLOCKS
 # what may start Liquid in a page: a page without it is its own output
 _LIQUID = re.compile(r"\{\{|\{%")
-_PARAM = re.compile(r"""([\w-]+)\s*=\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[^\s"']+)""")
 
 
 @dataclass
 class Problem:
-    """One problem found while rendering a page's Liquid; `where` is (file, text, offset)."""
+    """One problem found while rendering a page's Liquid: at `offset` in `text`, the body of
+`source` (the page's, or an include's) that starts at its line `line_base`."""
 
     source: str
     text: str
@@ -82,130 +79,6 @@ class _State:
     depends_on: set[str] = field(default_factory=set)
 
 
-class _PassOn(Node):
-    """A tag written back as it stands in the source, for the next pass."""
-
-    __slots__ = ("text",)
-
-    def __init__(self, token: Token, text: str) -> None:
-        super().__init__(token)
-        self.text = text
-        self.blank = False
-
-    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
-        return buffer.write(self.text)
-
-
-def _tag_text(stream: TokenStream) -> tuple[Token, str]:
-    """The tag token and the tag's whole text as written (`{%- name markup -%}`)."""
-    token = stream.current
-    if stream.peek.kind == TOKEN_EXPRESSION:
-        next(stream)
-    source = token.source
-    start = source.rfind("{%", 0, token.start_index)
-    end = source.find("%}", stream.current.start_index)
-    return token, source[start:end + 2] if start >= 0 and end >= 0 else "{% " + token.value + " %}"
-
-
-class _Unknown(Tag):
-    """Every tag python-liquid and this module do not know: kept as written."""
-
-    name = TOKEN_ILLEGAL
-    block = False
-
-    def parse(self, stream: TokenStream) -> Node:
-        token, text = _tag_text(stream)
-        env: JekyllEnvironment = self.env  # type: ignore[assignment]
-        base = token.value.removeprefix("end")
-        if token.value not in env.passed_on and base not in env.passed_on:
-            env.report(token, "warning", "liquid-unknown-tag",
-                       f"unknown Liquid tag '{token.value}': kept in the page as written",
-                       did_you_mean(token.value, sorted(set(env.tags) | env.passed_on) ) or
-                       "Jekyll stops at a tag it does not know: remove it, wrap it in {% raw %}, or define it "
-                       "as a template in catalog-layouts/shortcodes/")
-        return _PassOn(token, text)
-
-
-class _Include(Tag):
-    """Jekyll's `{% include file.html key=value %}` (from `_includes/`) and
-    `{% include_relative file %}` (from the page's folder): the file is rendered with the
-    page's variables and `include.KEY`."""
-
-    name = "include"
-    block = False
-    relative = False
-
-    def parse(self, stream: TokenStream) -> Node:
-        token = stream.current
-        markup = ""
-        if stream.peek.kind == TOKEN_EXPRESSION:
-            next(stream)
-            markup = stream.current.value
-        return _IncludeNode(token, markup.strip(), self.relative, self.env)
-
-
-class _IncludeRelative(_Include):
-    name = "include_relative"
-    relative = True
-
-
-class _IncludeNode(Node):
-    __slots__ = ("markup", "relative", "params")
-
-    def __init__(self, token: Token, markup: str, relative: bool, env: Environment) -> None:
-        super().__init__(token)
-        self.relative = relative
-        self.blank = False
-        # the file name may be a variable: `{% include {{ page.snippet }} key=value %}`
-        match = re.match(r"(\{\{.*?\}\}\S*|\S+)\s*(.*)", markup, re.S)
-        self.markup, params = (match.group(1), match.group(2)) if match else ("", "")
-        self.params = [(key, raw[1:-1] if raw[:1] in "\"'" else
-                        FilteredExpression.parse(env, TokenStream(tokenize(raw, token))))
-                       for key, raw in _PARAM.findall(params)]
-
-    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
-        env: JekyllEnvironment = context.env  # type: ignore[assignment]
-        name = _render_in(env, self.markup, context) if "{{" in self.markup else self.markup
-        values = {key: value if isinstance(value, str) else value.evaluate(context) for key, value in self.params}
-        return env.include(self.token, name.strip(), self.relative, values, context, buffer)
-
-
-class _Link(Tag):
-    """Jekyll's `{% link path/to/page.md %}`: the URL of the page (or file) at that source path."""
-
-    name = "link"
-    block = False
-
-    def parse(self, stream: TokenStream) -> Node:
-        token = stream.current
-        markup = ""
-        if stream.peek.kind == TOKEN_EXPRESSION:
-            next(stream)
-            markup = stream.current.value
-        return _LinkNode(token, markup.strip())
-
-
-class _LinkNode(Node):
-    __slots__ = ("path",)
-
-    def __init__(self, token: Token, path: str) -> None:
-        super().__init__(token)
-        self.path = path
-        self.blank = False
-
-    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
-        env: JekyllEnvironment = context.env  # type: ignore[assignment]
-        path = _render_in(env, self.path, context) if "{{" in self.path else self.path
-        return buffer.write(env.link(self.token, path.strip()))
-
-
-def _render_in(env: Environment, text: str, context: RenderContext) -> str:
-    """`text` rendered as Liquid in the current context."""
-    buffer = StringIO()
-    env.from_string(text).render_with_context(context, buffer, partial=True)
-    return buffer.getvalue()
-
-
 class JekyllEnvironment(Environment):
     """python-liquid configured as Jekyll renders a page: problems collected, not raised."""
 
@@ -217,7 +90,7 @@ class JekyllEnvironment(Environment):
         self.config = config
         self.passed_on = passed_on
         self.state: _State | None = None
-        for tag in (_Unknown, _Include, _IncludeRelative, _Link):
+        for tag in TAGS:
             self.add_tag(tag)
         for name, function in jekyll_filters(config.base_path, config.origin, markdownify).items():
             self.add_filter(name, function)
@@ -269,14 +142,27 @@ class JekyllEnvironment(Environment):
         if state is None:
             return
         page = state.page
-        source, text, base = page.source, page.body, page.body_line
-        if token is not None and token.source is not page.body and token.source != page.body:
-            include = getattr(token, "_catalog_file", None)
-            source, text, base = include or (page.source, page.body, page.body_line)
+        source, text, base = page.source, page.body, page.body_line  # an include's while it renders
         offset = token.start_index if token is not None and token.source == text else 0
         if token is not None and token.kind == TOKEN_TAG and text.rfind("{%", 0, offset + 1) >= 0:
             offset = text.rfind("{%", 0, offset + 1)  # a tag's problem is shown at its `{%`
         state.problems.append(Problem(source, text, offset, base, severity, code, message, hint))
+
+    def check_filters(self, template: Any) -> None:
+        """A warning at each use of a filter nobody defines (the render skips it)."""
+        try:
+            analysis = template.analyze(include_partials=False)
+        except Exception:  # the analysis is only for this warning
+            return
+        for name, spans in sorted(analysis.filters.items()):
+            if name in self.filters:
+                continue
+            for span in spans:
+                self.report(Token("filter", name, span.index, self.state.page.body if self.state else ""),
+                            "warning", "liquid-unknown-filter",
+                            f"unknown Liquid filter '{name}': the value is passed on unchanged",
+                            did_you_mean(name, self.filters) or
+                            "Jekyll, as Liquid's lax filters, skips a filter it does not know")
 
     # -- Jekyll's tags ------------------------------------------------------------------------
 
@@ -296,13 +182,15 @@ class JekyllEnvironment(Environment):
                         did_you_mean(name, available) or f"add {posixpath.join(folder, name)}")
             return 0
         text = path.read_text(encoding="utf-8", errors="replace")
-        template = self.from_string(text, name=rel)
-        with context.extend({"include": values}, template=template):
-            previous, state.page = state.page, _IncludedPage(state.page, rel, text)  # type: ignore[assignment]
-            try:
+        shown = posixpath.normpath(posixpath.join(self.config.content_dir, rel))
+        previous, state.page = state.page, _IncludedPage(rel, shown, text)  # type: ignore[assignment]
+        try:  # the include's problems are located in the include
+            template = self.from_string(text, name=rel)
+            self.check_filters(template)
+            with context.extend({"include": values}, template=template):
                 template.render_with_context(context, buffer, partial=True)
-            finally:
-                state.page = previous
+        finally:
+            state.page = previous
         return 1
 
     def link(self, token: Token, path: str) -> str:
@@ -324,9 +212,9 @@ class JekyllEnvironment(Environment):
 class _IncludedPage:
     """Stands for the page while an include renders: problems are located in the include."""
 
-    def __init__(self, page: Page, rel: str, text: str) -> None:
-        self.rel = page.rel
-        self.source = rel
+    def __init__(self, rel: str, source: str, text: str) -> None:
+        self.rel = rel  # include_relative in an include is relative to the include
+        self.source = source
         self.body = text
         self.body_line = 1
 
@@ -360,7 +248,7 @@ class JekyllLiquid:
         self.env.state = state
         try:
             template = self.env.from_string(page.body, name=page.source)
-            self._check_filters(template)
+            self.env.check_filters(template)
             text = template.render(site=self.site_vars(state), page=self.page_vars(page))
         except LiquidError as exc:  # a problem the tolerant mode still raises: the page's text as written
             self.env.error(exc)
@@ -369,21 +257,6 @@ class JekyllLiquid:
             self.env.state = None
         diagnostics = [problem.diagnostic() for problem in state.problems]
         return Rendered(text, diagnostics, state.depends_on)
-
-    def _check_filters(self, template: Any) -> None:
-        try:
-            analysis = template.analyze(include_partials=False)
-        except Exception:  # the analysis is only for the warning below
-            return
-        for name, spans in sorted(analysis.filters.items()):
-            if name in self.env.filters:
-                continue
-            for span in spans:
-                token = Token("filter", name, span.index, self.env.state.page.body if self.env.state else "")
-                self.env.report(token, "warning", "liquid-unknown-filter",
-                                f"unknown Liquid filter '{name}': the value is passed on unchanged",
-                                did_you_mean(name, self.env.filters) or
-                                "Jekyll, as Liquid's lax filters, skips a filter it does not know")
 
     def site_vars(self, state: _State) -> dict[str, Any]:
         """`site`: the configuration's keys, as Jekyll exposes them, and the pages."""

@@ -28,7 +28,8 @@ class JekyllSite:
     def body(self, rel: str) -> str:
         text = (self.root / "public" / rel).read_text(encoding="utf-8")
         start = text.index('class="page-body"')
-        return text[text.index(">", start) + 1: text.index("</article>", start)]
+        body = text[text.index(">", start) + 1: text.index("</article>", start)]
+        return body.split('<footer class="page-footer">')[0]
 
     def problems(self, result: BuildResult) -> list[tuple[str, int, int, str, str]]:
         return [(d.path, d.line, d.col, d.severity, d.code) for d in result.report.sorted()]
@@ -260,11 +261,39 @@ ORACLE_PAGE = ('A {{ site.title | upcase }} {{ "/x/" | relative_url }} {{ "/x/" 
 
 @pytest.mark.skipif(shutil.which("jekyll") is None, reason="needs Debian's jekyll")
 def test_liquid_output_is_jekylls(jekyll, tmp_path):
-    site = jekyll({"index.md": "---\ntitle: Home\n---\n" + ORACLE_PAGE, "_includes/p.html": "[{{ include.v }}]"})
+    site = jekyll({"index.md": "---\ntitle: Home\n---\n" + ORACLE_PAGE, "_includes/p.html": "[{{ include.v }}]",
+                   "guide/a.md": "---\ntitle: A\n---\na\n", "guide/index.md": "---\ntitle: G\n---\ng\n",
+                   "b.markdown": "---\ntitle: B\n---\nb\n", "c.md": "---\ntitle: C\npermalink: /cee/\n---\nc\n"})
+    done = subprocess.run(["jekyll", "build", "--safe", "-s", str(site.root), "-d", str(tmp_path / "_site")],
+                          capture_output=True, text=True, timeout=300)  # first: our public/ is no input of it
+    assert done.returncode == 0, done.stderr
     result = site.build()
     assert not result.report.items
-    done = subprocess.run(["jekyll", "build", "--safe", "-s", str(site.root), "-d", str(tmp_path / "_site")],
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
     theirs = (tmp_path / "_site" / "index.html").read_text(encoding="utf-8")
     assert paragraph(site.body("index.html")) == paragraph(theirs)
+    # every URL Jekyll serves a page at is served here: the page, or a redirect to it
+    jekyll_urls = sorted(str(p.relative_to(tmp_path / "_site")) for p in (tmp_path / "_site").rglob("*.html"))
+    assert jekyll_urls == ["b.html", "cee/index.html", "guide/a.html", "guide/index.html", "index.html"]
+    assert all((site.root / "public" / url).is_file() for url in jekyll_urls)
+
+
+def test_problems_inside_an_include_are_located_in_the_include(jekyll):
+    site = jekyll({"_includes/box.html": "<div>\n{{ include.x | nosuch }}\n{% if %}\n</div>\n",
+                   "sub/part.md": "part *{{ include.word }}*",
+                   "index.md": "---\ntitle: Home\n---\n{% include box.html x=1 %}\n",
+                   "sub/page.md": "---\ntitle: P\n---\n{% include_relative part.md word=\"rel\" %}\n"})
+    result = site.build()
+    assert [(p[0], p[1], p[4]) for p in site.problems(result)] == [
+        ("_includes/box.html", 2, "liquid-unknown-filter"), ("_includes/box.html", 3, "liquid-syntax")]
+    write_files(site.root, {"_includes/box.html": "<div>{{ include.x }}</div>\n"})
+    assert not site.build().report.items
+    assert "part <em>rel</em>" in site.body("sub/page/index.html")
+
+
+def test_a_changed_include_renders_its_pages_again(jekyll):
+    site = jekyll({"_includes/v.html": "one", "index.md": "---\ntitle: Home\n---\nv {% include v.html %}\n"})
+    assert not site.build().report.items
+    assert "v one" in site.body("index.html")
+    write_files(site.root, {"_includes/v.html": "two"})
+    assert not site.build().report.items
+    assert "v two" in site.body("index.html")
