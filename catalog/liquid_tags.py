@@ -39,6 +39,15 @@ class _PassOn(Node):
         return buffer.write(self.text)
 
 
+def _markup(stream: TokenStream) -> tuple[Token, str]:
+    """The tag token and its markup (what follows the name), stripped."""
+    token = stream.current
+    if stream.peek.kind != TOKEN_EXPRESSION:
+        return token, ""
+    next(stream)
+    return token, stream.current.value.strip()
+
+
 def _tag_text(stream: TokenStream) -> tuple[Token, str]:
     """The tag token and the tag's whole text as written (`{%- name markup -%}`)."""
     token = stream.current
@@ -79,12 +88,8 @@ class _Include(Tag):
     relative = False
 
     def parse(self, stream: TokenStream) -> Node:
-        token = stream.current
-        markup = ""
-        if stream.peek.kind == TOKEN_EXPRESSION:
-            next(stream)
-            markup = stream.current.value
-        return _IncludeNode(token, markup.strip(), self.relative, self.env)
+        token, markup = _markup(stream)
+        return _IncludeNode(token, markup, self.relative, self.env)
 
 
 class _IncludeRelative(_Include):
@@ -120,12 +125,8 @@ class _Link(Tag):
     block = False
 
     def parse(self, stream: TokenStream) -> Node:
-        token = stream.current
-        markup = ""
-        if stream.peek.kind == TOKEN_EXPRESSION:
-            next(stream)
-            markup = stream.current.value
-        return _LinkNode(token, markup.strip())
+        token, markup = _markup(stream)
+        return _LinkNode(token, markup)
 
 
 class _LinkNode(Node):
