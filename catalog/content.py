@@ -293,7 +293,8 @@ def load_site(project: Path, config: SiteConfig, report: Report, *, drafts: bool
             continue
         pages[rel] = page
     memo.retain(seen)
-    home = pages.get("_index.md") or pages.get("index.md")
+    home = pages.get("_index.md") or pages.get("index.md") or next(  # a Jekyll site's index.markdown
+        (page for rel, page in pages.items() if "/" not in rel and is_section_file(rel)), None)
     if home is None:
         home = Page("", config.content_dir.strip("/") or ".", "home", {}, "", 1, title=config.title)
     home.kind = "home"

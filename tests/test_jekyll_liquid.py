@@ -173,14 +173,16 @@ def test_later_problems_are_located_in_the_source_after_liquid_changed_lines(jek
 
 
 def test_markdown_extensions_of_jekyll_are_pages(jekyll):
-    site = jekyll({
-        "index.md": "---\ntitle: Home\n---\nHome\n",
+    site = jekyll({  # as `jekyll new` writes a site: index.markdown, about.markdown
+        "index.markdown": "---\ntitle: Home\n---\n*home*\n",
+        "guide/index.mkd": "---\ntitle: Guide\n---\n*guide*\n",
         "a.markdown": "---\ntitle: A\n---\n*a*\n",
         "b.mkdown": "---\ntitle: B\n---\n*b*\n",
         "c.mkd": "---\ntitle: C\n---\n*c*\n",
     })
     result = site.build()
     assert not result.report.items
+    assert "<em>home</em>" in site.body("index.html") and "<em>guide</em>" in site.body("guide/index.html")
     for name in "abc":
         assert f"<em>{name}</em>" in site.body(f"{name}/index.html")
         assert not (site.root / "public" / f"{name}.markdown").exists()
