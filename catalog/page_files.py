@@ -21,9 +21,9 @@ from typing import Callable
 from urllib.parse import quote
 
 from .content import Page, Site, excluded, urlize
-from .jekyll_urls import JEKYLL_MARKDOWN
 from .diagnostics import Report
 from .hashing import digest
+from .jekyll_urls import JEKYLL_MARKDOWN
 from .output import Output
 
 FILE_FACT = "file:"  # the render-cache fact naming one project file a body read: "file:snippets/install.md"
