@@ -100,6 +100,10 @@ class SiteConfig:
                                                    "label, url, latest", (list,))
     hash_links: bool = _key(False, "links written '#/path.html' (the Alien4Cloud portal's routes) point at "
                                    "the page of that Jekyll URL")
+    jekyll: bool = _key(False, "the pages are a Jekyll site's: Liquid is evaluated, .markdown/.mkdown/.mkd files are "
+                               "pages, front matter permalink is the URL, Markdown is read as kramdown reads it")
+    jekyll_permalink: str = _key("date", "Jekyll's permalink style: with 'date' (Jekyll's default) or a pattern "
+                                         "ending in .html, each page's old a/b.html URL redirects to its page")
     source: str | None = None
 
     @property

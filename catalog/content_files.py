@@ -19,6 +19,7 @@ from .config import SiteConfig
 from .content import Page, _humanize
 from .diagnostics import Diagnostic, LocatedError, Report
 from .hashing import digest
+from .jekyll_urls import is_section_file, markdown_suffix, stem
 
 SECTION_FILES = ("_index.md", "index.md")
 
@@ -130,7 +131,7 @@ def _os_reason(path: str, exc: OSError) -> str:
 
 def content_files(project: Path, config: SiteConfig) -> list[str]:
     """The content folder's Markdown files (POSIX paths below it), as load_site reads them."""
-    files = _markdown_files(project / config.content_dir, config.content_exclude)
+    files = _markdown_files(project / config.content_dir, config.content_exclude, config.jekyll)
     if config.front_matter_required:  # as Jekyll: a file without front matter is no page
         root = project / config.content_dir
         files = [rel for rel in files if _starts_with_front_matter(root / rel)]
@@ -160,7 +161,7 @@ def _starts_with_front_matter(path: Path) -> bool:
     return head.removeprefix(b"\xef\xbb\xbf").startswith((b"---", b"+++"))
 
 
-def _markdown_files(root: Path, exclude: tuple[str, ...] = ()) -> list[str]:
+def _markdown_files(root: Path, exclude: tuple[str, ...] = (), jekyll: bool = False) -> list[str]:
     """POSIX paths below `root` of its *.md files, hidden files and folders and those
     `excluded` by the patterns left out (an excluded folder, such as a Jekyll root's public/,
     is not walked), in the order of sorted(root.rglob("*.md")), which also does not enter
@@ -181,7 +182,7 @@ def _markdown_files(root: Path, exclude: tuple[str, ...] = ()) -> list[str]:
                 continue
             if entry.is_dir(follow_symlinks=False):
                 visit(entry.path, rel + "/")
-            elif entry.name.endswith(".md") and not _links_to_folder(entry):
+            elif markdown_suffix(entry.name, jekyll) and not _links_to_folder(entry):  # .markdown: Jekyll's
                 found.append(rel)   # whatever it is: SourceMemo.page reads only regular files
 
     visit(str(root), "")
@@ -236,14 +237,14 @@ def _read_page(data: bytes, file_digest: str, rel: str, source: str, report: Rep
         return None
     name = rel.rsplit("/", 1)[-1]
     folder = rel.rsplit("/", 1)[0] if "/" in rel else ""
-    kind = "section" if name in SECTION_FILES else "page"
+    kind = "section" if name in SECTION_FILES or is_section_file(name) else "page"
     aliases = meta.get("aliases") or ()
     if isinstance(aliases, str):
         aliases = (aliases,)
     page = Page(rel=rel, source=source, kind=kind, meta=meta, body=fm.body, body_line=fm.body_line,
                 key_lines=fm.key_lines, dir=folder,
                 title=str(meta.get("title") or (_humanize(folder.rsplit("/", 1)[-1]) if kind == "section" and folder
-                                               else _humanize(name[:-3]))),
+                                               else _humanize(stem(name)))),
                 weight=int(meta.get("weight") or 0), description=str(meta.get("description") or ""),
                 hidden=bool(meta.get("hidden")), alwaysopen=bool(meta.get("alwaysopen")),
                 draft=bool(meta.get("draft")) or meta.get("published") is False,

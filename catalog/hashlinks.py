@@ -18,6 +18,7 @@ from urllib.parse import unquote
 
 from .config import SiteConfig
 from .content import Page, Site
+from .jekyll_urls import stem as markdown_stem
 from .refs import Suggestions
 
 # An href whose value starts with '#/' (in double quotes, as Markdown writes it, or single).
@@ -142,7 +143,7 @@ def _jekyll_urls(page: Page, is_home: bool) -> tuple[list[str], list[str]]:
         own.append(f"{folder}/index.html")
         other.extend((f"{folder}/", folder))
     else:
-        stem = page.rel[:-3].lower()
+        stem = markdown_stem(page.rel).lower()
         own.append(f"{stem}.html")
         other.extend((f"{stem}/", stem))
     return own, other

@@ -25,6 +25,7 @@ from .content_files import excluded
 from .page_tree import urlize
 from .diagnostics import Report
 from .hashing import digest
+from .jekyll_urls import JEKYLL_MARKDOWN
 from .output import Output
 
 FILE_FACT = "file:"  # the render-cache fact naming one project file a body read: "file:snippets/install.md"
@@ -160,7 +161,8 @@ def _other_files(root: Path, prefix: str, skipped: Callable[[str, bool], bool]) 
         if entry.is_dir(follow_symlinks=False):
             if not skipped(rel, True):
                 found.extend(_other_files(Path(entry.path), rel + "/", skipped))
-        elif entry.is_file(follow_symlinks=False) and not entry.name.endswith(".md") and not skipped(rel, False):
+        elif entry.is_file(follow_symlinks=False) and not entry.name.endswith(JEKYLL_MARKDOWN) \
+                and not skipped(rel, False):  # Markdown is pages (a Jekyll site's .markdown too)
             found.append((rel, Path(entry.path)))
     return found
 

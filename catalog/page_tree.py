@@ -17,6 +17,7 @@ from .config import SiteConfig
 from .content import Page, Site, _humanize
 from .content_files import SourceMemo, content_files, source_path
 from .diagnostics import Report, did_you_mean
+from .jekyll_urls import is_section_file, old_urls, permalink_url, stem
 
 
 def sort_key(page: Page) -> tuple:
@@ -77,7 +78,8 @@ def load_site(project: Path, config: SiteConfig, report: Report, *, drafts: bool
             continue
         pages[rel] = page
     memo.retain(seen)
-    home = pages.get("_index.md") or pages.get("index.md")
+    home = pages.get("_index.md") or pages.get("index.md") or next(  # a Jekyll site's index.markdown
+        (page for rel, page in pages.items() if "/" not in rel and is_section_file(rel)), None)
     if home is None:
         home = Page("", config.content_dir.strip("/") or ".", "home", {}, "", 1, title=config.title)
     home.kind = "home"
@@ -183,6 +185,10 @@ def _assign_urls(home: Page, config: SiteConfig) -> None:
         if page is home:
             page.url = base
             continue
+        permalink = permalink_url(page, config)  # a Jekyll page's permalink: its URL there
+        if permalink is not None:
+            page.url = permalink
+            continue
         if isinstance(page.meta.get("url"), str):
             page.url = posixpath.join(base, page.meta["url"].lstrip("/"))
             if not page.url.endswith("/") and "." not in page.url.rsplit("/", 1)[-1]:
@@ -191,10 +197,9 @@ def _assign_urls(home: Page, config: SiteConfig) -> None:
         if page.kind == "section" or not page.rel:
             path = page.dir
         else:
-            stem = page.rel[:-3]
+            path = stem(page.rel)
             if isinstance(page.meta.get("slug"), str):
-                stem = posixpath.join(page.dir, page.meta["slug"])
-            path = stem
+                path = posixpath.join(page.dir, page.meta["slug"])
         page.url = base + urlize(path).strip("/") + "/"
 
 
@@ -237,4 +242,4 @@ def alias_urls(page: Page, config: SiteConfig) -> list[str]:
         if not path.endswith((".html", ".htm")):
             path += "/"
         urls.append(config.base_path.rstrip("/") + (path if path.startswith("/") else "/" + path))
-    return urls
+    return urls + [url for url in old_urls(page, page.kind == "home", config) if url not in urls]

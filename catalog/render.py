@@ -106,7 +106,8 @@ class _PageRun:
         if self.tokens.forged(source, tokens):
             self.forged.append(source)
         from .kramdown_html import is_jekyll_page
-        return self.renderer.md.render(source, code_filter=self.expand_text, kramdown=is_jekyll_page(self.page.meta))
+        return self.renderer.md.render(source, code_filter=self.expand_text,
+                                       kramdown=is_jekyll_page(self.page.meta) or self.renderer.config.jekyll)
 
 
 class BodyRenderer(ShortcodeContext):
@@ -126,6 +127,12 @@ class BodyRenderer(ShortcodeContext):
         return Markdown()
 
     def render(self, page: Page) -> Body:
+        if self.config.jekyll:  # a Jekyll project's page is a Liquid template first (catalog/liquid.py)
+            from .jekyll_pages import render_jekyll_page
+            return render_jekyll_page(self, page, self._render_body)
+        return self._render_body(page)
+
+    def _render_body(self, page: Page) -> Body:
         parsed = shortcodes.parse(page.body, self.theme.is_paired)
         seen = [page.body]
         for _ in range(_MAX_RUNS):

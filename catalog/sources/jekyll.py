@@ -1,7 +1,8 @@
 """A Jekyll project's `_config.yml` as site.toml values.
 
-`title` (or `name`), `url` + `baseurl` (the base URL), `lang` and `exclude` are used;
-Jekyll's own build settings (plugins, markdown, permalink, ...) are named in one warning;
+`title` (or `name`), `url` + `baseurl` (the base URL), `lang`, `exclude` and `permalink` are
+used, and `jekyll = true` (Liquid, kramdown, Jekyll's file names and URLs, catalog/jekyll_pages.py);
+Jekyll's own build settings (plugins, markdown, ...) are named in one warning;
 every other top-level key is a site parameter, as Jekyll exposes it as `site.KEY`.
 
 Where the pages are: Jekyll keeps them at the project root and in its folders, not in
@@ -29,12 +30,12 @@ SETTINGS = {
     "source", "destination", "collections_dir", "plugins_dir", "layouts_dir", "data_dir", "includes_dir", "sass",
     "collections", "safe", "include", "keep_files", "encoding", "markdown_ext", "strict_front_matter",
     "show_drafts", "limit_posts", "future", "unpublished", "whitelist", "plugins", "gems", "excerpt_separator",
-    "incremental", "highlighter", "lsi", "permalink", "paginate", "paginate_path", "timezone", "quiet", "verbose",
+    "incremental", "highlighter", "lsi", "paginate", "paginate_path", "timezone", "quiet", "verbose",
     "defaults", "liquid", "rdiscount", "redcarpet", "kramdown", "markdown", "theme", "remote_theme", "port",
     "host", "livereload", "livereload_port", "webrick", "detach", "profile", "skip_initial_build",
     "show_dir_listing", "disable_disk_cache", "future", "strict_variables", "error_mode", "relative_permalinks",
 }
-USED = {"title", "name", "url", "baseurl", "lang", "exclude"}
+USED = {"title", "name", "url", "baseurl", "lang", "exclude", "permalink"}
 # never pages: Jekyll's default `exclude`, and this tool's own folders
 DEFAULT_EXCLUDE = ["_*", ".*", "#*", "~*", "vendor", "node_modules", "Gemfile", "Gemfile.lock", "gemfiles",
                    "public", "themes", "static", "plugins-index", JINJA_LAYOUTS]
@@ -73,6 +74,9 @@ def read(project: Path, report: Report) -> ForeignConfig | None:
     else:
         config.values["content_exclude"] = excluded
     config.values["front_matter_required"] = True
+    config.values["jekyll"] = True
+    if isinstance(data.get("permalink"), str):
+        put("jekyll_permalink", data["permalink"], "permalink")
     config.values["layouts_dir"] = JINJA_LAYOUTS
     params = {str(key): value for key, value in data.items() if key not in SETTINGS and key not in USED}
     if params:

@@ -1,0 +1,70 @@
+"""A Jekyll project's file names and URLs (`jekyll = true`, set from `_config.yml`).
+
+- Jekyll's Markdown extensions (its default `markdown_ext`: markdown, mkdown, mkdn, mkd,
+  md) are all pages there, so they are here.
+- A page keeps this tool's URL scheme (lower-cased, `/a/b/`), which the sidebar, refs,
+  search and `catalog check` all share; a front matter `permalink:` is the page's URL as
+  Jekyll serves it, and Jekyll's default URL of every other page (`/a/b.html` for `a/b.md`
+  under `permalink: date`, Jekyll's default) is written as a redirect to it, so old links
+  and bookmarks keep working. One scheme rather than two: a site that moves keeps every
+  URL it had, and its pages get the same URLs as every other page of the tool.
+
+Pages are read duck-typed (`rel`, `meta`, `url`, `is_section`): content.py imports this.
+"""
+from __future__ import annotations
+
+import posixpath
+from typing import Any
+
+from .config import SiteConfig
+
+# Jekyll's default markdown_ext, "markdown,mkdown,mkdn,mkd,md"
+JEKYLL_MARKDOWN = (".md", ".markdown", ".mkdown", ".mkdn", ".mkd")
+
+
+def markdown_suffix(name: str, jekyll: bool) -> str:
+    """The Markdown extension `name` ends with ('' when it is no page's file)."""
+    if name.endswith(".md"):
+        return ".md"
+    if jekyll:
+        return next((suffix for suffix in JEKYLL_MARKDOWN if name.endswith(suffix)), "")
+    return ""
+
+
+def stem(rel: str) -> str:
+    """A content path without its Markdown extension."""
+    for suffix in JEKYLL_MARKDOWN:
+        if rel.endswith(suffix):
+            return rel[:-len(suffix)]
+    return rel
+
+
+def is_section_file(name: str) -> bool:
+    """`index.markdown` is a folder's page as `index.md` is."""
+    return stem(name) in ("_index", "index") and name not in ("_index.md", "index.md")
+
+
+def permalink_url(page: Any, config: SiteConfig) -> str | None:
+    """The URL a front matter `permalink:` gives the page, under the site's base path."""
+    value = page.meta.get("permalink")
+    if not config.jekyll or not isinstance(value, str) or not value.strip():
+        return None
+    url = posixpath.join(config.base_path, value.strip().lstrip("/"))
+    if not url.endswith("/") and "." not in url.rsplit("/", 1)[-1]:
+        url += "/"  # Jekyll writes /a/b as /a/b.html but serves it at /a/b; a folder here
+    return url
+
+
+def old_urls(page: Any, is_home: bool, config: SiteConfig) -> list[str]:
+    """Jekyll's default URL of a page, when it is not the page's URL here: the redirects
+    that keep the old links working."""
+    if not config.jekyll or is_home or not page.rel or isinstance(page.meta.get("permalink"), str):
+        return []
+    style = config.jekyll_permalink.strip()
+    if style == "pretty" or style.endswith("/"):  # pages are served at /a/b/ there too
+        return []
+    base = config.base_path
+    if page.is_section:  # a folder's index: /a/ in both schemes
+        return []
+    url = base + stem(page.rel) + ".html"
+    return [] if url == page.url else [url]
