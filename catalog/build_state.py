@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import reads_project_files
+from .render_cache import reads_project_files
 from .config import SiteConfig
 from .content import Page, Site
 from .diagnostics import Diagnostic
@@ -31,9 +31,9 @@ class BuildState:
     site: Site
     renderer: BodyRenderer
     site_view: SiteView
-    environment: str  # cache.environment_key
-    facts: dict[str, str]  # cache.site_facts
-    shown: str  # what every page's HTML shows of the site (build.page_html_keys)
+    environment: str  # render_cache.environment_key
+    facts: dict[str, str]  # render_cache.site_facts
+    shown: str  # what every page's HTML shows of the site (render_plan.page_html_keys)
     reading: list[Page]
     bodies: dict[str, Body]  # by page source
     body_keys: dict[str, str]  # render cache keys, by page source

@@ -125,13 +125,14 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def _build_and_report(args: argparse.Namespace) -> int:
-    from .build import build
-    from .cache import RenderCache
+    from .build import BuildOptions, build
+    from .render_cache import RenderCache
     cache_file = args.project / CACHE_FILE
     cache = None if args.no_cache else RenderCache.load(cache_file)
     manifest = None if args.no_cache else args.project / MANIFEST_FILE
-    result = build(args.project, args.out, drafts=args.drafts, strict=args.strict, cache=cache, jobs=args.jobs,
-                   base_url=args.base_url, manifest=manifest)
+    options = BuildOptions(drafts=args.drafts, strict=args.strict, jobs=args.jobs, base_url=args.base_url,
+                           manifest=manifest)
+    result = build(args.project, args.out, options, cache=cache)
     if cache is not None and result.written:  # writes only the parts that changed
         try:
             cache.save(cache_file)

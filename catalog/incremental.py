@@ -20,17 +20,18 @@ import os
 import time
 from typing import Sequence
 
-from .build import BuildResult, fragment_warnings
+from .build_result import BuildResult
 from .build_state import BuildState
-from .cache import RenderCache, reads_project_files
 from .content import Page
 from .diagnostics import Diagnostic, Report
+from .fragments import fragment_warnings
 from .hashing import digest_text
 from .output import url_to_file
 from .page_files import content_file_target, is_attachment_path
 from .page_render import render_page
 from .parallel import cyclic_gc_paused
 from .body import Body
+from .render_cache import RenderCache, reads_project_files
 from .search_entries import searchable
 
 

@@ -6,7 +6,7 @@ DocDock's `attachments` lists the files of the folder beside a page (`NAME.files
 publishes those files at their path below the content folder, case kept, and the list
 links there. `publish_attachments` does the publishing, the shortcode context reads the
 listings through `attachments_of`. Bodies that read such files record the fact "files"
-(see cache.py), whose hash `files_fact` makes from every page's digest and every
+(see render_cache.py), whose hash `files_fact` makes from every page's digest and every
 attachment's name, size and modification time.
 """
 from __future__ import annotations

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from catalog.build import build
-from catalog.cache import RenderCache
+from catalog.render_cache import RenderCache
 from conftest import REPO
 
 PLUGINS = ("cloudify-echo-plugin", "cloudify-wait-plugin", "cloudify-aws-plugin")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 
 from catalog.build import build
-from catalog.cache import RenderCache
+from catalog.render_cache import RenderCache
 from catalog.check import add_check_arguments, check, run_check
 
 SHA = "f" * 64

@@ -317,7 +317,7 @@ def test_cached_and_preview_builds_see_edits_to_the_files_shortcodes_read(make_s
     """A body that shows other files (an attachment list, another page's excerpt, an
     included file) is rendered again when they change, in a cached build and in the
     preview's fast path (which gives way to a full build), and matches a cold build."""
-    from catalog.cache import RenderCache
+    from catalog.render_cache import RenderCache
     from catalog.incremental import rebuild_bodies
 
     site = make_site({
@@ -370,7 +370,7 @@ def test_a_page_that_includes_a_file_is_reused_until_that_file_changes(make_site
     """`include` (Hugo's readFile) makes the included file's digest a fact of the body: a
     rebuild with nothing changed renders nothing, an edit of that file renders that page
     only, and the result is a cold build's."""
-    from catalog.cache import RenderCache
+    from catalog.render_cache import RenderCache
 
     site = make_site({
         "content/user.md": '---\ntitle: User\n---\n{{% include "snippets/s.md" %}}\n',

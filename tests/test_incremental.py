@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 from catalog.build import build
-from catalog.cache import RenderCache
+from catalog.render_cache import RenderCache
 
 FILES = {
     "content/_index.md": "---\ntitle: Home\n---\n{{< children >}}\n",

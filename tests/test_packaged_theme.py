@@ -8,7 +8,7 @@ from pathlib import Path
 
 import catalog.theme
 from catalog.build import build
-from catalog.cache import RenderCache
+from catalog.render_cache import RenderCache
 from catalog.check import check_site
 from catalog.new import starter_files
 from conftest import REPO, SiteBuilder, build_ok, write_files

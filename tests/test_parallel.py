@@ -8,7 +8,7 @@ import sys
 
 from catalog.assets import Assets
 from catalog.build import build
-from catalog.cache import RenderCache
+from catalog.render_cache import RenderCache
 from catalog.config import load_config
 from catalog.diagnostics import Report
 from catalog.page_render import PageRenderer, PageTask, element_ids

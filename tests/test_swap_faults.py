@@ -1,8 +1,8 @@
 """A build stopped at each point of its publish: before, during and after the swap.
 
 tests/test_faults.py kills builds at random moments, which in practice all fell before
-the swap. Here the build itself stops at named points of `output.Staging.publish` and
-`output.swap_in` ($CATALOG_TEST_FAULT, read only there): SIGKILLed (`POINT:kill`), or
+the swap. Here the build itself stops at named points of `publish.Staging.publish` and
+`publish.swap_in` ($CATALOG_TEST_FAULT, read only there): SIGKILLed (`POINT:kill`), or
 paused (`POINT:pause`) for the test to send SIGINT or SIGTERM. Each outcome is compared
 byte for byte, whole tree, with the complete output of the old and of the new sources:
 it must be exactly one of them, the one expected at that point, with one line on stderr
@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from catalog.output import remove_leftovers
+from catalog.publish import remove_leftovers
 from test_faults import (WAIT, catalog_build, difference, finish, leftovers, make_project, reference, snapshot,
                          use_version)
 

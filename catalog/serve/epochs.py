@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
-from ..build import BuildResult, build
-from ..cache import RenderCache
+from ..build import BuildOptions, build
+from ..build_result import BuildResult
+from ..render_cache import RenderCache
 from ..config import SiteConfig
 from ..diagnostics import Diagnostic, Report
 from ..early import EarlyFiles
@@ -125,8 +126,9 @@ class PreviewSite:
             try:
                 result = self._update(inputs)
                 if result is None:
-                    result = build(self.project, self.project / "public", drafts=self.drafts, strict=self.strict,
-                                   cache=self.cache, write=False, fingerprint=False, keep_state=True, early=early)
+                    options = BuildOptions(drafts=self.drafts, strict=self.strict, write=False, fingerprint=False,
+                                           keep_state=True, early=early)
+                    result = build(self.project, self.project / "public", options, cache=self.cache)
                 self._state = result.state
                 diagnostics = tuple(result.report.sorted())
                 failed = result.report.failed(self.strict)

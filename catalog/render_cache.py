@@ -16,7 +16,7 @@ import hashlib
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Collection
 
 import jinja2
 import jinja2.bccache
@@ -129,7 +129,7 @@ class RenderCache:
         self.keep_html = True
         self.search = SearchIndex()  # the last search index, updated by the next build
         self.templates = TemplateCode()
-        self.element_ids: dict = {}  # check_fragments' ids of each body; in memory only
+        self.element_ids: dict[int, tuple[Body, Collection[str]]] = {}  # check_fragments' ids; in memory only
         self.sources = SourceMemo()  # parsed content files; kept in memory only (the preview's)
         self.hits = 0
         self.misses = 0
