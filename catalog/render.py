@@ -34,6 +34,7 @@ from .placeholders import Tokens, prefix_for
 from .refs import RefResolver, lenient_message
 from .search import page_text
 from .shortcode_functions import template_functions
+from .shortcode_memo import ShortcodeMemo
 from .theme import Theme
 
 if TYPE_CHECKING:  # imported when a body is first rendered: a build whose bodies all come
@@ -210,6 +211,7 @@ class BodyRenderer:
         self.resolver = resolver
         self.has_catalog = has_plugins(theme.project, config)
         self._hash_routes: HashRoutes | None = None  # made at the first page that needs it
+        self.memo = ShortcodeMemo(theme.env)
 
     @cached_property
     def md(self) -> Markdown:
@@ -329,6 +331,9 @@ class BodyRenderer:
         body = run.page.body
         run.uid += 1
         uid = call.uid = f"sc-{run.uid}"
+        key = self.memo.key(call)
+        if key is not None and (known := self.memo.get(key)) is not None:
+            return known
         children = {child.start: self._render_call(child, run) for child in call.children}
         nested = [NestedCall(c.name, c.args, c.kwargs, c.markup, c.uid, children[c.start]) for c in call.children]
         literals = run.literals  # _splice keeps those inside the range it rebuilds
@@ -341,7 +346,11 @@ class BodyRenderer:
             inner = Inner(_dedent_code(text) if call.name == "highlight" else text, md_source, tokens, run)
         context = self._call_context(call, run, uid, inner, nested)
         try:
-            return Markup(template.render(context))
+            reported = len(run.diagnostics)
+            output = Markup(template.render(context))
+            if key is not None and len(run.diagnostics) == reported:
+                self.memo.put(key, template, context, output)
+            return output
         except LocatedError as problem:  # error(), param(), ...: reported at the call
             run.report(call.start, problem.severity, problem.code, problem.message, problem.hint)
         except Exception as exc:  # a broken template must not stop the build; say where
