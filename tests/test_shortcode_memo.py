@@ -94,3 +94,12 @@ def test_a_call_that_warns_warns_at_each_place(make_site):
     places = sorted((d.path, d.line) for d in result.report.items if d.code == "shortcode-icon")
     assert places == [("content/a.md", 4), ("content/a.md", 6), ("content/b.md", 6)]
     assert site.read("a/index.html").count('<span class="icon glyphicon glyphicon-film" aria-hidden="true">') == 2
+
+
+def test_the_same_small_text_on_two_pages_reports_on_both(make_site):
+    text = "para\n\n{: .lost}\n\nnext\n"
+    site = make_site({"content/a.md": f"---\ntitle: A\n---\n{text}", "content/b.md": f"---\ntitle: B\n\n---\n{text}"})
+    result = site.build(jobs=1)
+    lost = sorted((d.path, d.line) for d in result.report.items if ".lost" in d.message)
+    assert lost == [("content/a.md", 6), ("content/b.md", 7)]
+    assert "<p>next</p>" in site.read("a/index.html") and "<p>next</p>" in site.read("b/index.html")
