@@ -2,6 +2,8 @@
 templates that read nothing but the call, never hiding a call's own warning."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import jinja2
 import pytest
 
@@ -46,11 +48,21 @@ def test_templates_that_read_only_their_call_are_pure(source):
     '{% include "partials/reads_page.html" %}',
     '{% include get(0) %}',  # chosen at run time
     '{% from "partials/missing.html" import m %}{{ m() }}',
+    '{% if get(0) %}{% set page = get(0) %}{% endif %}{{ page }}',  # unset: the page's
 ])
 def test_templates_that_read_the_page_site_or_place_are_not(source):
     assert not pure({"shortcodes/t.html": source,
                      "partials/reads_page.html": "{% macro m() %}{{ page.title }}{% endmacro %}{{ page.title }}",
                      "partials/reads_global.html": '{% macro m() %}{{ asset("a") }}{% endmacro %}'})
+
+
+def test_the_default_themes_argument_only_shortcodes_qualify():
+    theme = Path(__file__).resolve().parent.parent / "themes" / "default" / "layouts"
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(theme)))
+    env.globals.update(asset=str, sidebar=str)
+    memo = ShortcodeMemo(env)
+    assert all(memo._is_pure(f"shortcodes/{name}.html", CONTEXT) for name in ("icon", "emoticon", "youtube", "vimeo"))
+    assert not any(memo._is_pure(f"shortcodes/{name}.html", CONTEXT) for name in ("relref", "param", "siteparam"))
 
 
 def test_a_template_reading_the_page_renders_on_each_page(make_site):
