@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
@@ -60,7 +61,7 @@ def template_functions(page: Page, project: Path, config: SiteConfig, resolve: C
         if target.description:
             return target.description
         depends_on.add("files")
-        return summary_text(render_markdown(without_shortcodes(page_body(target, content_root()))))
+        return _summary(without_shortcodes(page_body(target, content_root())), render_markdown)
 
     def read_file(path: str) -> str:
         """A file of the site by its path relative to the site's folder (Hugo's readFile)."""
@@ -89,3 +90,12 @@ def template_functions(page: Page, project: Path, config: SiteConfig, resolve: C
 
     return {"attachments": attachments, "source_of": source_of, "summary": summary, "read_file": read_file,
             "find_re": find_re, "replace_re": replace_re}
+
+
+@lru_cache(maxsize=512)
+def _summary(markdown: str, render_markdown: Callable[[str], str]) -> str:
+    """The summary of a page's Markdown: a listing (DocDock's `children`) shows each child's,
+    and a child listed by several pages (its section's and the home page's, with depth) was
+    rendered whole each time for its first 70 words. Keyed by the text and the renderer
+    (one a build), so an edited page is summarised again."""
+    return summary_text(render_markdown(markdown))

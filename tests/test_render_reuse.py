@@ -1,5 +1,7 @@
-"""Shortcode outputs remembered by their arguments (catalog/shortcode_memo.py): only for
-templates that read nothing but the call, never hiding a call's own warning."""
+"""Work done once for content repeated across pages, with the same output and every
+warning still reported at its place: shortcode outputs remembered by their arguments
+(catalog/shortcode_memo.py, only for templates that read nothing but the call), small
+Markdown texts (catalog/markdown.py) and children's summaries (shortcode_functions.py)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -115,3 +117,21 @@ def test_the_same_small_text_on_two_pages_reports_on_both(make_site):
     lost = sorted((d.path, d.line) for d in result.report.items if ".lost" in d.message)
     assert lost == [("content/a.md", 6), ("content/b.md", 7)]
     assert "<p>next</p>" in site.read("a/index.html") and "<p>next</p>" in site.read("b/index.html")
+
+
+def test_a_child_listed_by_two_pages_is_summarised_once(make_site, monkeypatch):
+    from catalog.markdown import Markdown
+    rendered: list[str] = []
+    original = Markdown.render
+    monkeypatch.setattr(Markdown, "render", lambda self, text, **kw: rendered.append(text) or original(self, text, **kw))
+    words = " ".join(f"word{n}" for n in range(300)) + "."
+    site = make_site({
+        "content/_index.md": '---\ntitle: Home\n---\n{{% children depth="2" description="true" %}}\n',
+        "content/s/_index.md": '---\ntitle: S\n---\n{{% children description="true" %}}\n',
+        "content/s/child.md": f"---\ntitle: Child\n---\n{words}\n",
+    })
+    build_ok(site, jobs=1)
+    child = [text for text in rendered if text.startswith("word0 ")]
+    assert len(child) == 2  # its own page, and one summary for both listings
+    summary = " ".join(f"word{n}" for n in range(300)) + "."  # no sentence end before: to the end
+    assert summary in site.read("index.html") and summary in site.read("s/index.html")
