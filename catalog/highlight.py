@@ -199,6 +199,23 @@ def highlight(code: str, lang: str, options: str | dict[str, object] = "") -> st
     An unknown language renders as plain text; an empty one as plain escaped code
     without a language class. Raises ValueError for malformed or unknown options.
     """
+    if isinstance(options, str) and len(code) <= CACHED_CODE_MAX:
+        return _highlight_cached(code, lang, options)
+    return _highlight(code, lang, options)
+
+
+# The same snippet is often shown on many pages (an install command, a config example):
+# its HTML depends on the code, the language and the options only. Bounded in count and
+# size; a ValueError (bad options) is not cached, so each place reports it.
+CACHED_CODE_MAX = 4096
+
+
+@lru_cache(maxsize=1024)
+def _highlight_cached(code: str, lang: str, options: str) -> str:
+    return _highlight(code, lang, options)
+
+
+def _highlight(code: str, lang: str, options: str | dict[str, object]) -> str:
     opts = parse_options(options)
     lang = lang.strip()
     body = _pygments_highlight(code, _lexer(lang.lower()), _formatter())

@@ -81,12 +81,11 @@ def merge_attributes(token: Token, attrs: dict[str, str]) -> None:
 
 
 def _block_ial(state: StateBlock, start: int, end: int, silent: bool) -> bool:
-    if state.is_code_block(start):
-        return False
+    # tried on every line of every block (a list item's too): the cheapest test first
     pos = state.bMarks[start] + state.tShift[start]
-    line = state.src[pos : state.eMarks[start]]
-    if not line.startswith("{:"):
+    if not state.src.startswith("{:", pos) or state.is_code_block(start):
         return False
+    line = state.src[pos : state.eMarks[start]]
     ald = _ALD.match(line)
     match = None if ald else _BLOCK_LINE.fullmatch(line)
     attrs = parse_attributes(match["body"], allow_refs=True) if match else None

@@ -24,13 +24,20 @@ _HIGHLIGHT_DIV = '<div class="highlight"'
 # catalog.render's shortcode placeholder token: in a heading's source it stands for
 # output Hugo would have seen there, so such a heading's id comes from its rendered text.
 _SHORTCODE_PLACEHOLDER = ANY_TOKEN
+# Small sources rendered again with the same text (a shortcode's inner content, a
+# markdownify argument, a child's summary, on many pages) reuse the first render: its HTML
+# and problems depend on the text and the dialect only. Bounded, so a large site's memory
+# does not grow with it: ~1,000 characters of Markdown (and its HTML) a fragment.
+FRAGMENT_MAX = 1024
+FRAGMENTS_KEPT = 4096
 
 
 class Markdown:
     """One configured parser, built once per process and reused for every page.
 
     render() keeps no state between calls except `last_problems`: the problems of
-    the latest render as (0-based line within the text, message).
+    the latest render as (0-based line within the text, message), and the output of
+    small texts (FRAGMENT_MAX), which depends on nothing else.
     """
 
     def __init__(self) -> None:
@@ -46,15 +53,31 @@ class Markdown:
         md.add_render_rule("code_block", _render_code_block)
         self._md = md
         self.last_problems: list[tuple[int, str]] = []
+        self._fragments: dict[tuple[str, bool, bool], tuple[str, list[tuple[int, str]]]] = {}
 
     def render(self, text: str, *, code_filter: CodeFilter | None = None, kramdown: bool = False) -> str:
         """HTML for text; code_filter rewrites each code block's text before highlighting;
         `kramdown`: a page written for Jekyll: HTML blocks end and heading ids are made as
         kramdown does it."""
+        # a filter the render never called (no code block) cannot have changed it: such
+        # renders are kept too, apart from those made without a filter
+        key = (text, kramdown, code_filter is not None) if len(text) <= FRAGMENT_MAX else None
+        if key is not None and (known := self._fragments.get(key)) is not None:
+            self.last_problems = list(known[1])
+            return known[0]
+        called: list[bool] = []
+
+        def filtered(code: str) -> str:
+            called.append(True)
+            return code_filter(code)  # type: ignore[misc]
+
         problems: list[tuple[int, str]] = []
-        env: dict[str, Any] = {_FILTER_KEY: code_filter, PROBLEMS_KEY: problems, KRAMDOWN_KEY: kramdown}
+        env: dict[str, Any] = {_FILTER_KEY: filtered if code_filter is not None else None, PROBLEMS_KEY: problems,
+                               KRAMDOWN_KEY: kramdown}
         html = self._md.render(text, env)
         self.last_problems = sorted(problems)
+        if key is not None and not called and len(self._fragments) < FRAGMENTS_KEPT:
+            self._fragments[key] = (html, list(self.last_problems))
         return html
 
 

@@ -25,6 +25,9 @@ from typing import Iterable
 
 BASE = "XQSC"
 _DIGITS = "ABCDEFGHIJKLMNOP"  # hex digits written as letters: no digit stops a word
+_HEX = "0123456789abcdef"
+_TO_LETTERS = str.maketrans(_HEX, _DIGITS)  # a page has a token per shortcode call: thousands
+_FROM_LETTERS = str.maketrans(_DIGITS, _HEX)
 
 # Any token of the family, whatever this page's prefix: markdown.py leaves the id of a
 # heading holding one to be taken from its rendered text.
@@ -52,11 +55,11 @@ class Tokens:
         self.block_or_inline = re.compile(rf"<p>\s*{word}\s*</p>|{word}")
 
     def token(self, index: int) -> str:
-        return self.prefix + "".join(_DIGITS[int(c, 16)] for c in f"{index:x}") + "Z"
+        return self.prefix + f"{index:x}".translate(_TO_LETTERS) + "Z"
 
     @staticmethod
     def index(digits: str) -> int:
-        return int("".join(f"{_DIGITS.index(c):x}" for c in digits), 16)
+        return int(digits.translate(_FROM_LETTERS), 16)
 
     def forged(self, source: str, inserted: int) -> bool:
         """Whether a Markdown source holds the prefix more often than the tokens put in it."""

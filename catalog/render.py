@@ -35,6 +35,7 @@ from .placeholders import Tokens, prefix_for
 from .refs import RefResolver
 from .search_entries import page_text
 from .shortcode_functions import ShortcodeContext
+from .shortcode_memo import ShortcodeMemo
 from .template_views import Inner, NestedCall, SiteView
 from .theme import Theme
 
@@ -120,6 +121,7 @@ class BodyRenderer(ShortcodeContext):
         self.resolver = resolver
         self.has_catalog = has_plugins(theme.project, config)
         self._hash_routes: HashRoutes | None = None  # made at the first page that needs it
+        self.memo = ShortcodeMemo(theme.env)
 
     @cached_property
     def md(self) -> Markdown:
@@ -245,6 +247,9 @@ class BodyRenderer(ShortcodeContext):
         body = run.page.body
         run.uid += 1
         uid = call.uid = f"sc-{run.uid}"
+        key = self.memo.key(call)
+        if key is not None and (known := self.memo.get(key)) is not None:
+            return known
         children = {child.start: self._render_call(child, run) for child in call.children}
         nested = [NestedCall(c.name, c.args, c.kwargs, c.markup, c.uid, children[c.start]) for c in call.children]
         literals = run.literals  # _splice keeps those inside the range it rebuilds
@@ -257,7 +262,11 @@ class BodyRenderer(ShortcodeContext):
             inner = Inner(_dedent_code(text) if call.name == "highlight" else text, md_source, tokens, run)
         context = self._call_context(call, run, uid, inner, nested)
         try:
-            return Markup(template.render(context))
+            reported = len(run.diagnostics)
+            output = Markup(template.render(context))
+            if key is not None and len(run.diagnostics) == reported:
+                self.memo.put(key, template, context, output)
+            return output
         except LocatedError as problem:  # error(), param(), ...: reported at the call
             run.report(call.start, problem.severity, problem.code, problem.message, problem.hint)
         except Exception as exc:  # a broken template must not stop the build; say where

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -41,18 +42,22 @@ def template_functions(page: Page, project: Path, config: SiteConfig, resolve: C
                        abort: Callable[..., Exception]) -> dict[str, Callable[..., Any]]:
     """The functions for one shortcode call on `page`; `resolve` finds a page like a ref
     (reporting a missing one), `abort(message, hint, code=...)` makes the error to raise."""
-    content_root = project / config.content_dir
+    # each call gets these functions and most use none: the content folder's path (~3 us
+    # to join) is made when one asks for it
+    def content_root() -> Path:
+        return project / config.content_dir
 
     def attachments(pattern: str = "") -> dict[str, Any]:
         """The page's attachments folder (content-relative), whether it exists, and its files."""
         depends_on.add("files")
-        folder = attachment_folder(page, content_root) or ""
+        root = content_root()
+        folder = attachment_folder(page, root) or ""
         try:
-            files = attachments_of(page, content_root, config.base_path, str(pattern or ""))
+            files = attachments_of(page, root, config.base_path, str(pattern or ""))
         except re.error as exc:
             raise abort(f"pattern '{pattern}' is not a regular expression: {exc}",
                         'to match names ending in pdf write pattern=".*pdf"')
-        return {"folder": f"{config.content_dir}/{folder}", "exists": (content_root / folder).is_dir(),
+        return {"folder": f"{config.content_dir}/{folder}", "exists": (root / folder).is_dir(),
                 "files": files}
 
     def source_of(ref: str) -> str | None:
@@ -61,7 +66,7 @@ def template_functions(page: Page, project: Path, config: SiteConfig, resolve: C
         if target is None:
             return None
         depends_on.add("files")
-        return page_body(target, content_root)
+        return page_body(target, content_root())
 
     def summary(node: Any) -> str:
         """A page's description, else Hugo's automatic summary of its content (children)."""
@@ -71,7 +76,7 @@ def template_functions(page: Page, project: Path, config: SiteConfig, resolve: C
         if target.description:
             return target.description
         depends_on.add("files")
-        return summary_text(render_markdown(without_shortcodes(page_body(target, content_root))))
+        return _summary(without_shortcodes(page_body(target, content_root())), render_markdown)
 
     def read_file(path: str) -> str:
         """A file of the site by its path relative to the site's folder (Hugo's readFile)."""
@@ -199,3 +204,12 @@ class ShortcodeContext:
             "error": error, "warn": warn, "relref": relref, "ref": ref, "param": param,
             "markdownify": markdownify, "highlight": highlight,
         }
+
+
+@lru_cache(maxsize=512)
+def _summary(markdown: str, render_markdown: Callable[[str], str]) -> str:
+    """The summary of a page's Markdown: a listing (DocDock's `children`) shows each child's,
+    and a child listed by several pages (its section's and the home page's, with depth) was
+    rendered whole each time for its first 70 words. Keyed by the text and the renderer
+    (one a build), so an edited page is summarised again."""
+    return summary_text(render_markdown(markdown))

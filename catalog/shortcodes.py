@@ -90,11 +90,14 @@ class Parsed:
     warnings: list[tuple[int, str, str, str]] = field(default_factory=list)
 
 
+_ARGUMENT = re.compile(r'\s*(?:([\w-]+)\s*=\s*)?(?:"((?:[^"\\]|\\.)*)"|`([^`]*)`|([^\s"`]+))')
+
+
 def parse_args(markup: str) -> tuple[list[str], dict[str, str]]:
     """Hugo shortcode arguments: "quoted", `raw`, bare, and name="value" pairs."""
     args: list[str] = []
     kwargs: dict[str, str] = {}
-    pattern = re.compile(r'\s*(?:([\w-]+)\s*=\s*)?(?:"((?:[^"\\]|\\.)*)"|`([^`]*)`|([^\s"`]+))')
+    pattern = _ARGUMENT
     pos = 0
     markup = markup.strip()
     while pos < len(markup):

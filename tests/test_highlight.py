@@ -168,3 +168,17 @@ def test_dark_rules_colour_every_class_the_light_rules_colour() -> None:
     system = set(re.findall(r'^:root:not\(\[data-theme="light"\]\) \.highlight \.(\w+) \{ color', css, re.M))
     assert light and light == forced == system
     assert token_colours(dark=True)["k"] != token_colours(dark=False)["k"]
+
+
+def test_the_same_snippet_is_coloured_once_and_bad_options_fail_every_time(monkeypatch) -> None:
+    import catalog.highlight as module
+    calls: list[str] = []
+    original = module._pygments_highlight
+    monkeypatch.setattr(module, "_pygments_highlight", lambda code, *rest: calls.append(code) or original(code, *rest))
+    code = "x = 'snippet shown on many pages'\n"
+    first = highlight(code, "python", "linenos=inline")
+    assert highlight(code, "python", "linenos=inline") == first and calls == [code]
+    assert highlight(code, "python") != first and len(calls) == 2  # other options: coloured again
+    for _ in range(2):
+        with pytest.raises(ValueError):
+            highlight(code, "python", "hl_line=2")

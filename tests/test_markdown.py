@@ -159,3 +159,28 @@ def test_no_data_gid_left_after_anchors_in_any_fixture() -> None:
     for fixture in ALL:
         page, _ = assign_heading_ids(MD.render(fixture.source))
         assert "data-gid" not in page, fixture.title
+
+
+def test_a_small_text_rendered_again_is_parsed_once_with_the_same_html_and_problems(monkeypatch) -> None:
+    md = Markdown()
+    parses: list[str] = []
+    original = type(md._md).parse
+    monkeypatch.setattr(type(md._md), "parse", lambda self, src, env=None: parses.append(src) or original(self, src, env))
+    text = "Intro *here*\n\n```yaml {hl_line=2}\na: 1\n```\n"
+    first = md.render(text)
+    first_problems = md.last_problems
+    md.render("other\n")
+    assert md.render(text) == first and md.last_problems == first_problems and len(first_problems) == 1
+    assert parses == [text, "other\n"]
+    assert md.render(text, kramdown=True) and parses[-1] == text  # another dialect: rendered again
+
+
+def test_a_code_filter_is_applied_on_every_render_of_a_text_with_code() -> None:
+    md = Markdown()
+    text = "    PLACEHOLDER\n"
+    assert "PLACEHOLDER" in md.render(text)  # kept without a filter...
+    for word in ("one", "two"):  # ...never served to a render with one
+        assert f"<code>{word}\n</code>" in md.render(text, code_filter=lambda code, w=word: code.replace("PLACEHOLDER", w))
+    # a text without code renders the same whatever the filter: kept too
+    assert md.render("no code\n", code_filter=str.upper) == md.render("no code\n", code_filter=str.lower) == \
+        "<p>no code</p>\n"
