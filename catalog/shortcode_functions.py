@@ -1,6 +1,7 @@
 """The functions shortcode templates call beyond the core ones (ref, param, markdownify...):
 the files a page shows besides its own Markdown (its attachments, another page's source
-or summary, a file of the site) and Hugo's regular-expression helpers.
+or summary, a file of the site), Hugo's regular-expression helpers, and `go_print`, a
+value written as Hugo's `{{ . }}` writes it (catalog.goprint).
 
 Each function that reads files records what it read in the page's `depends_on`, so the
 render cache renders the body again when they change: "files" (every page's source and
@@ -17,6 +18,7 @@ from typing import Any, Callable
 
 from .config import SiteConfig
 from .content import Page
+from .goprint import go_print
 from .page_files import (FILE_FACT, attachment_folder, attachments_of, page_body, read_site_file, summary_text,
                          without_shortcodes)
 
@@ -84,4 +86,4 @@ def template_functions(page: Page, project: Path, config: SiteConfig, resolve: C
             raise abort(f"replaceRE: '{pattern}' is not a regular expression: {exc}")
 
     return {"attachments": attachments, "source_of": source_of, "summary": summary, "read_file": read_file,
-            "find_re": find_re, "replace_re": replace_re}
+            "find_re": find_re, "replace_re": replace_re, "go_print": go_print}
