@@ -97,20 +97,26 @@ class SourceExcerpts:
 def render(line: str, number: int, col: int) -> str:
     """`line` under its number, with a caret under character `col` (1-based, as diagnostics
     count: a tab is one character; 0 = unknown, no caret); at most MAX_WIDTH columns."""
-    cells = [_cell(char) for char in line]
     caret = col - 1 if 1 <= col <= len(line) + 1 else -1   # len(line) + 1: the end of the line
-    if caret == len(line):
+    # no character takes more than 6 columns nor (but the rare zero-width ones) less than 1:
+    # only the characters that can be shown are looked at, so one problem in a megabyte-long
+    # line (a minified JSON file that catalog check reads) costs no more than one in a short one
+    low = max(0, caret - MAX_WIDTH)
+    high = max(caret, 0) + MAX_WIDTH
+    cells = [_cell(char) for char in line[low:high]]
+    caret -= low if caret >= 0 else 0
+    if caret == len(cells) and high >= len(line):
         cells.append((" ", 1))  # pointing past the last character: the caret stands after it
-    start, end = _window(cells, caret)
+    start, end = _window(cells, caret, len(ELLIPSIS) * ((low > 0) + (high < len(line))))
     shown = [text for text, _ in cells[start:end]]
-    if start:
+    if start or low:
         shown.insert(0, ELLIPSIS)
-    if end < len(cells):
+    if end < len(cells) or high < len(line):
         shown.append(ELLIPSIS)
     gutter = f"{number:>5} | "
     out = (gutter + "".join(shown)).rstrip()
     if caret >= 0:
-        pad = (len(ELLIPSIS) if start else 0) + sum(width for _, width in cells[start:caret])
+        pad = (len(ELLIPSIS) if start or low else 0) + sum(width for _, width in cells[start:caret])
         out += f"\n{' ' * (len(gutter) - 2)}| {' ' * pad}{'^' * max(1, cells[caret][1])}"
     return out
 
@@ -127,11 +133,12 @@ def _cell(char: str) -> tuple[str, int]:
     return char, 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
-def _window(cells: list[tuple[str, int]], caret: int) -> tuple[int, int]:
-    """The cells [start, end) shown: all when they fit, else MAX_WIDTH columns around the caret
-    (the line's start when the caret is near it, else the caret about the middle)."""
+def _window(cells: list[tuple[str, int]], caret: int, cut: int) -> tuple[int, int]:
+    """The cells [start, end) shown: all when they fit (beside the `cut` columns of the
+    ellipses of a line cut already), else MAX_WIDTH columns around the caret (the line's
+    start when the caret is near it, else the caret about the middle)."""
     widths = [width for _, width in cells]
-    if sum(widths) <= MAX_WIDTH:
+    if sum(widths) + cut <= MAX_WIDTH:
         return 0, len(cells)
     room = MAX_WIDTH - 2 * len(ELLIPSIS)
     start = 0

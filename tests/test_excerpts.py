@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
+import string
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
-from catalog.build import build
 from catalog.check import add_check_arguments, run_check
 from catalog.cli import main
 from catalog.diagnostics import Diagnostic
@@ -30,9 +32,8 @@ def excerpt(tmp_path: Path, text: str | bytes, line: int, col: int) -> str:
 
 
 def caret_column(shown: str) -> int:
-    """The terminal column (0-based) of the first caret, and check it is under the text."""
-    source, carets = shown.split("\n")
-    return carets.index("^")
+    """The terminal column (0-based) of the first caret."""
+    return shown.split("\n")[1].index("^")
 
 
 # -- what a build prints ------------------------------------------------------------------
@@ -133,7 +134,8 @@ def test_a_long_line_is_cut_around_the_column(tmp_path):
 
 def test_a_long_line_with_the_column_near_its_start_keeps_its_start(tmp_path):
     source, carets = excerpt(tmp_path, "see " + "x" * 500 + "\n", 1, 5).split("\n")
-    assert source.startswith("    1 | see xxx") and source.endswith("...") and len(source) <= len("    1 | ") + MAX_WIDTH
+    assert source.startswith("    1 | see xxx") and source.endswith("...")
+    assert len(source) <= len("    1 | ") + MAX_WIDTH
     assert carets == "      |     ^"
 
 
@@ -144,6 +146,36 @@ def test_a_long_line_of_wide_characters_stays_within_the_width(tmp_path):
     column = carets.index("^") - len("      | ")
     assert carets.endswith("^^")  # under the whole of the wide character
     assert text[:3] == "..." and (column - 3) % 2 == 0
+
+
+def test_the_caret_stands_under_its_character_on_any_line():
+    """Lines of letters, tabs, escapes and wide characters, long and short: the shown text
+    stays within MAX_WIDTH columns and the caret is under the character it names."""
+    rng = random.Random(2)
+    shown_as = {"\t": "    ", "\x1b": "\\x1b"}
+    for _ in range(2000):
+        line = "".join(rng.choice(string.ascii_letters + "\t\x1b字") for _ in range(rng.randint(1, 400)))
+        col = rng.randint(1, len(line))
+        source, carets = render(line, 5, col).split("\n")
+        text, pad = source[len("    5 | "):], carets.index("^") - len("      | ")
+        columns = [2 if char == "字" else 1 for char in text]
+        assert sum(columns) <= MAX_WIDTH
+        at_caret, width = 0, 0
+        while width < pad:
+            width += columns[at_caret]
+            at_caret += 1
+        assert width == pad, (line, col)
+        char = line[col - 1]
+        if char == "\t" and not text[at_caret:].strip():
+            continue  # a tab at the end of the line: trailing spaces are not printed
+        assert text[at_caret:].startswith(shown_as.get(char, char)), (line, col)
+
+
+def test_a_megabyte_long_line_costs_what_a_short_one_does():
+    started = time.perf_counter()
+    source, carets = render("a" * 2_000_000 + "TARGET" + "b" * 2_000_000, 1, 2_000_001).split("\n")
+    assert time.perf_counter() - started < 0.5  # only the characters that can be shown are looked at
+    assert source[carets.index("^"):].startswith("TARGET") and len(source) <= len("    1 | ") + MAX_WIDTH
 
 
 # -- escapes -----------------------------------------------------------------------------
