@@ -126,6 +126,7 @@ def run_build(args: argparse.Namespace) -> int:
 
 def _build_and_report(args: argparse.Namespace) -> int:
     from .build import BuildOptions, build
+    from .excerpts import SourceExcerpts
     from .render_cache import RenderCache
     cache_file = args.project / CACHE_FILE
     cache = None if args.no_cache else RenderCache.load(cache_file)
@@ -140,8 +141,9 @@ def _build_and_report(args: argparse.Namespace) -> int:
             print(f"warning: could not save the render cache {cache_file}: {exc.strerror or exc}",
                   file=sys.stderr)
     report = result.report
+    sources = SourceExcerpts(args.project)
     for diagnostic in report.sorted():
-        print(diagnostic.format(), file=sys.stderr)
+        print(sources.format(diagnostic), file=sys.stderr)
     errors, warnings = len(report.errors()), len(report.warnings())
     failed = report.failed(args.strict)
     where = _display(result.output)

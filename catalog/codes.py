@@ -92,6 +92,7 @@ CODES: dict[str, Code] = {
     "yaml-duplicate-key": Code("error", "a key given twice in one mapping"),
     "yaml-value": Code("error", "a value YAML cannot build"),
     "plugin-read": Code("error", "a plugin file, or a file it publishes, cannot be read"),
+    "plugin-file-unreadable": Code("warning", "a plugins-index/*.yaml that is no regular file is skipped"),
     "plugin-empty": Code("error", "a plugin file describes no plugin"),
     "plugin-type": Code("error", "a plugin key's value has the wrong type"),
     "plugin-missing-key": Code("error", "a required plugin key is missing"),

@@ -27,12 +27,16 @@ class Diagnostic:
     message: str
     hint: str = ""
 
-    def format(self) -> str:
-        """The diagnostic as printed; control characters of the inputs it quotes are escaped."""
+    def format(self, excerpt: str = "") -> str:
+        """The diagnostic as printed; control characters of the inputs it quotes are escaped.
+        `excerpt` (the source line it points at, see catalog.excerpts) goes between the
+        problem and its hint, as rustc prints it."""
         where = escape_controls(self.path)
         if self.line:
             where += f":{self.line}:{self.col or 1}"
         text = f"{where}: {self.severity}: {escape_controls(self.message)} [{self.code}]"
+        if excerpt:
+            text += f"\n{excerpt}"
         if self.hint:
             text += f"\n    hint: {escape_controls(self.hint)}"
         return text

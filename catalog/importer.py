@@ -16,6 +16,7 @@ from typing import Any
 
 from .config import CONFIG_NAME, OPTIONS, config_from_values
 from .diagnostics import Report
+from .excerpts import SourceExcerpts
 from .sources import READERS, ForeignConfig, read_foreign
 
 
@@ -54,8 +55,9 @@ def run_import(args: argparse.Namespace) -> int:
     foreign = read_foreign(project, args.kind, report)
     if foreign is not None:
         config_from_values(foreign.values, foreign.source, foreign.locate, report)  # checked before written
+    sources = SourceExcerpts(project)
     for diagnostic in report.sorted():
-        print(diagnostic.format(), file=sys.stderr)
+        print(sources.format(diagnostic), file=sys.stderr)
     if foreign is None or report.failed():
         print(f"import failed: {len(report.errors())} error(s); {target} not written", file=sys.stderr)
         return 1

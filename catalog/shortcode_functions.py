@@ -2,8 +2,9 @@
 the call, the views of its page and site (template_views.py), and the functions it can call.
 The core ones report at the call: error and warn, relref and ref, param, markdownify,
 highlight. Beyond them (template_functions): the files a page shows besides its own
-Markdown (its attachments, another page's source or summary, a file of the site) and
-Hugo's regular-expression helpers.
+Markdown (its attachments, another page's source or summary, a file of the site), Hugo's
+regular-expression helpers, and `go_print`, a value written as Hugo's `{{ . }}` writes it
+(catalog.goprint).
 
 Each function that reads files records what it read in the page's `depends_on`, so the
 render cache renders the body again when they change: "files" (every page's source and
@@ -26,6 +27,7 @@ from .body import FragmentRef
 from .config import SiteConfig
 from .content import Page, Site
 from .diagnostics import LocatedError
+from .goprint import go_print
 from .highlight import highlight as highlight_code
 from .page_files import (FILE_FACT, attachment_folder, attachments_of, page_body, read_site_file, summary_text,
                          without_shortcodes)
@@ -104,7 +106,7 @@ def template_functions(page: Page, project: Path, config: SiteConfig, resolve: C
             raise abort(f"replaceRE: '{pattern}' is not a regular expression: {exc}")
 
     return {"attachments": attachments, "source_of": source_of, "summary": summary, "read_file": read_file,
-            "find_re": find_re, "replace_re": replace_re}
+            "find_re": find_re, "replace_re": replace_re, "go_print": go_print}
 
 
 def lookup_param(page: Page, config: SiteConfig, name: str) -> Any:

@@ -80,7 +80,7 @@ def test_plugin_yaml_alias_bomb_is_refused_without_expanding_it(make_site):
     err = failed_build_keeps_public(site, {"plugins-index/cloudify-bomb-plugin.yaml":
                                            plugin_yaml("cloudify-bomb-plugin", BOMB + "categories: *j\n")}, timeout=30)
     assert ("plugins-index/cloudify-bomb-plugin.yaml:7:1: error: YAML aliases expand to more than 10000 values "
-            "[yaml-size]\n    hint: ") in err
+            "[yaml-size]\n    7 | x-d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n      | ^\n    hint: ") in err
 
 
 @pytest.mark.parametrize("text, line, message", [
@@ -452,7 +452,7 @@ def test_yaml_set_output_does_not_depend_on_hash_order(make_site):
         assert result.returncode == 0, result.stderr
         pages.add(site.read("p/index.html"))
     assert len(pages) == 1
-    assert "t0&#39;, &#39;t1&#39;, &#39;t10&#39;" in pages.pop()   # sorted as text
+    assert "[t0 t1 t10 t11 " in pages.pop()   # sorted as text (printed as Hugo prints a list)
     run_catalog(["build"], site.root, env={"PYTHONHASHSEED": "4"})
     again = run_catalog(["build"], site.root, env={"PYTHONHASHSEED": "5"})
     assert "(0 rendered)" in again.stderr + again.stdout   # and the cache holds

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, Report
+from ..excerpts import SourceExcerpts
 from .hosting import HostingChecker
 from .links import LinkChecker
 from .site import BuiltSite
@@ -127,8 +128,9 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"catalog check: {root} is not a folder; build the site first (catalog build)", file=sys.stderr)
         return 2
     result = check(root, args.base_path, tuple(args.skip), tuple(args.trust))
+    sources = SourceExcerpts(root, names_from=Path.cwd())  # diagnostics name 'public/a/index.html'
     for diagnostic in result.diagnostics:
-        print(diagnostic.format())
+        print(sources.format(diagnostic))
     if result.signature:
         print(result.signature)
     print(result.summary())

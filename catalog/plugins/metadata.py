@@ -61,6 +61,7 @@ from ..parallel import map_indexed
 from . import yamlsource
 from .artifacts import ArtifactReader, hosted_path, is_http_url
 from .cache import CatalogCache, LoadedFile, file_digest
+from .index_files import not_regular
 from .model import PLUGIN_NAME, Deprecation, Plugin, Release, Wagon, YamlFile
 from .yamlsource import Fields, Mapping, Pos, Scalar
 
@@ -94,7 +95,8 @@ def load_files(index_dir: Path, *, project_dir: Path, memo: CatalogCache | None 
     """(source, loading result) of every plugins-index/*.yaml, sorted. With `memo`, a file
     whose bytes (and local artifacts) are unchanged is not read again; the files that are
     read are parsed and validated on every core (`jobs` workers)."""
-    paths = sorted(p for p in index_dir.glob("*") if p.is_file() and p.suffix in (".yaml", ".yml"))
+    found = sorted(p for p in index_dir.glob("*") if p.suffix in (".yaml", ".yml") and not p.is_dir())
+    paths = [path for path in found if path.is_file()]
     sources = [_relative(path, project_dir) for path in paths]
     results: list[LoadedFile | None] = []
     pending: list[tuple[int, bytes, str]] = []  # (position, bytes, sha256) of files to parse
@@ -123,6 +125,10 @@ def load_files(index_dir: Path, *, project_dir: Path, memo: CatalogCache | None 
         if memo is not None:
             memo.put_loaded(sources[position], entry)
     files = [(source, entry) for source, entry in zip(sources, results) if entry is not None]
+    for path in found:  # a FIFO, a dangling link: never read, a warning each; '.#x.yaml' is emacs' lock
+        if not path.is_file() and not path.name.startswith("."):
+            source = f"{_relative(path.parent, project_dir)}/{path.name}"  # resolving a looping link raises
+            files.append((source, not_regular(path, source)))
     if memo is not None:
         memo.retain({source for source, _ in files}, {e.name for _, e in files if e.name})
     return files

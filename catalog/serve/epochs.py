@@ -26,6 +26,7 @@ from ..render_cache import RenderCache
 from ..config import SiteConfig
 from ..diagnostics import Diagnostic, Report
 from ..early import EarlyFiles
+from ..excerpts import SourceExcerpts
 from ..sources import load_project_config
 from ..incremental import BuildState, rebuild_bodies, warm
 from .progress import Progress
@@ -143,8 +144,9 @@ class PreviewSite:
                 failed, result = True, None
         seconds = time.perf_counter() - started
         why = f" ({_summarise(inputs)} changed)" if inputs else ""
+        sources = SourceExcerpts(self.project)  # one per rebuild: the files change between them
         for diagnostic in diagnostics:
-            self.say(diagnostic.format())
+            self.say(sources.format(diagnostic))
 
         if failed or result is None:
             status = BuildStatus(generation, self._status.epoch, diagnostics)

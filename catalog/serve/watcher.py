@@ -97,7 +97,7 @@ class SourceWatcher:
         if not paths:
             ready.set()
             return ready
-        is_input = self._is_root_input if not recursive else _DEFAULT_FILTER
+        is_input = self._is_root_input if not recursive else _is_tree_input
 
         def run() -> None:
             # yield_on_timeout: the first (empty) yield tells that the watches exist
@@ -116,7 +116,7 @@ class SourceWatcher:
 
     def _is_root_input(self, change: watchfiles.Change, path: str) -> bool:
         name = Path(path).name
-        return name in CONFIG_NAMES or name in self._top_level  # site.toml, config.toml, _config.yml...
+        return (name in CONFIG_NAMES or name in self._top_level) and not is_editor_temp(name)  # site.toml...
 
     def _dispatch(self) -> None:
         while not self._stop.is_set():
@@ -140,6 +140,25 @@ class SourceWatcher:
 
 
 _DEFAULT_FILTER = watchfiles.DefaultFilter()
+
+
+def is_editor_temp(name: str) -> bool:
+    """Whether a file name is one an editor writes beside the file it saves (a swap file, a
+    backup, a test of the folder's permissions, a safe-write copy): Hugo's own list
+    (hugolib's watcher, isTempFile), so a save neither rebuilds twice nor is reported as
+    a change of 'content/4913'. watchfiles' DefaultFilter knows only some of them."""
+    dot = name.rfind(".")
+    ext = name[dot:] if dot >= 0 else ""  # as Go's filepath.Ext: from the last dot
+    return (ext.endswith("~")
+            or ext in (".swp", ".swx", ".tmp", ".DS_Store")  # vim's swap files, any temp file, macOS
+            or name == "4913"  # vim: the file it writes to test that the folder is writable
+            or ext.startswith((".goutputstream", ".sb-"))  # GNOME's safe write, Byword
+            or ext.endswith(("jb_old___", "jb_tmp___", "jb_bak___"))  # JetBrains' safe write
+            or name.startswith("#") or name.startswith(".#"))  # emacs: autosave, lock
+
+
+def _is_tree_input(change: watchfiles.Change, path: str) -> bool:
+    return not is_editor_temp(Path(path).name) and _DEFAULT_FILTER(change, path)
 
 
 def _top_level(project: Path) -> set[str]:
