@@ -22,6 +22,7 @@ from .highlight import stylesheet
 from .hosting import redirects_file, robots, sitemap
 from .pages import PageRenderer, PageTask, RenderedPage, element_ids, hidden
 from .parallel import MIN_PARALLEL, Workers, cyclic_gc_paused
+from .menus import check_menus
 from .output import Output, PublishError, SiteFiles, Staging, url_to_file
 from .page_files import files_fact, publish_attachments, publish_content_files
 from .refs import RefResolver, lenient_message
@@ -119,6 +120,7 @@ def _build(project: Path, out: Path, output: Output, workers: Workers, *, drafts
     site = load_site(project, config, report, drafts=drafts,
                      memo=cache.sources if cache is not None and not on_disk else None, files=files)
     resolver = RefResolver(site)
+    check_menus(project, config, site, resolver, report)  # a pageRef that names no page, once a build
     clock.lap("load")
 
     environment = environment_key(config, theme) if cache is not None else ""

@@ -54,6 +54,8 @@ CODES: dict[str, Code] = {
     "ref-ambiguous": Code("error", "a bare file name in a ref matches several pages"),
     "ref-lenient": Code("warning", "a ref spelling Hugo resolves only by leniency"),
     "ref-fragment": Code("warning", "a ref's #fragment names no id on the target page"),
+    "menu-ref-not-found": Code("warning", "a menu entry's pageRef names no page; it links to its url, or nowhere"),
+    "menu-invalid": Code("error", "a page's front matter menu is not a name, a list of names or a table of entries"),
     # -- shortcodes and Liquid tags ------------------------------------------------------
     "shortcode-unclosed": Code("error", "a paired shortcode or Liquid block tag is never closed"),
     "shortcode-stray-close": Code("error", "a closing tag with no opening tag"),

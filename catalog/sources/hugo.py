@@ -21,6 +21,7 @@ CONFIG_FILES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json",
 CONFIG_DIR = "config"
 DEFAULT_DIR = "config/_default"
 _SUFFIXES = (".toml", ".yaml", ".yml", ".json")
+_MENU_KEYS = {field.lower() for field in MENU_FIELDS}  # as Hugo reads them: without regard to case
 USED = {"title", "baseurl", "contentdir", "languagecode", "defaultcontentlanguage", "params", "menu", "menus",
         "relativeurls", "canonifyurls"}
 
@@ -190,9 +191,9 @@ def _menus(values: dict[str, Any], where: dict[str, tuple[str, int, str]], confi
                 if not isinstance(entry, dict):
                     menus.setdefault(name, []).append(entry)
                     continue
-                kept = {field: entry[field] for field in MENU_FIELDS if field in entry}
+                kept = {field: entry[field.lower()] for field in MENU_FIELDS if field.lower() in entry}
                 for extra in entry:
-                    if extra not in MENU_FIELDS and (f"{spelled}.{name}.{extra}", file, line) not in config.unused:
+                    if extra not in _MENU_KEYS and (f"{spelled}.{name}.{extra}", file, line) not in config.unused:
                         config.unused.append((f"{spelled}.{name}.{extra}", file, line))
                 menus.setdefault(name, []).append(kept)
     return menus

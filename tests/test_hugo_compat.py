@@ -1,0 +1,123 @@
+"""Hugo features existing sites rely on, each built by Debian's real `hugo` (0.111) and by
+this tool from the same files and compared: menus with `pageRef` and front matter `menu:`,
+translation files (`install.fr.md`), build options (`headless`, `_build`), and the HTML
+a block-level shortcode output makes inside a paragraph."""
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+from catalog.build import build
+from hugo_oracle import hugo_path
+from test_hugo_config import hugo_project, messages
+
+HUGO_BASE = 'baseURL = "https://example.org/"\ntitle = "Compat"\n' \
+            'disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]\n'
+
+
+def run_hugo(project: Path, out: Path) -> str:
+    done = subprocess.run([hugo_path(), "--quiet", "-s", str(project), "-d", str(out)], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stderr
+
+
+def built_pages(public: Path) -> set[str]:
+    """The URL of every page a build wrote (index.html files, redirects aside)."""
+    return {"/" + str(p.parent.relative_to(public)).removeprefix(".").strip("/") + "/" if p.parent != public else "/"
+            for p in public.rglob("index.html") if 'http-equiv="refresh"' not in p.read_text(encoding="utf-8")}
+
+
+# -- menus: pageRef and front matter menu entries ---------------------------------------------
+
+MENU_CONFIG = HUGO_BASE + """
+[[menu.main]]
+name = "Install"
+pageRef = "/docs/install"
+weight = 1
+[[menu.main]]
+name = "Missing"
+pageRef = "/docs/nope"
+weight = 2
+[[menu.main]]
+name = "Section"
+pageRef = "docs"
+weight = 3
+[[menu.main]]
+name = "External"
+url = "https://x.org/"
+weight = 4
+[[menu.main]]
+name = "Both"
+url = "/both/"
+pageRef = "/Docs/Install.md"
+weight = 5
+[[menu.main]]
+name = "Fallback"
+url = "/fallback/"
+pageRef = "/gone"
+weight = 6
+[[menu.main]]
+pageRef = "/docs/other"
+"""
+MENU_LAYOUT = ("{{ range .Site.Menus.main }}MENU [{{ .Name }}] [{{ .URL }}]\n{{ end }}"
+               "{{ range .Site.Menus.footer }}FOOT [{{ .Name }}] [{{ .URL }}]\n{{ end }}<main>{{ .Content }}</main>\n")
+MENU_SITE = {
+    "config.toml": MENU_CONFIG,
+    "layouts/_default/single.html": MENU_LAYOUT,
+    "layouts/_default/list.html": MENU_LAYOUT,
+    "content/_index.md": "---\ntitle: Home\n---\nHome.\n",
+    "content/docs/_index.md": "---\ntitle: Docs\n---\nDocs.\n",
+    "content/docs/install.md": "---\ntitle: Install\nurl: /custom/install/\nmenu:\n  main:\n    name: From front matter\n"
+                               "    weight: 8\n---\nInstall.\n",
+    "content/docs/other.md": "---\ntitle: Other\nlinkTitle: Oth\nweight: 3\nmenu: [main, footer]\n---\nOther.\n",
+    "content/docs/plain.md": "---\ntitle: Plain\nMenu: footer\n---\nPlain.\n",
+}
+_OUR_MENU = re.compile(r'<li class="menu-main-entry"><a href="([^"]*)"[^>]*>([^<]*)</a></li>')
+
+
+def test_menu_page_refs_and_front_matter_menus_link_where_hugos_do(tmp_path):
+    project = hugo_project(tmp_path / "site", MENU_SITE)
+    run_hugo(project, tmp_path / "hugo-out")
+    hugo_page = (tmp_path / "hugo-out" / "docs/plain/index.html").read_text()
+    theirs = re.findall(r"^MENU \[(.*)\] \[(.*)\]$", hugo_page, re.M)
+    assert ("Install", "/custom/install/") in theirs and ("Missing", "") in theirs  # the oracle's own view
+    result = build(project)
+    assert result.written, messages(result)
+    ours = [(name, url) for url, name in _OUR_MENU.findall((project / "public/docs/plain/index.html").read_text())]
+    # the same entries, in the same order, to the same URLs; Hugo leaves an entry without a
+    # name unnamed, this tool shows its page's link title (an empty link cannot be followed)
+    assert [(name or "Oth", url) for name, url in theirs] == ours
+    hugo_footer = re.findall(r"^FOOT \[(.*)\] \[(.*)\]$", hugo_page, re.M)
+    assert hugo_footer == [("Oth", "/docs/other/"), ("Plain", "/docs/plain/")]
+    warnings = [d for d in result.report.items if d.code == "menu-ref-not-found"]
+    assert [(d.path, d.line, d.severity) for d in warnings] == [("config.toml", 11, "warning"),
+                                                                  ("config.toml", 29, "warning")]
+    assert "'/docs/nope' names no page" in warnings[0].message and "empty" in warnings[0].message
+    assert "its url '/fallback/'" in warnings[1].message
+
+
+def test_front_matter_menus_are_templates_menus(tmp_path):
+    """site.menus holds the pages' front matter entries too, with Hugo's defaults."""
+    from catalog.config import load_config
+    from catalog.content import load_site
+    from catalog.diagnostics import Report
+    from catalog.menus import site_menus
+    project = tmp_path / "p"
+    from conftest import write_files
+    write_files(project, {"site.toml": 'title = "T"\n[[menus.footer]]\nname = "Ext"\nurl = "https://x.org/"\n'
+                                       'weight = 5\n',
+                          "content/a.md": "---\ntitle: A\nweight: 2\nmenu: footer\n---\n",
+                          "content/b.md": "---\ntitle: B\nmenu:\n  footer:\n    weight: 9\n    pre: <i>b</i>\n---\n"})
+    config = load_config(project, Report())
+    menus = site_menus(config, load_site(project, config, Report()))
+    assert [(e["name"], e["url"], e["weight"], str(e["pre"])) for e in menus["footer"]] == [
+        ("A", "/a/", 2, ""), ("Ext", "https://x.org/", 5, ""), ("B", "/b/", 9, "<i>b</i>")]
+
+
+def test_a_front_matter_menu_hugo_refuses_is_located(make_site):
+    site = make_site({"content/a.md": "---\ntitle: A\nmenu: 3\n---\nA\n"})
+    result = site.build()
+    [problem] = [d for d in result.report.items if d.code == "menu-invalid"]
+    assert (problem.path, problem.line, problem.severity) == ("content/a.md", 3, "error")
