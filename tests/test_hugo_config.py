@@ -169,7 +169,7 @@ def test_every_hugo_config_format_is_read(tmp_path, fmt):
 def test_one_warning_names_every_unused_setting_once(tmp_path):
     config = ('title = "T"\nbaseURL = "/"\nenableRobotsTXT = true\nuglyURLs = false\n[outputs]\nhome = ["HTML"]\n'
               '[markup.goldmark.renderer]\nunsafe = true\n[taxonomies]\ntag = "tags"\n'
-              '[[menu.main]]\nname = "X"\nurl = "/x/"\npageRef = "/guide/page"\n')
+              '[[menu.main]]\nname = "X"\nurl = "/x/"\npageRef = "/guide"\n')
     project = hugo_project(tmp_path / "site", {**PLAIN, "config.toml": config})
     result = build(project)
     unused = [d for d in result.report.items if d.code == "config-unused"]
