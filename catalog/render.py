@@ -31,6 +31,7 @@ from .diagnostics import Diagnostic, Lines, LocatedError, did_you_mean
 from .hashlinks import HashRoutes
 from .highlight import highlight as highlight_code
 from .menus import site_menus
+from .paragraphs import fit_blocks, needs_own_block
 from .placeholders import Tokens, prefix_for
 from .refs import RefResolver, lenient_message
 from .search import page_text
@@ -185,6 +186,7 @@ class _PageRun:
         an output is never searched for tokens (it holds none; text in it is text)."""
         if self.tokens.prefix not in text:
             return text
+        text = fit_blocks(text, self.tokens.inline, self.output, self.placeholder)  # no <ul> inside a <p>
         return self.tokens.block_or_inline.sub(self.output, text)
 
     def expand_text(self, text: str) -> str:
@@ -290,7 +292,8 @@ class BodyRenderer:
                 output = rendered[call.start] if rendered is not None else self._render_call(call, run)
                 if not for_markdown:
                     text_out = str(output) if call.paired else html.unescape(str(output))
-                elif call.notation != "<" and not call.paired:
+                elif call.notation != "<" and not call.paired and not needs_own_block(text, call.start, call.end,
+                                                                                    str(output)):
                     text_out = html.unescape(str(output))
                 else:
                     text_out = run.placeholder(str(output))

@@ -5,8 +5,12 @@ a block-level shortcode output makes inside a paragraph."""
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
+from html.parser import HTMLParser
 from pathlib import Path
+
+import pytest
 
 from catalog.build import build
 from hugo_oracle import hugo_path
@@ -121,3 +125,110 @@ def test_a_front_matter_menu_hugo_refuses_is_located(make_site):
     result = site.build()
     [problem] = [d for d in result.report.items if d.code == "menu-invalid"]
     assert (problem.path, problem.line, problem.severity) == ("content/a.md", 3, "error")
+
+
+# -- block-level shortcode output inside a paragraph ---------------------------------------------
+
+class _Blocks(HTMLParser):
+    """The top-level elements of a page body (name, text), and every block opened inside a <p>."""
+
+    BLOCKS = {"address", "article", "aside", "blockquote", "details", "div", "dl", "fieldset", "figure", "footer",
+              "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "main", "nav", "ol", "p", "pre",
+              "section", "table", "ul"}
+    VOID = {"br", "hr", "img", "input", "wbr"}
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.top: list[list[str]] = []
+        self.misnested: list[str] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in self.BLOCKS and "p" in self.stack:
+            self.misnested.append(f"<{tag}> inside <p>")
+        if not self.stack:
+            self.top.append([tag, ""])
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self.stack:
+            self.misnested.append(f"stray </{tag}>")
+            return
+        while self.stack.pop() != tag:
+            pass
+
+    def handle_data(self, data: str) -> None:
+        if self.top and self.stack:
+            self.top[-1][1] += " " + data
+
+
+def _body_between(html: str, start: str, end: str) -> str:
+    return html[html.index(start):html.index(end)]
+
+
+NESTING_PAGE = """---
+title: Guide
+---
+START
+
+Inline {{% children %}} here.
+
+{{% notice note %}}
+Inside
+{{% /notice %}}
+{: .wide}
+
+END
+"""
+
+
+def test_a_block_shortcode_amid_a_paragraph_cuts_it_as_hugo_does(tmp_path):
+    """`Inline {{% children %}} here.`: Hugo (DocDock's children, Goldmark) makes three blocks,
+    a paragraph, the list, a paragraph; so does this tool, with no list inside the <p>. A
+    callout with a kramdown `{: .wide}` below it is not wrapped in a <p> either (Hugo writes
+    `<p><div ...>...</div>{: .wide}</p>`, invalid HTML): the class goes onto the callout."""
+    from conftest import SHARED
+    theme = tmp_path / "themes" / "docdock"
+    shutil.copytree(SHARED / "corpora" / "docdock", theme, ignore=shutil.ignore_patterns(".git", "exampleSite"))
+    children = theme / "layouts/shortcodes/children.html"
+    children.write_text(children.read_text().replace("{{.Inner|safeHTML}}", ""))
+    files = {"config.toml": HUGO_BASE + 'theme = "docdock"\n[markup.goldmark.renderer]\nunsafe = true\n',
+             "content/guide/_index.md": NESTING_PAGE,
+             "content/guide/one.md": "---\ntitle: One\n---\n", "content/guide/two.md": "---\ntitle: Two\n---\n"}
+    project = hugo_project(tmp_path, files)
+    run_hugo(project, tmp_path / "hugo-out")
+    theirs = _Blocks(_body_between((tmp_path / "hugo-out/guide/index.html").read_text(), "<p>START</p>", "<p>END</p>"))
+    result = build(project)
+    assert result.written, messages(result)
+    ours = _Blocks(_body_between((project / "public/guide/index.html").read_text(), "<p>START</p>", "<p>END</p>"))
+    shape = [(tag, " ".join(text.split())) for tag, text in ours.top]
+    assert [(tag, text) for tag, text in shape[1:4]] == [("p", "Inline"), ("ul", "One Two"), ("p", "here.")]
+    assert [tag for tag, _ in theirs.top[1:4]] == ["p", "ul", "p"]
+    assert [" ".join(t.split()) for tag, t in theirs.top[1:4] if tag == "p"] == ["Inline", "here."]
+    assert "<div> inside <p>" in theirs.misnested  # Hugo's callout in a <p>
+    assert ours.misnested == []
+    assert re.search(r'<div class="callout [^"]*\bwide"', (project / "public/guide/index.html").read_text())
+
+
+@pytest.mark.parametrize("source, shape", [
+    ("Inline {{< children >}} here.", [("p", "Inline"), ("ul", "One Two"), ("p", "here.")]),
+    ("{{< children >}} then text", [("ul", "One Two"), ("p", "then text")]),
+    ("*see {{< children >}} here*", [("div", "see One Two here")]),  # cut, the <em> would break
+    ("{{% children %}}\n{: .kids}", [("ul", "One Two")]),
+    ("A {{< param product >}} B", [("p", "A Widget B")]),  # inline output: the paragraph stays
+])
+def test_block_output_never_opens_inside_a_paragraph(make_site, source, shape):
+    site = make_site({"content/guide/_index.md": f"---\ntitle: Guide\n---\nSTART\n\n{source}\n\nEND\n",
+                      "content/guide/one.md": "---\ntitle: One\n---\n",
+                      "content/guide/two.md": "---\ntitle: Two\n---\n"},
+                     'title = "T"\n[params]\nproduct = "Widget"\n')
+    result = site.build()
+    assert not result.report.items, messages(result)
+    html = site.read("guide/index.html")
+    blocks = _Blocks(_body_between(html, "<p>START</p>", "<p>END</p>"))
+    assert [(tag, " ".join(text.split())) for tag, text in blocks.top[1:]] == shape
+    assert blocks.misnested == []
+    if "kids" in source:
+        assert '<ul class="children children-li kids">' in html
