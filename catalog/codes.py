@@ -72,6 +72,7 @@ CODES: dict[str, Code] = {
     "field-missing": Code("warning", "field names a value set nowhere, without a default"),
     "param-missing": Code("error", "param names a value set neither on the page nor in the site's params"),
     "code-options": Code("warning", "a code fence's {...} options cannot be read"),
+    "attribute-list": Code("warning", "a kramdown {: ...} attribute list is next to no block, or is a definition"),
     # -- output ----------------------------------------------------------------------------
     "template-failed": Code("error", "a theme template raised an error rendering a page"),
     "output-collision": Code("error", "two pages, or a page and an alias, write the same file"),

@@ -241,8 +241,10 @@ class BodyRenderer:
                                       run, for_markdown=True)
         output = run.markdown(source, tokens)
         for line, message in getattr(self.md, "last_problems", []) or []:
-            run.diagnostics.append(Diagnostic(page.source, page.body_line + line, 1, "warning", "code-options",
-                                              message, "see the highlight options in the shortcodes docs"))
+            code, hint = ("attribute-list", "write the {: ...} line directly below or above the block it is for") \
+                if message.startswith("attribute list") else ("code-options", "see the highlight options in the "
+                                                                              "shortcodes docs")
+            run.diagnostics.append(Diagnostic(page.source, page.body_line + line, 1, "warning", code, message, hint))
         html_out, headings = assign_heading_ids(self._under_base(run.expand_html(output)))
         if self.config.hash_links:
             html_out = self._follow_hash_links(html_out, run)

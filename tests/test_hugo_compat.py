@@ -232,3 +232,10 @@ def test_block_output_never_opens_inside_a_paragraph(make_site, source, shape):
     assert blocks.misnested == []
     if "kids" in source:
         assert '<ul class="children children-li kids">' in html
+
+
+def test_a_lost_attribute_list_has_its_own_code(make_site):
+    site = make_site({"content/a.md": "---\ntitle: A\n---\nPara\n\n{: .lost}\n\nMore\n"})
+    [warning] = site.build().report.items
+    assert (warning.code, warning.line, warning.severity) == ("attribute-list", 6, "warning")
+    assert "highlight" not in warning.hint
