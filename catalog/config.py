@@ -99,6 +99,9 @@ class SiteConfig:
                                                        "name, url, pageRef, weight, pre, post, identifier, title, parent")
     versions: tuple["DocsVersion", ...] = _key((), "the documentation versions for the switcher: [[versions]] "
                                                    "label, url, latest", (list,))
+    content_language: str = _key("", "a Hugo site's default content language (defaultContentLanguage): a file "
+                                     "NAME.LANGUAGE.md of it is the page NAME.md, _index.LANGUAGE.md its "
+                                     "folder's page; empty: a file's name is its page's, suffixes and all")
     hash_links: bool = _key(False, "links written '#/path.html' (the Alien4Cloud portal's routes) point at "
                                    "the page of that Jekyll URL")
     source: str | None = None

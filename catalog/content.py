@@ -24,6 +24,7 @@ from .collation import collation_key
 from .config import SiteConfig
 from .diagnostics import Diagnostic, LocatedError, Report, did_you_mean
 from .hashing import digest
+from .languages import is_section_file, language_stem
 
 SECTION_FILES = ("_index.md", "index.md")
 
@@ -290,9 +291,12 @@ def load_site(project: Path, config: SiteConfig, report: Report, *, drafts: bool
             continue
         if page.draft and not drafts:
             continue
+        if config.content_language and is_section_file(rel, config.content_language):
+            page.kind = "section"  # Hugo's _index.en.md: the folder's page in the default language
         pages[rel] = page
     memo.retain(seen)
-    home = pages.get("_index.md") or pages.get("index.md")
+    home = pages.get("_index.md") or pages.get("index.md") or \
+        next((p for rel, p in pages.items() if p.kind == "section" and "/" not in rel), None)  # _index.en.md
     if home is None:
         home = Page("", config.content_dir.strip("/") or ".", "home", {}, "", 1, title=config.title)
     home.kind = "home"
@@ -502,7 +506,7 @@ def _assign_urls(home: Page, config: SiteConfig) -> None:
         if page.kind == "section" or not page.rel:
             path = page.dir
         else:
-            stem = page.rel[:-3]
+            stem = language_stem(page.rel, config.content_language) or page.rel[:-3]  # install.en.md: install
             if isinstance(page.meta.get("slug"), str):
                 stem = posixpath.join(page.dir, page.meta["slug"])
             path = stem

@@ -239,3 +239,50 @@ def test_a_lost_attribute_list_has_its_own_code(make_site):
     [warning] = site.build().report.items
     assert (warning.code, warning.line, warning.severity) == ("attribute-list", 6, "warning")
     assert "highlight" not in warning.hint
+
+
+# -- translation files: install.fr.md ------------------------------------------------------------
+
+TRANSLATED = {
+    "layouts/_default/single.html": "<main>{{ .Title }}</main>\n",
+    "layouts/_default/list.html": "<main>{{ .Title }}</main>\n",
+    "content/_index.md": "---\ntitle: Home\n---\n",
+    "content/docs/_index.md": "---\ntitle: Docs\n---\n",
+    "content/docs/install.md": "---\ntitle: Install\n---\nen\n",
+    "content/docs/install.fr.md": "---\ntitle: Installer\n---\nfr\n",
+    "content/docs/only.fr.md": "---\ntitle: Seulement\n---\nfr\n",
+    "content/docs/setup.en.md": "---\ntitle: Setup\n---\nen\n",
+    "content/docs/v1.2.md": "---\ntitle: Dotted\n---\nx\n",
+    "content/guide/_index.en.md": "---\ntitle: Guide EN\n---\n",
+    "content/guide/start.md": "---\ntitle: Start\n---\n",
+}
+LANGUAGES = {
+    "none": "",
+    "one": '[languages.en]\nweight = 1\n',
+    "two": '[languages.en]\nweight = 1\ntitle = "English docs"\n[languages.fr]\nweight = 2\n',
+}
+
+
+@pytest.mark.parametrize("languages", list(LANGUAGES))
+def test_translation_files_build_as_hugos_default_language(tmp_path, languages):
+    """Without `fr` configured, `install.fr.md` is a page of its own at /docs/install.fr/;
+    with it, Hugo builds it under /fr/ and this tool leaves it out with one warning. In
+    both, `setup.en.md` is the page /docs/setup/ and `_index.en.md` its folder's page."""
+    project = hugo_project(tmp_path / "site", {**TRANSLATED, "config.toml": HUGO_BASE + LANGUAGES[languages]})
+    run_hugo(project, tmp_path / "hugo-out")
+    theirs = built_pages(tmp_path / "hugo-out")
+    result = build(project)
+    assert result.written, messages(result)
+    ours = built_pages(project / "public") - {"/plugins/", "/index/"}
+    assert ours == {url for url in theirs if not url.startswith("/fr/")}
+    guide = (project / "public/guide/index.html").read_text()
+    assert "<title>Guide EN" in guide and "Guide EN" in (tmp_path / "hugo-out/guide/index.html").read_text()
+    not_built = [d for d in result.report.items if d.code == "language-not-built"]
+    if languages == "two":
+        assert {url for url in theirs if url.startswith("/fr/")} >= {"/fr/docs/install/", "/fr/docs/only/"}
+        [warning] = not_built
+        assert (warning.path, warning.line, warning.severity) == ("config.toml", 4, "warning")
+        assert "content/docs/install.fr.md, content/docs/only.fr.md" in warning.message
+        assert "<p>English docs</p>" in (project / "public/docs/v1.2/index.html").read_text()  # [languages.en]
+    else:
+        assert not not_built and "/docs/install.fr/" in ours
