@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable, Collection, Mapping, Sequence
 
 from .assets import Assets, collect_static
 from .build_state import BuildState
+from .build_options import unpublished_files
 from .cache import Facts, RenderCache, environment_key, layouts_key, site_facts
 from .config import SiteConfig, has_plugins
 from .content import Page, Site, alias_urls, content_files, load_site, url_path_problem
@@ -152,7 +153,9 @@ def _build(project: Path, out: Path, output: Output, workers: Workers, *, drafts
     for rel, data, label in assets.published():
         output.add(rel, data, label, report)
     publish_attachments(site, project / config.content_dir, config.content_dir, output, report)
-    publish_content_files(project / config.content_dir, config.content_dir, config.content_exclude, output, report)
+    publish_content_files(project / config.content_dir, config.content_dir,
+                          config.content_exclude + unpublished_files(project / config.content_dir, site.unpublished),
+                          output, report)
     output.add("404.html", theme.render("404.html", {"site": site_view}), "404.html", report, what="not-found page")
     clock.lap("assets")
     doc_refs: list[FragmentRef] = []

@@ -54,6 +54,7 @@ CODES: dict[str, Code] = {
     "ref-not-found": Code("error", "ref or relref names no page"),
     "ref-ambiguous": Code("error", "a bare file name in a ref matches several pages"),
     "ref-lenient": Code("warning", "a ref spelling Hugo resolves only by leniency"),
+    "ref-not-rendered": Code("warning", "a ref names a headless or render: never page, which has no URL"),
     "ref-fragment": Code("warning", "a ref's #fragment names no id on the target page"),
     "menu-ref-not-found": Code("warning", "a menu entry's pageRef names no page; it links to its url, or nowhere"),
     "menu-invalid": Code("error", "a page's front matter menu is not a name, a list of names or a table of entries"),

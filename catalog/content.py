@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from . import frontmatter
+from .build_options import apply_build_options
 from .collation import collation_key
 from .config import SiteConfig
 from .diagnostics import Diagnostic, LocatedError, Report, did_you_mean
@@ -96,6 +97,10 @@ class Site:
     home: Page
     pages: list[Page]  # every published page, home first, in reading order
     by_rel: dict[str, Page]  # "a/b.md" and "a/_index.md" -> page
+    # Hugo's build options (build_options.py): pages not written (headless, `render: never`
+    # or `link`), which refs still find, and bundle folders whose own files are not published
+    unwritten: list[Page] = field(default_factory=list)
+    unpublished: tuple[str, ...] = ()
 
     def sections(self) -> list[Page]:
         return [p for p in self.pages if p.is_section]
@@ -314,9 +319,9 @@ def load_site(project: Path, config: SiteConfig, report: Report, *, drafts: bool
     _assign_urls(home, config)
     for page in home.walk():
         _check_page_url(page, report)
-    ordered = list(home.walk())
+    ordered, unwritten, unpublished = apply_build_options(home)
     by_rel = {p.rel: p for p in ordered if p.rel}
-    return Site(home, ordered, by_rel)
+    return Site(home, ordered, by_rel, unwritten, tuple(unpublished))
 
 
 def _markdown_files(root: Path, exclude: tuple[str, ...] = ()) -> list[str]:

@@ -286,3 +286,80 @@ def test_translation_files_build_as_hugos_default_language(tmp_path, languages):
         assert "<p>English docs</p>" in (project / "public/docs/v1.2/index.html").read_text()  # [languages.en]
     else:
         assert not not_built and "/docs/install.fr/" in ours
+
+
+# -- build options: headless, _build render / list / publishResources, cascade ---------------------
+
+BUILD_OPTIONS = {
+    "layouts/_default/single.html": "<main>{{ .Content }}</main>\n",
+    "layouts/_default/list.html": "{{ range .Pages }}ORDER {{ .File.Path }} [{{ .RelPermalink }}]\n{{ end }}"
+                                  "<main>{{ .Content }}</main>\n",
+    "content/_index.md": "---\ntitle: Home\n---\n",
+    "content/docs/_index.md": "---\ntitle: Docs\n---\n"
+                              'never [{{< relref "docs/never/index.md" >}}] link [{{< relref "docs/link.md" >}}] '
+                              'nolist [{{< relref "docs/nolist.md" >}}]\n',
+    "content/docs/snip/index.md": "---\ntitle: Snip\nheadless: true\n---\nA reusable snippet.\n",
+    "content/docs/snip/img.png": "IMG",
+    "content/docs/never/index.md": "---\ntitle: Never\n_build:\n  render: never\n---\nnever\n",
+    "content/docs/never/pic.png": "IMG",
+    "content/docs/link.md": "---\ntitle: Link\n_build:\n  render: link\n---\nlink\n",
+    "content/docs/nolist.md": "---\ntitle: NoList\n_build:\n  list: never\n---\nnolist\n",
+    "content/docs/local.md": "---\ntitle: Local\n_build:\n  list: local\n---\nlocal\n",
+    "content/docs/bools.md": "---\ntitle: Bools\n_build:\n  render: false\n  list: false\n---\nb\n",
+    "content/docs/nores/index.md": "---\ntitle: NoRes\n_build:\n  publishResources: false\n---\nnores\n",
+    "content/docs/nores/res.png": "IMG",
+    "content/docs/plain.md": "---\ntitle: Plain\n---\np\n",
+    "content/sec/_index.md": "---\ntitle: Sec\n_build:\n  render: never\n---\n",
+    "content/sec/p.md": "---\ntitle: Sec page\n---\n",
+    "content/casc/_index.md": "---\ntitle: Casc\ncascade:\n  _build:\n    render: never\n    list: never\n---\n",
+    "content/casc/p.md": "---\ntitle: Casc page\n---\n",
+}
+
+
+def test_build_options_write_and_list_what_hugo_does(tmp_path):
+    config = HUGO_BASE.replace('"sitemap", ', "")  # the sitemap is compared too
+    project = hugo_project(tmp_path / "site", {**BUILD_OPTIONS, "config.toml": config})
+    hugo_out = tmp_path / "hugo-out"
+    run_hugo(project, hugo_out)
+    result = build(project)
+    public = project / "public"
+    # the pages written, and the bundles' files published
+    assert built_pages(public) - {"/plugins/", "/index/"} == built_pages(hugo_out)
+    for name in ("docs/snip/img.png", "docs/never/pic.png", "docs/nores/res.png"):
+        assert (public / name).is_file() == (hugo_out / name).is_file(), name
+    assert not (public / "docs/nores/res.png").exists()
+    # the docs section's pages as Hugo lists them (.Pages), less those it lists without a link
+    listed = re.findall(r"^ORDER (\S+) \[(\S+)\]$", (hugo_out / "docs/index.html").read_text(), re.M)
+    from catalog.content import load_site
+    from catalog.diagnostics import Report
+    from catalog.sources import load_project_config
+    config = load_project_config(project, Report())
+    site = load_site(project, config, Report())
+    docs = site.by_rel["docs/_index.md"]
+    ours = {("docs/" + "/".join(child.rel.split("/")[1:]), child.url) for child in docs.children if not child.hidden}
+    assert ours == set(listed)
+    assert ("docs/never/index.md", "") in re.findall(r"^ORDER (\S+) \[(\S*)\]$",
+                                                     (hugo_out / "docs/index.html").read_text(), re.M)
+    # refs: an empty link to a page that is not rendered, as Hugo's; the others resolve
+    ref_line = 'never [] link [/docs/link/] nolist [/docs/nolist/]'
+    assert ref_line in (hugo_out / "docs/index.html").read_text()
+    assert ref_line in (public / "docs/index.html").read_text()
+    [warning] = [d for d in result.report.items if d.code == "ref-not-rendered"]
+    assert (warning.path, warning.line, warning.severity) == ("content/docs/_index.md", 4, "warning")
+    # list: never and local stay out of the sitemap, as in Hugo
+    def sitemap(root: Path) -> set[str]:
+        return set(re.findall(r"<loc>https://example.org(/[^<]*)</loc>", (root / "sitemap.xml").read_text()))
+    assert sitemap(public) <= sitemap(hugo_out) and "/docs/local/" not in sitemap(public)
+    assert "/docs/nolist/" not in (public / "docs/plain/index.html").read_text().split('class="page-body"')[0]
+
+
+def test_a_headless_bundle_is_read_by_excerpt_include(make_site):
+    """The point of a headless bundle: its content is reused elsewhere, it has no page."""
+    site = make_site({"content/snip/index.md": "---\ntitle: Snip\nheadless: true\n---\n"
+                                                "{{% excerpt %}}Shared{{% /excerpt %}} rest\n",
+                      "content/a.md": '---\ntitle: A\n---\n{{< excerpt-include filename="snip/index.md" >}}\n',
+                      "content/b.md": "---\ntitle: B\nbuild:\n  render: never\n---\nB\n"})
+    result = site.build()
+    assert not result.report.items, messages(result)
+    assert "Shared" in site.read("a/index.html")
+    assert not site.exists("snip/index.html") and not site.exists("b/index.html")  # `build` too (Hugo >= 0.123)
