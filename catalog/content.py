@@ -101,6 +101,7 @@ class Site:
     # or `link`), which refs still find, and bundle folders whose own files are not published
     unwritten: list[Page] = field(default_factory=list)
     unpublished: tuple[str, ...] = ()
+    language: str = ""  # the Hugo default content language whose file suffix names no page (languages.py)
 
     def sections(self) -> list[Page]:
         return [p for p in self.pages if p.is_section]
@@ -321,7 +322,7 @@ def load_site(project: Path, config: SiteConfig, report: Report, *, drafts: bool
         _check_page_url(page, report)
     ordered, unwritten, unpublished = apply_build_options(home)
     by_rel = {p.rel: p for p in ordered if p.rel}
-    return Site(home, ordered, by_rel, unwritten, tuple(unpublished))
+    return Site(home, ordered, by_rel, unwritten, tuple(unpublished), config.content_language.lower())
 
 
 def _markdown_files(root: Path, exclude: tuple[str, ...] = ()) -> list[str]:

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from .content import Page, Site
 from .diagnostics import LocatedError
+from .languages import language_stem
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,9 @@ class RefResolver:
                 section = self._longest_section(f"/{page.dir.lower()}/")
                 self.pages[(section, stem[len(section) - 1:].lstrip("/"))] = page
                 self.by_name[stem.rsplit("/", 1)[-1]].append(page)
+                bare = language_stem(page.rel.lower(), site.language)  # Hugo's path of setup.en.md: setup
+                if bare is not None:
+                    self.pages.setdefault((section, bare[len(section) - 1:].lstrip("/")), page)
             if page.rel:
                 self.by_source["/" + page.source.lower()] = page
                 self.by_path[page.rel.lower()] = page

@@ -244,7 +244,7 @@ def test_a_lost_attribute_list_has_its_own_code(make_site):
 # -- translation files: install.fr.md ------------------------------------------------------------
 
 TRANSLATED = {
-    "layouts/_default/single.html": "<main>{{ .Title }}</main>\n",
+    "layouts/_default/single.html": "<main>{{ .Title }} {{ .Content }}</main>\n",
     "layouts/_default/list.html": "<main>{{ .Title }}</main>\n",
     "content/_index.md": "---\ntitle: Home\n---\n",
     "content/docs/_index.md": "---\ntitle: Docs\n---\n",
@@ -255,6 +255,8 @@ TRANSLATED = {
     "content/docs/v1.2.md": "---\ntitle: Dotted\n---\nx\n",
     "content/guide/_index.en.md": "---\ntitle: Guide EN\n---\n",
     "content/guide/start.md": "---\ntitle: Start\n---\n",
+    "content/guide/refs.md": '---\ntitle: Refs\n---\nREFS [{{< relref "docs/setup.md" >}}] '
+                             '[{{< relref "docs/setup.en.md" >}}] [{{< relref "/docs/setup" >}}]\n',
 }
 LANGUAGES = {
     "none": "",
@@ -275,6 +277,9 @@ def test_translation_files_build_as_hugos_default_language(tmp_path, languages):
     assert result.written, messages(result)
     ours = built_pages(project / "public") - {"/plugins/", "/index/"}
     assert ours == {url for url in theirs if not url.startswith("/fr/")}
+    refs = "REFS [/docs/setup/] [/docs/setup/] [/docs/setup/]"  # setup.en.md is Hugo's page docs/setup
+    assert refs in (tmp_path / "hugo-out/guide/refs/index.html").read_text()
+    assert refs in (project / "public/guide/refs/index.html").read_text()
     guide = (project / "public/guide/index.html").read_text()
     assert "<title>Guide EN" in guide and "Guide EN" in (tmp_path / "hugo-out/guide/index.html").read_text()
     not_built = [d for d in result.report.items if d.code == "language-not-built"]
