@@ -37,12 +37,13 @@ def check_menus(project: Path, config: SiteConfig, site: Site, resolver: RefReso
 def site_menus(config: SiteConfig, site: Site, resolver: RefResolver | None = None,
                report: Report | None = None, project: Path | None = None) -> dict[str, list[dict[str, Any]]]:
     """Every menu, its entries as templates read them (name, url, pre, post, title, ...)."""
-    resolver = resolver or RefResolver(site)
+    if resolver is None and any(entry.page_ref for entries in config.menus.values() for entry in entries):
+        resolver = RefResolver(site)  # only a site whose menus name pages needs one
     menus: dict[str, list[dict[str, Any]]] = {}
     for name, entries in config.menus.items():
         for entry in entries:
             page: Page | None = None
-            if entry.page_ref:
+            if entry.page_ref and resolver is not None:
                 page = _page_ref(resolver, site, entry.page_ref)
                 if page is None and report is not None:
                     file, line = _where(project or Path("."), config, entry.page_ref)
