@@ -2,7 +2,8 @@
 `headless`, and `cascade: {_build: ...}` from a section to itself and every page below,
 as Hugo (0.111) applies them (tests/test_hugo_compat.py builds the same pages with it):
 
-- `render: never` (or `false`), and `headless: true`: no page is written and the page
+- `render: never` (or `false`), and `headless: true` (on a leaf bundle's `index.md`;
+  Hugo ignores it elsewhere): no page is written and the page
   has no URL (a ref to it gives an empty link, as Hugo's RelPermalink is empty; its
   content stays readable, by `excerpt-include` for instance); Hugo still lists it, with
   that empty link, so here it leaves the sidebar and the children lists unless pages
@@ -71,14 +72,17 @@ def _headless(meta: dict[str, Any]) -> bool:
     return next((v for k, v in meta.items() if str(k).lower() == "headless"), None) is True
 
 
-def build_options(meta: dict[str, Any], cascaded: dict[str, Any] | None = None) -> BuildOptions:
-    """A page's options: its own `_build`, else the one cascaded to it (`headless` first)."""
+def build_options(meta: dict[str, Any], cascaded: dict[str, Any] | None = None, *,
+                  leaf_bundle: bool = False) -> BuildOptions:
+    """A page's options: its own `_build`, else the one cascaded to it; `headless` first,
+    which Hugo (0.111) reads on a leaf bundle's `index.md` only."""
+    headless = leaf_bundle and _headless(meta)
     options = _own(meta)
     if options is None:
         options = cascaded
-    if options is None and not _headless(meta):
+    if options is None and not headless:
         return DEFAULT
-    if _headless(meta):
+    if headless:
         return BuildOptions("never", "never", True)
     options = options or {}
     render = _value(options, "render", "always")
@@ -111,7 +115,8 @@ def apply_build_options(home: Node) -> tuple[list[Any], list[Any], list[str]]:
     def visit(node: Node, inherited: dict[str, Any] | None) -> None:
         for page in list(node.children):
             cascade = _cascaded(page.meta)
-            options = build_options(page.meta, cascade if cascade is not None else inherited)
+            options = build_options(page.meta, cascade if cascade is not None else inherited,
+                                    leaf_bundle=page.rel.rsplit("/", 1)[-1] == "index.md")
             if options is not DEFAULT:
                 _apply(page, options, written, unwritten, unpublished)
             else:

@@ -475,7 +475,8 @@ class SiteView:
         """The site's menus (`[[menus.NAME]]`, Hugo's `[[menu.NAME]]` with its pageRefs, the
         pages' front matter `menu:`), each in Hugo's order (see menus.py)."""
         pages = list(self.nav.walk())
-        return site_menus(self.config, Site(self.nav, pages, {p.rel: p for p in pages if p.rel}))
+        return site_menus(self.config, Site(self.nav, pages, {p.rel: p for p in pages if p.rel},
+                                            language=self.config.content_language.lower()))
 
     @property
     def versions(self) -> list[dict[str, Any]]:

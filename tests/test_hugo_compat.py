@@ -314,6 +314,7 @@ BUILD_OPTIONS = {
     "content/docs/nores/index.md": "---\ntitle: NoRes\n_build:\n  publishResources: false\n---\nnores\n",
     "content/docs/nores/res.png": "IMG",
     "content/docs/plain.md": "---\ntitle: Plain\n---\np\n",
+    "content/docs/notbundle.md": "---\ntitle: Not a bundle\nheadless: true\n---\n",  # Hugo writes it
     "content/sec/_index.md": "---\ntitle: Sec\n_build:\n  render: never\n---\n",
     "content/sec/p.md": "---\ntitle: Sec page\n---\n",
     "content/casc/_index.md": "---\ntitle: Casc\ncascade:\n  _build:\n    render: never\n    list: never\n---\n",
