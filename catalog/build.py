@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from .assets import Assets, collect_static
 from .body import Body, FragmentRef
+from .page_build_options import unpublished_files
 from .build_result import BuildResult
 from .config import SiteConfig
 from .content import Page, Site
@@ -30,6 +31,7 @@ from .page_tree import load_site
 from .parallel import MIN_PARALLEL, Workers, cyclic_gc_paused
 from .publish import PublishError, Staging
 from .redirect_pages import write_redirect_pages
+from .menus import check_menus
 from .refs import RefResolver
 from .render_cache import RenderCache
 from .render_plan import RenderPlan, render_plan
@@ -98,6 +100,7 @@ def _build(project: Path, out: Path, output: Output, workers: Workers, options: 
     output.rewrite = rewriter(config)
     site = load_content(project, config, options, plan, workers, report)
     resolver = RefResolver(site)
+    check_menus(project, config, site, resolver, report)  # a pageRef that names no page, once a build
     clock.lap("load")
     plan.plan_bodies(project, config, theme, site)
     assets = collect_assets(theme, config, options, report)
@@ -164,7 +167,9 @@ def write_assets(project: Path, config: SiteConfig, theme: Theme, site: Site, pa
     for rel, data, label in assets.published():
         output.add(rel, data, label, report)
     publish_attachments(site, project / config.content_dir, config.content_dir, output, report)
-    publish_content_files(project / config.content_dir, config.content_dir, config.content_exclude, output, report)
+    publish_content_files(project / config.content_dir, config.content_dir,
+                          config.content_exclude + unpublished_files(project / config.content_dir, site.unpublished),
+                          output, report)
     output.add("404.html", theme.render("404.html", {"site": pages.site_view}), "404.html", report,
                what="not-found page")
 

@@ -31,6 +31,7 @@ CODES: dict[str, Code] = {
     "config-missing-key": Code("error", "a required configuration key is missing"),
     "config-versions": Code("error", "the [[versions]] list marks more than one version latest"),
     "config-unused": Code("warning", "a Hugo or Jekyll project's settings that catalog does not use"),
+    "language-not-built": Code("warning", "a Hugo site's languages other than the default one, whose files are left out"),
     "theme-missing": Code("error", "the configured theme is not a folder of themes/"),
     "static-outside": Code("error", "a symbolic link in a static folder leads outside it"),
     "import-exists": Code("error", "catalog import found a site.toml already"),
@@ -53,7 +54,10 @@ CODES: dict[str, Code] = {
     "ref-not-found": Code("error", "ref or relref names no page"),
     "ref-ambiguous": Code("error", "a bare file name in a ref matches several pages"),
     "ref-lenient": Code("warning", "a ref spelling Hugo resolves only by leniency"),
+    "ref-not-rendered": Code("warning", "a ref names a headless or render: never page, which has no URL"),
     "ref-fragment": Code("warning", "a ref's #fragment names no id on the target page"),
+    "menu-ref-not-found": Code("warning", "a menu entry's pageRef names no page; it links to its url, or nowhere"),
+    "menu-invalid": Code("error", "a page's front matter menu is not a name, a list of names or a table of entries"),
     # -- shortcodes and Liquid tags ------------------------------------------------------
     "shortcode-unclosed": Code("error", "a paired shortcode or Liquid block tag is never closed"),
     "shortcode-stray-close": Code("error", "a closing tag with no opening tag"),
@@ -76,6 +80,7 @@ CODES: dict[str, Code] = {
     "field-missing": Code("warning", "field names a value set nowhere, without a default"),
     "param-missing": Code("error", "param names a value set neither on the page nor in the site's params"),
     "code-options": Code("warning", "a code fence's {...} options cannot be read"),
+    "attribute-list": Code("warning", "a kramdown {: ...} attribute list is next to no block, or is a definition"),
     # -- output ----------------------------------------------------------------------------
     "template-failed": Code("error", "a theme template raised an error rendering a page"),
     "output-collision": Code("error", "two pages, or a page and an alias, write the same file"),

@@ -19,7 +19,7 @@ CONFIG_NAME = "site.toml"
 
 # the fields of a menu entry, as Hugo's [[menu.NAME]] entries have them
 MENU_FIELDS: dict[str, type] = {"identifier": str, "name": str, "url": str, "weight": int, "pre": str, "post": str,
-                                "title": str, "parent": str}
+                                "title": str, "parent": str, "pageRef": str}
 
 TYPE_NAMES = {str: "a string", bool: "a boolean", int: "an integer", dict: "a table", list: "an array", float: "a number"}
 
@@ -45,6 +45,7 @@ class MenuEntry:
     identifier: str = ""
     title: str = ""
     parent: str = ""
+    page_ref: str = ""  # Hugo's pageRef: the page whose URL (and, unless given, name and weight) it takes
 
 
 @dataclass(frozen=True)
@@ -95,9 +96,12 @@ class SiteConfig:
                                       "(Hugo's canonifyURLs)")
     params: dict[str, Any] = _key({}, "site parameters, read by the param and field shortcodes")
     menus: dict[str, tuple[MenuEntry, ...]] = _key({}, "menus by name, each an array of entries: [[menus.main]] "
-                                                       "name, url, weight, pre, post, identifier, title, parent")
+                                                       "name, url, pageRef, weight, pre, post, identifier, title, parent")
     versions: tuple["DocsVersion", ...] = _key((), "the documentation versions for the switcher: [[versions]] "
                                                    "label, url, latest", (list,))
+    content_language: str = _key("", "a Hugo site's default content language (defaultContentLanguage): a file "
+                                     "NAME.LANGUAGE.md of it is the page NAME.md, _index.LANGUAGE.md its "
+                                     "folder's page; empty: a file's name is its page's, suffixes and all")
     hash_links: bool = _key(False, "links written '#/path.html' (the Alien4Cloud portal's routes) point at "
                                    "the page of that Jekyll URL")
     jekyll: bool = _key(False, "the pages are a Jekyll site's: Liquid is evaluated, .markdown/.mkdown/.mkd files are "
@@ -243,12 +247,13 @@ def _menus(value: dict[str, Any], locate: Locate, report: Report) -> dict[str, t
         made: list[MenuEntry] = []
         for number, entry in enumerate(entries, 1):
             entry_ok = _entry_ok(entry, MENU_FIELDS, f"menus.{name} entry {number}", path, line, report)
-            if "name" not in entry and "identifier" not in entry:
+            if "name" not in entry and "identifier" not in entry and "pageRef" not in entry:
                 report.error(path, line, 1, "config-missing-key", f"menus.{name} entry {number} needs a name",
                              'write name = "Home" and url = "/"')
                 entry_ok = False
             if entry_ok:
-                made.append(MenuEntry(**{"name": entry.get("identifier", ""), **entry}))
+                fields_ = {"page_ref" if key == "pageRef" else key: value for key, value in entry.items()}
+                made.append(MenuEntry(**{"name": entry.get("identifier", ""), **fields_}))
             ok = ok and entry_ok
         made.sort(key=lambda e: (e.weight == 0, e.weight, e.name, e.identifier))
         menus[str(name)] = tuple(made)

@@ -71,6 +71,11 @@ class Site:
     home: Page
     pages: list[Page]  # every published page, home first, in reading order
     by_rel: dict[str, Page]  # "a/b.md" and "a/_index.md" -> page
+    # Hugo's build options (page_build_options.py): pages not written (headless, `render: never`
+    # or `link`), which refs still find, and bundle folders whose own files are not published
+    unwritten: list[Page] = field(default_factory=list)
+    unpublished: tuple[str, ...] = ()
+    language: str = ""  # the Hugo default content language whose file suffix names no page (languages.py)
 
     def sections(self) -> list[Page]:
         return [p for p in self.pages if p.is_section]

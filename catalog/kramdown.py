@@ -10,6 +10,8 @@ from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
+from .paragraphs import with_attributes
+
 # Problems found while resolving attribute lists go into env under this key as
 # (0-based line, message); catalog.markdown reads them back after a render.
 PROBLEMS_KEY = "catalog_problems"
@@ -73,6 +75,9 @@ def parse_attributes(body: str, *, allow_refs: bool = False) -> dict[str, str] |
 
 def merge_attributes(token: Token, attrs: dict[str, str]) -> None:
     """Add attrs to token: classes accumulate, other keys replace."""
+    if token.type == "html_block":  # kramdown puts them on the element: `<div>..</div>` then `{: .note}`
+        token.content = with_attributes(token.content, attrs)
+        return
     for key, value in attrs.items():
         if key == "class":
             token.attrJoin("class", value)

@@ -17,7 +17,9 @@ from .config import SiteConfig
 from .content import Page, Site, _humanize
 from .content_files import SourceMemo, content_files, source_path
 from .diagnostics import Report, did_you_mean
+from .page_build_options import apply_build_options
 from .jekyll_urls import is_section_file, old_urls, permalink_url, stem
+from .languages import is_section_file as is_language_section_file, language_stem
 
 
 def sort_key(page: Page) -> tuple:
@@ -76,10 +78,13 @@ def load_site(project: Path, config: SiteConfig, report: Report, *, drafts: bool
             continue
         if page.draft and not drafts:
             continue
+        if config.content_language and is_language_section_file(rel, config.content_language):
+            page.kind = "section"  # Hugo's _index.en.md: the folder's page in the default language
         pages[rel] = page
     memo.retain(seen)
-    home = pages.get("_index.md") or pages.get("index.md") or next(  # a Jekyll site's index.markdown
-        (page for rel, page in pages.items() if "/" not in rel and is_section_file(rel)), None)
+    home = pages.get("_index.md") or pages.get("index.md") or next(  # Jekyll's index.markdown, Hugo's _index.en.md
+        (page for rel, page in pages.items() if "/" not in rel and (is_section_file(rel) or page.kind == "section")),
+        None)
     if home is None:
         home = Page("", config.content_dir.strip("/") or ".", "home", {}, "", 1, title=config.title)
     home.kind = "home"
@@ -97,9 +102,9 @@ def load_site(project: Path, config: SiteConfig, report: Report, *, drafts: bool
     _assign_urls(home, config)
     for page in home.walk():
         _check_page_url(page, report)
-    ordered = list(home.walk())
+    ordered, unwritten, unpublished = apply_build_options(home)
     by_rel = {p.rel: p for p in ordered if p.rel}
-    return Site(home, ordered, by_rel)
+    return Site(home, ordered, by_rel, unwritten, tuple(unpublished), config.content_language.lower())
 
 
 def _collect_sections(pages: dict[str, Page], home: Page) -> dict[str, Page]:
@@ -197,7 +202,7 @@ def _assign_urls(home: Page, config: SiteConfig) -> None:
         if page.kind == "section" or not page.rel:
             path = page.dir
         else:
-            path = stem(page.rel)
+            path = language_stem(page.rel, config.content_language) or stem(page.rel)  # install.en.md: install
             if isinstance(page.meta.get("slug"), str):
                 path = posixpath.join(page.dir, page.meta["slug"])
         page.url = base + urlize(path).strip("/") + "/"

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from .content import Page, Site
 from .diagnostics import LocatedError
+from .languages import language_stem
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,8 @@ class RefResolver:
         self.by_source: dict[str, Page] = {}  # "/content/a/b.md" -> page
         self.by_name: dict[str, list[Page]] = defaultdict(list)  # Hugo's reverse index
         self.by_path: dict[str, Page] = {}  # "a/b.md", "a/_index.md", "a": for suggestions
-        for page in site.pages:
+        known = [*site.pages, *site.unwritten]  # a headless page is found too (its URL is "")
+        for page in known:
             if page.is_section and page is not site.home and (page.rel or "/" not in page.dir):
                 key = page.dir.lower()
                 self.sections[f"/{key}/"] = page
@@ -95,13 +97,16 @@ class RefResolver:
         self._longest_key = max(map(len, self.sections))
         # this tool's pages for folders Hugo makes none for (below the top, no _index.md)
         self.made_up = {p.dir.lower(): p for p in site.pages if p.is_section and not p.rel and "/" in p.dir}
-        for page in site.pages:
+        for page in known:
             if page.kind == "page" and page.rel:
                 # Hugo keys a page by its section and its path below it: "/a/" + "sub/b"
                 stem = page.rel.lower().removesuffix(".md")
                 section = self._longest_section(f"/{page.dir.lower()}/")
                 self.pages[(section, stem[len(section) - 1:].lstrip("/"))] = page
                 self.by_name[stem.rsplit("/", 1)[-1]].append(page)
+                bare = language_stem(page.rel.lower(), site.language)  # Hugo's path of setup.en.md: setup
+                if bare is not None:
+                    self.pages.setdefault((section, bare[len(section) - 1:].lstrip("/")), page)
             if page.rel:
                 self.by_source["/" + page.source.lower()] = page
                 self.by_path[page.rel.lower()] = page

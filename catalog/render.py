@@ -31,6 +31,7 @@ from .config import SiteConfig, has_plugins
 from .content import Page, Site
 from .diagnostics import Diagnostic, Lines, LocatedError, did_you_mean
 from .hashlinks import HashRoutes
+from .paragraphs import fit_blocks, needs_own_block
 from .placeholders import Tokens, prefix_for
 from .refs import RefResolver
 from .search_entries import page_text
@@ -94,6 +95,7 @@ class _PageRun:
         an output is never searched for tokens (it holds none; text in it is text)."""
         if self.tokens.prefix not in text:
             return text
+        text = fit_blocks(text, self.tokens.inline, self.output, self.placeholder)  # no <ul> inside a <p>
         return self.tokens.block_or_inline.sub(self.output, text)
 
     def expand_text(self, text: str) -> str:
@@ -156,8 +158,10 @@ class BodyRenderer(ShortcodeContext):
                                       run, for_markdown=True)
         output = run.markdown(source, tokens)
         for line, message in getattr(self.md, "last_problems", []) or []:
-            run.diagnostics.append(Diagnostic(page.source, page.body_line + line, 1, "warning", "code-options",
-                                              message, "see the highlight options in the shortcodes docs"))
+            code, hint = ("attribute-list", "write the {: ...} line directly below or above the block it is for") \
+                if message.startswith("attribute list") else ("code-options", "see the highlight options in the "
+                                                                              "shortcodes docs")
+            run.diagnostics.append(Diagnostic(page.source, page.body_line + line, 1, "warning", code, message, hint))
         html_out, headings = assign_heading_ids(self._under_base(run.expand_html(output)))
         if self.config.hash_links:
             html_out = self._follow_hash_links(html_out, run)
@@ -207,7 +211,8 @@ class BodyRenderer(ShortcodeContext):
                 output = rendered[call.start] if rendered is not None else self._render_call(call, run)
                 if not for_markdown:
                     text_out = str(output) if call.paired else html.unescape(str(output))
-                elif call.notation != "<" and not call.paired:
+                elif call.notation != "<" and not call.paired and not needs_own_block(text, call.start, call.end,
+                                                                                    str(output)):
                     text_out = html.unescape(str(output))
                 else:
                     text_out = run.placeholder(str(output))

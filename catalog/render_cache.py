@@ -86,7 +86,7 @@ def reads_project_files(depends_on: Any) -> bool:
 
 def site_facts(site: Site) -> dict[str, str]:
     """Hashes of the site-wide facts a body may read."""
-    refs = [[p.rel, p.url, p.kind, p.dir] for p in site.pages]
+    refs = [[p.rel, p.url, p.kind, p.dir] for p in [*site.pages, *site.unwritten]]
     nav = [[p.rel, p.url, p.kind, p.title, p.weight, p.hidden, p.alwaysopen, p.description,
             p.parent.url if p.parent else "", p.meta_digest] for p in site.pages]
     return {"refs": digest(refs), "nav": digest(nav)}

@@ -170,6 +170,10 @@ class ShortcodeContext:
 
         def relref(ref: str) -> str:
             target = resolve(str(ref))
+            if target is not None and not target.url:  # headless or `render: never`: Hugo links it as "" too
+                run.report(call.start, "warning", "ref-not-rendered", f"'{ref}' names {target.source}, a page "
+                           "that is not rendered (headless, or _build render: never); the link is empty, as in Hugo",
+                           "link to a page that is rendered, or read this one with excerpt-include")
             fragment = str(ref).partition("#")[2]
             return (target.url if target else "") + (f"#{fragment}" if fragment and target else "")
 

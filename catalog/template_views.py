@@ -15,7 +15,8 @@ from markupsafe import Markup
 from .anchors import Heading
 from .body import FragmentRef
 from .config import SiteConfig
-from .content import Page
+from .content import Page, Site
+from .menus import site_menus
 
 
 class PageRun(Protocol):
@@ -74,15 +75,11 @@ class SiteView:
 
     @cached_property  # read twice by every page
     def menus(self) -> dict[str, list[dict[str, Any]]]:
-        """The site's menus (`[[menus.NAME]]`, Hugo's `[[menu.NAME]]`), each in Hugo's order.
-        Name, pre and post are HTML from the site's own configuration, trusted as Hugo's
-        themes trust them (`safeHTML`); a URL written from the site's root follows base_url."""
-        base = self.config.base_path
-        return {name: [{"name": Markup(e.name), "url": base + e.url[1:] if e.url.startswith("/") and
-                        not e.url.startswith("//") and not e.url.startswith(base) else e.url,
-                        "pre": Markup(e.pre), "post": Markup(e.post), "identifier": e.identifier,
-                        "title": e.title, "weight": e.weight, "parent": e.parent} for e in entries]
-                for name, entries in self.config.menus.items()}
+        """The site's menus (`[[menus.NAME]]`, Hugo's `[[menu.NAME]]` with its pageRefs, the
+        pages' front matter `menu:`), each in Hugo's order (see menus.py)."""
+        pages = list(self.nav.walk())
+        return site_menus(self.config, Site(self.nav, pages, {p.rel: p for p in pages if p.rel},
+                                            language=self.config.content_language.lower()))
 
     @property
     def versions(self) -> list[dict[str, Any]]:

@@ -138,6 +138,10 @@ def _shape(html: str) -> str:
     "Replace\n<div class=\"highlight\">x</div>\nby\n",
     "## 1. Install the node_templates\n\n## Install the node_templates\n\n## Café Über\n",
     "# tosca.nodes.Root\n\n# See [docs](x.md)\n\n# 2.0\n",
+    # a block attribute list below (or above) an HTML element goes onto that element
+    '<div class="box">\nhtml block\n</div>\n{: .note}\n',
+    "<h5>Title</h5>\n{: .t}\n\nPara\n{: .p}\n",
+    "{: .before}\n<div>y</div>\n",
 ])
 def test_jekyll_pages_render_as_kramdown_does(source):
     ours, _ = assign_heading_ids(MD.render(source, kramdown=True))

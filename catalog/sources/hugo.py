@@ -4,8 +4,9 @@ merges them, keys lower-cased as Hugo reads them.
 
 What is used: title, baseURL, contentDir, languageCode (else defaultContentLanguage),
 params (a DocDock/learn `editURL` also gives the edit link), menu(s), relativeURLs,
-canonifyURLs; theme and themesDir only to find the Hugo theme's Go shortcodes. Every
-other setting is named in one warning."""
+canonifyURLs, defaultContentLanguage and languages (the default language's pages are
+built, see hugo_languages.py); theme and themesDir only to find the Hugo theme's Go
+shortcodes. Every other setting is named in one warning."""
 from __future__ import annotations
 
 import posixpath
@@ -14,6 +15,7 @@ from typing import Any
 
 from ..config import MENU_FIELDS
 from ..diagnostics import Report
+from .hugo_languages import default_language_settings, exclude_patterns, other_languages, warn_not_built
 from .common import JINJA_LAYOUTS, ForeignConfig, file_format, key_line, lower_keys, parse_file
 
 CONFIG_FILES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json",
@@ -21,7 +23,8 @@ CONFIG_FILES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json",
 CONFIG_DIR = "config"
 DEFAULT_DIR = "config/_default"
 _SUFFIXES = (".toml", ".yaml", ".yml", ".json")
-USED = {"title", "baseurl", "contentdir", "languagecode", "defaultcontentlanguage", "params", "menu", "menus",
+_MENU_KEYS = {field.lower() for field in MENU_FIELDS}  # as Hugo reads them: without regard to case
+USED = {"languages", "title", "baseurl", "contentdir", "languagecode", "defaultcontentlanguage", "params", "menu", "menus",
         "relativeurls", "canonifyurls"}
 
 
@@ -106,7 +109,24 @@ def read(project: Path, report: Report) -> ForeignConfig | None:
             merged.add(base, data, rel, merged.texts[rel])
         else:
             config.unused.append((f"{base}.{lang}", rel, 1))
+    own = default_language_settings(merged.values, default_language)
+    if own:  # [languages.en]'s title, params, menus, ... over the root's, as Hugo merges them
+        file, line, spelled = merged.where["languages"]
+        for key, value in own.items():
+            kept = merged.values.get(key)
+            merged.values[key] = _fill(value, kept) if isinstance(value, dict) and isinstance(kept, dict) else value
+            merged.where[key] = (file, key_line(merged.texts.get(file, ""), key, file_format(file), line),
+                                 f"{spelled}.{default_language}.{key}")
+        language = _text(own.get("languagecode")) or language
     _translate(merged, config, language)
+    config.values["content_language"] = default_language
+    others = other_languages(merged.values, default_language)
+    if others:
+        file, line, _ = merged.where["languages"]
+        patterns = exclude_patterns(others)
+        config.set("content_exclude", patterns, file, line, "languages")
+        content_dir = _text(merged.values.get("contentdir")) or "content"
+        warn_not_built(project, content_dir, others, file, line, report)
     return config
 
 
@@ -190,9 +210,9 @@ def _menus(values: dict[str, Any], where: dict[str, tuple[str, int, str]], confi
                 if not isinstance(entry, dict):
                     menus.setdefault(name, []).append(entry)
                     continue
-                kept = {field: entry[field] for field in MENU_FIELDS if field in entry}
+                kept = {field: entry[field.lower()] for field in MENU_FIELDS if field.lower() in entry}
                 for extra in entry:
-                    if extra not in MENU_FIELDS and (f"{spelled}.{name}.{extra}", file, line) not in config.unused:
+                    if extra not in _MENU_KEYS and (f"{spelled}.{name}.{extra}", file, line) not in config.unused:
                         config.unused.append((f"{spelled}.{name}.{extra}", file, line))
                 menus.setdefault(name, []).append(kept)
     return menus
