@@ -48,7 +48,7 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     elif name == "build":
         add_build_arguments(parser)
     elif name == "resolve":
-        from .plugins.resolver import add_resolve_arguments
+        from .plugins.resolvecmd import add_resolve_arguments
         add_resolve_arguments(parser)
     elif name == "serve":
         from .serve import add_serve_arguments  # light: watchfiles is imported only by run_serve
@@ -103,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
         from .plugins.keycmd import run_key
         return run_key(args)
     if args.command == "resolve":
-        from .plugins.resolver import run_resolve
+        from .plugins.resolvecmd import run_resolve
         return run_resolve(args)
     return 2
 

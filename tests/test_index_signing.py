@@ -15,7 +15,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from catalog.cli import main as catalog
 from catalog.plugins import signing
-from catalog.plugins.resolver import ResolveError, resolve
+from catalog.plugins.resolver import resolve
+from catalog.plugins.transfer import ResolveError
 from catalog.plugins.trust import Trust
 from plugins_fixtures.project import build_ok, publish, static_host, wagon_project
 from test_plugins_resolver import run  # `catalog resolve` run in-process, with its output
