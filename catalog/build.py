@@ -526,7 +526,7 @@ def build_plugins(project: Path, config: SiteConfig, theme: Theme, site_view: Si
             output.add_previous(rel, data.sha256, source, report)
         else:
             output.add(rel, data, source, report)
-    from .plugins.signing import build_signature  # the index is signed when a key is configured
+    from .plugins.indexsignature import build_signature  # the index is signed when a key is configured
     for rel, data in build_signature(project, files, report).items():
         output.add(rel, data, "signing", report)
     if cache is not None and not keep_bytes:

@@ -156,7 +156,7 @@ def _build_and_report(args: argparse.Namespace) -> int:
             f"{name} {peak / 1e6:.0f} MB" for name, peak in result.peak_rss.items()), file=sys.stderr)
     signed = None  # said plainly: a preview's or a fork's index is not signed
     if (result.output / "index" / "v1" / "index.json").is_file():  # a docs-only site imports no signing code
-        from .plugins.signing import describe
+        from .plugins.indexsignature import describe
         signed = describe(result.output)
     print(f"built {result.pages} pages ({result.rendered} rendered), {result.redirects} redirects, "
           f"{result.files} files into {where}{f' ({signed})' if signed else ''} in {result.seconds:.2f}s"
