@@ -21,7 +21,7 @@ from .cache import CatalogCache, CatalogFiles, FileData, LoadedFile, Published, 
 from .compat import (LEGACY_CATALOGS, headers_file, legacy_catalog, marketplace_catalog, marketplace_path,
                      marketplace_plugin_files, marketplace_redirect_rules, no_match_file, rewrite_marketplace_query)
 from .index import ROOT_FILE, SCHEMA_DIR, dumps, plugin_index_file, root_index
-from .metadata import index_of, load_files
+from .indexfolder import index_of, load_files
 from .model import Listing
 from .pages import LIST_FILE, CatalogFacts, list_page, page_file, plugin_page
 
