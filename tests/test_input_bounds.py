@@ -28,7 +28,7 @@ from catalog.diagnostics import Diagnostic, LocatedError
 from catalog.highlight import highlight, parse_options
 from catalog.plugins.resolver import download, resolve
 from catalog.plugins.transfer import ResolveError
-from catalog.plugins.wagons import MAX_MEMBERS, WagonArchiveError, read_wagon
+from catalog.plugins.wagonarchives import MAX_MEMBERS, WagonArchiveError, read_wagon
 
 from conftest import build_ok
 from plugins_fixtures.project import build_ok as build_plugins_ok
