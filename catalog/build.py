@@ -33,7 +33,7 @@ from .urls import rewriter
 
 if TYPE_CHECKING:  # the plugin catalog is imported where a site has one (0.1 s of every CLI build otherwise)
     from .early import EarlyFiles
-    from .plugins.cache import CatalogCache
+    from .plugins.buildmemo import CatalogCache
     from .plugins.model import Listing
 
 
@@ -498,7 +498,7 @@ def build_plugins(project: Path, config: SiteConfig, theme: Theme, site_view: Si
     if not has_plugins(project, config):
         return []
     from .plugins import build_plugin_outputs
-    from .plugins.cache import Stored
+    from .plugins.buildmemo import Stored
     index_dir = project / config.plugins_dir
 
     def resolve_doc(ref: str, source: str, line: int) -> str | None:

@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 from packaging.utils import canonicalize_name
 
 from ..diagnostics import Report, did_you_mean
-from .cache import stat_of
+from .buildmemo import stat_of
 from .model import Wagon, YamlFile
 from .wagonarchives import WagonArchiveError, name_disagreements, read_wagon
 from .wagonnames import KNOWN_ARCHES, WagonName, cached_version, parse_wagon_filename

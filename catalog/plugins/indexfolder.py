@@ -12,7 +12,7 @@ from packaging.utils import canonicalize_name
 
 from ..diagnostics import Report, did_you_mean
 from ..parallel import map_indexed
-from .cache import CatalogCache, LoadedFile, file_digest
+from .buildmemo import CatalogCache, LoadedFile, file_digest
 from .metadata import parse_file
 from .model import Plugin
 

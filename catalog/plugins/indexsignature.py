@@ -57,9 +57,9 @@ def describe(site: Path) -> str | None:
 
 def build_signature(project: Path, files: Mapping[str, Any], report: Any,
                     environ: Mapping[str, str] | None = None) -> dict[str, bytes]:
-    """The signature files for the index among `files` (site path -> bytes or cache.Stored), when a
+    """The signature files for the index among `files` (site path -> bytes or buildmemo.Stored), when a
     key is configured; a key that cannot be used is an error of the build, never an unsigned index."""
-    from .cache import digest_and_size
+    from .buildmemo import digest_and_size
     from .index import ROOT_FILE
 
     environ = os.environ if environ is None else environ

@@ -58,7 +58,7 @@ from packaging.version import InvalidVersion, Version
 from ..diagnostics import Report
 from . import yamlsource
 from .artifacts import ArtifactReader, hosted_path, is_http_url
-from .cache import LoadedFile
+from .buildmemo import LoadedFile
 from .model import PLUGIN_NAME, Deprecation, Plugin, Release, Wagon, YamlFile
 from .yamlsource import Fields, Mapping, Pos, Scalar
 
