@@ -48,7 +48,7 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     elif name == "build":
         add_build_arguments(parser)
     elif name == "resolve":
-        from .plugins.resolver import add_resolve_arguments
+        from .plugins.resolvecmd import add_resolve_arguments
         add_resolve_arguments(parser)
     elif name == "serve":
         from .serve import add_serve_arguments  # light: watchfiles is imported only by run_serve
@@ -103,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
         from .plugins.keycmd import run_key
         return run_key(args)
     if args.command == "resolve":
-        from .plugins.resolver import run_resolve
+        from .plugins.resolvecmd import run_resolve
         return run_resolve(args)
     return 2
 
@@ -159,7 +159,7 @@ def _build_and_report(args: argparse.Namespace) -> int:
             f"{name} {peak / 1e6:.0f} MB" for name, peak in result.peak_rss.items()), file=sys.stderr)
     signed = None  # said plainly: a preview's or a fork's index is not signed
     if (result.output / "index" / "v1" / "index.json").is_file():  # a docs-only site imports no signing code
-        from .plugins.signing import describe
+        from .plugins.indexsignature import describe
         signed = describe(result.output)
     print(f"built {result.pages} pages ({result.rendered} rendered), {result.redirects} redirects, "
           f"{result.files} files into {where}{f' ({signed})' if signed else ''} in {result.seconds:.2f}s"

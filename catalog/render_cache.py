@@ -31,7 +31,7 @@ from .search import SearchIndex
 from .theme import Theme
 
 if TYPE_CHECKING:  # imported when first used: a site without a plugins-index never needs it
-    from .plugins.cache import CatalogCache
+    from .plugins.buildmemo import CatalogCache
 
 CACHE_FORMAT = 7  # 7: the search index in shards (SearchIndex.files)
 
@@ -142,7 +142,7 @@ class RenderCache:
     @property
     def catalog(self) -> CatalogCache:
         if self._catalog is None:
-            from .plugins.cache import CatalogCache
+            from .plugins.buildmemo import CatalogCache
             stored = _load_pickle(self._catalog_file, CatalogCache) if self._catalog_file is not None else None
             self._catalog = stored or CatalogCache()
         return self._catalog

@@ -34,7 +34,7 @@ from .search import SearchEntry, SearchIndex
 from .theme import Theme
 
 if TYPE_CHECKING:  # the plugin catalog is imported where a site has one
-    from .plugins.cache import CatalogCache
+    from .plugins.buildmemo import CatalogCache
 
 
 class RenderPlan:

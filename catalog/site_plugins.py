@@ -32,7 +32,7 @@ def build_plugins(project: Path, config: SiteConfig, theme: Theme, pages: PageRe
         return [], doc_refs
     site, site_view, cache = pages.site, pages.site_view, plan.catalog()
     from .plugins import build_plugin_outputs
-    from .plugins.cache import Stored
+    from .plugins.buildmemo import Stored
     index_dir = project / config.plugins_dir
 
     def resolve_doc(ref: str, source: str, line: int) -> str | None:
@@ -60,7 +60,7 @@ def build_plugins(project: Path, config: SiteConfig, theme: Theme, pages: PageRe
             output.add_previous(rel, data.sha256, source, report)
         else:
             output.add(rel, data, source, report)
-    from .plugins.signing import build_signature  # the index is signed when a key is configured
+    from .plugins.indexsignature import build_signature  # the index is signed when a key is configured
     for rel, data in build_signature(project, files, report).items():
         output.add(rel, data, "signing", report)
     if cache is not None and plan.on_disk:

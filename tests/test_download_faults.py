@@ -14,8 +14,9 @@ import pytest
 
 from browser import serving
 from catalog.cli import main
-from catalog.plugins import resolver
-from catalog.plugins.resolver import ResolveError, download, resolve
+from catalog.plugins import transfer
+from catalog.plugins.resolver import download, resolve
+from catalog.plugins.transfer import ResolveError
 
 from plugins_fixtures.project import build_ok, publish, wagon_project
 
@@ -105,7 +106,7 @@ FAULTS = {
 
 @pytest.fixture
 def short_timeout(monkeypatch):
-    monkeypatch.setattr(resolver, "TIMEOUT", 1)
+    monkeypatch.setattr(transfer, "TIMEOUT", 1)
 
 
 def _leftovers(folder: Path) -> list[str]:

@@ -18,8 +18,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from catalog.plugins import wagons
-from catalog.plugins.wagons import WagonArchiveError, name_disagreements, parse_wagon_filename, read_wagon
+from catalog.plugins import wagonarchives
+from catalog.plugins.wagonarchives import WagonArchiveError, name_disagreements, read_wagon
+from catalog.plugins.wagonnames import parse_wagon_filename
 
 from plugins_fixtures.project import real_wagons
 
@@ -156,7 +157,7 @@ def test_arbitrary_zip_members(entries, method, unix_mode):
 @given(meta=PACKAGE_JSON)
 def test_file_name_checks_accept_any_package_json(meta):
     """package.json is whatever the wagon's author wrote: every field of any JSON type."""
-    archive = wagons.WagonArchive("0" * 64, "0" * 32, 1, "tar.gz", "cloudify_echo_plugin", meta)
+    archive = wagonarchives.WagonArchive("0" * 64, "0" * 32, 1, "tar.gz", "cloudify_echo_plugin", meta)
     for filename in (FILENAME, "cloudify_echo_plugin-1.0-py27-none-linux_x86_64-centos-Core.wgn"):
         problems = name_disagreements(filename, parse_wagon_filename(filename), archive)
         assert all(isinstance(problem, str) for problem in problems)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from browser import browser_page, serve
-from catalog.plugins.pages import safe_url
+from catalog.plugins.htmlpages import safe_url
 from conftest import REPO, SiteBuilder
 
 SHA = "f" * 64

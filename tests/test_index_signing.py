@@ -14,8 +14,9 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from catalog.cli import main as catalog
-from catalog.plugins import signing
-from catalog.plugins.resolver import ResolveError, resolve
+from catalog.plugins import indexsignature, keyfolders, signing
+from catalog.plugins.resolver import resolve
+from catalog.plugins.transfer import ResolveError
 from catalog.plugins.trust import Trust
 from plugins_fixtures.project import build_ok, publish, static_host, wagon_project
 from test_plugins_resolver import run  # `catalog resolve` run in-process, with its output
@@ -34,7 +35,7 @@ def unsigned(tmp_path_factory):
 
 @pytest.fixture
 def keys(tmp_path):
-    signing.generate(tmp_path / "keys")
+    keyfolders.generate(tmp_path / "keys")
     return tmp_path / "keys"
 
 
@@ -46,8 +47,8 @@ def site_copy(unsigned: Path, where: Path) -> Path:
 def sign(site: Path, key_dir: Path, when: int = NOW, days: int = 30, also: tuple[Path, ...] = ()) -> dict[str, bytes]:
     """What a build with CATALOG_SIGNING_KEY=key_dir[:also...] and SOURCE_DATE_EPOCH=when adds to `site`."""
     root = (site / "index/v1/index.json").read_bytes()
-    keys = signing.combine([signing.load_folder(d) for d in (key_dir, *also)])
-    files = signing.sign_index(keys, hashlib.sha256(root).hexdigest(), len(root), when, days)
+    keys = keyfolders.combine([keyfolders.load_folder(d) for d in (key_dir, *also)])
+    files = indexsignature.sign_index(keys, hashlib.sha256(root).hexdigest(), len(root), when, days)
     publish(files, site)
     return files
 
@@ -110,7 +111,7 @@ def test_build_signs_deterministically_from_a_folder_or_an_exported_variable(pro
     err = capsys.readouterr().err
     assert "download index signed by key " in err and "version 1765000000, expires 2026-01-05T05:46:40Z" in err
     monkeypatch.delenv(signing.KEY_ENV)
-    monkeypatch.setenv(signing.KEY_DATA_ENV, signing.export(keys))   # what Netlify's variable holds
+    monkeypatch.setenv(signing.KEY_DATA_ENV, keyfolders.export(keys))   # what Netlify's variable holds
     assert catalog(["build", "--project", str(project), "--out", str(tmp_path / "b"), "--no-cache"]) == 0
     for rel in (signing.SIGNATURE_PATH, signing.KEYS_PATH):
         assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes()
@@ -129,7 +130,7 @@ def test_a_key_that_cannot_be_used_fails_the_build(project, tmp_path, capsys, mo
     assert catalog(["build", "--project", str(project)]) == 1
     err = capsys.readouterr().err
     assert "$CATALOG_SIGNING_KEY: error:" in err and "no signing.key" in err and "[signing-key]" in err
-    signing.generate(project / "keys")
+    keyfolders.generate(project / "keys")
     monkeypatch.setenv(signing.KEY_ENV, str(project / "keys"))
     assert catalog(["build", "--project", str(project)]) == 1
     assert "inside the project folder" in capsys.readouterr().err
@@ -213,14 +214,14 @@ def test_expired_index_is_refused_with_what_to_do(unsigned, keys, tmp_path, caps
 
 def test_index_signed_by_an_unknown_key_is_refused(unsigned, keys, tmp_path, capsys):
     site = site_copy(unsigned, tmp_path / "site")
-    signing.generate(tmp_path / "attacker")
+    keyfolders.generate(tmp_path / "attacker")
     sign(site, tmp_path / "attacker")
     err = refused(site, keys / "signing.pub", tmp_path / "state", tmp_path / "dl", capsys)
     assert "signed by an unknown key" in err
     # the attacker keeps the real key history but signs the index with its own key
     publish({signing.KEYS_PATH: (keys / "keys.json").read_bytes()}, site)
     err = refused(site, keys / "signing.pub", tmp_path / "state", tmp_path / "dl", capsys)
-    key = signing.keyid(signing.load_folder(tmp_path / "attacker").public)[:16]
+    key = signing.keyid(keyfolders.load_folder(tmp_path / "attacker").public)[:16]
     assert f"signed by an unknown key ({key})" in err
 
 
@@ -233,9 +234,9 @@ def test_forged_key_announcement_is_refused(unsigned, keys, tmp_path, capsys):
              "keys": {signing.keyid(attacker.public_key()): {
                  "algorithm": "ed25519", "public_key": signing.b64(signing.raw_public(attacker.public_key()))}}}
     history["versions"].append(signing.envelope(signing.KEYS_PAYLOAD, entry, [attacker]))
-    forged = signing.KeyFolder(attacker, history["versions"], "attacker")
+    forged = keyfolders.KeyFolder(attacker, history["versions"], "attacker")
     root = (site / "index/v1/index.json").read_bytes()
-    publish(signing.sign_index(forged, hashlib.sha256(root).hexdigest(), len(root), NOW, 30), site)
+    publish(indexsignature.sign_index(forged, hashlib.sha256(root).hexdigest(), len(root), NOW, 30), site)
     err = refused(site, keys / "signing.pub", tmp_path / "state", tmp_path / "dl", capsys)
     assert "key history version 2 is not signed by 1 key(s) of version 1" in err and "forged" in err
 
@@ -252,7 +253,7 @@ def test_rotation_a_client_pinned_to_the_old_key_follows_the_announcement(unsign
     assert catalog(["key", "rotate", str(keys), str(tmp_path / "new")]) == 0
     capsys.readouterr()
     sign(site, tmp_path / "new", when=NOW - DAY)
-    new_id = signing.keyid(signing.load_folder(tmp_path / "new").public)
+    new_id = signing.keyid(keyfolders.load_folder(tmp_path / "new").public)
     with static_host(site) as base:
         for trust in (seen, trusting(old_pub, tmp_path / "fresh")):   # with and without state
             chosen = resolve("cloudify-echo-plugin", index=base, trust=trust, **ECHO)
@@ -276,9 +277,9 @@ def test_revoked_key_is_refused_after_the_announcement(unsigned, keys, tmp_path,
         resolve("cloudify-echo-plugin", index=base, trust=trusting(old_pub, tmp_path / "state"), **ECHO)
     # whoever stole the old key signs a newer index with it, keeping the published key history
     history = (site / signing.KEYS_PATH).read_bytes()
-    old = signing.load_folder(keys)
+    old = keyfolders.load_folder(keys)
     root = (site / "index/v1/index.json").read_bytes()
-    publish(signing.sign_index(old, hashlib.sha256(root).hexdigest(), len(root), NOW, 30), site)
+    publish(indexsignature.sign_index(old, hashlib.sha256(root).hexdigest(), len(root), NOW, 30), site)
     publish({signing.KEYS_PATH: history}, site)
     for state in ("state", "fresh"):
         err = refused(site, old_pub, tmp_path / state, tmp_path / "dl", capsys)
@@ -292,7 +293,7 @@ def test_revoked_key_is_refused_after_the_announcement(unsigned, keys, tmp_path,
 def test_threshold_two_signatures_of_two_keys(unsigned, keys, tmp_path):
     """A key set of two keys and threshold 2: an index signed by one of them is refused."""
     site = site_copy(unsigned, tmp_path / "site")
-    first = signing.load_folder(keys)
+    first = keyfolders.load_folder(keys)
     second = Ed25519PrivateKey.generate()
     entry = {"type": "catalog-keys", "version": 2, "threshold": 2, "issued": "2026-01-01T00:00:00Z", "revoked": [],
              "keys": {signing.keyid(k.public_key()): {"algorithm": "ed25519",
@@ -358,7 +359,7 @@ def test_the_documented_client_verifies_and_refuses(unsigned, keys, tmp_path):
         index = base + "index/v1/"
         assert verify(index, pub, state) == (site / "index/v1/index.json").read_bytes()
         # rotation with revocation: the client pinned to the old key follows it
-        signing.rotate(keys, tmp_path / "new", revoke=True)
+        keyfolders.rotate(keys, tmp_path / "new", revoke=True)
         sign(site, tmp_path / "new", when=NOW)
         verify(index, pub, state)
         assert json.loads(state.read_text())["index_version"] == NOW
@@ -454,9 +455,9 @@ def test_a_two_of_two_key_set_from_the_command_line(unsigned, keys, project, tmp
         chosen = resolve("cloudify-echo-plugin", index=base, trust=trusting(keys / "signing.pub", tmp_path / "s"),
                          **ECHO)
     assert len(chosen.signature.signed_by) == 2
-    one = signing.KeyFolder(signing.load_folder(alice).private, signing.load_folder(alice).history, "alice")
+    one = keyfolders.KeyFolder(keyfolders.load_folder(alice).private, keyfolders.load_folder(alice).history, "alice")
     root = (site / "index/v1/index.json").read_bytes()
-    publish(signing.sign_index(one, hashlib.sha256(root).hexdigest(), len(root), NOW, 30), site)
+    publish(indexsignature.sign_index(one, hashlib.sha256(root).hexdigest(), len(root), NOW, 30), site)
     err = refused(site, keys / "signing.pub", tmp_path / "s", tmp_path / "dl", capsys)
     assert "signed by 1 of the keys of key history version 2, which requires 2" in err
     # a rotation away from a 2-of-2 set needs both of its keys

@@ -26,8 +26,9 @@ import catalog
 from catalog import frontmatter
 from catalog.diagnostics import Diagnostic, LocatedError
 from catalog.highlight import highlight, parse_options
-from catalog.plugins.resolver import ResolveError, download, resolve
-from catalog.plugins.wagons import MAX_MEMBERS, WagonArchiveError, read_wagon
+from catalog.plugins.resolver import download, resolve
+from catalog.plugins.transfer import ResolveError
+from catalog.plugins.wagonarchives import MAX_MEMBERS, WagonArchiveError, read_wagon
 
 from conftest import build_ok
 from plugins_fixtures.project import build_ok as build_plugins_ok

@@ -10,8 +10,10 @@ import json
 import pytest
 
 from catalog.plugins.model import Deprecation, Release, Wagon, YamlFile
-from catalog.plugins.resolver import (NothingFits, ResolveError, Target, add_resolve_arguments, download, index_url,
-                                      parse_version_spec, resolve, run_resolve, select)
+from catalog.plugins.remoteindex import index_url
+from catalog.plugins.resolvecmd import add_resolve_arguments, run_resolve
+from catalog.plugins.resolver import NothingFits, Target, download, parse_version_spec, resolve, select
+from catalog.plugins.transfer import ResolveError
 from plugins_fixtures.project import build_ok, publish, real_wagons, static_host, wagon_project
 
 CENTOS = Target("6.4.0", "centos", "core", "x86_64", "py36")

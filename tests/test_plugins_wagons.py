@@ -10,8 +10,8 @@ import zipfile
 import pytest
 
 from catalog.plugins.model import platform_label
-from catalog.plugins.wagons import (WagonArchiveError, arch_of_platform, name_disagreements, parse_wagon_filename,
-                                    read_wagon)
+from catalog.plugins.wagonarchives import WagonArchiveError, name_disagreements, read_wagon
+from catalog.plugins.wagonnames import arch_of_platform, parse_wagon_filename
 from plugins_fixtures.project import real_wagons
 
 

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from catalog.plugins import resolver
-from catalog.plugins.resolver import ResolveError, download, resolve
+from catalog.plugins.resolver import download, resolve
+from catalog.plugins.transfer import Deadline, ResolveError
 from test_download_faults import ECHO, faulty_host, site  # noqa: F401 (site: a fixture)
 from test_faults import finish
 
@@ -54,7 +54,7 @@ def test_the_deadline_bounds_reading_the_index_too(site):
     with faulty_host(site, "trickle", only=".json") as base:
         started = time.monotonic()
         with pytest.raises(ResolveError, match=r"index\.json: not done within the deadline of 1\.5 s"):
-            resolve("cloudify-echo-plugin", index=base + "/", deadline=resolver.Deadline(1.5), **ECHO)
+            resolve("cloudify-echo-plugin", index=base + "/", deadline=Deadline(1.5), **ECHO)
     assert time.monotonic() - started < 20
 
 
@@ -63,7 +63,7 @@ def test_the_deadline_is_for_the_whole_download(site, tmp_path):
         chosen = resolve("cloudify-echo-plugin", index=base + "/", **ECHO)
         started = time.monotonic()
         with pytest.raises(ResolveError, match="not done within the deadline of 1.5 s"):
-            download(chosen, tmp_path / "dl", resolver.Deadline(1.5))
+            download(chosen, tmp_path / "dl", Deadline(1.5))
     assert time.monotonic() - started < 20
     assert files_in(tmp_path / "dl") == []
 

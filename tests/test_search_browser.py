@@ -16,7 +16,7 @@ from browser import browser_page, serving
 from catalog.config import load_config
 from catalog.diagnostics import Report
 from catalog.page_tree import load_site
-from catalog.plugins.metadata import load_index
+from catalog.plugins.indexfolder import load_index
 from catalog.refs import RefResolver
 from catalog.render import BodyRenderer
 from catalog.search import build_search_index

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from benchmarks.corpus import add_release, write_catalog
 from catalog.diagnostics import Report
-from catalog.plugins import fastyaml, yamlsource
+from catalog.plugins import fastyaml, yamlscalars, yamlsource
 from catalog.plugins.yamlsource import Mapping, Scalar, Sequence
 
 REPO = Path(__file__).resolve().parent.parent
@@ -236,8 +236,8 @@ def test_plain_values_as_pyyaml(raw):
     except Exception:
         expected = "declined"
     try:
-        got = fastyaml._plain_value(raw, fastyaml._value_table(yaml.SafeLoader.yaml_implicit_resolvers))
-    except fastyaml._Decline:
+        got = yamlscalars.plain_value(raw, yamlscalars.value_table(yaml.SafeLoader.yaml_implicit_resolvers))
+    except yamlscalars.Decline:
         got = "declined"
     assert (type(got), repr(got)) == (type(expected), repr(expected))
 

@@ -23,7 +23,7 @@ from ..plugins.compat import (LEGACY_CATALOGS, legacy_catalog, marketplace_catal
                               no_match_file)
 from ..plugins.index import INDEX_DIR, ROOT_FILE, plugin_file, root_index
 from ..plugins.model import Deprecation, Plugin, Release, Wagon, YamlFile
-from ..plugins.pages import page_file, release_anchor
+from ..plugins.htmlpages import page_file, release_anchor
 from .indexes import URL_KEYS, IndexChecker, locate, schema_for
 from .links import position
 from .site import BuiltSite

@@ -15,7 +15,7 @@ from ..assets import FINGERPRINTED_NAME, content_hash
 from ..diagnostics import Report
 from ..plugins.compat import LEGACY_CATALOGS
 from ..plugins.index import ROOT_FILE
-from ..plugins.pages import LIST_FILE
+from ..plugins.htmlpages import LIST_FILE
 from ..search import INDEX_VERSION, KINDS
 from ..search_postings import decode_fields, decode_postings
 from .indexes import locate, read_json

@@ -17,13 +17,13 @@ from typing import Callable
 from ..diagnostics import Report
 from ..hashing import digest
 from ..parallel import map_indexed
-from .cache import CatalogCache, CatalogFiles, FileData, LoadedFile, Published, code_fingerprint
+from .buildmemo import CatalogCache, CatalogFiles, FileData, LoadedFile, Published, code_fingerprint
 from .compat import (LEGACY_CATALOGS, headers_file, legacy_catalog, marketplace_catalog, marketplace_path,
                      marketplace_plugin_files, marketplace_redirect_rules, no_match_file, rewrite_marketplace_query)
 from .index import ROOT_FILE, SCHEMA_DIR, dumps, plugin_index_file, root_index
-from .metadata import index_of, load_files
+from .htmlpages import LIST_FILE, CatalogFacts, list_page, page_file, plugin_page
+from .indexfolder import index_of, load_files
 from .model import Listing
-from .pages import LIST_FILE, CatalogFacts, list_page, page_file, plugin_page
 
 # Which JSON Schema (published under index/v1/schemas/) describes which published file:
 # fnmatch patterns of site paths, first match wins. Used by `catalog check` and the tests.

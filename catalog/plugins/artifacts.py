@@ -17,10 +17,10 @@ from urllib.parse import unquote, urlsplit
 from packaging.utils import canonicalize_name
 
 from ..diagnostics import Report, did_you_mean
-from .cache import stat_of
+from .buildmemo import stat_of
 from .model import Wagon, YamlFile
-from .wagons import (KNOWN_ARCHES, WagonArchiveError, WagonName, cached_version, name_disagreements,
-                     parse_wagon_filename, read_wagon)
+from .wagonarchives import WagonArchiveError, name_disagreements, read_wagon
+from .wagonnames import KNOWN_ARCHES, WagonName, cached_version, parse_wagon_filename
 from .yamlsource import Fields, Mapping, Pos, Scalar
 
 YAML_FILE_KEYS = ("dsl_version", "url", "path", "sha256", "size")

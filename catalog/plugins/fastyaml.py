@@ -30,21 +30,15 @@ block scalars, multi-line scalars or flows, a key or value without text (null), 
 keys, `---`/`...` documents, a scalar as the whole document, a value PyYAML cannot build
 (the date 2020-02-30), more than 100 nested collections, any line outside the grammar.
 Declining changes speed, never a result; tests/test_yamlsource_fast.py holds it to that.
+What PyYAML makes of a plain scalar (its tag and value) is catalog.plugins.yamlscalars'.
 """
 from __future__ import annotations
 
 import re
 from typing import Any
 
-import yaml
-
 from . import yamlnodes
-
-# the loader yamlsource reads with: its implicit resolvers and constructors make the values
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_CONSTRUCTOR = yaml.SafeLoader("")   # SafeConstructor's methods read nothing of the loader's state
-_STR_TAG = "tag:yaml.org,2002:str"
-_SAFE_INT = yaml.constructor.SafeConstructor.construct_yaml_int
+from .yamlscalars import LOADER, Decline, construct_plain, plain_value, value_table
 
 _ASCII_ALLOWED = bytes(b for b in range(128) if b == 10 or 32 <= b < 127)
 _UNSAFE = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
@@ -80,10 +74,6 @@ _MAP, _SEQ = 0, 1
 _MAX_DEPTH = 100
 
 
-class _Decline(Exception):
-    """Not certain that PyYAML reads this text the same way."""
-
-
 def compose(text: str) -> yamlnodes.Node | None:
     """The document's located nodes, equal to what PyYAML's path of `yamlsource.load` builds;
     None to decline (PyYAML's path must read it)."""
@@ -92,72 +82,16 @@ def compose(text: str) -> yamlnodes.Node | None:
             return None
     elif _UNSAFE.search(text):
         return None
-    resolvers = _LOADER.yaml_implicit_resolvers
-    if _LOADER.yaml_path_resolvers or resolvers.get(None):   # tags that depend on more than the first character
+    resolvers = LOADER.yaml_implicit_resolvers
+    if LOADER.yaml_path_resolvers or resolvers.get(None):   # tags that depend on more than the first character
         return None
-    values = _value_table(resolvers)
+    values = value_table(resolvers)
     if values is None:
         return None
     try:
         return _Reader(values).read(text.split("\n"))
-    except _Decline:
+    except Decline:
         return None
-
-
-# see _value_table; keyed by the resolver lists and the tags construct_yaml_int builds
-_VALUE_TABLES: dict[tuple, dict[str, tuple[Any, list[str], int]] | None] = {}
-
-
-def _value_table(resolvers: dict) -> dict[str, tuple[Any, list[str], int]] | None:
-    """First character -> (match, tags, int): PyYAML's implicit resolvers for a plain scalar
-    that starts with it, as one alternation tried in the same order (PyYAML's resolve loops
-    over them), whose match's lastindex is the index of the tag, and the index of the tag
-    that construct_yaml_int builds (0: none); None if a pattern has groups or flags that an
-    alternation would not keep."""
-    key = (tuple((first, id(entries), len(entries)) for first, entries in resolvers.items()),
-           tuple(tag for tag, construct in _LOADER.yaml_constructors.items() if construct is _SAFE_INT))
-    if key not in _VALUE_TABLES:
-        _VALUE_TABLES[key] = _build_value_table(resolvers)
-    return _VALUE_TABLES[key]
-
-
-def _build_value_table(resolvers: dict) -> dict[str, tuple[Any, list[str], int]] | None:
-    table = {}
-    for first, entries in resolvers.items():
-        patterns = []
-        for _, regexp in entries:
-            verbose = regexp.flags & re.VERBOSE
-            if regexp.groups or regexp.flags & ~(re.VERBOSE | re.UNICODE) or verbose and "#" in regexp.pattern:
-                return None
-            patterns.append(f"({'(?x:' if verbose else '(?:'}{regexp.pattern}))")
-        if patterns:
-            tags = [tag for tag, _ in entries]
-            decimal = next((number for number, tag in enumerate(tags, 1)
-                            if _LOADER.yaml_constructors.get(tag) is _SAFE_INT), 0)
-            table[first] = (re.compile("|".join(patterns)).match, tags, decimal)
-    return table
-
-
-def _plain_value(raw: str, table: dict[str, tuple[Any, list[str], int]]) -> Any:
-    """What PyYAML makes of a plain scalar."""
-    entry = table.get(raw[0])
-    if entry is None:
-        return raw
-    m = entry[0](raw)
-    return raw if m is None else _construct(entry[1][m.lastindex - 1], raw)
-
-
-def _construct(tag: str, raw: str) -> Any:
-    """The value that PyYAML's SafeConstructor makes of a plain scalar with this implicit tag."""
-    if tag == _STR_TAG:
-        return raw
-    construct = _LOADER.yaml_constructors.get(tag)
-    if construct is None:   # merge `<<`, value `=`: PyYAML's path says what it makes of them
-        raise _Decline
-    try:
-        return construct(_CONSTRUCTOR, yaml.ScalarNode(tag, raw))
-    except Exception:       # e.g. the date 2020-02-30: PyYAML's path raises it
-        raise _Decline from None
 
 
 class _Reader:
@@ -169,7 +103,7 @@ class _Reader:
     """
 
     def __init__(self, values: dict[str, tuple[Any, list[str], int]]) -> None:
-        self.values = values   # see _value_table
+        self.values = values   # see value_table
         self.stack: list[list] = []
         self.root: yamlnodes.Node | None = None
 
@@ -181,7 +115,7 @@ class _Reader:
         Scalar, Sequence, Mapping = yamlnodes.Scalar, yamlnodes.Sequence, yamlnodes.Mapping
         Pos, new_pos = yamlnodes.Pos, tuple.__new__    # Pos(...) without NamedTuple's Python __new__
         match_pair = _PAIR.match
-        construct, MAP, SEQ = _construct, _MAP, _SEQ
+        construct, MAP, SEQ = construct_plain, _MAP, _SEQ
         values = self.values
         stack = self.stack
         items: dict = {}
@@ -206,7 +140,7 @@ class _Reader:
                         top = [SEQ, col, node.items, None, col == top[1]]
                         stack.append(top)
                         if len(stack) > _MAX_DEPTH:
-                            raise _Decline
+                            raise Decline
                     if dash is not None and top is not None and top[0] == SEQ and top[1] == col and top[3] is None:
                         col = map_col = col + len(dash)   # the next entry: a mapping, with this key first
                         node = Mapping({}, new_pos(Pos, (number, col + 1)))
@@ -214,11 +148,11 @@ class _Reader:
                         items = node.items
                         stack.append([MAP, col, items, None, False])
                         if len(stack) > _MAX_DEPTH:
-                            raise _Decline
+                            raise Decline
                         dash = None
                 if dash is None and col == map_col:
                     if key in items or key == "<<" or len(key) > 1000:
-                        raise _Decline     # a duplicate key (PyYAML's path reports it), a merge key, a key
+                        raise Decline     # a duplicate key (PyYAML's path reports it), a merge key, a key
                                            # longer than PyYAML's simple keys (1024 characters)
                     key_pos = new_pos(Pos, (number, col + 1))
                     if value is None:      # the value is on the next lines
@@ -232,12 +166,12 @@ class _Reader:
                         items[key] = (key_pos, Scalar(value, value, False, pos))
                     else:
                         entry = values.get(first)
-                        if entry is not None:    # _plain_value, inline
+                        if entry is not None:    # plain_value, inline
                             hit = entry[0](value)
                             if hit is not None:
                                 index = hit.lastindex
                                 # at most 640 digits: the lowest int/str limit Python can be set to;
-                                # a longer int goes to _construct, which declines what PyYAML refuses
+                                # a longer int goes to construct_plain, which declines what PyYAML refuses
                                 if index == entry[2] and value.isdigit() and first != "0" and len(value) <= 640:
                                     built: Any = int(value)   # construct_yaml_int's decimal branch
                                 else:
@@ -254,7 +188,7 @@ class _Reader:
                 map_col = -1
         for frame in stack:
             if frame[3] is not None:
-                raise _Decline             # a null value at the end
+                raise Decline             # a null value at the end
         return self.root
 
     def line(self, number: int, line: str) -> None:
@@ -263,7 +197,7 @@ class _Reader:
         if m is None:
             if line.lstrip(" ").startswith("#"):
                 return
-            raise _Decline
+            raise Decline
         indent, dashes, keypart, kp, kd, ks, vp, vd, vs, flow = m.groups()
         if not dashes and keypart is None and vp is None and vd is None and vs is None and flow is None:
             return                         # blank, or a comment
@@ -276,7 +210,7 @@ class _Reader:
             if top[3] is not None:         # waiting for a value: it starts deeper, or is an indentless sequence
                 if col > top[1] or (dashes and col == top[1] and top[0] == _MAP):
                     break
-                raise _Decline             # a null value
+                raise Decline             # a null value
             if top[1] > col:
                 stack.pop()
                 top = stack[-1] if stack else None
@@ -291,10 +225,10 @@ class _Reader:
                     stack.pop()
                     top = stack[-1]
                     continue
-            raise _Decline                 # deeper than any open value, or the wrong kind of entry
+            raise Decline                 # deeper than any open value, or the wrong kind of entry
         else:
             if self.root is not None:
-                raise _Decline             # more after the document's collection
+                raise Decline             # more after the document's collection
         # block entries: the first continues its sequence or starts one, the others nest
         for offset, char in enumerate(dashes):
             if char == "-":
@@ -308,16 +242,16 @@ class _Reader:
                 top = [_SEQ, column, node.items, True, indentless]
                 stack.append(top)
                 if len(stack) > _MAX_DEPTH:
-                    raise _Decline
+                    raise Decline
         col += len(dashes)
         if keypart is not None:
             key = kp if kp is not None else kd if kd is not None else ks
             if not key or key == "<<" and kp is not None or len(keypart) > 1000:
-                raise _Decline             # an empty key, a merge key, a key too long for PyYAML
+                raise Decline             # an empty key, a merge key, a key too long for PyYAML
             key_pos = Pos(number, col + 1)
             if top is not None and top[0] == _MAP and top[1] == col and top[3] is None:
                 if key in top[2]:
-                    raise _Decline         # a duplicate key
+                    raise Decline         # a duplicate key
                 top[3] = (key, key_pos)
             else:
                 node = yamlnodes.Mapping({}, key_pos)
@@ -325,21 +259,21 @@ class _Reader:
                 top = [_MAP, col, node.items, (key, key_pos), False]
                 stack.append(top)
                 if len(stack) > _MAX_DEPTH:
-                    raise _Decline
+                    raise Decline
             col += len(keypart)
         if vp is not None:
-            node = yamlnodes.Scalar(_plain_value(vp, self.values), vp, True, Pos(number, col + 1))
+            node = yamlnodes.Scalar(plain_value(vp, self.values), vp, True, Pos(number, col + 1))
         elif vd is not None or vs is not None:
             text = vd if vd is not None else vs
             node = yamlnodes.Scalar(text, text, False, Pos(number, col + 1))
         elif flow is not None:
             node, end = _flow(line, col, number, self.values, len(stack) + 1)
             if _END.match(line, end) is None:
-                raise _Decline
+                raise Decline
         else:
             return                         # the value is on the next lines
         if top is None and isinstance(node, yamlnodes.Scalar):
-            raise _Decline                 # a scalar document: PyYAML may fold the next lines into it
+            raise Decline                 # a scalar document: PyYAML may fold the next lines into it
         self.attach(node)
 
     def attach(self, node: yamlnodes.Node) -> None:
@@ -347,12 +281,12 @@ class _Reader:
         top = self.stack[-1] if self.stack else None
         if top is None:
             if self.root is not None:
-                raise _Decline
+                raise Decline
             self.root = node
             return
         pending = top[3]
         if pending is None:
-            raise _Decline
+            raise Decline
         if top[0] == _MAP:
             top[2][pending[0]] = (pending[1], node)
         else:
@@ -363,7 +297,7 @@ class _Reader:
 def _flow(line: str, start: int, number: int, values: dict, depth: int) -> tuple[yamlnodes.Node, int]:
     """The single-line flow collection at line[start], and the index after it."""
     if depth > _MAX_DEPTH:
-        raise _Decline
+        raise Decline
     pos = yamlnodes.Pos(number, start + 1)
     is_seq = line[start] == "["
     closer = "]" if is_seq else "}"
@@ -377,13 +311,13 @@ def _flow(line: str, start: int, number: int, values: dict, depth: int) -> tuple
             else:
                 m = _FLOW_SCALAR.match(line, i)
                 if m is None:
-                    raise _Decline
+                    raise Decline
                 plain, dquoted, squoted = m.groups()
                 key = plain if plain is not None else dquoted if dquoted is not None else squoted
                 colon = _FLOW_COLON.match(line, m.end())
                 if not key or key in items or key == "<<" and plain is not None or colon is None \
                         or colon.end() - i > 1000:
-                    raise _Decline
+                    raise Decline
                 key_pos = yamlnodes.Pos(number, i + 1)
                 value, i = _flow_item(line, colon.end(), number, values, depth)
                 items[key] = (key_pos, value)
@@ -391,7 +325,7 @@ def _flow(line: str, start: int, number: int, values: dict, depth: int) -> tuple
             if line.startswith(closer, i):
                 break
             if not line.startswith(",", i):
-                raise _Decline
+                raise Decline
             i = _SPACES.match(line, i + 1).end()
     node = yamlnodes.Sequence(items, pos) if is_seq else yamlnodes.Mapping(items, pos)
     return node, i + 1
@@ -402,10 +336,10 @@ def _flow_item(line: str, i: int, number: int, values: dict, depth: int) -> tupl
         return _flow(line, i, number, values, depth + 1)
     m = _FLOW_SCALAR.match(line, i)
     if m is None:
-        raise _Decline
+        raise Decline
     plain, dquoted, squoted = m.groups()
     pos = yamlnodes.Pos(number, i + 1)
     if plain is not None:
-        return yamlnodes.Scalar(_plain_value(plain, values), plain, True, pos), m.end()
+        return yamlnodes.Scalar(plain_value(plain, values), plain, True, pos), m.end()
     text = dquoted if dquoted is not None else squoted
     return yamlnodes.Scalar(text, text, False, pos), m.end()

@@ -47,7 +47,7 @@ from . import yamledit
 from .artifacts import UNKNOWN, url_filename
 from .fetch import FetchError, Fetcher
 from .model import PLUGIN_NAME
-from .wagons import parse_wagon_filename
+from .wagonnames import parse_wagon_filename
 
 INDEX_DIR = "plugins-index"
 DSL_OF_FILE = {"plugin.yaml": "cloudify_dsl_1_3", "v2_plugin.yaml": "cloudify_dsl_1_4"}

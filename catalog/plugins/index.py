@@ -33,7 +33,7 @@ from urllib.parse import urljoin
 
 import orjson
 
-from .cache import FileData, digest_and_size
+from .buildmemo import FileData, digest_and_size
 from .model import Plugin, Release, Wagon, YamlFile
 
 SCHEMA_VERSION = "1.0"

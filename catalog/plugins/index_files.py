@@ -8,7 +8,7 @@ import stat
 from pathlib import Path
 
 from ..diagnostics import Report
-from .cache import LoadedFile
+from .buildmemo import LoadedFile
 
 
 def not_regular(path: Path, source: str) -> LoadedFile:

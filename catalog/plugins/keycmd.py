@@ -6,7 +6,8 @@ import os
 import sys
 from pathlib import Path
 
-from .signing import KEY_DATA_ENV, KEY_ENV, PUBLIC_FILE, SigningError, export, generate, keyid, load_folder, rotate
+from .keyfolders import export, generate, load_folder, rotate
+from .signing import KEY_DATA_ENV, KEY_ENV, PUBLIC_FILE, SigningError, keyid
 
 
 def add_key_arguments(parser: argparse.ArgumentParser) -> None:

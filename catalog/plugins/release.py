@@ -36,7 +36,8 @@ from . import yamledit
 from .artifacts import DSL_VERSIONS, UNKNOWN, hosted_path, url_filename
 from .fetch import FetchError, Fetcher
 from .importer import unknown_note
-from .wagons import WagonArchiveError, name_disagreements, parse_wagon_filename, read_wagon
+from .wagonarchives import WagonArchiveError, name_disagreements, read_wagon
+from .wagonnames import parse_wagon_filename
 from .yamledit import EditError
 
 INDEX_DIR = "plugins-index"
