@@ -142,7 +142,7 @@ def test_an_index_html_home_page_is_liquid_and_html(tmp_path):
 
                 indented, no code block
             <ul>{% for p in site.pages %}{% if p.title == "Guide" %}<li>{{ p.url }}</li>{% endif %}{% endfor %}</ul>
-            <a href="{{ "/about.html" | relative_url }}">about</a>
+            <a href="{{ "/about.html" | relative_url }}">about</a> <a href="{% link guide/index.html %}">g</a>
             """,
         "about.html": "---\n---\n<p>About {{ page.url }}</p>\n",
         "guide/index.html": "---\ntitle: Guide\n---\n<p>guide</p>\n",
@@ -153,7 +153,7 @@ def test_an_index_html_home_page_is_liquid_and_html(tmp_path):
     home = body(root, "index.html")
     assert '<h2 id="demo">DEMO</h2>' in home
     assert "# not a heading" in home and "<h1" not in home and "<pre" not in home  # no Markdown
-    assert "<li>/guide/</li>" in home and 'href="/docs/about.html"' in home
+    assert "<li>/guide/</li>" in home and 'href="/docs/about.html"' in home and 'href="/docs/guide/"' in home
     assert "<p>About /about.html</p>" in body(root, "about.html")  # Jekyll's URL, title from the name
     assert "<title>About · Demo" in (root / "public/about.html").read_text(encoding="utf-8")
     assert "<p>guide</p>" in body(root, "guide/index.html")  # a folder's index.html is the folder's page
