@@ -25,6 +25,7 @@ from .fragments import check_doc_fragments, check_fragments
 from .highlight import stylesheet
 from .hosting import redirects_file, robots, sitemap
 from .output import Output, SiteFiles, url_to_file
+from .not_found import own_not_found_page, report_go_not_found
 from .page_files import publish_attachments, publish_content_files
 from .page_render import PageRenderer, PageTask, RenderedPage, hidden
 from .page_tree import load_site
@@ -169,9 +170,11 @@ def write_assets(project: Path, config: SiteConfig, theme: Theme, site: Site, pa
     publish_attachments(site, project / config.content_dir, config.content_dir, output, report)
     publish_content_files(project / config.content_dir, config.content_dir,
                           config.content_exclude + unpublished_files(project / config.content_dir, site.unpublished),
-                          output, report)
-    output.add("404.html", theme.render("404.html", {"site": pages.site_view}), "404.html", report,
-               what="not-found page")
+                          output, report, jekyll=config.jekyll)
+    if own_not_found_page(site.pages, config) is None:  # the project's own 404 page replaces the theme's
+        report_go_not_found(project, config, report)
+        output.add("404.html", theme.render("404.html", {"site": pages.site_view}), "404.html", report,
+                   what="not-found page")
 
 
 def publish_site(result: BuildResult, output: Output, site: Site, aliases: list[tuple[str, str]],

@@ -32,6 +32,7 @@ CODES: dict[str, Code] = {
     "config-versions": Code("error", "the [[versions]] list marks more than one version latest"),
     "config-unused": Code("warning", "a Hugo or Jekyll project's settings that catalog does not use"),
     "language-not-built": Code("warning", "a Hugo site's languages other than the default one, whose files are left out"),
+    "not-found-go-only": Code("warning", "a Hugo project's layouts/404.html, a Go template: the theme's 404 page stands in"),
     "theme-missing": Code("error", "the configured theme is not a folder of themes/"),
     "static-outside": Code("error", "a symbolic link in a static folder leads outside it"),
     "import-exists": Code("error", "catalog import found a site.toml already"),

@@ -1,5 +1,6 @@
 """Content files: which files below the content folder are pages (hidden files, `exclude`
-patterns and, for a Jekyll site, files without front matter left out), and each one read
+patterns and, for a Jekyll site, files without front matter left out; there an HTML file
+with front matter is a page too), and each one read
 into an unlinked Page: as a regular file, as UTF-8, its front matter parsed and its known
 keys type-checked. SourceMemo spares reading and parsing files that did not change.
 """
@@ -19,7 +20,7 @@ from .config import SiteConfig
 from .content import Page, _humanize
 from .diagnostics import Diagnostic, LocatedError, Report
 from .hashing import digest
-from .jekyll_urls import is_section_file, markdown_suffix, stem
+from .jekyll_urls import HTML_PAGE, has_yaml_header, is_html_page, is_section_file, markdown_suffix, stem
 
 SECTION_FILES = ("_index.md", "index.md")
 
@@ -131,9 +132,11 @@ def _os_reason(path: str, exc: OSError) -> str:
 
 def content_files(project: Path, config: SiteConfig) -> list[str]:
     """The content folder's Markdown files (POSIX paths below it), as load_site reads them."""
-    files = _markdown_files(project / config.content_dir, config.content_exclude, config.jekyll)
+    root = project / config.content_dir
+    files = _markdown_files(root, config.content_exclude, config.jekyll)
+    if config.jekyll:  # an HTML file is a page when it starts with front matter, as Jekyll decides
+        files = [rel for rel in files if not is_html_page(rel) or has_yaml_header(root / rel)]
     if config.front_matter_required:  # as Jekyll: a file without front matter is no page
-        root = project / config.content_dir
         files = [rel for rel in files if _starts_with_front_matter(root / rel)]
     return files
 
@@ -182,7 +185,8 @@ def _markdown_files(root: Path, exclude: tuple[str, ...] = (), jekyll: bool = Fa
                 continue
             if entry.is_dir(follow_symlinks=False):
                 visit(entry.path, rel + "/")
-            elif markdown_suffix(entry.name, jekyll) and not _links_to_folder(entry):  # .markdown: Jekyll's
+            elif (markdown_suffix(entry.name, jekyll) or jekyll and entry.name.endswith(HTML_PAGE)) \
+                    and not _links_to_folder(entry):  # .markdown and .html: Jekyll's (content_files)
                 found.append(rel)   # whatever it is: SourceMemo.page reads only regular files
 
     visit(str(root), "")

@@ -1,5 +1,5 @@
 """Rendering a Jekyll project's page (`jekyll = true`): its Liquid first (catalog/liquid.py),
-then its shortcodes and Markdown as any page's, then kramdown's `{:toc}`
+then its shortcodes and Markdown as any page's (an `.html` page's no Markdown: render.py), then kramdown's `{:toc}`
 (catalog/kramdown_toc.py). Problems the later passes find in the Liquid output are
 located back in the page's source, line by line. File names and URLs: jekyll_urls.py.
 """
@@ -20,12 +20,14 @@ def render_jekyll_page(renderer: BodyRenderer, page: Page, render_body: Callable
     """A page's Liquid, then its body, then its kramdown table of contents; every problem
     located in the page's source."""
     from .kramdown_toc import TOC_MARKER, mark_toc, table_of_contents
+    from .jekyll_urls import is_html_page
     from .liquid import JekyllLiquid, line_map
     text, found, depends_on = page.body, [], frozenset()
     if JekyllLiquid.needed(page.body):
         rendered = _liquid(renderer).render(page)
         text, found, depends_on = rendered.text, rendered.diagnostics, frozenset(rendered.depends_on)
-    text = mark_toc(text)
+    if not is_html_page(page.rel):  # an HTML page is no Markdown: no {:toc} either
+        text = mark_toc(text)
     if text is page.body:
         return render_body(page)
     body = render_body(dataclasses.replace(page, body=text))

@@ -8,18 +8,45 @@
   under `permalink: date`, Jekyll's default) is written as a redirect to it, so old links
   and bookmarks keep working. One scheme rather than two: a site that moves keeps every
   URL it had, and its pages get the same URLs as every other page of the tool.
+- An `.html`/`.htm` file that starts with front matter (`---`, as Jekyll's
+  `has_yaml_header?` decides) is a page there, so it is here: Liquid, no Markdown. It keeps
+  Jekyll's URL (`/a/b.html`, `/a/` for `a/index.html`, `/a/b/` under `permalink: pretty`):
+  such files are often linked by that name from the site's own HTML. Other HTML files are
+  static files, copied as they are.
 
 Pages are read duck-typed (`rel`, `meta`, `url`, `is_section`): content.py imports this.
 """
 from __future__ import annotations
 
 import posixpath
+import re
+from pathlib import Path
 from typing import Any
 
 from .config import SiteConfig
 
 # Jekyll's default markdown_ext, "markdown,mkdown,mkdn,mkd,md"
 JEKYLL_MARKDOWN = (".md", ".markdown", ".mkdown", ".mkdn", ".mkd")
+HTML_PAGE = (".html", ".htm")  # Jekyll's pages besides Markdown (with front matter)
+_PAGE_SUFFIXES = JEKYLL_MARKDOWN + HTML_PAGE
+# Jekyll's Utils.has_yaml_header?: the first line is `---`, then only blanks
+_YAML_HEADER = re.compile(rb"---\s*\r?\n")
+
+
+def is_html_page(rel: str) -> bool:
+    """Whether a page's file is HTML (a Jekyll project lists such files as pages only when
+    they start with front matter): its body is no Markdown."""
+    return rel.endswith(HTML_PAGE)
+
+
+def has_yaml_header(path: Path | str) -> bool:
+    """Whether a file starts with front matter as Jekyll decides (no byte order mark before)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(256)
+    except OSError:
+        return False
+    return _YAML_HEADER.match(head) is not None
 
 
 def markdown_suffix(name: str, jekyll: bool) -> str:
@@ -32,15 +59,15 @@ def markdown_suffix(name: str, jekyll: bool) -> str:
 
 
 def stem(rel: str) -> str:
-    """A content path without its Markdown extension."""
-    for suffix in JEKYLL_MARKDOWN:
+    """A content path without its Markdown (or a Jekyll page's HTML) extension."""
+    for suffix in _PAGE_SUFFIXES:
         if rel.endswith(suffix):
             return rel[:-len(suffix)]
     return rel
 
 
 def is_section_file(name: str) -> bool:
-    """`index.markdown` is a folder's page as `index.md` is."""
+    """`index.markdown` (or a Jekyll project's `index.html`) is a folder's page as `index.md` is."""
     return stem(name) in ("_index", "index") and name not in ("_index.md", "index.md")
 
 
@@ -55,10 +82,23 @@ def permalink_url(page: Any, config: SiteConfig) -> str | None:
     return url
 
 
+def html_page_url(page: Any, config: SiteConfig) -> str:
+    """The URL Jekyll gives an HTML page without a permalink, case kept as Jekyll keeps it:
+    `/a/b.html` (`/a/b/` under a pretty style), a folder's `index.html` at `/a/`."""
+    style = config.jekyll_permalink.strip()
+    if page.is_section:
+        return config.base_path + (page.dir + "/" if page.dir else "")
+    if style == "pretty" or style.endswith("/"):
+        return config.base_path + stem(page.rel) + "/"
+    return config.base_path + page.rel
+
+
 def old_urls(page: Any, is_home: bool, config: SiteConfig) -> list[str]:
     """Jekyll's default URL of a page, when it is not the page's URL here: the redirects
     that keep the old links working."""
     if not config.jekyll or is_home or not page.rel or isinstance(page.meta.get("permalink"), str):
+        return []
+    if is_html_page(page.rel):  # at Jekyll's URL already
         return []
     style = config.jekyll_permalink.strip()
     if style == "pretty" or style.endswith("/"):  # pages are served at /a/b/ there too

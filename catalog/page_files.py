@@ -25,7 +25,7 @@ from .content_files import excluded
 from .page_tree import urlize
 from .diagnostics import Report
 from .hashing import digest
-from .jekyll_urls import JEKYLL_MARKDOWN
+from .jekyll_urls import JEKYLL_MARKDOWN, has_yaml_header, is_html_page
 from .output import Output
 
 FILE_FACT = "file:"  # the render-cache fact naming one project file a body read: "file:snippets/install.md"
@@ -121,15 +121,17 @@ _PROJECT_FILES = frozenset({"site.toml"})
 
 
 def publish_content_files(content_root: Path, content_dir: str, exclude: tuple[str, ...], output: Output,
-                          report: Report) -> int:
+                          report: Report, jekyll: bool = False) -> int:
     """Plan the content folder's other files (not Markdown, not in an attachments folder): a
     Hugo bundle's images and files, a Jekyll site's images, CSS and downloads, which Hugo
     and Jekyll publish beside the pages. Each keeps its name; its folders are lower-cased
     as the pages' URLs are, so `Blog/post/pic.png` lies beside the page `/blog/post/`.
-    Returns how many; a file that would collide with a page is reported by `output`."""
+    Returns how many; a file that would collide with a page is reported by `output`. In a
+    Jekyll project an HTML file with front matter is a page (content_files.py), not copied."""
     def skipped(rel: str, folder: bool) -> bool:  # an excluded folder (public/, node_modules/) is not walked
         return (rel in _PROJECT_FILES or is_attachment_path(rel + "/" if folder else rel)
-                or bool(exclude and excluded(rel, exclude)))
+                or bool(exclude and excluded(rel, exclude))
+                or not folder and jekyll and is_html_page(rel) and has_yaml_header(content_root / rel))
 
     count = 0
     for rel, path in _other_files(content_root, "", skipped):

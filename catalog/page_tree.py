@@ -17,9 +17,10 @@ from .config import SiteConfig
 from .content import Page, Site, _humanize
 from .content_files import SourceMemo, content_files, source_path
 from .diagnostics import Report, did_you_mean
-from .page_build_options import apply_build_options
-from .jekyll_urls import is_section_file, old_urls, permalink_url, stem
+from .jekyll_urls import html_page_url, is_html_page, is_section_file, old_urls, permalink_url, stem
 from .languages import is_section_file as is_language_section_file, language_stem
+from .not_found import not_found_url, own_not_found_page
+from .page_build_options import apply_build_options
 
 
 def sort_key(page: Page) -> tuple:
@@ -100,6 +101,9 @@ def load_site(project: Path, config: SiteConfig, report: Report, *, drafts: bool
                            f"merge the two files, or rename this one to make it a page of its own")
     _link_tree(pages, sections, home, report)
     _assign_urls(home, config)
+    not_found = own_not_found_page(home.walk(), config)
+    if not_found is not None:  # the site's 404.html: out of the sidebar, search and sitemap (not_found.py)
+        not_found.hidden = True
     for page in home.walk():
         _check_page_url(page, report)
     ordered, unwritten, unpublished = apply_build_options(home)
@@ -194,10 +198,17 @@ def _assign_urls(home: Page, config: SiteConfig) -> None:
         if permalink is not None:
             page.url = permalink
             continue
+        special = not_found_url(page, config)  # a root 404.md: the site's 404.html
+        if special is not None:
+            page.url = special
+            continue
         if isinstance(page.meta.get("url"), str):
             page.url = posixpath.join(base, page.meta["url"].lstrip("/"))
             if not page.url.endswith("/") and "." not in page.url.rsplit("/", 1)[-1]:
                 page.url += "/"
+            continue
+        if config.jekyll and is_html_page(page.rel):  # at Jekyll's URL (jekyll_urls.py)
+            page.url = html_page_url(page, config)
             continue
         if page.kind == "section" or not page.rel:
             path = page.dir

@@ -108,7 +108,10 @@ class _PageRun:
         """HTML of a Markdown source into which `tokens` placeholders were put."""
         if self.tokens.forged(source, tokens):
             self.forged.append(source)
+        from .jekyll_urls import is_html_page
         from .kramdown_html import is_jekyll_page
+        if self.renderer.config.jekyll and is_html_page(self.page.rel):
+            return source  # a Jekyll project's HTML page (jekyll_urls.py): HTML already, no Markdown
         return self.renderer.md.render(source, code_filter=self.expand_text,
                                        kramdown=is_jekyll_page(self.page.meta) or self.renderer.config.jekyll)
 
