@@ -110,11 +110,18 @@ def run(args: argparse.Namespace) -> int:
 
 def run_build(args: argparse.Namespace) -> int:
     """Build; Ctrl-C or SIGTERM stops it (workers, staging folder, lock and all) with one line."""
-    from .interrupts import Interrupted, stop_on_signals
+    from . import replaced
+    from .interrupts import Interrupted, deferred, stop_on_signals
     from .locking import build_lock
     try:
         with stop_on_signals(), build_lock(args.project):
-            return _build_and_report(args)
+            status = _build_and_report(args)
+            try:  # the replaced site, removed while the cache was saved and the report printed
+                with deferred():
+                    replaced.wait()
+            except Interrupted as stop:  # held back until the removal was done: the site is published
+                return stop.exit_status
+            return status
     except Interrupted as stop:
         where = _display((args.out or args.project / "public").resolve())
         if stop.completed:  # the interrupt came as the site was being swapped in, which was let finish

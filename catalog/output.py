@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
-from . import interrupts
+from . import interrupts, replaced
 from .diagnostics import Report
 
 
@@ -208,6 +208,7 @@ class Staging:
         self._made: set[str] = {""}  # folders of the staging tree that exist
         self._kept: list[str] = []  # files the previous build published with the same bytes
         try:
+            replaced.wait()  # the last publish's old site, if still being removed (same process)
             remove_leftovers(self.destination)
             self.previous = _load_manifest(manifest, self.destination) or {}
             self.destination.parent.mkdir(parents=True, exist_ok=True)
@@ -369,7 +370,7 @@ def swap_in(staging: Path, destination: Path) -> None:
     the old tree is removed after."""
     if destination.exists() and _exchange(staging, destination):
         _fault_point("swapped")
-        shutil.rmtree(staging, ignore_errors=True)  # now the old site
+        replaced.remove_later(staging, now=FAULT_VARIABLE in os.environ)  # now the old site, deleted meanwhile
         _fault_point("old-removed")
         return
     old = None
@@ -382,7 +383,7 @@ def swap_in(staging: Path, destination: Path) -> None:
     os.rename(staging, destination)  # a kill just before this is undone by remove_leftovers
     _fault_point("swapped")
     if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        replaced.remove_later(old, now=FAULT_VARIABLE in os.environ)
     _fault_point("old-removed")
 
 
