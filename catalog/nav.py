@@ -31,6 +31,8 @@ class Sidebar:
         return Markup("".join(self._entry(child, page, branch) for child in self.home.children if not child.hidden))
 
     def _entry(self, node: Page, page: Page | None, branch: set[int]) -> str:
+        if id(node) not in branch and id(node) in self._fixed:  # most entries of every page
+            return self._fixed[id(node)]
         visible = [child for child in node.children if not child.hidden]
         if id(node) in branch:
             children = "".join(self._entry(child, page, branch) for child in visible)
