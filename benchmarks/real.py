@@ -11,10 +11,14 @@ from pathlib import Path
 from .measure import MeasureError, discard, run
 from .projects import REPO, executable, hugo_binary
 from .realcorpus import CORPUS, write_docdock_corpus
+from .report import Cell
+
+ONE_CORE = "ours, one core (--jobs 1)"
 
 
-def bench_real_corpus(root: Path, runs: int, timeout: float, log) -> list[str]:
-    """Notes lines with the figures (min / median over `runs`)."""
+def bench_real_corpus(root: Path, runs: int, timeout: float, log) -> tuple[list[str], Cell | None]:
+    """Notes lines with the figures (min / median over `runs`), and the one-core build's
+    seconds a page (each run's wall time / pages), for the targets table."""
     site = root / "docdock"
     pages = write_docdock_corpus(site)
     themes = root / "themes"
@@ -30,7 +34,7 @@ def bench_real_corpus(root: Path, runs: int, timeout: float, log) -> list[str]:
     hugo = [hugo_binary(), "--quiet", "-s", str(site), "--themesDir", str(themes), "-d", str(site / "hugo-public"),
             "--disableKinds", "taxonomy,term,rss,sitemap"]
     figures: dict[str, list[tuple[float, float]]] = {}
-    for label, command, output in [("ours, one core (--jobs 1)", ours + ["--jobs", "1"], site / "public"),
+    for label, command, output in [(ONE_CORE, ours + ["--jobs", "1"], site / "public"),
                                    ("ours, default jobs", ours, site / "public"),
                                    ("Hugo", hugo, site / "hugo-public")]:
         for number in range(runs):
@@ -45,10 +49,14 @@ def bench_real_corpus(root: Path, runs: int, timeout: float, log) -> list[str]:
             figures.setdefault(label, []).append((measured.seconds, measured.cpu))
             log(f"real corpus: {label} {number + 1}: {measured.seconds:.2f} s, CPU {measured.cpu:.2f} s")
     lines = []
+    one_core = figures.get(ONE_CORE)
+    per_page = Cell([wall / pages for wall, _ in one_core],
+                    note=f"CPU {min(cpu for _, cpu in one_core) / pages * 1000:.1f} ms, {pages} pages") \
+        if one_core else None
     for label, values in figures.items():
         walls, cpus = [v[0] for v in values], [v[1] for v in values]
         lines.append(f"real-content corpus (DocDock's exampleSite x10, {pages} pages), cold build, {label}: "
                      f"{min(walls):.2f} s / {statistics.median(walls):.2f} s (min / median), "
                      f"{min(walls) / pages * 1000:.1f} ms a page; CPU {min(cpus):.2f} s, "
                      f"{min(cpus) / pages * 1000:.1f} ms a page")
-    return lines
+    return lines, per_page

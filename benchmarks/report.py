@@ -137,6 +137,17 @@ def targets_table(results: dict[tuple[str, int, str], Cell], sizes: list[int]) -
     rows.append((f"rebuild with no change at most 0.3 s, whole process ({small:,} pages)",
                  seconds(nochange.low()) if nochange else "not measured",
                  nochange.low() <= 0.3 if nochange else None))
+    cold = cell("cold", at)
+    for key, what in (("layout", "page template"), ("shortcode", "shortcode template every page uses")):
+        edit = cell(key, at)
+        rows.append((f"rebuild after editing the {what} at most a cold build ({at:,} pages)",
+                     f"{seconds(edit.low())} vs cold {seconds(cold.low())}: {edit.low() / cold.low():.2f}x"
+                     if edit and cold else "not measured", edit.low() <= cold.low() if edit and cold else None))
+    real = cell("real_page", 0)
+    if real is not None or ("real_page", 0, "ours") in results:
+        rows.append(("real-content corpus: cold build at most 5 ms a page on one core (whole process, wall)",
+                     f"{real.low() * 1000:.1f} ms a page ({real.note})" if real else "not measured",
+                     real.low() <= 0.005 if real else None))
     start, hugo_start = cell("startup", at), cell("startup", at, "hugo")
     rows.append((f"preview: the page asked for served within 2 s of the start ({at:,} pages)",
                  f"{seconds(start.low())}" + (f" (Hugo: {seconds(hugo_start.low())})" if hugo_start else "")

@@ -97,7 +97,9 @@ def main(argv: list[str] | None = None) -> int:
             notes.append(sample_site_reload(workdir / "sample", args.runs or 3))
         if not args.update_catalog and not args.skip_real:
             from .real import bench_real_corpus
-            notes.extend(bench_real_corpus(workdir / "real", args.runs or 3, args.timeout or 600, log))
+            lines, per_page = bench_real_corpus(workdir / "real", args.runs or 3, args.timeout or 600, log)
+            notes.extend(lines)
+            results[("real_page", 0, "ours")] = per_page or Cell(note="failed")
     finally:
         keep_trash_in(None)
         shutil.rmtree(workdir / ".trash", ignore_errors=True)

@@ -15,21 +15,39 @@ from .content import Page
 from .theme import Theme
 
 
+_MARK = "\x00children\x00"  # where an entry's children go; no page title or URL holds a NUL
+
+
 class Sidebar:
     def __init__(self, theme: Theme, home: Page) -> None:
         self.item: Callable[..., str] = theme.env.get_template("partials/nav.html").module.item  # type: ignore[attr-defined]
         self.home = home
         self._fixed: dict[int, str] = {}  # rendered entries that do not depend on the current page
+        # an open ancestor's entry, split where its children go (None: the macro cannot be split)
+        self._frames: dict[int, tuple[str, str] | None] = {}
 
     def render(self, page: Page | None) -> Markup:
         branch = {id(p) for p in page.ancestors()} | {id(page)} if page is not None else set()
         return Markup("".join(self._entry(child, page, branch) for child in self.home.children if not child.hidden))
 
     def _entry(self, node: Page, page: Page | None, branch: set[int]) -> str:
+        if id(node) not in branch and id(node) in self._fixed:  # most entries of every page
+            return self._fixed[id(node)]
         visible = [child for child in node.children if not child.hidden]
         if id(node) in branch:
             children = "".join(self._entry(child, page, branch) for child in visible)
-            return str(self.item(node, node is page, True, Markup(children), True))
+            if node is page or not children:
+                return str(self.item(node, node is page, True, Markup(children), True))
+            # an ancestor of the current page: its entry is the same for every page below it
+            # but for its children, so it is rendered once around a mark and the children spliced in
+            if id(node) not in self._frames:
+                parts = str(self.item(node, False, True, Markup(_MARK), True)).split(_MARK)
+                # a macro that does more with its children than show them once is rendered each time
+                self._frames[id(node)] = (parts[0], parts[1]) if len(parts) == 2 else None
+            frame = self._frames[id(node)]
+            if frame is None:
+                return str(self.item(node, False, True, Markup(children), True))
+            return frame[0] + children + frame[1]
         fixed = self._fixed.get(id(node))
         if fixed is None:
             shown = visible if node.alwaysopen else [child for child in visible if child.is_section]

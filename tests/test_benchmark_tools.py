@@ -100,3 +100,21 @@ def test_a_response_cut_short_is_not_yet_the_page(tmp_path: Path) -> None:
         assert fetch(f"http://127.0.0.1:{server.server_address[1]}/", timeout=5) is None
     finally:
         server.server_close()
+
+
+def test_targets_table_has_issue_20_template_edit_and_real_content_rows():
+    from benchmarks.report import Cell, targets_table
+    results = {("cold", 5000, "ours"): Cell([10.0, 11.0]), ("cold", 5000, "hugo"): Cell([12.0]),
+               ("layout", 5000, "ours"): Cell([5.0]), ("shortcode", 5000, "ours"): Cell([10.5, 12.0]),
+               ("real_page", 0, "ours"): Cell([0.0046, 0.0051], note="CPU 4.4 ms, 420 pages")}
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in targets_table(results, [5000]).splitlines()}
+    layout = rows["rebuild after editing the page template at most a cold build (5,000 pages)"]
+    assert "5.00 s vs cold 10.00 s: 0.50x" in layout and layout.endswith("| yes |")
+    shortcode = rows["rebuild after editing the shortcode template every page uses at most a cold build (5,000 pages)"]
+    assert "10.50 s vs cold 10.00 s: 1.05x" in shortcode and shortcode.endswith("| no |")
+    real = rows["real-content corpus: cold build at most 5 ms a page on one core (whole process, wall)"]
+    assert "4.6 ms a page (CPU 4.4 ms, 420 pages)" in real and real.endswith("| yes |")
+    assert rows["cold full build at most 0.5x Hugo's (5,000 pages)"].endswith("| no |")
+    # without the real corpus (--skip-real) there is no row for it
+    del results[("real_page", 0, "ours")]
+    assert "real-content" not in targets_table(results, [5000])
