@@ -4,6 +4,7 @@ and the valid plugins checked against each other (one file per name, replacement
 """
 from __future__ import annotations
 
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,7 +14,6 @@ from packaging.utils import canonicalize_name
 from ..diagnostics import Report, did_you_mean
 from ..parallel import map_indexed
 from .buildmemo import CatalogCache, LoadedFile, file_digest
-from .index_files import not_regular
 from .metadata import parse_file
 from .model import Plugin
 
@@ -130,3 +130,21 @@ def _check_replacements(plugins: list[Plugin], report: Report) -> None:
                                  f"release {release.version} is deprecated in favour of "
                                  f"'{release.deprecated.requirement()}', but no release of {target.name} matches",
                                  f"{target.name} has {', '.join(r.version for r in target.releases)}")
+
+
+# plugins-index/*.yaml names that are no regular file (a FIFO, a socket, a device, a dangling
+# or looping link) are never read (a FIFO would wait for a writer for ever); each is a warning,
+# worded as content's `file-unreadable`: the build goes on without them
+def not_regular(path: Path, source: str) -> LoadedFile:
+    """The loading result of `path` (shown as `source`): no plugin, one warning saying why."""
+    try:
+        mode = path.stat().st_mode
+        kind = ("a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+                else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a special file")
+        why = f"it is {kind}, not a regular file"
+    except OSError as exc:  # a dangling or looping link
+        why = f"a symbolic link that cannot be followed ({(exc.strerror or str(exc)).lower()})"
+    problem = Report()
+    problem.warning(source, 0, 0, "plugin-file-unreadable", f"skipped: cannot read the file: {why}",
+                    "a plugin file is a regular YAML file: fix this one or remove it")
+    return LoadedFile("", None, problem.items, None, {}, {})
