@@ -148,7 +148,7 @@ def refresh_notes(report: str) -> str:
 def sample_site_reload(folder: Path, runs: int) -> str:
     """Preview edit-to-reload on the repository's own sample site (this project only: the
     peers cannot render its Liquid tags), whole process, as a writer sees it."""
-    for name in ("content", "themes", "static", "plugins-index", "site.toml"):
+    for name in ("content", "themes", "static", "snippets", "plugins-index", "site.toml"):  # snippets: include
         source = REPO / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, folder / name)
     port = free_port()
