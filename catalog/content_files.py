@@ -75,7 +75,7 @@ class SourceMemo:
         known = self.files.get(path)
         if known is None or known.stat != signature or not known.trusted:
             try:
-                data = _read_regular_file(path)
+                data = read_regular_file(path)
             except OSError as exc:
                 self.files.pop(path, None)
                 report.error(source, 0, 0, "file-unreadable", f"cannot read the file: {_os_reason(path, exc)}",
@@ -105,7 +105,7 @@ class SourceMemo:
 _UNREADABLE_HINT = "a content file is a regular file the build can read: fix this one or remove it"
 
 
-def _read_regular_file(path: str) -> bytes:
+def read_regular_file(path: str) -> bytes:
     """The bytes of `path`, which must be a regular file: opened without blocking (a FIFO would
     wait for a writer for ever) and checked on the open file, so a swap after a stat cannot
     slip a FIFO or device in."""

@@ -31,6 +31,7 @@ from liquid.exceptions import LiquidError
 from liquid.mode import Mode
 from liquid.token import TOKEN_CONTENT, TOKEN_EXPRESSION, TOKEN_OUTPUT, TOKEN_TAG, Token
 
+from .content_files import read_regular_file
 from .diagnostics import Diagnostic, Lines, did_you_mean
 from .liquid_filters import jekyll_filters
 from .liquid_tags import TAGS
@@ -79,8 +80,19 @@ class _State:
     depends_on: set[str] = field(default_factory=set)
 
 
+MAX_INCLUDE_BYTES = 8 * 1024 * 1024  # an include is a snippet; a larger file is a mistake
+
+
 class JekyllEnvironment(Environment):
-    """python-liquid configured as Jekyll renders a page: problems collected, not raised."""
+    """python-liquid configured as Jekyll renders a page: problems collected, not raised.
+
+    A page is a program here: the limits keep a loop over (1..1000000000), an assign that
+    doubles a string, or output without end from hanging the build or filling its memory
+    (each is a located error; Jekyll sites stay far below them)."""
+
+    loop_iteration_limit = 1_000_000  # every loop of one page's render together
+    output_stream_limit = 16 * 1024 * 1024  # characters one render writes
+    local_namespace_limit = 16 * 1024 * 1024  # python-liquid's estimate of what assign/capture hold
 
     def __init__(self, project: Path, site: Site, config: SiteConfig, passed_on: frozenset[str],
                  markdownify: Callable[[str], str]) -> None:
@@ -171,17 +183,42 @@ class JekyllEnvironment(Environment):
         state = self.state
         assert state is not None
         folder = posixpath.dirname(state.page.rel) if relative else "_includes"
+        where = "the page's folder" if relative else "_includes/"
+        if name.startswith(("/", "\\")) or ".." in re.split(r"[/\\]", name):
+            # as Jekyll refuses them: an include names a file below _includes/ (or the page's
+            # folder), never one elsewhere on the machine, which would be published
+            self.report(token, "error", "liquid-include-not-found",
+                        f"include '{name}': not a file name below {where}",
+                        "write the path from that folder, without '..' or a leading '/'")
+            return 0
         rel = posixpath.normpath(posixpath.join(folder, name))
+        root = (self.project / self.config.content_dir).resolve()
         path = self.project / self.config.content_dir / rel
         state.depends_on.add(FILE_FACT + posixpath.normpath(posixpath.join(self.config.content_dir, rel)))
-        if rel.startswith("..") or not name or not path.is_file():
-            where = "the page's folder" if relative else "_includes/"
+        if name and path.is_file() and not path.resolve().is_relative_to(root):
+            self.report(token, "error", "liquid-include-not-found",
+                        f"include '{name}': it links to a file outside the site, which would be published",
+                        "copy the file into the site instead of linking to it")
+            return 0
+        if name and os.path.lexists(path) and not path.is_file():
+            self.report(token, "error", "liquid-include-not-found",
+                        f"include '{name}': not a regular file (a FIFO, a folder, a broken link)",
+                        "an include is a text file of the site")
+            return 0
+        if not name or not path.is_file():
             available = sorted(p.name for p in path.parent.glob("*")) if path.parent.is_dir() else []
             self.report(token, "error", "liquid-include-not-found",
                         f"include '{name}': no such file in {where}",
                         did_you_mean(name, available) or f"add {posixpath.join(folder, name)}")
             return 0
-        text = path.read_text(encoding="utf-8", errors="replace")
+        try:
+            if path.stat().st_size > MAX_INCLUDE_BYTES:
+                raise OSError(f"it is over {MAX_INCLUDE_BYTES // (1024 * 1024)} MiB")
+            text = read_regular_file(str(path)).decode("utf-8", errors="replace")  # never a FIFO's wait
+        except OSError as exc:
+            self.report(token, "error", "liquid-include-not-found", f"include '{name}': cannot read it: {exc}",
+                        "an include is a text file of the site")
+            return 0
         shown = posixpath.normpath(posixpath.join(self.config.content_dir, rel))
         previous, state.page = state.page, _IncludedPage(rel, shown, text)  # type: ignore[assignment]
         try:  # the include's problems are located in the include
@@ -198,6 +235,8 @@ class JekyllEnvironment(Environment):
         assert state is not None
         state.depends_on.add("refs")
         rel = path.lstrip("/")
+        if ".." in rel.split("/"):
+            rel = ""  # a path out of the site is no page of it: reported below
         page = self.site.by_rel.get(rel)
         if page is not None:
             return page.url

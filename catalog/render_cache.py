@@ -23,7 +23,7 @@ import jinja2.bccache
 
 from .config import SiteConfig
 from .content import Page, Site
-from .content_files import SourceMemo
+from .content_files import SourceMemo, read_regular_file
 from .hashing import code_digest, digest, digest_text
 from .page_files import FILE_FACT
 from .body import Body
@@ -71,7 +71,8 @@ class Facts(dict):
         if not name.startswith(FILE_FACT):
             raise KeyError(name)
         try:
-            value = hashlib.sha256((self.project / name[len(FILE_FACT):]).read_bytes()).hexdigest()
+            # never a FIFO's wait for a writer: a body may name any path it tried to read
+            value = hashlib.sha256(read_regular_file(str(self.project / name[len(FILE_FACT):]))).hexdigest()
         except OSError as exc:  # gone or unreadable: the body reported it, or will
             value = f"unreadable: {exc.errno}"
         self[name] = value

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 import shutil
 import subprocess
@@ -299,3 +300,60 @@ def test_a_changed_include_renders_its_pages_again(jekyll):
     write_files(site.root, {"_includes/v.html": "two"})
     assert not site.build().report.items
     assert "v two" in site.body("index.html")
+
+
+# -- a page is a program: what it may read, how long it may run -----------------------------
+
+def _catalog_build(root: Path) -> subprocess.CompletedProcess:
+    """`catalog build` in a child process with a deadline: a hang fails the test, not the suite."""
+    return subprocess.run([str(Path(shutil.which("catalog") or REPO / ".venv/bin/catalog")), "build",
+                           "--project", str(root)], capture_output=True, text=True, timeout=120)
+
+
+def test_includes_and_links_cannot_reach_outside_the_site(jekyll, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOPSECRET\n")
+    site = jekyll({
+        "_includes/ok.html": "fine",
+        "guide/a.md": "---\ntitle: A\n---\n"
+                      f"{{% include {secret} %}} {{% include ../../{secret.name} %}} "
+                      "{% include_relative ../_config.yml %} {% link ../../secret.txt %} {% include ok.html %}\n",
+        "b.md": "---\ntitle: B\n---\n{% include leak.html %}\n",
+    })
+    (site.root / "_includes" / "leak.html").symlink_to(secret)
+    result = site.build()
+    found = [(d.path, d.code, d.message) for d in result.report.sorted()]
+    assert [(path, code) for path, code, _ in found] == [
+        ("b.md", "liquid-include-not-found"),
+        ("guide/a.md", "liquid-include-not-found"), ("guide/a.md", "liquid-include-not-found"),
+        ("guide/a.md", "liquid-include-not-found"), ("guide/a.md", "liquid-link-not-found")]
+    assert "outside the site" in found[0][2]
+    assert all("not a file name below" in message for _, _, message in found[1:4])
+    assert not (site.root / "public").exists()
+    written = [p for p in site.root.rglob("*") if p.is_file() and not p.is_symlink() and "themes" not in p.parts]
+    assert not any("TOPSECRET" in p.read_text(errors="replace") for p in written)  # nor a staging or cache file
+
+
+def test_an_include_that_is_a_fifo_is_an_error_not_a_hang(jekyll):
+    site = jekyll({"a.md": "---\ntitle: A\n---\n{% include pipe.html %}\n"})
+    (site.root / "_includes").mkdir()
+    os.mkfifo(site.root / "_includes" / "pipe.html")
+    done = _catalog_build(site.root)
+    assert done.returncode == 1
+    assert "a.md:4:1: error: include 'pipe.html': not a regular file" in done.stderr + done.stdout
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("body, message", [
+    ("{% for i in (1..300000000) %}x{% endfor %}", "loop iteration limit"),
+    ('{% assign s = "xxxxxxxxxxxxxxxx" %}{% for i in (1..40) %}{% assign s = s | append: s %}{% endfor %}',
+     "limit"),
+    ("{% capture s %}" + "x" * 40 + "{% endcapture %}{% for i in (1..900000) %}{{ s }}{{ s }}{% endfor %}",
+     "limit"),
+])
+def test_liquid_that_would_run_for_ever_or_fill_memory_stops_at_a_limit(jekyll, body, message):
+    site = jekyll({"a.md": "---\ntitle: A\n---\n" + body + "\n"})
+    done = _catalog_build(site.root)
+    output = done.stderr + done.stdout
+    assert done.returncode == 1 and "[liquid-error]" in output and message in output
+    assert "Traceback" not in done.stderr
