@@ -105,7 +105,7 @@ class SourceMemo:
 _UNREADABLE_HINT = "a content file is a regular file the build can read: fix this one or remove it"
 
 
-def read_regular_file(path: str) -> bytes:
+def read_regular_file(path: str, limit: int = -1) -> bytes:
     """The bytes of `path`, which must be a regular file: opened without blocking (a FIFO would
     wait for a writer for ever) and checked on the open file, so a swap after a stat cannot
     slip a FIFO or device in."""
@@ -118,7 +118,7 @@ def read_regular_file(path: str) -> bytes:
                 if statmod.S_ISDIR(mode) else "a special file"
             raise OSError(errno.EINVAL, f"it is {kind}, not a regular file")
         with open(fd, "rb", closefd=False) as handle:
-            return handle.read()
+            return handle.read(limit)  # the first `limit` bytes, or all of them
     finally:
         os.close(fd)
 
@@ -157,8 +157,7 @@ def excluded(rel: str, patterns: tuple[str, ...]) -> bool:
 
 def _starts_with_front_matter(path: Path) -> bool:
     try:
-        with open(path, "rb") as handle:
-            head = handle.read(5)
+        head = read_regular_file(str(path), limit=5)  # a FIFO would wait for a writer for ever
     except OSError:
         return True  # load_site reports what is wrong with it
     return head.removeprefix(b"\xef\xbb\xbf").startswith((b"---", b"+++"))

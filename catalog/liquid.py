@@ -27,11 +27,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, TextIO
 
 from liquid import Environment
-from liquid.exceptions import LiquidError
+from liquid.builtin.output import Output, OutputNode
+from liquid.exceptions import LiquidError, OutputStreamLimitError
+from liquid.stringify import to_liquid_string
 from liquid.mode import Mode
 from liquid.token import TOKEN_CONTENT, TOKEN_EXPRESSION, TOKEN_OUTPUT, TOKEN_TAG, Token
 
-from .content_files import read_regular_file
+from .content_files import excluded, read_regular_file
 from .diagnostics import Diagnostic, Lines, did_you_mean
 from .liquid_filters import jekyll_filters
 from .liquid_tags import TAGS
@@ -81,6 +83,48 @@ class _State:
 
 
 MAX_INCLUDE_BYTES = 8 * 1024 * 1024  # an include is a snippet; a larger file is a mistake
+MAX_VALUE_CHARS = 16 * 1024 * 1024  # a string a filter may make (JekyllEnvironment's limits)
+
+
+def inert(text: str) -> str:
+    """Text a Liquid output wrote, made inert for the passes after Liquid: a value from
+    `_data/`, front matter or `_config.yml` that holds `{{<`, `{{%` or `{%` is text, as Jekyll
+    prints it, never a shortcode or tag run again (which could include any project file).
+    `&#123;` is `{` to the Markdown and HTML after."""
+    return text.replace("{", "&#123;") if "{{" in text or "{%" in text else text
+
+
+class _InertOutputNode(OutputNode):
+    __slots__ = ()
+
+    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
+        return buffer.write(inert(to_liquid_string(self.expression.evaluate(context), context.autoescape)))
+
+
+class _InertOutput(Output):
+    node_class = _InertOutputNode
+
+
+def _bounded(function: Callable[..., Any]) -> Callable[..., Any]:
+    """A filter whose string result may not pass MAX_VALUE_CHARS: a chain of `replace` or
+    `append` grows a value tenfold a step, past any output limit, within one `{{ }}`."""
+    name = getattr(function, "__name__", "")
+
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        if name == "replace" and len(args) >= 3:  # sized before it is made
+            value, old, new = (str(arg) for arg in args[:3])
+            count = value.count(old) if old else len(value) + 1
+            if len(value) + count * (len(new) - len(old)) > MAX_VALUE_CHARS:
+                raise OutputStreamLimitError("a filter would make a string over the output limit", token=None)
+        result = function(*args, **kwargs)
+        if isinstance(result, str) and len(result) > MAX_VALUE_CHARS:
+            raise OutputStreamLimitError("a filter made a string over the output limit", token=None)
+        return result
+    # what python-liquid reads of a filter (context.py), class attributes included
+    bounded.with_context = getattr(function, "with_context", False)  # type: ignore[attr-defined]
+    bounded.with_environment = getattr(function, "with_environment", False)  # type: ignore[attr-defined]
+    bounded.__name__ = name or "filter"
+    return bounded
 
 
 class JekyllEnvironment(Environment):
@@ -102,10 +146,11 @@ class JekyllEnvironment(Environment):
         self.config = config
         self.passed_on = passed_on
         self.state: _State | None = None
-        for tag in TAGS:
+        for tag in (*TAGS, _InertOutput):
             self.add_tag(tag)
         for name, function in jekyll_filters(config.base_path, config.origin, markdownify).items():
             self.add_filter(name, function)
+        self.filters = {name: _bounded(function) for name, function in self.filters.items()}
 
     def tokenizer(self) -> Callable[[str], Iterator[Token]]:
         lex = super().tokenizer()
@@ -235,8 +280,10 @@ class JekyllEnvironment(Environment):
         assert state is not None
         state.depends_on.add("refs")
         rel = path.lstrip("/")
-        if ".." in rel.split("/"):
-            rel = ""  # a path out of the site is no page of it: reported below
+        parts = rel.split("/")
+        if ".." in parts or any(part.startswith(("_", ".")) for part in parts) or \
+                excluded(rel, self.config.content_exclude):
+            rel = ""  # out of the site, or a file Jekyll does not publish (_config.yml, _data/): reported below
         page = self.site.by_rel.get(rel)
         if page is not None:
             return page.url

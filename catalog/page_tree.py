@@ -229,6 +229,8 @@ def url_path_problem(path: str) -> str | None:
     """Why `path` cannot be a URL path of the site, or None when it can."""
     if _UNFIT_IN_URL_PATH.search(path):
         return f"{path!r} holds a control character, '?' or '#'"
+    if "://" in path or path.startswith("//"):  # https://host/..., //host/...
+        return f"{path!r} names another site (a scheme or a host), not a path of this one"
     return None
 
 
@@ -236,14 +238,17 @@ def _check_page_url(page: Page, report: Report) -> None:
     problem = url_path_problem(page.url)
     if problem is None:
         return
-    if isinstance(page.meta.get("url"), str):
+    if isinstance(page.meta.get("permalink"), str) and page.url.endswith(page.meta["permalink"].strip().lstrip("/")):
+        where, line = "its permalink", page.line_of("permalink")
+    elif isinstance(page.meta.get("url"), str):
         where, line = "its url", page.line_of("url")
     elif isinstance(page.meta.get("slug"), str) and page.kind == "page":
         where, line = "its slug", page.line_of("slug")
     else:
         where, line = "its file name", 1
     report.error(page.source, line, 1, "url-invalid", f"the page's URL {problem} (from {where})",
-                 "a URL is a path on one line: rename the file, or set url: or slug: to a plain path")
+                 "a URL is a path of this site on one line: rename the file, or set url:, slug: or "
+                 "permalink: to a plain path")
 
 
 def alias_urls(page: Page, config: SiteConfig) -> list[str]:

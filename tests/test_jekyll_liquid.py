@@ -357,3 +357,52 @@ def test_liquid_that_would_run_for_ever_or_fill_memory_stops_at_a_limit(jekyll, 
     output = done.stderr + done.stdout
     assert done.returncode == 1 and "[liquid-error]" in output and message in output
     assert "Traceback" not in done.stderr
+
+
+def test_text_liquid_prints_is_never_run_again_as_a_shortcode_or_tag(jekyll):
+    """A value from _data/, front matter or _config.yml is text, as Jekyll prints it: were it
+    read again, `{{< include ".env" >}}` in a data file would publish the project's secrets."""
+    site = jekyll({
+        ".env": "API_TOKEN=hunter2\n",
+        "_data/people.yml": '- name: "Alice *b*"\n- name: "Bob {{< include \\".env\\" >}}"\n',
+        "a.md": '---\ntitle: A\ny: "{% include evil.html %}"\n---\n'
+                "{% for p in site.data.people %}\n* {{ p.name }}\n{% endfor %}\n\n{{ page.y }}\n",
+    })
+    result = site.build()
+    assert not result.report.items
+    body = site.body("a/index.html")
+    assert "<p>Alice <em>b</em></p>" in body  # still Markdown: Liquid comes first, as in Jekyll
+    assert "Bob {{&lt; include &quot;.env&quot; &gt;}}" in body and "{% include evil.html %}" in body
+    assert not any("hunter2" in p.read_text(errors="replace") for p in (site.root / "public").rglob("*")
+                   if p.is_file())
+
+
+def test_links_to_files_jekyll_does_not_publish_are_errors(jekyll):
+    site = jekyll({"_data/d.yml": "k: v\n", "_includes/i.html": "hi\n",
+                   "f.md": "---\ntitle: F\n---\n[z]({% link _config.yml %}) [d]({% link _data/d.yml %}) "
+                           "[i]({% link _includes/i.html %})\n"})
+    result = site.build()
+    assert [d.code for d in result.report.sorted()] == ["liquid-link-not-found"] * 3
+
+
+def test_a_permalink_to_another_site_is_an_error_at_its_line(jekyll):
+    site = jekyll({"g.md": '---\ntitle: G\npermalink: "https://evil.example/x/"\n---\nG\n'})
+    result = site.build()
+    assert site.problems(result) == [("g.md", 3, 1, "error", "url-invalid")]
+    assert "names another site" in result.report.items[0].message
+
+
+def test_a_fifo_named_like_a_page_is_an_error_not_a_hang(jekyll):
+    site = jekyll({"a.md": "---\ntitle: A\n---\nA\n"})
+    os.mkfifo(site.root / "fifo.md")
+    done = _catalog_build(site.root)
+    assert done.returncode == 1 and "fifo.md: error: cannot read the file: it is a FIFO" in done.stderr + done.stdout
+
+
+def test_a_filter_chain_cannot_grow_a_value_past_the_limit(jekyll):
+    step = '| replace: "x", "xxxxxxxxxx" '
+    site = jekyll({"a.md": "---\ntitle: A\n---\n{{ \"xxxxxxxxxx\" " + step * 12 + "| size }}\n"})
+    done = _catalog_build(site.root)
+    output = done.stderr + done.stdout
+    assert done.returncode == 1 and "over the output limit [liquid-error]" in output
+    assert "Traceback" not in output
