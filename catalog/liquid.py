@@ -324,6 +324,7 @@ class JekyllLiquid:
         self.config = config
         self.project = project
         self._site_vars: dict[str, Any] | None = None
+        self._data_facts: list[str] = []  # every _data/ file, as a fact: a page that reads site reads them
 
     @staticmethod
     def needed(body: str) -> bool:
@@ -356,6 +357,7 @@ class JekyllLiquid:
             values["html_pages"] = pages
             self._site_vars = values
         state.depends_on.add("nav")  # site.pages shows every page's title and URL
+        state.depends_on.update(self._data_facts)  # site.data: an edited data file renders its pages again
         return self._site_vars
 
     def page_vars(self, page: Page) -> dict[str, Any]:
@@ -378,16 +380,38 @@ class JekyllLiquid:
         for path in sorted(folder.rglob("*")):
             if path.suffix not in (".yml", ".yaml", ".json") or not path.is_file():
                 continue
+            rel = path.relative_to(self.project).as_posix()
+            self._data_facts.append(FILE_FACT + rel)
             try:
-                text = path.read_text(encoding="utf-8")
+                if path.stat().st_size > MAX_INCLUDE_BYTES:
+                    continue
+                text = read_regular_file(str(path)).decode("utf-8")
                 value = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-            except (OSError, ValueError, yaml.YAMLError):
+                if _too_many_values(value):  # YAML aliases that would expand without end when printed
+                    continue
+            except (OSError, ValueError, RecursionError, yaml.YAMLError):
                 continue  # a broken data file is shown as missing data, not a failed page
             node = data
             for part in path.relative_to(folder).with_suffix("").parts[:-1]:
                 node = node.setdefault(part, {})
             node[path.stem] = value
         return data
+
+
+def _too_many_values(value: Any, limit: int = 100_000) -> bool:
+    """Whether a loaded value holds more than `limit` values counted as printing would expand
+    them (an alias is counted each time it is used), stopping as soon as it is known."""
+    count, stack = 0, [value]
+    while stack:
+        item = stack.pop()
+        count += 1
+        if count > limit:
+            return True
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def _build_time() -> datetime.datetime:

@@ -406,3 +406,22 @@ def test_a_filter_chain_cannot_grow_a_value_past_the_limit(jekyll):
     output = done.stderr + done.stdout
     assert done.returncode == 1 and "over the output limit [liquid-error]" in output
     assert "Traceback" not in output
+
+
+def test_an_edited_data_file_renders_its_pages_again(jekyll):
+    from catalog.render_cache import RenderCache
+    site = jekyll({"_data/d.yml": "v: DATA1\n", "l.md": "---\ntitle: L\n---\n{{ site.data.d.v }}\n"})
+    cache = RenderCache()
+    assert not site.build(cache=cache).report.items
+    (site.root / "_data" / "d.yml").write_text("v: DATA2\n")
+    result = site.build(cache=cache)
+    assert result.rendered >= 1 and "DATA2" in site.body("l/index.html")
+
+
+def test_a_data_file_of_yaml_aliases_is_missing_data_not_a_memory_blowup(jekyll):
+    lines = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]']
+    lines += [f"{b}: &{b} [{', '.join(['*' + a] * 10)}]" for a, b in zip("abcdefg", "bcdefgh")]
+    site = jekyll({"_data/bomb.yml": "\n".join(lines) + "\n",
+                   "b.md": "---\ntitle: B\n---\n[{{ site.data.bomb | jsonify }}]\n"})
+    assert not site.build().report.failed()
+    assert "[null]" in site.body("b/index.html")  # as a data file that does not parse
