@@ -29,12 +29,33 @@ class _Entry:
     children: list["_Entry"] = field(default_factory=list)
 
 
+_FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})", re.M)
+
+
 def mark_toc(text: str) -> str:
-    """The Markdown source with each `{:toc}` list replaced by a marker; `text` itself
-    (the same object) when it has none."""
-    if "toc" not in text or not _TOC_LIST.search(text):
+    """The Markdown source with its first `{:toc}` list outside a code block replaced by a
+    marker, as kramdown makes one table a page (a second list stays a list, and one in a
+    fenced block stays code); `text` itself (the same object) when it has none."""
+    if "toc" not in text:
         return text
-    return _TOC_LIST.sub(lambda m: f"{TOC_MARKER}{'ol' if m['marker'][0].isdigit() else 'ul'} -->", text)
+    for match in _TOC_LIST.finditer(text):
+        if not _in_fence(text, match.start()):
+            tag = "ol" if match["marker"][0].isdigit() else "ul"
+            return text[:match.start()] + f"{TOC_MARKER}{tag} -->" + text[match.end():]
+    return text
+
+
+def _in_fence(text: str, position: int) -> bool:
+    """Whether `position` is inside a fenced code block (``` or ~~~, closed by a fence of the
+    same character at least as long)."""
+    opened: str | None = None
+    for fence in _FENCE.finditer(text, 0, position):
+        mark = fence.group(1)
+        if opened is None:
+            opened = mark
+        elif mark[0] == opened[0] and len(mark) >= len(opened):
+            opened = None
+    return opened is not None
 
 
 def table_of_contents(html_text: str) -> str:

@@ -425,3 +425,13 @@ def test_a_data_file_of_yaml_aliases_is_missing_data_not_a_memory_blowup(jekyll)
                    "b.md": "---\ntitle: B\n---\n[{{ site.data.bomb | jsonify }}]\n"})
     assert not site.build().report.failed()
     assert "[null]" in site.body("b/index.html")  # as a data file that does not parse
+
+
+def test_only_the_first_toc_list_outside_code_is_the_table(jekyll):
+    """As kramdown: one table a page; a second `{:toc}` list stays a list, one in a code block code."""
+    site = jekyll({"b.md": "---\ntitle: B\n---\n* TOC\n{:toc}\n\n## Same\n\n* TOC\n{:toc}\n\n"
+                           "```\n* TOC\n{:toc}\n```\n"})
+    assert not site.build().report.items
+    body = site.body("b/index.html")
+    assert body.count('id="markdown-toc"') == 1 and body.count('id="markdown-toc-same"') == 1
+    assert "<li>TOC</li>" in body and "* TOC\n{:toc}\n</code>" in body and "catalog:" not in body
