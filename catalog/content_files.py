@@ -30,6 +30,7 @@ KNOWN_FIELDS: dict[str, tuple[type, ...]] = {
     "hidden": (bool,), "alwaysopen": (bool,), "aliases": (str, list), "url": (str,),
     "slug": (str,), "node_name": (str,), "parent": (list, str), "published": (bool,),
     "exclude_from_search": (bool,), "linktitle": (str,),
+    "_build": (dict,),  # Hugo's build options, which Hugo refuses in any other form (page_build_options.py)
 }
 
 
@@ -227,7 +228,7 @@ def _read_page(data: bytes, file_digest: str, rel: str, source: str, report: Rep
     for key, types in KNOWN_FIELDS.items():
         if key in meta and meta[key] is not None and not isinstance(meta[key], types):
             expected = " or ".join({str: "a string", int: "an integer", bool: "true or false",
-                                    list: "a list"}[t] for t in types)
+                                    list: "a list", dict: "a table"}[t] for t in types)
             report.error(source, fm.key_lines.get(key, 1), 1, "front-matter-type",
                          f"'{key}' must be {expected}, got {type(meta[key]).__name__} {meta[key]!r}",
                          f"for example: {key}: {_example_value(key)}")
@@ -257,4 +258,5 @@ def _read_page(data: bytes, file_digest: str, rel: str, source: str, report: Rep
 
 def _example_value(key: str) -> str:
     return {"weight": "10", "draft": "true", "hidden": "true", "alwaysopen": "true", "published": "false",
-            "aliases": "[/old/path/]", "parent": "[user_guide]"}.get(key, '"text"')
+            "aliases": "[/old/path/]", "parent": "[user_guide]",
+            "_build": "{render: never, list: never}"}.get(key, '"text"')

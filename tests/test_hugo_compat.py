@@ -369,3 +369,16 @@ def test_a_headless_bundle_is_read_by_excerpt_include(make_site):
     assert not result.report.items, messages(result)
     assert "Shared" in site.read("a/index.html")
     assert not site.exists("snip/index.html") and not site.exists("b/index.html")  # `build` too (Hugo >= 0.123)
+
+
+def test_build_options_hugo_refuses_are_located_errors(tmp_path):
+    """`_build: never` (a string) or `_build: yes`: Hugo 0.111 stops ("expected a map"); so does this."""
+    from conftest import write_files
+    project = tmp_path / "p"
+    write_files(project, {"config.toml": 'title = "H"\n',
+                          "content/s/_index.md": "---\ntitle: S\n_build: never\n---\n",
+                          "content/t.md": "---\ntitle: T\n_build: yes\n---\nt\n"})
+    result = build(project)
+    assert [(d.path, d.line, d.code) for d in result.report.sorted()] == [
+        ("content/s/_index.md", 3, "front-matter-type"), ("content/t.md", 3, "front-matter-type")]
+    assert "'_build' must be a table" in result.report.items[0].message
