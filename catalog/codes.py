@@ -47,6 +47,7 @@ CODES: dict[str, Code] = {
     "front-matter-number": Code("error", "a number of more digits than Python reads or prints"),
     "front-matter-value": Code("error", "a value YAML cannot build, such as a day that does not exist"),
     "url-invalid": Code("error", "a page's URL holds a control character, '?' or '#'"),
+    "language-twin": Code("warning", "NAME.md beside NAME.LANG.md of the default language; Hugo takes the latter"),
     "section-page-twice": Code("warning", "a folder has two section files (_index.md and index.md); one is ignored"),
     "parent-not-found": Code("warning", "a Jekyll-style parent names no page"),
     "parent-cycle": Code("error", "a Jekyll-style parent makes a page its own ancestor"),

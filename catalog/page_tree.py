@@ -83,6 +83,8 @@ def load_site(project: Path, config: SiteConfig, report: Report, *, drafts: bool
             page.kind = "section"  # Hugo's _index.en.md: the folder's page in the default language
         pages[rel] = page
     memo.retain(seen)
+    if config.content_language:
+        _drop_untranslated_twins(pages, config.content_language, report)
     home = pages.get("_index.md") or pages.get("index.md") or next(  # Jekyll's index.markdown, Hugo's _index.en.md
         (page for rel, page in pages.items() if "/" not in rel and (is_section_file(rel) or page.kind == "section")),
         None)
@@ -109,6 +111,19 @@ def load_site(project: Path, config: SiteConfig, report: Report, *, drafts: bool
     ordered, unwritten, unpublished = apply_build_options(home)
     by_rel = {p.rel: p for p in ordered if p.rel}
     return Site(home, ordered, by_rel, unwritten, tuple(unpublished), config.content_language.lower())
+
+
+def _drop_untranslated_twins(pages: dict[str, Page], language: str, report: Report) -> None:
+    """`install.md` beside `install.en.md` (the default language's): one page for Hugo, which
+    takes the language's file and builds through; so does this, with a warning."""
+    for rel in list(pages):
+        stem = language_stem(rel, language)
+        twin = f"{stem}.md" if stem is not None else None
+        if twin is not None and twin in pages:
+            report.warning(pages[twin].source, 1, 1, "language-twin",
+                           f"ignored: {pages[rel].source} is this page in the default language ({language}), "
+                           "which Hugo takes", "remove one of the two files, or merge them")
+            del pages[twin]
 
 
 def _collect_sections(pages: dict[str, Page], home: Page) -> dict[str, Page]:

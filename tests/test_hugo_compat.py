@@ -382,3 +382,24 @@ def test_build_options_hugo_refuses_are_located_errors(tmp_path):
     assert [(d.path, d.line, d.code) for d in result.report.sorted()] == [
         ("content/s/_index.md", 3, "front-matter-type"), ("content/t.md", 3, "front-matter-type")]
     assert "'_build' must be a table" in result.report.items[0].message
+
+
+def test_a_page_beside_its_default_language_twin_is_hugos_one_page(tmp_path):
+    """`install.md` and `install.en.md`: Hugo builds one page, from `install.en.md` (and the
+    same for `_index.md` and `_index.en.md`); so does this, with a warning instead of a collision."""
+    project = hugo_project(tmp_path / "p", {
+        "config.toml": HUGO_BASE,
+        "layouts/_default/single.html": "T={{ .Title }}\n", "layouts/_default/list.html": "L={{ .Title }}\n",
+        "content/install.md": "---\ntitle: Plain\n---\nplain\n",
+        "content/install.en.md": "---\ntitle: En\n---\nen\n",
+        "content/docs/_index.md": "---\ntitle: D\n---\n",
+        "content/docs/_index.en.md": "---\ntitle: DEn\n---\n",
+    })
+    run_hugo(project, tmp_path / "hugo")
+    assert (tmp_path / "hugo/install/index.html").read_text().strip() == "T=En"
+    assert (tmp_path / "hugo/docs/index.html").read_text().strip() == "L=DEn"
+    result = build(project)
+    assert [(d.path, d.code, d.severity) for d in result.report.sorted() if d.code != "config-unused"] == [
+        ("content/docs/_index.md", "language-twin", "warning"), ("content/install.md", "language-twin", "warning")]
+    assert "<title>En " in (project / "public/install/index.html").read_text()
+    assert "<title>DEn " in (project / "public/docs/index.html").read_text()
