@@ -435,3 +435,9 @@ def test_only_the_first_toc_list_outside_code_is_the_table(jekyll):
     body = site.body("b/index.html")
     assert body.count('id="markdown-toc"') == 1 and body.count('id="markdown-toc-same"') == 1
     assert "<li>TOC</li>" in body and "* TOC\n{:toc}\n</code>" in body and "catalog:" not in body
+
+
+def test_an_unclosed_raw_is_one_problem_the_unclosed_tag(jekyll):
+    site = jekyll({"a.md": "---\ntitle: A\n---\nText {% raw %} {{ kept }}\n\nmore\n"})
+    result = site.build()
+    assert [d.code for d in result.report.sorted()] == ["shortcode-unclosed"]
