@@ -142,6 +142,7 @@ class JekyllEnvironment(Environment):
                  markdownify: Callable[[str], str]) -> None:
         super().__init__(tolerance=Mode.WARN, strict_filters=False)
         self.project = project
+        self.content_root = (project / config.content_dir).resolve()  # what an include may read
         self.site = site
         self.config = config
         self.passed_on = passed_on
@@ -237,34 +238,32 @@ class JekyllEnvironment(Environment):
                         "write the path from that folder, without '..' or a leading '/'")
             return 0
         rel = posixpath.normpath(posixpath.join(folder, name))
-        root = (self.project / self.config.content_dir).resolve()
         path = self.project / self.config.content_dir / rel
-        state.depends_on.add(FILE_FACT + posixpath.normpath(posixpath.join(self.config.content_dir, rel)))
-        if name and path.is_file() and not path.resolve().is_relative_to(root):
+        shown = posixpath.normpath(posixpath.join(self.config.content_dir, rel))
+        state.depends_on.add(FILE_FACT + shown)
+        is_file = bool(name) and path.is_file()
+        if is_file and not path.resolve().is_relative_to(self.content_root):
             self.report(token, "error", "liquid-include-not-found",
                         f"include '{name}': it links to a file outside the site, which would be published",
                         "copy the file into the site instead of linking to it")
             return 0
-        if name and os.path.lexists(path) and not path.is_file():
+        if name and not is_file and os.path.lexists(path):
             self.report(token, "error", "liquid-include-not-found",
                         f"include '{name}': not a regular file (a FIFO, a folder, a broken link)",
                         "an include is a text file of the site")
             return 0
-        if not name or not path.is_file():
+        if not is_file:
             available = sorted(p.name for p in path.parent.glob("*")) if path.parent.is_dir() else []
             self.report(token, "error", "liquid-include-not-found",
                         f"include '{name}': no such file in {where}",
                         did_you_mean(name, available) or f"add {posixpath.join(folder, name)}")
             return 0
         try:
-            if path.stat().st_size > MAX_INCLUDE_BYTES:
-                raise OSError(f"it is over {MAX_INCLUDE_BYTES // (1024 * 1024)} MiB")
-            text = read_regular_file(str(path)).decode("utf-8", errors="replace")  # never a FIFO's wait
+            text = _read_bounded(path).decode("utf-8", errors="replace")
         except OSError as exc:
             self.report(token, "error", "liquid-include-not-found", f"include '{name}': cannot read it: {exc}",
                         "an include is a text file of the site")
             return 0
-        shown = posixpath.normpath(posixpath.join(self.config.content_dir, rel))
         previous, state.page = state.page, _IncludedPage(rel, shown, text)  # type: ignore[assignment]
         try:  # the include's problems are located in the include
             template = self.from_string(text, name=rel)
@@ -383,9 +382,7 @@ class JekyllLiquid:
             rel = path.relative_to(self.project).as_posix()
             self._data_facts.append(FILE_FACT + rel)
             try:
-                if path.stat().st_size > MAX_INCLUDE_BYTES:
-                    continue
-                text = read_regular_file(str(path)).decode("utf-8")
+                text = _read_bounded(path).decode("utf-8")
                 value = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
                 if _too_many_values(value):  # YAML aliases that would expand without end when printed
                     continue
@@ -396,6 +393,15 @@ class JekyllLiquid:
                 node = node.setdefault(part, {})
             node[path.stem] = value
         return data
+
+
+def _read_bounded(path: Path) -> bytes:
+    """The bytes of an include or data file: a regular file (never a FIFO's wait for a writer)
+    of at most MAX_INCLUDE_BYTES, checked on what was read rather than on a stat before it."""
+    data = read_regular_file(str(path), limit=MAX_INCLUDE_BYTES + 1)
+    if len(data) > MAX_INCLUDE_BYTES:
+        raise OSError(f"it is over {MAX_INCLUDE_BYTES // (1024 * 1024)} MiB")
+    return data
 
 
 def _too_many_values(value: Any, limit: int = 100_000) -> bool:
