@@ -13,6 +13,7 @@ import pytest
 from fixture_files import Fixture, read_fixtures
 
 from catalog.anchors import assign_heading_ids
+from catalog import pulldown
 from catalog.markdown import Markdown, split_info
 
 FIXTURES = Path(__file__).parent / "fixtures" / "markdown"
@@ -166,6 +167,8 @@ def test_a_small_text_rendered_again_is_parsed_once_with_the_same_html_and_probl
     parses: list[str] = []
     original = type(md._md).parse
     monkeypatch.setattr(type(md._md), "parse", lambda self, src, env=None: parses.append(src) or original(self, src, env))
+    fast = pulldown.render
+    monkeypatch.setattr(pulldown, "render", lambda src, *args: parses.append(src) or fast(src, *args))
     text = "Intro *here*\n\n```yaml {hl_line=2}\na: 1\n```\n"
     first = md.render(text)
     first_problems = md.last_problems

@@ -1,0 +1,182 @@
+"""The fast Markdown path (catalog/pulldown.py) against the reference (markdown-it-py, as
+catalog/markdown.py configures it): wherever the fast path accepts a text, the bytes are the
+same; where the engines' dialects differ, it declines and the page is rendered by the
+reference. Checked on the CommonMark spec, markdown-it's own fixtures, the real corpora,
+random documents and hypothesis' texts; and it must accept the ordinary pages, or it would
+be correct and useless."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from catalog import pulldown
+from catalog.kramdown import PROBLEMS_KEY
+from catalog.kramdown_html import KRAMDOWN_KEY
+from catalog.markdown import Markdown
+
+from markdown_samples import document
+
+TESTS = Path(__file__).resolve().parent
+FIXTURES = TESTS / "fixtures" / "markdown_it"
+CORPORA = TESTS.parent.parent / "shared" / "corpora"
+REFERENCE = Markdown()._md
+
+
+def reference(text: str, code_filter: Callable[[str], str] | None = None) -> tuple[str, list[Any]]:
+    problems: list[Any] = []
+    env = {"catalog_code_filter": code_filter, PROBLEMS_KEY: problems, KRAMDOWN_KEY: False}
+    return REFERENCE.render(text, env), sorted(problems)
+
+
+def fast(text: str, code_filter: Callable[[str], str] | None = None) -> tuple[str | None, list[Any]]:
+    problems: list[Any] = []
+    html = pulldown.render(text, code_filter, problems)
+    return html, sorted(problems)
+
+
+def differences(texts: list[tuple[str, str]]) -> tuple[list[str], int]:
+    """(the names whose fast output differs from the reference's, how many were accepted)."""
+    wrong, accepted = [], 0
+    for name, text in texts:
+        html, problems = fast(text)
+        if html is None:
+            continue
+        accepted += 1
+        if (html, problems) != reference(text):
+            wrong.append(name)
+    return wrong, accepted
+
+
+def fixture_examples(path: Path) -> list[tuple[str, str]]:
+    # markdown-it's fixture format: title, ".", Markdown, ".", HTML, "."
+    parts = re.split(r"^\.$\n?", path.read_text(encoding="utf-8"), flags=re.M)
+    return [(f"{path.name}#{n}", parts[i]) for n, i in enumerate(range(1, len(parts) - 1, 3))]
+
+
+def test_pyromark_is_installed_where_the_tests_run() -> None:
+    # without it every page takes markdown-it-py: correct, and these tests would prove nothing
+    assert pulldown.AVAILABLE
+
+
+def test_the_commonmark_spec_examples_render_the_same_and_nearly_all_take_the_fast_path() -> None:
+    examples = json.loads((FIXTURES / "commonmark_spec.json").read_text(encoding="utf-8"))
+    wrong, accepted = differences([(f"example {e['example']}", e["markdown"]) for e in examples])
+    assert wrong == []
+    assert accepted >= 0.94 * len(examples)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.glob("*.md") if p.name != "README.md"))
+def test_markdown_it_fixtures_render_the_same_or_are_declined(name: str) -> None:
+    wrong, _ = differences(fixture_examples(FIXTURES / name))
+    assert wrong == []
+
+
+def test_real_documentation_renders_the_same_and_takes_the_fast_path() -> None:
+    pages = [p for p in CORPORA.rglob("*.md")] + list((TESTS.parent / "content").rglob("*.md"))
+    pages += list((TESTS / "fixtures" / "markdown").glob("*.md"))
+    assert len(pages) > 100
+    wrong, accepted = differences([(str(p), p.read_text(encoding="utf-8", errors="replace")) for p in pages])
+    assert wrong == []
+    assert accepted >= 0.85 * len(pages)
+
+
+def test_random_documents_render_the_same_or_are_declined() -> None:
+    wrong, accepted = differences([(f"seed {seed}", document(seed)) for seed in range(2500)])
+    assert wrong == [], [document(int(name.split()[1])) for name in wrong[:3]]
+    assert accepted >= 1200  # the documents are hostile on purpose; most still take the fast path
+
+
+_PIECES = st.sampled_from(
+    list("*_[]()!<>#|-:~`\\ \n\t&;\"'/=.{}") + [
+        "a", "é", "\n\n", "    ", "> ", "- ", "1. ", "```", "~~~", "<div>", "</div>", "&amp;", "&#1;", "http://x",
+        "<!--", "-->", "***", "| a | b |\n|---|---|\n", "[x]: /u\n", "![x](y)", "[x](y)", "XQSCYABZ", "<span>",
+        "  \n", "===", "---", "\t- ", "  - ", "\n\t", "\n  ", "\n   ", "1) ", "\n> - ", "\n    - ",
+        "```go\n\tx\n```\n", "\n\n  ", "\t\t",
+    ]
+)
+
+
+@settings(max_examples=1500, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(_PIECES, max_size=40).map("".join))
+def test_any_text_renders_the_same_or_is_declined(text: str) -> None:
+    html, problems = fast(text)
+    if html is not None:
+        assert (html, problems) == reference(text)
+
+
+@pytest.mark.parametrize("text", [
+    "## See [docs](x.md)\n",  # Goldmark's id base comes from the source: see-docsxmd
+    "Title\nsecond line\n=====\n",
+    "## Install XQSCBZ today\n",  # a shortcode's placeholder: no id base
+    "#\n",
+    "```yaml {linenos=true, hl_lines=[2]}\na: 1\nb: 2\n```\n",
+    "```yaml {hl_line=2}\na: 1\n```\n",  # a typo in the options: a problem on the fence's line
+    "intro\r\n\r\n```python\r\nx = 1\r\n```\r\n",
+    "| a | b |\n|:--|--:|\n| 1 | 2 |\n",
+    "- a\n- b\n\n  c\n",
+    "> quote\n> ```sh\n> echo x\n> ```\n",
+])
+def test_documentation_constructs_take_the_fast_path_with_the_reference_bytes(text: str) -> None:
+    html, problems = fast(text)
+    assert html is not None
+    assert (html, problems) == reference(text)
+
+
+def test_the_id_base_and_the_option_problem_come_from_the_source() -> None:
+    html, _ = fast("## See [docs](x.md)\n")
+    assert html == '<h2 data-gid="see-docsxmd">See <a href="x.md">docs</a></h2>\n'
+    _, problems = fast("text\n\n```yaml {hl_line=2}\na: 1\n```\n")
+    assert [line for line, _ in problems] == [2]
+
+
+def test_a_code_filter_rewrites_code_blocks_on_the_fast_path() -> None:
+    def shout(code: str) -> str:
+        return code.replace("PLACEHOLDER", "v3.0")
+
+    for text in ("```sh\necho PLACEHOLDER\n```\n", "    echo PLACEHOLDER\n"):
+        html, _ = fast(text, shout)
+        assert html is not None and "v3.0" in html and "PLACEHOLDER" not in html
+        assert html == reference(text, shout)[0]
+
+
+@pytest.mark.parametrize("text", [
+    "Para\n{: .note}\n",  # kramdown's block IAL: markdown.py's plugin
+    "## Title {#custom}\n",  # Goldmark's heading attributes
+    "x ~y~ z\n",  # GFM's single tilde: markdown-it keeps it as text
+    "[a](javascript:alert(1))\n",  # markdown-it refuses the URL
+    "[r]: javascript:alert(1)\n",
+    "| a |\n|---|\n|\n",
+    "foo\t\nbar\n",
+])
+def test_texts_the_engines_read_differently_are_declined(text: str) -> None:
+    assert fast(text)[0] is None
+
+
+def test_declined_texts_render_through_markdown_it_with_their_dialect() -> None:
+    md = Markdown()
+    assert md.render("Para\n{: .note}\n") == '<p class="note">Para</p>\n'
+    assert 'id="custom"' in md.render("## Title {#custom}\n")
+
+
+def test_without_pyromark_every_text_renders_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [document(seed) for seed in range(200)]
+    with_fast = [Markdown().render(text) for text in texts]
+    monkeypatch.setattr(pulldown, "pyromark", None)
+    assert [Markdown().render(text) for text in texts] == with_fast
+
+
+def test_the_walk_fails_only_by_declining() -> None:
+    # render() turns any other exception into a decline, so a build never fails on it; here
+    # such an exception is a bug to see
+    for seed in range(600):
+        text = document(seed)
+        try:
+            pulldown._Walk(text, None, []).tokens()
+        except pulldown.Declined:
+            pass
