@@ -33,8 +33,8 @@ _DEFINITION_THEN_TEXT = re.compile(r"^ {0,3}\[[^\]\n]*\]:[^\n]*\n(?! {0,3}\[[^\]
 _NESTED_DEFINITION = re.compile(r"^(?! {0,3}\[)[ \t>*+\-\d.)]+\[[^\]\n]*\]:", re.M)
 # A tab ending a line: markdown-it keeps it in a paragraph, pulldown-cmark drops it; in code
 # and HTML blocks both keep it (_Walk.tabs_agree)
-TAB_AT_END = re.compile(rb"\t *(?:\n|$)")
-TAB_INDENT = re.compile(rb"^ *\t", re.M)
+TAB_AT_END = re.compile(rb"[^ \t\n][ \t]*\t *(?:\n|$)")  # not on a blank line: that is blank to both
+TAB_INDENT = re.compile(rb"^ *\t[ \t]*[^ \t\n]", re.M)  # a line with text: its end is that text
 _NUMERIC_ENTITY = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,6})|([0-9]{1,7}));")
 # A table's delimiter row as markdown-it's table rule accepts it (after any container prefix)
 _DELIMITER = re.compile(r"[ \t>]*([|:-][|:\- \t]*)$")

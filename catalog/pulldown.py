@@ -127,7 +127,7 @@ class _Walk:
 
         if not all(covered(m.start(), self.verbatim) for m in TAB_AT_END.finditer(self.data)):
             return False
-        return not self.containers or all(covered(m.start(), self.top_verbatim)
+        return not self.containers or all(covered(m.end() - 1, self.top_verbatim)
                                           for m in TAB_INDENT.finditer(self.data))
 
     # inline content
