@@ -4,6 +4,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Go's unicode.IsSpace set, for bytes.TrimSpace; Python's str.strip() also
 # strips \x1c-\x1f, which Go keeps (and then drops as punctuation anyway).
@@ -42,6 +43,7 @@ class Heading:
     text: str
 
 
+@lru_cache(maxsize=4096)  # headings repeat across pages ("Overview", "Install"); ~50 us each
 def goldmark_id(text: str) -> str:
     """The id Goldmark ("github" style) derives from heading text, without de-duplication.
 

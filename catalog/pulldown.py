@@ -20,6 +20,7 @@ the same bytes on the CommonMark spec, markdown-it's fixtures and the corpora.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from typing import Any, Callable
 
 from markdown_it.common.normalize_url import normalizeLink, normalizeLinkText, validateLink
@@ -46,6 +47,7 @@ _FENCE_OPEN = re.compile(r"[ \t]*(`{3,}|~{3,})")
 _FENCE_CLOSE = re.compile(rb"[ \t>]*(`{3,}|~{3,})[ \t]*$")
 _ALIGN = {"Left": ' align="left"', "Right": ' align="right"', "Center": ' align="center"', "None": ""}
 _LINE_ENDS = re.compile(r"\r\n?")
+_FAR = float("inf")
 
 
 class Declined(Exception):
@@ -105,29 +107,29 @@ class _Walk:
         self.containers = False  # whether there is a list or a quote
 
     def tokens(self) -> list[Token]:
+        start, end, leaf = self.start, self.end, self.leaf
         for event, span in pyromark.events_with_range(self.text, options=_OPTIONS):
             if isinstance(event, str):
                 self.single(event, span)
+                continue
+            ((kind, value),) = event.items()
+            if kind == "Text" and self.inline is not None and self.plain is None and not self.heading:
+                self.inline.append(escapeHtml(value))  # most events: text in a paragraph
+            elif kind == "Start":
+                start(value, span)
+            elif kind == "End":
+                end(value, span)
             else:
-                ((kind, value),) = event.items()
-                if kind == "Start":
-                    self.start(value, span)
-                elif kind == "End":
-                    self.end(value, span)
-                else:
-                    self.leaf(kind, value, span)
+                leaf(kind, value, span)
         return self.out
 
     def tabs_agree(self) -> bool:
         """A tab ending a line must be in a code or HTML block, where both engines keep text
         as is; in a document with lists or quotes, so must a tab indenting a line (markdown-it
         turns part of it into spaces, to the container's column), and at the top level."""
-        def covered(offset: int, ranges: list[tuple[int, int]]) -> bool:
-            return any(start <= offset < end for start, end in ranges)
-
-        if not all(covered(m.start(), self.verbatim) for m in TAB_AT_END.finditer(self.data)):
+        if not all(_covered(m.start(), self.verbatim) for m in TAB_AT_END.finditer(self.data)):
             return False
-        return not self.containers or all(covered(m.end() - 1, self.top_verbatim)
+        return not self.containers or all(_covered(m.end() - 1, self.top_verbatim)
                                           for m in TAB_INDENT.finditer(self.data))
 
     # inline content
@@ -375,6 +377,12 @@ _SPANS = {
     "Link": ("", "</a>"),
     "Image": ("", ""),
 }
+
+
+def _covered(offset: int, ranges: list[tuple[int, int]]) -> bool:
+    """Whether offset lies in one of the ranges (in source order, not overlapping)."""
+    index = bisect_right(ranges, (offset, _FAR)) - 1
+    return index >= 0 and ranges[index][0] <= offset < ranges[index][1]
 
 
 def _line_from(data: bytes, offset: int) -> bytes:
