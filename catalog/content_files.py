@@ -164,8 +164,14 @@ def _starts_with_front_matter(path: Path) -> bool:
     return head.removeprefix(b"\xef\xbb\xbf").startswith((b"---", b"+++"))
 
 
+def ignored_name(name: str) -> bool:
+    """Whether a file or folder below content/ is no part of the site, as Hugo's content walk
+    has it: hidden (`.x`), an editor's autosave (emacs' `#x.md#`) or backup (`x.md~`)."""
+    return name.startswith((".", "#")) or name.endswith("~")
+
+
 def _markdown_files(root: Path, exclude: tuple[str, ...] = (), jekyll: bool = False) -> list[str]:
-    """POSIX paths below `root` of its *.md files, hidden files and folders and those
+    """POSIX paths below `root` of its *.md files, ignored names (ignored_name) and those
     `excluded` by the patterns left out (an excluded folder, such as a Jekyll root's public/,
     is not walked), in the order of sorted(root.rglob("*.md")), which also does not enter
     linked folders. (rglob itself hashes every Path it yields: a third of a 5,000-page
@@ -178,7 +184,7 @@ def _markdown_files(root: Path, exclude: tuple[str, ...] = (), jekyll: bool = Fa
         except OSError:
             return
         for entry in entries:
-            if entry.name.startswith("."):
+            if ignored_name(entry.name):
                 continue
             rel = prefix + entry.name
             if exclude and excluded(rel, exclude):

@@ -23,6 +23,7 @@ from typing import Sequence
 from .build_result import BuildResult
 from .build_state import BuildState
 from .content import Page
+from .content_files import ignored_name
 from .diagnostics import Diagnostic, Report
 from .fragments import fragment_warnings
 from .hashing import digest_text
@@ -71,8 +72,8 @@ def _edited_pages(state: BuildState, inputs: Sequence[str], cache: RenderCache) 
         if not path.startswith(content_dir + "/"):
             return None  # configuration, templates, static files, the plugin index: a full build
         rel = path[len(content_dir) + 1:]
-        if any(part.startswith(".") for part in rel.split("/")):
-            continue  # load_site skips hidden files and folders
+        if any(ignored_name(part) for part in rel.split("/")):
+            continue  # load_site skips them: hidden files and folders, editors' autosaves and backups
         full = os.path.join(content_root, rel)  # the memo's key, as load_site makes it
         page = state.by_source.get(path)
         if page is None:

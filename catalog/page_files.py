@@ -21,7 +21,7 @@ from typing import Callable
 from urllib.parse import quote
 
 from .content import Page, Site
-from .content_files import excluded
+from .content_files import excluded, ignored_name
 from .page_tree import urlize
 from .diagnostics import Report
 from .hashing import digest
@@ -64,12 +64,12 @@ def is_attachment_path(rel: str) -> bool:
 
 
 def _files_in(folder: Path) -> list[Path]:
-    """The visible regular files right inside `folder`, in byte order of their names (Go's readDir)."""
+    """The regular files right inside `folder` (not ignored_name), in byte order of their names (Go's readDir)."""
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name.encode("utf-8", "surrogateescape"))
     except OSError:
         return []
-    return [Path(e.path) for e in entries if not e.name.startswith(".") and e.is_file(follow_symlinks=False)]
+    return [Path(e.path) for e in entries if not ignored_name(e.name) and e.is_file(follow_symlinks=False)]
 
 
 def attachments_of(page: Page, content_root: Path, base_path: str, pattern: str = "") -> list[Attachment]:
@@ -158,7 +158,7 @@ def _other_files(root: Path, prefix: str, skipped: Callable[[str, bool], bool]) 
         return found
     for entry in entries:
         rel = prefix + entry.name
-        if entry.name.startswith("."):
+        if ignored_name(entry.name):
             continue
         if entry.is_dir(follow_symlinks=False):
             if not skipped(rel, True):

@@ -55,6 +55,35 @@ def test_a_hugo_bundles_files_are_published_where_hugo_publishes_them(tmp_path):
     assert checked.returncode == 0, checked.stderr
 
 
+def test_editor_autosaves_and_backups_in_content_are_left_out_as_hugo_leaves_them(tmp_path):
+    # an emacs autosave (#x.md#) or lock (.#x.md), a backup (x.md~), vim's swap file: a
+    # writer's editor leaves them beside the pages; Hugo's content walk skips them, and
+    # publishes other files (vim's 4913, a .orig) as the section's files
+    page = "---\ntitle: A\n---\nbody\n"
+    names = ["a.md", "#a.md#", "a.md~", ".#a.md", ".a.md.swp", "4913", "a.md.orig", "notes.txt~", "#draft.txt#"]
+    files = {"config.toml": 'title = "T"\nbaseURL = "/"\n', "content/_index.md": "---\ntitle: Home\n---\n",
+             **{f"content/docs/{name}": page for name in names}}
+    ours = hugo_project(tmp_path / "ours", files)
+    result = build(ours)
+    assert result.written and not result.report.items, [d.format() for d in result.report.items]
+    theirs = tmp_path / "hugo"
+    for rel, text in files.items():
+        (theirs / rel).parent.mkdir(parents=True, exist_ok=True)
+        (theirs / rel).write_text(text)
+    (theirs / "layouts/_default").mkdir(parents=True)
+    for name in ("single.html", "list.html"):
+        (theirs / "layouts/_default" / name).write_text("{{ .Content }}\n")
+    subprocess.run(["hugo", "-s", str(theirs), "-d", str(theirs / "public"), "--quiet"], check=True,
+                   capture_output=True, timeout=120)
+
+    def published(public: Path) -> set[str]:
+        return {p.relative_to(public / "docs").as_posix() for p in (public / "docs").rglob("*")
+                if p.is_file() and not p.name.endswith((".html", ".xml"))} | \
+               {p.parent.relative_to(public / "docs").as_posix() for p in (public / "docs").rglob("index.html")}
+
+    assert published(ours / "public") == published(theirs / "public") == {".", "a", "4913", "a.md.orig"}
+
+
 def test_a_jekyll_sites_assets_are_published_and_its_excluded_files_are_not(tmp_path):
     project = hugo_project(tmp_path / "site", {
         "_config.yml": "title: J\nexclude: [notes]\n",
