@@ -2,7 +2,8 @@
 
 As Hugo does it, after the page is made: a root-relative URL in an `href`, `src`,
 `srcset`, `action` or `poster` attribute (and, beyond Hugo, the search form's
-`data-index` and a redirect page's meta refresh, so that every internal URL follows)
+`data-index` and `data-root`, and a redirect page's meta refresh, so that every internal
+URL follows)
 becomes relative to the file that holds it (relativeURLs: `../../x/` from
 `a/b/index.html`, `./x/` from the root), or absolute with the site's origin
 (canonifyURLs). relativeURLs wins when both are set. With relativeURLs one build can be
@@ -16,7 +17,7 @@ from .config import SiteConfig
 
 Rewrite = Callable[[str, bytes], bytes]  # (site path of the file, its bytes) -> its bytes
 
-_ATTRIBUTE = re.compile(rb"""(\s(?:href|src|action|poster|data-index)=)(["'])(/(?!/)[^"']*)\2""")
+_ATTRIBUTE = re.compile(rb"""(\s(?:href|src|action|poster|data-index|data-root)=)(["'])(/(?!/)[^"']*)\2""")
 _SRCSET = re.compile(rb"""(\ssrcset=)(["'])([^"']*)\2""")
 _REFRESH = re.compile(rb"""(<meta\s+http-equiv=["']refresh["']\s+content=["']\d+;\s*url=)(/(?!/)[^"']*)""", re.I)
 

@@ -251,3 +251,26 @@ def test_without_javascript_the_search_form_stays_hidden(site_root):
             assert plain.locator("form.site-search").is_hidden()
         finally:
             context.close()
+
+
+def test_with_relative_urls_a_result_opens_under_the_prefix_the_site_is_served_at(tmp_path):
+    # relative_urls: one build deployable under any path; the index's URLs are root-relative
+    # (/docs/guide/install/), so a result must resolve against where the site is served
+    project = tmp_path / "project"
+    write_files(project, {**SITE, "site.toml": 'title = "Search test"\nbase_url = "https://docs.example.org/docs/"\n'
+                                               "relative_urls = true\n"})
+    (project / "themes").mkdir()
+    (project / "themes" / "default").symlink_to(REPO / "themes" / "default", target_is_directory=True)
+    root = tmp_path / "host"
+    build_ok(SiteBuilder(project), out=root / "mirror" / "v1")
+    write_search_index(project, root / "mirror" / "v1")
+    with search_page(root, "/mirror/v1/guide/upload/") as page:
+        page.keyboard.press("/")
+        page.keyboard.type("wag")
+        page.get_by_role("listbox").wait_for()
+        assert titles(page) == ["Installing wagons", "Uploading plugins"]
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/mirror/v1/guide/install/")
+        assert page.locator("h1").inner_text() == "Installing wagons"
+        assert page.problems == []

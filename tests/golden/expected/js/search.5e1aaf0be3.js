@@ -341,6 +341,18 @@
     var shown = "";
     var queries = 0;  // queries asked: a query's shards may come after the next query's
     var closes = 0;  // times the list was closed: results that come after stay closed
+    // The index holds root-relative URLs (/docs/guide/). A site built with relative_urls may be
+    // served under any prefix: there data-root is the site's root relative to this page
+    // (the build rewrote it as it rewrites links) and a result resolves against it.
+    var basePath = form.getAttribute("data-base-path") || "/";
+    var root = new URL(form.getAttribute("data-root") || basePath, document.baseURI).href;
+
+    function target(href) {
+      if (href.indexOf(basePath) === 0 && href.charAt(1) !== "/") {
+        return new URL(href.slice(basePath.length), root).href;
+      }
+      return new URL(href, document.baseURI).href;
+    }
 
     function load() {
       if (!loading) {
@@ -464,7 +476,7 @@
       var all = options();
       var option = all[number >= 0 ? number : 0];
       var href = option && option.getAttribute("data-href");
-      if (href) window.location.assign(new URL(href, document.baseURI).href);
+      if (href) window.location.assign(target(href));
     }
 
     input.addEventListener("focus", function () {
@@ -511,7 +523,7 @@
       var option = event.target.closest ? event.target.closest("[role='option']") : null;
       if (!option || event.button > 1) return;
       if (event.button === 1 || event.ctrlKey || event.metaKey || event.shiftKey) {
-        window.open(new URL(option.getAttribute("data-href"), document.baseURI).href, "_blank", "noopener");
+        window.open(target(option.getAttribute("data-href")), "_blank", "noopener");
       } else {
         follow(Array.prototype.indexOf.call(options(), option));
       }
