@@ -8,36 +8,55 @@ page's HTML. The checks that need the walk's structure live in pulldown.py's `_W
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from typing import Callable, Iterable
 
 from markdown_it.common.normalize_url import normalizeLink, validateLink
 from markdown_it.common.utils import isValidEntityCode
 
 # Text the two engines read differently, found by holding them to the same bytes
-# (tests/test_pulldown.py): an IAL anywhere (kramdown.py), a NUL, an unclosed CDATA, an
-# HTML block's `</Script>` closed in another case,
-# a tag name followed by a no-break space, a tab after a quote's `>`, a backslash before
-# a line's trailing spaces, comments the 0.31 spec and markdown-it end differently, `~~`
-# outside a fence line (the two strikethrough rules differ on runs and flanking), and blank
-# lines of spaces ending the text (markdown-it drops them from a block left open).
-DECLINE = re.compile(
-    r"\{:|\x00|<!\[CDATA\[|<!--(?:-|>|(?:(?!-->)[\s\S])*--(?!>))|\\ +\n"
-    r"|</(?!script|pre|style|textarea)(?i:script|pre|style|textarea)"
-    r"|</?[A-Za-z][A-Za-z0-9-]*[\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
-    r"|^[ \t>]*>[ ]?\t"
-    r"|^(?![ \t>]*~{3}).*~~"
-    r"|\n[ \t]+(?:\n[ \t]*)*\Z",
-    re.M,
-)
+# (tests/test_pulldown.py), each as (a substring it needs, the pattern): an IAL anywhere
+# (kramdown.py), a NUL, an unclosed CDATA, comments the 0.31 spec and markdown-it end
+# differently, a backslash before a line's trailing spaces, an HTML block's `</Script>`
+# closed in another case, a tag name followed by a no-break space, a tab after a quote's
+# `>`, `~~` outside a fence line (the two strikethrough rules differ on runs and flanking).
+# The substring first: one regex of all of them tries every alternative at every position.
+_DIFFERENCES = [
+    ("{:", None),
+    ("\x00", None),
+    ("<![CDATA[", None),
+    ("<!--", re.compile(r"<!--(?:-|>|(?:(?!-->)[\s\S])*--(?!>))")),
+    ("\\", re.compile(r"\\ +\n")),
+    ("</", re.compile(r"</(?!script|pre|style|textarea)(?i:script|pre|style|textarea)")),
+    ("<", re.compile(r"</?[A-Za-z][A-Za-z0-9-]*[\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")),
+    ("\t", re.compile(r"^[ \t>]*>[ ]?\t", re.M)),
+    ("~~", re.compile(r"^(?![ \t>]*~{3,}(?:(?!~~).)*$).*~~", re.M)),
+]
+# blank lines of spaces ending the text: markdown-it drops them from a block left open
+_TRAILING_BLANKS = re.compile(r"\n[ \t]+(?:\n[ \t]*)*\Z")
+
+
+def differs(text: str) -> bool:
+    """Whether the text holds one of the constructs the engines read differently."""
+    for needle, pattern in _DIFFERENCES:
+        if needle in text and (pattern is None or pattern.search(text)):
+            return True
+    return _TRAILING_BLANKS.search(text[len(text.rstrip(" \t\n")):]) is not None
+
+
 _DEFINITION_THEN_TEXT = re.compile(r"^ {0,3}\[[^\]\n]*\]:[^\n]*\n(?! {0,3}\[[^\]\n]*\]:)[ \t]*\S", re.M)
 _NESTED_DEFINITION = re.compile(r"^(?! {0,3}\[)[ \t>*+\-\d.)]+\[[^\]\n]*\]:", re.M)
 # A tab ending a line: markdown-it keeps it in a paragraph, pulldown-cmark drops it; in code
 # and HTML blocks both keep it (_Walk.tabs_agree)
 TAB_AT_END = re.compile(rb"[^ \t\n][ \t]*\t *(?:\n|$)")  # not on a blank line: that is blank to both
-TAB_INDENT = re.compile(rb"^ *\t[ \t]*[^ \t\n]", re.M)  # a line with text: its end is that text
+# a tab in a line's indentation, also after a quote's `>` or a list marker (its end: the text)
+TAB_INDENT = re.compile(rb"^[ >]*(?:(?:[-*+]|\d{1,9}[.)])[ >]*)?\t[ \t]*[^ \t\n]", re.M)
 _NUMERIC_ENTITY = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,6})|([0-9]{1,7}));")
 # A table's delimiter row as markdown-it's table rule accepts it (after any container prefix)
-_DELIMITER = re.compile(r"[ \t>]*([|:-][|:\- \t]*)$")
+_DELIMITER = re.compile(r"^[ \t>]*([|:-][|:\- \t]*)$", re.M)
+_QUOTE_LINE = re.compile(rb"^ *>", re.M)
+_ITEM_LINE = re.compile(rb"^ *(?:(?:[-*+]|\d{1,9}[.)]) +)+(?=\S)", re.M)  # `- - x`: two items
+_FAR = float("inf")
 _DELIMITER_CELL = re.compile(r"^:?-+:?$")
 
 
@@ -65,21 +84,40 @@ def definitions_agree(text: str, destinations: Callable[[str], Iterable[str]]) -
     return all(validateLink(normalizeLink(url)) for url in destinations(text))
 
 
-def lazy_code(text: str) -> bool:
-    """A line indented 4 or more among a quote's lazy continuation lines: markdown-it ends
-    the quote there with a code block, pulldown-cmark continues the paragraph."""
-    if ">" not in text:
+def lazy_code(data: bytes, verbatim: list[tuple[int, int]]) -> bool:
+    """An indented line among the lazy continuation lines of a quote, or one indented 4 or
+    more below a list item whose text starts further right: markdown-it ends the container
+    there with a code block, pulldown-cmark continues the paragraph. Lines of code and HTML blocks (`verbatim`,
+    byte ranges: a blueprint's YAML lists) are none of those."""
+    if not _QUOTE_LINE.search(data) and not _ITEM_LINE.search(data):
         return False
-    in_quote = False
-    for line in text.split("\n"):
-        stripped = line.lstrip(" ")
+    quote_indent, item_column, offset = -1, 0, 0  # -1: no quote open
+    for line in data.split(b"\n"):
+        start, offset = offset, offset + len(line) + 1
+        if covered(start, verbatim):
+            continue
+        stripped = line.lstrip(b" ")
+        indent = len(line) - len(stripped)
+        item = _ITEM_LINE.match(line)
         if not stripped.strip():
-            in_quote = False
-        elif stripped.startswith(">"):
-            in_quote = True
-        elif in_quote and (len(line) - len(stripped) >= 4 or stripped.startswith("\t")):
+            quote_indent, item_column = -1, 0
+        elif quote_indent >= 0 and (indent >= quote_indent + 4 or stripped.startswith(b"\t")):
             return True
+        elif stripped.startswith(b">"):
+            quote_indent = indent if quote_indent < 0 else quote_indent
+        elif quote_indent >= 0 and indent != quote_indent:
+            return True  # a lazy line indented otherwise (a code span across it keeps other spaces)
+        elif 4 <= indent < item_column:
+            return True
+        elif item is not None:
+            item_column = item.end()
     return False
+
+
+def covered(offset: int, ranges: list[tuple[int, int]]) -> bool:
+    """Whether offset lies in one of the ranges (in source order, not overlapping)."""
+    index = bisect_right(ranges, (offset, _FAR)) - 1
+    return index >= 0 and ranges[index][0] <= offset < ranges[index][1]
 
 
 def delimiter_rows(text: str) -> set[int]:
@@ -89,16 +127,15 @@ def delimiter_rows(text: str) -> set[int]:
     if "|" not in text or "-" not in text:
         return set()
     rows: set[int] = set()
-    lines = text.split("\n")
-    for number in range(1, len(lines)):
-        match = _DELIMITER.match(lines[number])
-        if match is None or "|" not in lines[number - 1]:
-            continue
+    for match in _DELIMITER.finditer(text):
+        start = match.start()
+        if start == 0 or "|" not in text[text.rfind("\n", 0, start - 1) + 1 : start - 1]:
+            continue  # the first line, or one below a line without a pipe
         row = match[1].rstrip()
         if row.startswith("-") and row[1:2] in (" ", "\t"):
             continue
         cells = [cell.strip(" \t") for cell in row.split("|")]
         if all(_DELIMITER_CELL.match(cell) or (not cell and index in (0, len(cells) - 1))
                for index, cell in enumerate(cells)):
-            rows.add(number)
+            rows.add(text.count("\n", 0, start))
     return rows

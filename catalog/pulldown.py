@@ -20,7 +20,7 @@ the same bytes on the CommonMark spec, markdown-it's fixtures and the corpora.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from functools import lru_cache
 from typing import Any, Callable
 
 from markdown_it.common.normalize_url import normalizeLink, normalizeLinkText, validateLink
@@ -28,7 +28,7 @@ from markdown_it.common.utils import escapeHtml
 
 from .anchors import GID_ATTR, goldmark_id
 from .code_blocks import Problems, fence_html, indented_html
-from .engine_differences import (DECLINE, TAB_AT_END, TAB_INDENT, definitions_agree, delimiter_rows,
+from .engine_differences import (TAB_AT_END, TAB_INDENT, covered, definitions_agree, delimiter_rows, differs,
                                  entities_agree, lazy_code)
 from .placeholders import ANY_TOKEN
 from .token_html import Token, write_tokens
@@ -47,7 +47,6 @@ _FENCE_OPEN = re.compile(r"[ \t]*(`{3,}|~{3,})")
 _FENCE_CLOSE = re.compile(rb"[ \t>]*(`{3,}|~{3,})[ \t]*$")
 _ALIGN = {"Left": ' align="left"', "Right": ' align="right"', "Center": ' align="center"', "None": ""}
 _LINE_ENDS = re.compile(r"\r\n?")
-_FAR = float("inf")
 
 
 class Declined(Exception):
@@ -59,8 +58,7 @@ def render(text: str, code_filter: CodeFilter | None, problems: Problems) -> str
     if pyromark is None:
         return None
     text = _LINE_ENDS.sub("\n", text)  # markdown-it's normalize rule: line numbers and ranges agree
-    if (DECLINE.search(text) or not entities_agree(text) or not definitions_agree(text, _destinations)
-            or lazy_code(text)):
+    if differs(text) or not entities_agree(text) or not definitions_agree(text, _destinations):
         return None
     try:
         walk = _Walk(text, code_filter, problems)
@@ -68,6 +66,8 @@ def render(text: str, code_filter: CodeFilter | None, problems: Problems) -> str
         if walk.delimiter_rows != delimiter_rows(text):
             return None  # a table only one engine sees
         if b"\t" in walk.data and not walk.tabs_agree():
+            return None
+        if lazy_code(walk.data, walk.verbatim):
             return None
     except Declined:
         return None
@@ -95,7 +95,7 @@ class _Walk:
         self.spans = 0  # open emphasis, links, ...
         self.blocks: list[str] = []  # open block kinds
         self.code: list[str] | None = None  # the open code or HTML block's text
-        self.code_start = 0
+        self.code_start = self.code_text_end = 0
         self.code_kind: Any = None  # "Indented" or {"Fenced": info}
         self.heading: list[int] = []  # byte ranges of the open heading's inline events
         self.heading_open = 0  # its token's index
@@ -109,27 +109,36 @@ class _Walk:
     def tokens(self) -> list[Token]:
         start, end, leaf = self.start, self.end, self.leaf
         for event, span in pyromark.events_with_range(self.text, options=_OPTIONS):
-            if isinstance(event, str):
-                self.single(event, span)
+            if type(event) is str:
+                if event == "SoftBreak" and self.inline is not None and self.plain is None and not self.heading:
+                    self.inline.append("\n")
+                else:
+                    self.single(event, span)
                 continue
-            ((kind, value),) = event.items()
-            if kind == "Text" and self.inline is not None and self.plain is None and not self.heading:
-                self.inline.append(escapeHtml(value))  # most events: text in a paragraph
-            elif kind == "Start":
-                start(value, span)
-            elif kind == "End":
-                end(value, span)
-            else:
-                leaf(kind, value, span)
+            for kind, value in event.items():  # the one item
+                # the most frequent events, text and emphasis in a paragraph, written here
+                if self.inline is not None and self.plain is None and not self.heading:
+                    if kind == "Text":
+                        self.inline.append(_escape(value))
+                        continue
+                    if type(value) is str and value in _EMPHASIS:
+                        self.inline.append(_EMPHASIS[value][kind == "End"])
+                        continue
+                if kind == "Start":
+                    start(value, span)
+                elif kind == "End":
+                    end(value, span)
+                else:
+                    leaf(kind, value, span)
         return self.out
 
     def tabs_agree(self) -> bool:
         """A tab ending a line must be in a code or HTML block, where both engines keep text
         as is; in a document with lists or quotes, so must a tab indenting a line (markdown-it
         turns part of it into spaces, to the container's column), and at the top level."""
-        if not all(_covered(m.start(), self.verbatim) for m in TAB_AT_END.finditer(self.data)):
+        if not all(covered(m.start(), self.verbatim) for m in TAB_AT_END.finditer(self.data)):
             return False
-        return not self.containers or all(_covered(m.end() - 1, self.top_verbatim)
+        return not self.containers or all(covered(m.end() - 1, self.top_verbatim)
                                           for m in TAB_INDENT.finditer(self.data))
 
     # inline content
@@ -154,6 +163,7 @@ class _Walk:
     def _text(self, plain: str, html: str, span: dict[str, int]) -> None:
         if self.code is not None:
             self.code.append(plain)
+            self.code_text_end = span["end"]
             return
         if self.heading:
             self.heading.extend((span["start"], span["end"]))
@@ -164,9 +174,9 @@ class _Walk:
 
     def leaf(self, kind: str, value: str, span: dict[str, int]) -> None:
         if kind == "Text":
-            self._text(value, escapeHtml(value), span)
+            self._text(value, _escape(value), span)
         elif kind == "Code":
-            self._text(value, f"<code>{escapeHtml(value)}</code>", span)
+            self._text(value, f"<code>{_escape(value)}</code>", span)
         elif kind == "InlineHtml":
             self._text(value, value, span)
         elif kind == "Html" and self.code is not None:  # a line of an HTML block
@@ -308,7 +318,7 @@ class _Walk:
                 self._inline().append(_SPANS[name][0])
             return
         url, title = detail["dest_url"], detail["title"]
-        href = normalizeLink(("mailto:" + url) if detail["link_type"] == "Email" else url)
+        href = _normalize_link(("mailto:" + url) if detail["link_type"] == "Email" else url)
         if not validateLink(href):  # markdown-it reads it as text
             raise Declined("link")
         if name == "Image":
@@ -359,8 +369,9 @@ class _Walk:
             code = self.code_filter(code)
         if detail == "Indented":
             return indented_html(code)
-        if not _FENCE_CLOSE.match(self.data[start:end].rstrip(b"\n").rsplit(b"\n", 1)[-1]):
-            raise Declined("unclosed fence")  # the engines differ on its trailing blank lines
+        closing = self.data.rfind(b"\n", start, end - 1) + 1  # the start of the block's last line
+        if closing <= start or self.code_text_end > closing or not _FENCE_CLOSE.match(self.data[closing:end]):
+            raise Declined("unclosed fence")  # the engines differ on its trailing blank lines, tabs
         line_end = self.data.find(b"\n", start)
         opening = self.data[start : line_end if line_end >= 0 else len(self.data)].decode()
         fence = _FENCE_OPEN.match(opening)
@@ -377,12 +388,16 @@ _SPANS = {
     "Link": ("", "</a>"),
     "Image": ("", ""),
 }
+_EMPHASIS = {"Emphasis": ("<em>", "</em>"), "Strong": ("<strong>", "</strong>")}
+# normalizeLink parses and percent-encodes (~10 us); a page's links repeat across pages
+_normalize_link = lru_cache(maxsize=4096)(normalizeLink)
 
 
-def _covered(offset: int, ranges: list[tuple[int, int]]) -> bool:
-    """Whether offset lies in one of the ranges (in source order, not overlapping)."""
-    index = bisect_right(ranges, (offset, _FAR)) - 1
-    return index >= 0 and ranges[index][0] <= offset < ranges[index][1]
+def _escape(text: str) -> str:
+    """markdown-it's escapeHtml, without its four replaces for text that needs none."""
+    if "&" in text or "<" in text or ">" in text or '"' in text:
+        return escapeHtml(text)
+    return text
 
 
 def _line_from(data: bytes, offset: int) -> bytes:

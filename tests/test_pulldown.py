@@ -68,7 +68,7 @@ def test_the_commonmark_spec_examples_render_the_same_and_nearly_all_take_the_fa
     examples = json.loads((FIXTURES / "commonmark_spec.json").read_text(encoding="utf-8"))
     wrong, accepted = differences([(f"example {e['example']}", e["markdown"]) for e in examples])
     assert wrong == []
-    assert accepted >= 0.94 * len(examples)
+    assert accepted >= 0.9 * len(examples)
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.glob("*.md") if p.name != "README.md"))
