@@ -1,21 +1,16 @@
 """The fast path of page bodies: Markdown parsed by pulldown-cmark (through pyromark), written
 out byte for byte as markdown.py's markdown-it-py configuration writes it.
 
-Why two engines: markdown-it-py parses in pure Python, ~1 ms for a typical page and most
-of a cold build; pulldown-cmark parses the same page in ~0.04 ms. Both follow CommonMark,
-so on CommonMark input they build the same document; what differs is their HTML writers
-(quotes, table alignment, tight lists), which this module does not use: it walks
-pulldown-cmark's events and writes each node with markdown-it's renderer rules
-(`renderToken`'s line breaks, hidden paragraphs of tight lists, `renderInlineAsText` for
-alt text, `normalizeLink` for URLs), then the project's own rules (highlighted fences,
-heading id bases, `align` on table cells).
+Why: markdown-it-py parses in pure Python, ~1 ms a typical page; pulldown-cmark in ~0.04 ms.
+Both follow CommonMark, so on CommonMark input they build the same document; their HTML
+writers differ (quotes, table alignment, tight lists), so this module walks pulldown-cmark's
+events and writes each node with markdown-it's rules (token_html.py; `renderInlineAsText`
+for alt text, `normalizeLink` for URLs), then the project's (highlighted fences, heading id
+bases, `align` on table cells).
 
-Where the engines' dialects differ, the page is not for this path: `render` returns None
-and the caller renders it with markdown-it-py, which stays the reference. It declines on
-kramdown/Goldmark attribute lists (`{: ...}`, `## Title {#id}`), single-tilde
-strikethrough, links markdown-it refuses (`javascript:` and friends), nesting deeper
-than markdown-it's limit, and NUL bytes. tests/test_pulldown.py holds the two engines to
-the same bytes on the CommonMark spec, markdown-it's fixtures and the corpora.
+Where the engines read a text differently (engine_differences.py, and the structure checks
+of `_Walk`), `render` returns None and the caller renders it with markdown-it-py, which
+stays the reference; tests/test_pulldown.py holds the two to the same bytes.
 """
 from __future__ import annotations
 
