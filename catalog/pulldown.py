@@ -79,8 +79,7 @@ class _Walk:
     """pulldown-cmark's events to markdown-it-shaped block tokens with inline HTML."""
 
     def __init__(self, text: str, code_filter: CodeFilter | None, problems: Problems) -> None:
-        self.text = text
-        self.data = text.encode()  # event ranges are byte offsets
+        self.text, self.data = text, text.encode()  # event ranges are byte offsets
         self.code_filter = code_filter
         self.problems = problems
         self.out: list[Token] = []
