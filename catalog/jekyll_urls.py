@@ -31,6 +31,7 @@ HTML_PAGE = (".html", ".htm")  # Jekyll's pages besides Markdown (with front mat
 _PAGE_SUFFIXES = JEKYLL_MARKDOWN + HTML_PAGE
 # Jekyll's Utils.has_yaml_header?: the first line is `---`, then only blanks
 _YAML_HEADER = re.compile(rb"---\s*\r?\n")
+_PLACEHOLDER = re.compile(r":(path|basename|output_ext)")
 
 
 def is_html_page(rel: str) -> bool:
@@ -72,11 +73,21 @@ def is_section_file(name: str) -> bool:
 
 
 def permalink_url(page: Any, config: SiteConfig) -> str | None:
-    """The URL a front matter `permalink:` gives the page, under the site's base path."""
+    """The URL a front matter `permalink:` gives the page, under the site's base path; its
+    placeholders filled as Jekyll fills a page's (Page#url_placeholders): `:path` (the
+    page's folder), `:basename` (its file name without the extension), `:output_ext`
+    (`.html`). Others (`:title` is a post's) stay as written, as Jekyll leaves them."""
     value = page.meta.get("permalink")
     if not config.jekyll or not isinstance(value, str) or not value.strip():
         return None
-    url = posixpath.join(config.base_path, value.strip().lstrip("/"))
+    value = value.strip()
+    if ":" in value:
+        name = posixpath.basename(page.rel)
+        places = {"path": posixpath.dirname(page.rel), "basename": name.rsplit(".", 1)[0] if "." in name else name,
+                  "output_ext": ".html"}
+        value = _PLACEHOLDER.sub(lambda m: places.get(m[1], m[0]), value)
+        value = re.sub(r"/{2,}", "/", value)  # Jekyll's URL#sanitize_url: `/:path/x` at the root
+    url = posixpath.join(config.base_path, value.lstrip("/"))
     if not url.endswith("/") and "." not in url.rsplit("/", 1)[-1]:
         url += "/"  # Jekyll writes /a/b as /a/b.html but serves it at /a/b; a folder here
     return url

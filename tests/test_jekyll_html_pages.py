@@ -267,3 +267,26 @@ def test_html_page_urls_are_jekylls(tmp_path):
     ours = sorted(rel for rel in (str(p.relative_to(root / "public")) for p in (root / "public").rglob("*.htm*"))
                   if rel in served or "/" not in rel)
     assert ours == sorted(served + ["404.html"])  # and our not-found page
+
+
+def test_permalink_placeholders_are_filled_as_jekyll_fills_a_pages(tmp_path):
+    files = {
+        "_config.yml": "title: Demo\n",
+        "docs/a.md": "---\npermalink: /:path/:basename/\n---\nA\n",
+        "docs/sub/b.md": "---\npermalink: /:path/:basename:output_ext\n---\nB\n",
+        "docs/c.md": "---\npermalink: /guide/:basename.html\n---\nC\n",
+        "docs/index.md": "---\npermalink: /:path/\n---\nE\n",
+        "top.md": "---\npermalink: /:path/:basename/\n---\nT\n",  # at the root: `//top/` is `/top/`
+    }
+    root = jekyll_project(tmp_path / "site", files)
+    done = subprocess.run(["jekyll", "build", "--safe", "-s", str(root), "-d", str(tmp_path / "_site")],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    theirs = sorted(str(p.relative_to(tmp_path / "_site")) for p in (tmp_path / "_site").rglob("*.html"))
+    assert theirs == ["docs/a/index.html", "docs/index.html", "docs/sub/b.html", "guide/c.html", "top/index.html"]
+    result = build(root)
+    assert result.written and not problems(result), problems(result)
+    for rel, text in [("docs/a/index.html", "A"), ("docs/sub/b.html", "B"), ("guide/c.html", "C"),
+                      ("docs/index.html", "E"), ("top/index.html", "T")]:
+        assert f"<p>{text}</p>" in body(root, rel), rel
+    assert not any(":" in p.name for p in (root / "public").rglob("*"))
