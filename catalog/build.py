@@ -323,9 +323,11 @@ def write_host_files(site: Site, config: SiteConfig, aliases: list[tuple[str, st
         pages = [config.origin + p.url for p in site.pages if not hidden(p) and not p.meta.get("sitemap_exclude")]
         pages += [config.origin + config.base_path + path.removesuffix("index.html")
                   for path in output.paths() if path.startswith("plugins/") and path.endswith("/index.html")]
-        output.add("sitemap.xml", sitemap(pages), "catalog", report, what="sitemap")
         sitemap_url = config.origin + config.base_path + "sitemap.xml"
-    output.add("robots.txt", robots(sitemap_url), "catalog", report, what="robots.txt")
+        if "sitemap.xml" not in output:  # the project's own (a Jekyll site's sitemap.xml page) wins
+            output.add("sitemap.xml", sitemap(pages), "catalog", report, what="sitemap")
+    if "robots.txt" not in output:
+        output.add("robots.txt", robots(sitemap_url), "catalog", report, what="robots.txt")
 
 
 def write_search_index(site: Site, config: SiteConfig, bodies: dict[str, Body], plugins: list[Listing],

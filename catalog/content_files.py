@@ -20,7 +20,7 @@ from .config import SiteConfig
 from .content import Page, _humanize
 from .diagnostics import Diagnostic, LocatedError, Report
 from .hashing import digest
-from .jekyll_urls import HTML_PAGE, has_yaml_header, is_html_page, is_section_file, markdown_suffix, stem
+from .jekyll_urls import has_yaml_header, is_html_page, is_section_file, markdown_suffix, stem
 
 SECTION_FILES = ("_index.md", "index.md")
 
@@ -135,7 +135,7 @@ def content_files(project: Path, config: SiteConfig) -> list[str]:
     """The content folder's Markdown files (POSIX paths below it), as load_site reads them."""
     root = project / config.content_dir
     files = _markdown_files(root, config.content_exclude, config.jekyll)
-    if config.jekyll:  # an HTML file is a page when it starts with front matter, as Jekyll decides
+    if config.jekyll:  # an HTML (or other) file is a page when it starts with front matter, as Jekyll decides
         files = [rel for rel in files if not is_html_page(rel) or has_yaml_header(root / rel)]
     if config.front_matter_required:  # as Jekyll: a file without front matter is no page
         files = [rel for rel in files if _starts_with_front_matter(root / rel)]
@@ -191,7 +191,7 @@ def _markdown_files(root: Path, exclude: tuple[str, ...] = (), jekyll: bool = Fa
                 continue
             if entry.is_dir(follow_symlinks=False):
                 visit(entry.path, rel + "/")
-            elif (markdown_suffix(entry.name, jekyll) or jekyll and entry.name.endswith(HTML_PAGE)) \
+            elif (markdown_suffix(entry.name, jekyll) or jekyll and is_html_page(entry.name)) \
                     and not _links_to_folder(entry):  # .markdown and .html: Jekyll's (content_files)
                 found.append(rel)   # whatever it is: SourceMemo.page reads only regular files
 

@@ -35,9 +35,25 @@ _PLACEHOLDER = re.compile(r":(path|basename|output_ext)")
 
 
 def is_html_page(rel: str) -> bool:
-    """Whether a page's file is HTML (a Jekyll project lists such files as pages only when
-    they start with front matter): its body is no Markdown."""
-    return rel.endswith(HTML_PAGE)
+    """Whether a page's file is HTML, or another file Jekyll renders (is_liquid_file) (a
+    Jekyll project lists such files as pages only when they start with front matter): its
+    body is no Markdown."""
+    return rel.endswith(HTML_PAGE) or is_liquid_file(rel) and not rel.endswith(JEKYLL_MARKDOWN)
+
+
+def is_liquid_file(rel: str) -> bool:
+    """Whether a Jekyll page's file is neither Markdown nor HTML (`search.json`, `feed.xml`,
+    `robots.txt` with front matter): Jekyll renders its Liquid and writes the result at the
+    file's own path, without a layout."""
+    return bool(rel) and not rel.endswith(_PAGE_SUFFIXES)
+
+
+def without_layout(page: Any, config: SiteConfig) -> bool:
+    """Whether the page is written as its content alone, as Jekyll writes it: a Liquid file,
+    or a page whose front matter says `layout: null` (or `none`)."""
+    if not config.jekyll:
+        return False
+    return is_liquid_file(page.rel) or "layout" in page.meta and page.meta["layout"] in (None, "none", "")
 
 
 def has_yaml_header(path: Path | str) -> bool:
@@ -81,7 +97,7 @@ def permalink_url(page: Any, config: SiteConfig) -> str | None:
     if not config.jekyll or not isinstance(value, str) or not value.strip():
         return None
     value = value.strip()
-    if ":" in value:
+    if _PLACEHOLDER.search(value):
         name = posixpath.basename(page.rel)
         places = {"path": posixpath.dirname(page.rel), "basename": name.rsplit(".", 1)[0] if "." in name else name,
                   "output_ext": ".html"}
@@ -97,6 +113,8 @@ def html_page_url(page: Any, config: SiteConfig) -> str:
     """The URL Jekyll gives an HTML page without a permalink, case kept as Jekyll keeps it:
     `/a/b.html` (`/a/b/` under a pretty style), a folder's `index.html` at `/a/`."""
     style = config.jekyll_permalink.strip()
+    if is_liquid_file(page.rel):  # search.json stays search.json under any style
+        return config.base_path + page.rel
     if page.is_section:
         return config.base_path + (page.dir + "/" if page.dir else "")
     if style == "pretty" or style.endswith("/"):

@@ -35,6 +35,7 @@ from liquid.token import TOKEN_CONTENT, TOKEN_EXPRESSION, TOKEN_OUTPUT, TOKEN_TA
 
 from .content_files import excluded, read_regular_file
 from .diagnostics import Diagnostic, Lines, did_you_mean
+from .jekyll_urls import is_liquid_file
 from .liquid_filters import jekyll_filters
 from .liquid_tags import TAGS
 from .page_files import FILE_FACT
@@ -351,9 +352,12 @@ class JekyllLiquid:
             values: dict[str, Any] = dict(config.params)
             values.update(title=config.title, url=config.origin, baseurl=config.base_path.rstrip("/"),
                           lang=config.language, time=_build_time(), data=self._data())
-            pages = [self.page_vars(page) for page in self.site.pages if page.rel]
-            values["pages"] = pages
-            values["html_pages"] = pages
+            # in Jekyll's order (Reader#sort_files!: by file name), the path breaking ties for a
+            # stable order where Ruby's sort_by leaves them as it finds them
+            listed = sorted((page for page in self.site.pages if page.rel),
+                            key=lambda page: (posixpath.basename(page.rel), page.rel))
+            values["pages"] = [self.page_vars(page) for page in listed]
+            values["html_pages"] = [vars for page, vars in zip(listed, values["pages"]) if not is_liquid_file(page.rel)]
             self._site_vars = values
         state.depends_on.add("nav")  # site.pages shows every page's title and URL
         state.depends_on.update(self._data_facts)  # site.data: an edited data file renders its pages again

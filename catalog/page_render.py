@@ -18,6 +18,7 @@ from .assets import Assets
 from .body import Body
 from .config import SiteConfig
 from .content import Page, Site
+from .jekyll_urls import without_layout
 from .nav import Sidebar
 from .refs import RefResolver
 from .render import BodyRenderer
@@ -121,6 +122,8 @@ def _as_rendered(site: Site) -> bytes:
 def render_page(page: Page, body: Body, at: int | None, reading: list[Page], config: SiteConfig, theme: Theme,
                 site_view: SiteView) -> tuple[str, str]:
     """(html, "") or ("", the error) for one page; `at` is its place in `reading` (None: hidden)."""
+    if without_layout(page, config):  # a Jekyll page written as its content alone (jekyll_urls.py)
+        return body.full_html(), ""
     view = PageView(
         node=page, content=Markup(body.full_html()), toc=body.headings, breadcrumbs=page.ancestors(),
         prev=reading[at - 1] if at else None,

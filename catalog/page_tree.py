@@ -17,7 +17,7 @@ from .config import SiteConfig
 from .content import Page, Site, _humanize
 from .content_files import SourceMemo, content_files, source_path
 from .diagnostics import Report, did_you_mean
-from .jekyll_urls import html_page_url, is_html_page, is_section_file, old_urls, permalink_url, stem
+from .jekyll_urls import html_page_url, is_html_page, is_liquid_file, is_section_file, old_urls, permalink_url, stem
 from .languages import is_section_file as is_language_section_file, language_stem
 from .not_found import not_found_url, own_not_found_page
 from .page_build_options import apply_build_options
@@ -106,6 +106,9 @@ def load_site(project: Path, config: SiteConfig, report: Report, *, drafts: bool
     not_found = own_not_found_page(home.walk(), config)
     if not_found is not None:  # the site's 404.html: out of the sidebar, search and sitemap (not_found.py)
         not_found.hidden = True
+    for page in pages.values():
+        if config.jekyll and is_liquid_file(page.rel):  # search.json, feed.xml: files, no pages to list
+            page.hidden = True
     for page in home.walk():
         _check_page_url(page, report)
     ordered, unwritten, unpublished = apply_build_options(home)

@@ -290,3 +290,30 @@ def test_permalink_placeholders_are_filled_as_jekyll_fills_a_pages(tmp_path):
                       ("docs/index.html", "E"), ("top/index.html", "T")]:
         assert f"<p>{text}</p>" in body(root, rel), rel
     assert not any(":" in p.name for p in (root / "public").rglob("*"))
+
+
+def test_files_with_front_matter_are_liquid_written_as_jekyll_writes_them(tmp_path):
+    # search.json, robots.txt, feed.xml with front matter: Jekyll renders their Liquid and
+    # writes them at their own path without a layout, as it writes a `layout: null` page
+    files = {
+        "_config.yml": "title: Demo\nurl: https://docs.example.org\n",
+        "index.md": "---\ntitle: Home\n---\nHello\n",
+        "search.json": "---\nlayout: null\n---\n[{% for p in site.pages %}{% if p.url contains '.' %}"
+                       "\"{{ p.url }}\",{% endif %}{% endfor %}\"end\"]\n",
+        "raw.html": "---\nlayout: null\n---\n<html><body>Raw {{ site.title }}</body></html>\n",
+        "robots.txt": "---\n---\nUser-agent: *\nSitemap: {{ site.url }}/sitemap.xml\n",
+        "assets/feed.xml": "---\n---\n<feed><title>{{ site.title | xml_escape }}</title></feed>\n",
+        "assets/logo.svg": "<svg/>\n",  # no front matter: copied as it is
+    }
+    root = jekyll_project(tmp_path / "site", files)
+    done = subprocess.run(["jekyll", "build", "--safe", "-s", str(root), "-d", str(tmp_path / "_site")],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    result = build(root)
+    assert result.written and not problems(result), problems(result)  # robots.txt: the project's, no collision
+    theirs, ours = tmp_path / "_site", root / "public"
+    for rel in ("search.json", "raw.html", "robots.txt", "assets/feed.xml", "assets/logo.svg"):
+        assert (ours / rel).read_text(encoding="utf-8") == (theirs / rel).read_text(encoding="utf-8"), rel
+    # files, not pages: out of the sidebar and the search index
+    assert "search.json" not in (ours / "index.html").read_text(encoding="utf-8")
+    assert "robots.txt" not in (ours / "search-index.json").read_text(encoding="utf-8")
