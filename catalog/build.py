@@ -23,7 +23,7 @@ from .content_files import content_files
 from .diagnostics import Report
 from .fragments import check_doc_fragments, check_fragments
 from .highlight import stylesheet
-from .hosting import redirects_file, robots, sitemap
+from .hosting import redirects_file, robots, sitemap, with_project_rules
 from .output import Output, SiteFiles, url_to_file
 from .not_found import own_not_found_page, report_go_not_found
 from .page_files import publish_attachments, publish_content_files
@@ -315,9 +315,13 @@ def write_host_files(site: Site, config: SiteConfig, aliases: list[tuple[str, st
         names = [path[len("plugins/by-name/"):-len(".json")] for path in output.paths()
                  if path.startswith("plugins/by-name/") and not path.startswith("plugins/by-name/_")]
         rules = marketplace_redirect_rules(config.base_path, names)
-        output.add("_headers", headers_file(output.paths(), config.base_path), "catalog", report,
-                   what="header rules")
-    output.add("_redirects", redirects_file(aliases, rules), "catalog", report, what="redirect rules")
+        output.add("_headers", with_project_rules(headers_file(output.paths(), config.base_path),
+                                                  output.merged.get("_headers"), "_headers"),
+                   "catalog", report, what="header rules")
+    elif "_headers" in output.merged:
+        output.add("_headers", output.merged["_headers"], "catalog", report, what="the project's header rules")
+    output.add("_redirects", with_project_rules(redirects_file(aliases, rules), output.merged.get("_redirects"),
+                                                "_redirects"), "catalog", report, what="redirect rules")
     sitemap_url = None
     if config.origin:  # a sitemap lists absolute URLs: only possible with an absolute base_url
         pages = [config.origin + p.url for p in site.pages if not hidden(p) and not p.meta.get("sitemap_exclude")]

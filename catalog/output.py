@@ -17,6 +17,9 @@ from .diagnostics import Report
 from .publish import Staging
 
 
+MERGED = ("_redirects", "_headers")  # Netlify's files, which the build writes too
+
+
 @dataclass
 class Output:
     """Files to publish, by site-relative POSIX path; remembers who wrote each one.
@@ -29,6 +32,9 @@ class Output:
     staging: Staging | None = None
     # applied to each HTML file as it is added (urls.rewriter: relativeURLs, canonifyURLs)
     rewrite: Callable[[str, bytes], bytes] | None = None
+    # the project's own Netlify files (static/_redirects): not planned as they are, but kept
+    # for write_host_files to append to the generated ones (no collision with them)
+    merged: dict[str, bytes] = field(default_factory=dict)
 
     def __contains__(self, path: str) -> bool:
         return path in self.owners
@@ -39,6 +45,9 @@ class Output:
 
     def add(self, path: str, data: bytes | str, source: str, report: Report, line: int = 0, what: str = "") -> None:
         """Plan one file; `source` (and `line`) say where it comes from, `what` how (e.g. 'alias /a/')."""
+        if source != "catalog" and _site_path(path) in MERGED:
+            self.merged[_site_path(path)] = data.encode("utf-8") if isinstance(data, str) else data
+            return
         rel = self._claim(path, source, report, line, what)
         if rel is None:
             return
@@ -52,7 +61,7 @@ class Output:
 
     def reusable(self, path: str, sha256: str) -> bool:
         """Whether the previous build published `path` with these bytes (see `add_previous`)."""
-        return self.staging is not None and self.staging.published(_site_path(path)) == sha256
+        return _site_path(path) not in MERGED and self.staging is not None and self.staging.published(_site_path(path)) == sha256
 
     def digest_of(self, path: str) -> str | None:
         """The sha256 of a file written to the staging folder (None without one)."""

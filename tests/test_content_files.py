@@ -110,3 +110,25 @@ def test_a_content_file_that_collides_with_a_page_is_a_located_error(make_site):
     site = make_site({"content/a.md": "---\ntitle: A\n---\nx\n", "content/a/index.html": "<p>mine</p>\n"})
     result = site.build()
     assert any(d.code == "output-collision" for d in result.report.items), site.messages(result)
+
+
+def test_a_projects_own_netlify_files_and_robots_txt_join_or_replace_the_generated_ones(tmp_path):
+    # a site deployed on Netlify often has its own static/_redirects and _headers; the build
+    # writes both files too (aliases, the Marketplace's rules): one file each, not a collision
+    files = {
+        "config.toml": 'title = "T"\nbaseURL = "https://docs.example.org/"\n',
+        "content/_index.md": "---\ntitle: Home\n---\n",
+        "content/a.md": "---\ntitle: A\naliases: [/old/]\n---\nA\n",
+        "static/_redirects": "/*  /404.html  404\n",
+        "static/_headers": "/*\n  X-Frame-Options: DENY\n",
+        "static/robots.txt": "User-agent: *\nDisallow: /drafts/\n",
+    }
+    project = hugo_project(tmp_path / "site", files)
+    for run in range(2):  # the second build reuses what it can of the first: the same files
+        result = build(project)
+        assert result.written and not result.report.items, [d.format() for d in result.report.items]
+        redirects = (project / "public/_redirects").read_text()
+        # the aliases' exact paths before the project's catch-all: Netlify takes the first match
+        assert redirects.index("/old/ /a/ 301!") < redirects.index("/*  /404.html  404"), run
+        assert (project / "public/_headers").read_text() == files["static/_headers"]
+        assert (project / "public/robots.txt").read_text() == files["static/robots.txt"]
