@@ -32,6 +32,7 @@ from .page_tree import load_site
 from .parallel import MIN_PARALLEL, Workers, cyclic_gc_paused
 from .publish import PublishError, Staging
 from .redirect_pages import write_redirect_pages
+from .jekyll_data import report_data_problems
 from .menus import check_menus
 from .refs import RefResolver
 from .render_cache import RenderCache
@@ -102,6 +103,8 @@ def _build(project: Path, out: Path, output: Output, workers: Workers, options: 
     site = load_content(project, config, options, plan, workers, report)
     resolver = RefResolver(site)
     check_menus(project, config, site, resolver, report)  # a pageRef that names no page, once a build
+    if config.jekyll:
+        report_data_problems(project, config.content_dir, report)  # _data/ files, once a build
     clock.lap("load")
     plan.plan_bodies(project, config, theme, site)
     assets = collect_assets(theme, config, options, report)

@@ -76,6 +76,7 @@ CODES: dict[str, Code] = {
     "liquid-unknown-tag": Code("warning", "a Jekyll page uses a Liquid tag neither Liquid, Jekyll nor the site defines"),
     "liquid-unknown-filter": Code("warning", "a Jekyll page uses a Liquid filter neither Liquid nor Jekyll defines"),
     "liquid-include-not-found": Code("error", "a Jekyll include names no file of _includes/ (or the page's folder)"),
+    "data-file-invalid": Code("error", "a Jekyll _data/ file cannot be read or parsed (Jekyll stops on it too)"),
     "liquid-link-not-found": Code("error", "a Jekyll {% link %} names no page or file"),
     "include-missing": Code("error", "include names a file that does not exist or is outside the site"),
     "attachment-unreadable": Code("error", "a file of a page's attachments folder cannot be read"),

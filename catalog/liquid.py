@@ -33,8 +33,9 @@ from liquid.stringify import to_liquid_string
 from liquid.mode import Mode
 from liquid.token import TOKEN_CONTENT, TOKEN_EXPRESSION, TOKEN_OUTPUT, TOKEN_TAG, Token
 
-from .content_files import excluded, read_regular_file
+from .content_files import excluded
 from .diagnostics import Diagnostic, Lines, did_you_mean
+from .jekyll_data import load_data, read_bounded
 from .jekyll_urls import is_liquid_file
 from .liquid_filters import jekyll_filters
 from .liquid_tags import TAGS
@@ -83,7 +84,6 @@ class _State:
     depends_on: set[str] = field(default_factory=set)
 
 
-MAX_INCLUDE_BYTES = 8 * 1024 * 1024  # an include is a snippet; a larger file is a mistake
 MAX_VALUE_CHARS = 16 * 1024 * 1024  # a string a filter may make (JekyllEnvironment's limits)
 
 
@@ -260,7 +260,7 @@ class JekyllEnvironment(Environment):
                         did_you_mean(name, available) or f"add {posixpath.join(folder, name)}")
             return 0
         try:
-            text = _read_bounded(path).decode("utf-8", errors="replace")
+            text = read_bounded(path).decode("utf-8", errors="replace")
         except OSError as exc:
             self.report(token, "error", "liquid-include-not-found", f"include '{name}': cannot read it: {exc}",
                         "an include is a text file of the site")
@@ -372,56 +372,10 @@ class JekyllLiquid:
         return values
 
     def _data(self) -> dict[str, Any]:
-        """`site.data`: the YAML and JSON files of `_data/`, by name."""
-        import json
-
-        import yaml
-        data: dict[str, Any] = {}
-        folder = self.project / self.config.content_dir / "_data"
-        if not folder.is_dir():
-            return data
-        for path in sorted(folder.rglob("*")):
-            if path.suffix not in (".yml", ".yaml", ".json") or not path.is_file():
-                continue
-            rel = path.relative_to(self.project).as_posix()
-            self._data_facts.append(FILE_FACT + rel)
-            try:
-                text = _read_bounded(path).decode("utf-8")
-                value = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-                if _too_many_values(value):  # YAML aliases that would expand without end when printed
-                    continue
-            except (OSError, ValueError, RecursionError, yaml.YAMLError):
-                continue  # a broken data file is shown as missing data, not a failed page
-            node = data
-            for part in path.relative_to(folder).with_suffix("").parts[:-1]:
-                node = node.setdefault(part, {})
-            node[path.stem] = value
-        return data
-
-
-def _read_bounded(path: Path) -> bytes:
-    """The bytes of an include or data file: a regular file (never a FIFO's wait for a writer)
-    of at most MAX_INCLUDE_BYTES, checked on what was read rather than on a stat before it."""
-    data = read_regular_file(str(path), limit=MAX_INCLUDE_BYTES + 1)
-    if len(data) > MAX_INCLUDE_BYTES:
-        raise OSError(f"it is over {MAX_INCLUDE_BYTES // (1024 * 1024)} MiB")
-    return data
-
-
-def _too_many_values(value: Any, limit: int = 100_000) -> bool:
-    """Whether a loaded value holds more than `limit` values counted as printing would expand
-    them (an alias is counted each time it is used), stopping as soon as it is known."""
-    count, stack = 0, [value]
-    while stack:
-        item = stack.pop()
-        count += 1
-        if count > limit:
-            return True
-        if isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return False
+        """`site.data`: the YAML and JSON files of `_data/`, by name (jekyll_data.py)."""
+        loaded = load_data(self.project / self.config.content_dir / "_data", self.project)
+        self._data_facts.extend(FILE_FACT + rel for rel in loaded.files)
+        return loaded.data
 
 
 def _build_time() -> datetime.datetime:

@@ -418,13 +418,30 @@ def test_an_edited_data_file_renders_its_pages_again(jekyll):
     assert result.rendered >= 1 and "DATA2" in site.body("l/index.html")
 
 
-def test_a_data_file_of_yaml_aliases_is_missing_data_not_a_memory_blowup(jekyll):
+def test_a_data_file_of_yaml_aliases_is_an_error_not_a_memory_blowup(jekyll):
     lines = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]']
     lines += [f"{b}: &{b} [{', '.join(['*' + a] * 10)}]" for a, b in zip("abcdefg", "bcdefgh")]
     site = jekyll({"_data/bomb.yml": "\n".join(lines) + "\n",
                    "b.md": "---\ntitle: B\n---\n[{{ site.data.bomb | jsonify }}]\n"})
-    assert not site.build().report.failed()
-    assert "[null]" in site.body("b/index.html")  # as a data file that does not parse
+    result = site.build()
+    assert site.problems(result) == [("_data/bomb.yml", 0, 0, "error", "data-file-invalid")]
+    assert "over 100,000 values" in result.report.items[0].message
+
+
+def test_every_broken_data_file_is_an_error_at_its_line_and_the_old_site_stays(jekyll):
+    # Jekyll stops on a data file it cannot parse; so does the build, naming each one
+    site = jekyll({"_data/ok.yml": "a: 1\n", "_data/team.yml": "- name: A\n  role: [x\n- name: B\n",
+                   "_data/nested/bad.json": '{"a": 1,}\n', "_data/latin.yml": b"name: caf\xe9\n",
+                   "i.md": "---\ntitle: I\n---\n{{ site.data.ok.a }}\n"})
+    (site.root / "public").mkdir()
+    (site.root / "public" / "old.html").write_text("the previous build\n")
+    done = _catalog_build(site.root)
+    output = done.stderr + done.stdout
+    assert done.returncode == 1 and "Traceback" not in output
+    assert "_data/latin.yml: error: the data file is not UTF-8 text (byte 9) [data-file-invalid]" in output
+    assert "_data/nested/bad.json:1:9: error: the data file is not valid JSON" in output
+    assert "_data/team.yml:3:7: error: the data file is not valid YAML" in output
+    assert (site.root / "public" / "old.html").read_text() == "the previous build\n"
 
 
 def test_only_the_first_toc_list_outside_code_is_the_table(jekyll):
