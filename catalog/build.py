@@ -256,7 +256,7 @@ def render_pages(pages: PageRenderer, plan: RenderPlan, output: Output, report: 
         bodies[page.source] = body
         html = cached[index]
         cached[index] = None
-        line = page.line_of("url" if "url" in page.meta else "slug")
+        line = page.line_of(next((key for key in ("url", "permalink", "slug") if key in page.meta), "slug"))
         if isinstance(html, str):
             output.add_previous(paths[index], html, page.source, report, line)
         elif html is not None:

@@ -317,3 +317,13 @@ def test_files_with_front_matter_are_liquid_written_as_jekyll_writes_them(tmp_pa
     # files, not pages: out of the sidebar and the search index
     assert "search.json" not in (ours / "index.html").read_text(encoding="utf-8")
     assert "robots.txt" not in (ours / "search-index.json").read_text(encoding="utf-8")
+
+
+def test_two_pages_with_one_permalink_are_an_error_at_the_permalinks_line(tmp_path):
+    root = jekyll_project(tmp_path / "site", {
+        "_config.yml": "title: Demo\n",
+        "a.md": "---\ntitle: A\npermalink: /same/\n---\nA\n",
+        "b.md": "---\ntitle: B\ndescription: second\npermalink: /same/\n---\nB\n",
+    })
+    result = build(root)
+    assert problems(result) == [("b.md", 4, 1, "output-collision")]
