@@ -32,8 +32,17 @@ _DIFFERENCES = [
     ("\t", re.compile(r"^[ \t>]*>[ ]?\t", re.M)),
     ("~~", re.compile(r"^(?![ \t>]*~{3,}(?:(?!~~).)*$).*~~", re.M)),
 ]
+# a line, after any quote's `>` or list marker, starting with a tag or a placeholder alone
+_KRAMDOWN_LINE = re.compile(r"^(?:[ \t>]|[-*+][ \t]|\d{1,9}[.)][ \t])*(?:<[A-Za-z]|XQSCY*[A-P]+Z[ \t]*$)", re.M)
 # blank lines of spaces ending the text: markdown-it drops them from a block left open
 _TRAILING_BLANKS = re.compile(r"\n[ \t]+(?:\n[ \t]*)*\Z")
+
+
+def kramdown_rules_apply(text: str) -> bool:
+    """Whether markdown.py's kramdown rules (kramdown_html.py) may read a Jekyll page's text
+    otherwise than CommonMark: a line that starts with an HTML tag (kramdown's HTML blocks
+    end at their end tag, not a blank line), or a line holding only a Liquid tag's output."""
+    return _KRAMDOWN_LINE.search(text) is not None
 
 
 def differs(text: str) -> bool:

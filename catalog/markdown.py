@@ -71,9 +71,9 @@ class Markdown:
             return code_filter(code)  # type: ignore[misc]
 
         problems: list[tuple[int, str]] = []
-        # pulldown.py renders most pages ~20x faster with the same bytes; what it declines
-        # (a page written for kramdown, attribute lists, ...) markdown-it-py renders
-        html = None if kramdown else pulldown.render(text, filtered if code_filter is not None else None, problems)
+        # pulldown.py renders most pages several times faster with the same bytes; what it
+        # declines (attribute lists, a Jekyll page's HTML blocks, ...) markdown-it-py renders
+        html = pulldown.render(text, filtered if code_filter is not None else None, problems, kramdown)
         if html is None:
             problems = []
             env: dict[str, Any] = {_FILTER_KEY: filtered if code_filter is not None else None,

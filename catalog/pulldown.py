@@ -21,10 +21,10 @@ from typing import Any, Callable
 from markdown_it.common.normalize_url import normalizeLink, normalizeLinkText, validateLink
 from markdown_it.common.utils import escapeHtml
 
-from .anchors import GID_ATTR, goldmark_id
+from .anchors import GID_ATTR, goldmark_id, kramdown_id
 from .code_blocks import Problems, fence_html, indented_html
 from .engine_differences import (TAB_AT_END, TAB_INDENT, covered, definitions_agree, delimiter_rows, differs,
-                                 entities_agree, lazy_code)
+                                 entities_agree, kramdown_rules_apply, lazy_code)
 from .placeholders import ANY_TOKEN
 from .token_html import Token, write_tokens
 
@@ -48,15 +48,18 @@ class Declined(Exception):
     """The page uses something the engines read differently: markdown-it-py renders it."""
 
 
-def render(text: str, code_filter: CodeFilter | None, problems: Problems) -> str | None:
-    """HTML of `text` as markdown.py's markdown-it-py renders it; None where declined."""
+def render(text: str, code_filter: CodeFilter | None, problems: Problems, kramdown: bool = False) -> str | None:
+    """HTML of `text` as markdown.py's markdown-it-py renders it (`kramdown`: a Jekyll page's,
+    heading ids as kramdown makes them); None where declined."""
     if pyromark is None:
         return None
     text = _LINE_ENDS.sub("\n", text)  # markdown-it's normalize rule: line numbers and ranges agree
     if differs(text) or not entities_agree(text) or not definitions_agree(text, _destinations):
         return None
+    if kramdown and kramdown_rules_apply(text):
+        return None
     try:
-        walk = _Walk(text, code_filter, problems)
+        walk = _Walk(text, code_filter, problems, kramdown_id if kramdown else goldmark_id)
         tokens = walk.tokens()
         if walk.delimiter_rows != delimiter_rows(text):
             return None  # a table only one engine sees
@@ -78,7 +81,9 @@ def _destinations(text: str) -> list[str]:
 class _Walk:
     """pulldown-cmark's events to markdown-it-shaped block tokens with inline HTML."""
 
-    def __init__(self, text: str, code_filter: CodeFilter | None, problems: Problems) -> None:
+    def __init__(self, text: str, code_filter: CodeFilter | None, problems: Problems,
+                 heading_id: Callable[[str], str] = goldmark_id) -> None:
+        self.heading_id = heading_id  # the id base of a heading's source
         self.text, self.data = text, text.encode()  # event ranges are byte offsets
         self.code_filter = code_filter
         self.problems = problems
@@ -351,7 +356,7 @@ class _Walk:
         source = content.rsplit("\n", 1)[-1]
         if ANY_TOKEN.search(source):
             return ""
-        return f' {GID_ATTR}="{escapeHtml(goldmark_id(source))}"'
+        return f' {GID_ATTR}="{escapeHtml(self.heading_id(source))}"'
 
     def _code_block(self, end: int) -> str:
         start, detail = self.code_start, self.code_kind

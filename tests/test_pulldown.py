@@ -28,27 +28,29 @@ CORPORA = TESTS.parent.parent / "shared" / "corpora"
 REFERENCE = Markdown()._md
 
 
-def reference(text: str, code_filter: Callable[[str], str] | None = None) -> tuple[str, list[Any]]:
+def reference(text: str, code_filter: Callable[[str], str] | None = None,
+              kramdown: bool = False) -> tuple[str, list[Any]]:
     problems: list[Any] = []
-    env = {"catalog_code_filter": code_filter, PROBLEMS_KEY: problems, KRAMDOWN_KEY: False}
+    env = {"catalog_code_filter": code_filter, PROBLEMS_KEY: problems, KRAMDOWN_KEY: kramdown}
     return REFERENCE.render(text, env), sorted(problems)
 
 
-def fast(text: str, code_filter: Callable[[str], str] | None = None) -> tuple[str | None, list[Any]]:
+def fast(text: str, code_filter: Callable[[str], str] | None = None,
+         kramdown: bool = False) -> tuple[str | None, list[Any]]:
     problems: list[Any] = []
-    html = pulldown.render(text, code_filter, problems)
+    html = pulldown.render(text, code_filter, problems, kramdown)
     return html, sorted(problems)
 
 
-def differences(texts: list[tuple[str, str]]) -> tuple[list[str], int]:
+def differences(texts: list[tuple[str, str]], kramdown: bool = False) -> tuple[list[str], int]:
     """(the names whose fast output differs from the reference's, how many were accepted)."""
     wrong, accepted = [], 0
     for name, text in texts:
-        html, problems = fast(text)
+        html, problems = fast(text, kramdown=kramdown)
         if html is None:
             continue
         accepted += 1
-        if (html, problems) != reference(text):
+        if (html, problems) != reference(text, kramdown=kramdown):
             wrong.append(name)
     return wrong, accepted
 
@@ -92,6 +94,19 @@ def test_random_documents_render_the_same_or_are_declined() -> None:
     assert accepted >= 1200  # the documents are hostile on purpose; most still take the fast path
 
 
+def test_jekyll_pages_render_as_kramdown_reads_them_or_are_declined() -> None:
+    # a Jekyll page's Markdown: heading ids as kramdown makes them, HTML blocks to their end tag
+    wrong, accepted = differences([(f"seed {seed}", document(seed)) for seed in range(1500)], kramdown=True)
+    assert wrong == [], [document(int(name.split()[1])) for name in wrong[:3]]
+    assert accepted >= 400
+    pages = list((TESTS / "fixtures" / "markdown").glob("*.md")) + list((TESTS.parent / "content").rglob("*.md"))
+    wrong, accepted = differences([(str(p), p.read_text(encoding="utf-8")) for p in pages], kramdown=True)
+    assert wrong == [] and accepted >= 0.5 * len(pages)
+    html, _ = fast("## 2. Set up_now\n\nText.\n", kramdown=True)
+    assert html == '<h2 data-gid="set-upnow">2. Set up_now</h2>\n<p>Text.</p>\n'  # Goldmark's: 2-set-up_now
+    assert fast("<div>\n*a*\n\n</div>\n", kramdown=True)[0] is None  # kramdown's HTML block: declined
+
+
 _PIECES = st.sampled_from(
     list("*_[]()!<>#|-:~`\\ \n\t&;\"'/=.{}") + [
         "a", "é", "\n\n", "    ", "> ", "- ", "1. ", "```", "~~~", "<div>", "</div>", "&amp;", "&#1;", "http://x",
@@ -103,11 +118,11 @@ _PIECES = st.sampled_from(
 
 
 @settings(max_examples=1500, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
-@given(st.lists(_PIECES, max_size=40).map("".join))
-def test_any_text_renders_the_same_or_is_declined(text: str) -> None:
-    html, problems = fast(text)
+@given(st.lists(_PIECES, max_size=40).map("".join), st.booleans())
+def test_any_text_renders_the_same_or_is_declined(text: str, kramdown: bool) -> None:
+    html, problems = fast(text, kramdown=kramdown)
     if html is not None:
-        assert (html, problems) == reference(text)
+        assert (html, problems) == reference(text, kramdown=kramdown)
 
 
 @pytest.mark.parametrize("text", [
