@@ -10,7 +10,6 @@ import errno
 import fnmatch
 import hashlib
 import os
-import stat as statmod
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ from .content import Page, _humanize
 from .diagnostics import Diagnostic, LocatedError, Report
 from .hashing import digest
 from .jekyll_urls import has_yaml_header, is_html_page, is_section_file, markdown_suffix, stem
+from .regular_files import read_regular_file
 
 SECTION_FILES = ("_index.md", "index.md")
 
@@ -104,24 +104,6 @@ class SourceMemo:
 
 
 _UNREADABLE_HINT = "a content file is a regular file the build can read: fix this one or remove it"
-
-
-def read_regular_file(path: str, limit: int = -1) -> bytes:
-    """The bytes of `path`, which must be a regular file: opened without blocking (a FIFO would
-    wait for a writer for ever) and checked on the open file, so a swap after a stat cannot
-    slip a FIFO or device in."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    try:
-        mode = os.fstat(fd).st_mode
-        if not statmod.S_ISREG(mode):
-            kind = "a FIFO" if statmod.S_ISFIFO(mode) else "a socket" if statmod.S_ISSOCK(mode) else \
-                "a device" if statmod.S_ISCHR(mode) or statmod.S_ISBLK(mode) else "a folder" \
-                if statmod.S_ISDIR(mode) else "a special file"
-            raise OSError(errno.EINVAL, f"it is {kind}, not a regular file")
-        with open(fd, "rb", closefd=False) as handle:
-            return handle.read(limit)  # the first `limit` bytes, or all of them
-    finally:
-        os.close(fd)
 
 
 def _os_reason(path: str, exc: OSError) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .content_files import read_regular_file
+from .regular_files import read_regular_file
 from .diagnostics import Report
 
 MAX_INCLUDE_BYTES = 8 * 1024 * 1024  # an include or a data file is small; a larger one is a mistake

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import SiteConfig
+from .regular_files import read_regular_file
 
 # Jekyll's default markdown_ext, "markdown,mkdown,mkdn,mkd,md"
 JEKYLL_MARKDOWN = (".md", ".markdown", ".mkdown", ".mkdn", ".mkd")
@@ -59,8 +60,7 @@ def without_layout(page: Any, config: SiteConfig) -> bool:
 def has_yaml_header(path: Path | str) -> bool:
     """Whether a file starts with front matter as Jekyll decides (no byte order mark before)."""
     try:
-        with open(path, "rb") as handle:
-            head = handle.read(256)
+        head = read_regular_file(str(path), limit=256)  # a FIFO named feed.xml: no page, no wait
     except OSError:
         return False
     return _YAML_HEADER.match(head) is not None

@@ -2,8 +2,10 @@
 Jekyll's URLs), and a project's own 404 page replaces the theme's (catalog/not_found.py)."""
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -327,3 +329,12 @@ def test_two_pages_with_one_permalink_are_an_error_at_the_permalinks_line(tmp_pa
     })
     result = build(root)
     assert problems(result) == [("b.md", 4, 1, "output-collision")]
+
+
+def test_a_fifo_named_like_a_liquid_file_is_no_page_and_no_hang(tmp_path):
+    root = jekyll_project(tmp_path / "site", {"_config.yml": "title: Demo\n", "index.md": "---\ntitle: H\n---\nH\n"})
+    os.mkfifo(root / "feed.xml")  # Jekyll reads every file's first line for front matter: never wait on one
+    done = subprocess.run([sys.executable, "-m", "catalog", "build", "--project", str(root)], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert not (root / "public" / "feed.xml").exists()
