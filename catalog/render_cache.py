@@ -9,14 +9,23 @@ another page's excerpt or summary, or the page's attachments) and "file:PATH" (t
 sha256 of one project file a shortcode read, `include` or Hugo's readFile, hashed when a
 cached body asks for it). The cached body is reused only while those facts hash the same, so
 the output is byte-identical to a cold build by construction; tests check it.
+
+On disk (`save`, `load`) the cache is one stream of pickles, read in order by one
+unpickler: a header (the format and the environment key the bodies were rendered under),
+the compiled templates, the search index, then the bodies and the pages' digests. A body
+key hashes the environment, so after an edit to the configuration, a shortcode template or
+the code every stored body and page is stale: the build then never unpickles them (that
+was ~0.3 s and ~60 MB at 5,000 pages), while the templates and the search index, which do
+not depend on it, are still taken (`settle`).
 """
 from __future__ import annotations
 
 import hashlib
 import pickle
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Collection
+from typing import IO, TYPE_CHECKING, Any, Collection
 
 import jinja2
 import jinja2.bccache
@@ -33,7 +42,7 @@ from .theme import Theme
 if TYPE_CHECKING:  # imported when first used: a site without a plugins-index never needs it
     from .plugins.buildmemo import CatalogCache
 
-CACHE_FORMAT = 7  # 7: the search index in shards (SearchIndex.files)
+CACHE_FORMAT = 8  # 8: a stream of pickles, the environment key in its header (RenderCache.load)
 
 
 def code_fingerprint() -> str:
@@ -121,12 +130,12 @@ class RenderCache:
     """Bodies by page key; kept in memory by the preview server, on disk between builds."""
 
     def __init__(self) -> None:
-        self.entries: dict[str, _Entry] = {}
+        self._entries: dict[str, _Entry] = {}
         # a page's whole HTML, by everything its templates read. The preview keeps the bytes;
         # a cache on disk keeps only their sha256, since the previous build's published file
         # (checked against the publish manifest) is the HTML: a 20,000-page site's pages are
         # 1.4 GB, which neither the pickle nor a build's memory should carry.
-        self.pages: dict[str, bytes | str] = {}
+        self._pages: dict[str, bytes | str] = {}
         self.keep_html = True
         self.search = SearchIndex()  # the last search index, updated by the next build
         self.templates = TemplateCode()
@@ -135,6 +144,11 @@ class RenderCache:
         self.hits = 0
         self.misses = 0
         self.dirty = False  # something to save: a build that changed nothing skips the write
+        self.environment = ""  # the environment key the bodies and pages were made under
+        # the bodies and pages of the file `load` read, not unpickled until `settle` knows the
+        # build's environment: (the unpickler, which holds the stream's memo, and its file)
+        self._rest: tuple[pickle.Unpickler, IO[bytes]] | None = None
+        self.problem = ""  # why the file `load` read could not be used, for a warning ("" if it could)
         # the plugin catalog's own memo, saved in a file of its own; made or loaded when first
         # asked for, so that a site without plugins imports none of the catalog's code (0.1 s)
         self._catalog: CatalogCache | None = None
@@ -157,6 +171,63 @@ class RenderCache:
         # the file's digest fixes its body, front matter and body line; a made-up section
         # page (no file) is fixed by its path and the configuration (in `environment`)
         return digest_text(environment, page.source, page.rel, page.digest)
+
+    # the bodies and pages of a cache on disk are unpickled when first asked for (`settle`)
+
+    @property
+    def entries(self) -> dict[str, _Entry]:
+        if self._rest is not None:
+            self._read_rest(True)
+        return self._entries
+
+    @entries.setter
+    def entries(self, value: dict[str, _Entry]) -> None:
+        self._entries = value
+
+    @property
+    def pages(self) -> dict[str, bytes | str]:
+        if self._rest is not None:
+            self._read_rest(True)
+        return self._pages
+
+    @pages.setter
+    def pages(self, value: dict[str, bytes | str]) -> None:
+        self._pages = value
+
+    def _read_rest(self, wanted: bool) -> None:
+        """Unpickle the file's bodies and pages if `wanted`, else only close it."""
+        assert self._rest is not None
+        (unpickler, handle), self._rest = self._rest, None
+        try:
+            if wanted:
+                entries, pages = unpickler.load(), unpickler.load()
+                if isinstance(entries, dict) and isinstance(pages, dict):
+                    self._entries, self._pages = entries, pages
+                else:
+                    self.problem = "it does not hold what this version wrote"
+        except _UNREADABLE as exc:  # truncated or damaged after its header: a cold build
+            self.problem = _reason(exc)
+        finally:
+            handle.close()
+
+    def settle(self, environment: str) -> None:
+        """Keep the bodies and pages only if they were made under `environment` (the build's
+        configuration, shortcode templates and code): a cache on disk unpickles them only
+        then, one in memory (the preview's) forgets them otherwise, before the build reads
+        the site. Either way a build that will render every page knows it (`cold`)."""
+        if self._rest is not None:
+            self._read_rest(environment == self.environment)
+        if environment != self.environment:
+            if self.entries or self.pages:
+                self.entries, self.pages = {}, {}
+                self.element_ids.clear()
+                self.dirty = True
+            self.environment = environment
+
+    @property
+    def cold(self) -> bool:
+        """No body nor page kept: every page will be rendered."""
+        return not self._entries and not self._pages and self._rest is None
 
     def get(self, key: str, facts: dict[str, str]) -> Body | None:
         entry = self.entries.get(key)
@@ -190,30 +261,73 @@ class RenderCache:
 
     @classmethod
     def load(cls, path: Path) -> "RenderCache":
+        """The cache `path` holds; its bodies and pages are read by `settle`, if still valid.
+        A missing file, or one of another format, is an empty cache; a damaged one too, with
+        `problem` saying why (the CLI warns: the build is a cold one)."""
         cache = cls()
         cache.keep_html = False
-        stored = _load_pickle(path, dict)
-        if stored is not None and stored.get("format") == CACHE_FORMAT and {"entries", "pages", "search"} <= stored.keys():
-            cache.entries, cache.pages, cache.search = stored["entries"], stored["pages"], stored["search"]
-            # compiled templates: a CLI build would otherwise compile every template it renders
-            # (the 404 and redirect pages, even when no page changed) from source again
-            cache.templates.code = dict(stored.get("templates", {}))
         cache._catalog_file = _catalog_file(path)
+        try:
+            handle = path.open("rb")
+        except FileNotFoundError:
+            return cache
+        except OSError as exc:
+            cache.problem = _reason(exc)
+            return cache
+        try:
+            unpickler = pickle.Unpickler(handle)
+            header = unpickler.load()
+            if not isinstance(header, dict) or header.get("format") != CACHE_FORMAT:
+                handle.close()  # another version's cache (or none): a cold build, said nothing of
+                return cache
+            templates, search = unpickler.load(), unpickler.load()
+        except _UNREADABLE as exc:
+            handle.close()
+            cache.problem = _reason(exc)
+            return cache
+        if not isinstance(search, SearchIndex) or not isinstance(templates, dict):
+            handle.close()
+            cache.problem = "it does not hold what this version wrote"
+            return cache
+        cache.environment = str(header.get("environment", ""))
+        cache.search = search
+        # compiled templates: a CLI build would otherwise compile every template it renders
+        # (the 404 and redirect pages, even when no page changed) from source again
+        cache.templates.code = templates
+        cache._rest = (unpickler, handle)
+        weakref.finalize(cache, handle.close)  # a build that stops before `settle` (a config error)
         return cache
 
     def save(self, path: Path) -> None:
         """Write what changed: the pages' memo and the catalog's (large: every plugin file) separately."""
-        if self.dirty or self.templates.added:
-            _save_pickle(path, {"format": CACHE_FORMAT, "entries": self.entries, "pages": self.pages,
-                                "search": self.search, "templates": self.templates.code})
+        if self._rest is not None:  # never settled (no page was built): the file's bodies stay as they are
+            self._rest[1].close()
+            self._rest = None
+        elif self.dirty or self.templates.added:
+            # one pickler for the stream: what the parts share (the search text of the bodies)
+            # is written once, and `load` reads them with one unpickler, in this order
+            _save_pickle(path, [{"format": CACHE_FORMAT, "environment": self.environment}, self.templates.code,
+                                self.search, self.entries, self.pages])
             self.dirty = self.templates.added = False
         if self._catalog is not None and self._catalog.dirty:
             self._catalog.dirty = False
-            _save_pickle(_catalog_file(path), self._catalog)
+            _save_pickle(_catalog_file(path), [self._catalog])
 
 
 def _catalog_file(path: Path) -> Path:
     return path.with_name("catalog.pickle")
+
+
+_UNREADABLE = (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError,
+               IndexError, KeyError, MemoryError)
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, EOFError):
+        return "it is truncated"
+    if isinstance(exc, OSError):
+        return f"it cannot be read: {exc.strerror or exc}"
+    return f"it is damaged ({type(exc).__name__})"
 
 
 def _load_pickle(path: Path, kind: type) -> Any:
@@ -221,17 +335,20 @@ def _load_pickle(path: Path, kind: type) -> Any:
     try:
         with path.open("rb") as handle:
             value = pickle.load(handle)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+    except _UNREADABLE:
         return None
     return value if isinstance(value, kind) else None
 
 
-def _save_pickle(path: Path, value: Any) -> None:
+def _save_pickle(path: Path, parts: list[Any]) -> None:
+    """`parts` pickled one after the other by one pickler (its memo spans them all)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
     try:
         with temporary.open("wb") as handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler = pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
+            for part in parts:
+                pickler.dump(part)
         temporary.replace(path)
     except BaseException:  # a full disk: leave the previous cache, not half a new one
         temporary.unlink(missing_ok=True)
