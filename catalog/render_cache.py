@@ -335,7 +335,7 @@ _UNREADABLE = (OSError, EOFError, pickle.UnpicklingError, AttributeError, Import
 
 
 def _reason(exc: BaseException) -> str:
-    if isinstance(exc, EOFError):
+    if isinstance(exc, EOFError) or "truncated" in str(exc):
         return "it is truncated"
     if isinstance(exc, OSError):
         return f"it cannot be read: {exc.strerror or exc}"
