@@ -35,6 +35,7 @@ from .content import Page, Site
 from .content_files import SourceMemo, read_regular_file
 from .hashing import code_digest, digest, digest_text
 from .page_files import FILE_FACT
+from .parallel import cyclic_gc_paused
 from .body import Body
 from .search import SearchIndex
 from .theme import Theme
@@ -280,7 +281,8 @@ class RenderCache:
             if not isinstance(header, dict) or header.get("format") != CACHE_FORMAT:
                 handle.close()  # another version's cache (or none): a cold build, said nothing of
                 return cache
-            templates, search = unpickler.load(), unpickler.load()
+            with cyclic_gc_paused():  # its objects live for the build: half the time (as in the build)
+                templates, search = unpickler.load(), unpickler.load()
         except _UNREADABLE as exc:
             handle.close()
             cache.problem = _reason(exc)

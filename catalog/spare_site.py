@@ -75,6 +75,8 @@ class SpareSite:
     def make_folder(self, parent: str) -> None:
         """Make folder `parent` (and those above it), removing spare files that stand in the way."""
         self.scan()
+        if parent in self.folders:
+            return  # a folder of the spare (scan lists real folders only, no links)
         path = self.folder / parent
         try:
             path.mkdir(parents=True, exist_ok=True)
