@@ -16,9 +16,12 @@ from types import SimpleNamespace
 
 import pytest
 
-from catalog.build import build
+from catalog.build import BuildOptions, build, load_config
 from catalog.cli import main
+from catalog.diagnostics import Report
 from catalog.render_cache import RenderCache
+from catalog.render_plan import CachedPlan
+from catalog.theme import Theme
 
 FILES = {
     "content/_index.md": "---\ntitle: Home\n---\n{{< children >}}\n",
@@ -81,6 +84,10 @@ def test_bodies_made_under_another_environment_are_never_unpickled(make_site, tm
     # a shortcode template every page may use changed: every stored body is stale, none is read
     UNPICKLED.clear()
     site.write({"layouts/shortcodes/note.html": NOTE.replace("note", "note edited")})
+    plan = CachedPlan(RenderCache.load(stored))
+    config = load_config(site.root.resolve(), BuildOptions(), Report())
+    plan.use_templates(config, Theme(site.root, config))
+    assert plan.cold and UNPICKLED == []  # the build forks its workers before reading the site, as a cold one
     edited = RenderCache.load(stored)
     result = build(site.root, out=tmp_path / "edited", cache=edited)
     assert UNPICKLED == [] and result.rendered == 6
@@ -98,11 +105,6 @@ def test_bodies_made_under_another_environment_are_never_unpickled(make_site, tm
 def test_an_environment_change_drops_the_preview_cache_before_the_site_is_read(make_site, tmp_path):
     """The preview's cache in memory: after a shortcode edit it holds no stale body, and the
     build renders every page as a cold one (which starts its workers before reading the site)."""
-    from catalog.build import BuildOptions, load_config
-    from catalog.diagnostics import Report
-    from catalog.render_plan import CachedPlan
-    from catalog.theme import Theme
-
     site = make_site({**FILES, "layouts/shortcodes/note.html": NOTE}, CONFIG)
     cache = RenderCache()
     build(site.root, cache=cache, write=False)
