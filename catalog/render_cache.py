@@ -15,8 +15,9 @@ unpickler: a header (the format and the environment key the bodies were rendered
 the compiled templates, the search index, then the bodies and the pages' digests. A body
 key hashes the environment, so after an edit to the configuration, a shortcode template or
 the code every stored body and page is stale: the build then never unpickles them (that
-was ~0.3 s and ~60 MB at 5,000 pages), while the templates and the search index, which do
-not depend on it, are still taken (`settle`).
+was 0.2-0.3 s of a 5,000-page build), while the templates and the search index, which do
+not depend on it, are still taken (`settle`); the search index only when the build comes
+to it, so that it is not held through the pages (~70 MB at 5,000 pages).
 """
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ from .content_files import SourceMemo, read_regular_file
 from .hashing import code_digest, digest, digest_text
 from .page_files import FILE_FACT
 from .parallel import cyclic_gc_paused
+from .pickle_files import UNREADABLE, load_pickle, save_pickles, unreadable_reason
 from .body import Body
 from .search import SearchIndex
 from .theme import Theme
@@ -138,7 +140,7 @@ class RenderCache:
         # 1.4 GB, which neither the pickle nor a build's memory should carry.
         self._pages: dict[str, bytes | str] = {}
         self.keep_html = True
-        self.search = SearchIndex()  # the last search index, updated by the next build
+        self._search = SearchIndex()  # the last search index, updated by the next build
         self.templates = TemplateCode()
         self.element_ids: dict[int, tuple[Body, Collection[str]]] = {}  # check_fragments' ids; in memory only
         self.sources = SourceMemo()  # parsed content files; kept in memory only (the preview's)
@@ -146,9 +148,12 @@ class RenderCache:
         self.misses = 0
         self.dirty = False  # something to save: a build that changed nothing skips the write
         self.environment = ""  # the environment key the bodies and pages were made under
-        # the bodies and pages of the file `load` read, not unpickled until `settle` knows the
-        # build's environment: (the unpickler, which holds the stream's memo, and its file)
-        self._rest: tuple[pickle.Unpickler, IO[bytes]] | None = None
+        # the file `load` read, while it has parts to give: the unpickler (which holds the
+        # stream's memo) and the file; `_next` is the part it gives next ("search", "bodies")
+        self._stream: tuple[pickle.Unpickler, IO[bytes]] | None = None
+        self._next = ""
+        self._settled = True  # False from `load` until `settle` said whether the bodies are wanted
+        self._skip_bodies = False  # made under another environment: never unpickled
         self.problem = ""  # why the file `load` read could not be used, for a warning ("" if it could)
         # the plugin catalog's own memo, saved in a file of its own; made or loaded when first
         # asked for, so that a site without plugins imports none of the catalog's code (0.1 s)
@@ -159,7 +164,7 @@ class RenderCache:
     def catalog(self) -> CatalogCache:
         if self._catalog is None:
             from .plugins.buildmemo import CatalogCache
-            stored = _load_pickle(self._catalog_file, CatalogCache) if self._catalog_file is not None else None
+            stored = load_pickle(self._catalog_file, CatalogCache) if self._catalog_file is not None else None
             self._catalog = stored or CatalogCache()
         return self._catalog
 
@@ -173,12 +178,24 @@ class RenderCache:
         # page (no file) is fixed by its path and the configuration (in `environment`)
         return digest_text(environment, page.source, page.rel, page.digest)
 
-    # the bodies and pages of a cache on disk are unpickled when first asked for (`settle`)
+    # the parts of a cache on disk are unpickled when first asked for (`settle`)
+
+    @property
+    def search(self) -> SearchIndex:
+        if self._next == "search":
+            self._read_search()
+        return self._search
+
+    @search.setter
+    def search(self, value: SearchIndex) -> None:
+        if self._next == "search":
+            self._read_search()  # the stream's next part, read past
+        self._search = value
 
     @property
     def entries(self) -> dict[str, _Entry]:
-        if self._rest is not None:
-            self._read_rest(True)
+        if self._stream is not None and not self._skip_bodies:
+            self._read_bodies()
         return self._entries
 
     @entries.setter
@@ -187,37 +204,65 @@ class RenderCache:
 
     @property
     def pages(self) -> dict[str, bytes | str]:
-        if self._rest is not None:
-            self._read_rest(True)
+        if self._stream is not None and not self._skip_bodies:
+            self._read_bodies()
         return self._pages
 
     @pages.setter
     def pages(self, value: dict[str, bytes | str]) -> None:
         self._pages = value
 
-    def _read_rest(self, wanted: bool) -> None:
-        """Unpickle the file's bodies and pages if `wanted`, else only close it."""
-        assert self._rest is not None
-        (unpickler, handle), self._rest = self._rest, None
+    def _read_search(self) -> None:
+        assert self._stream is not None
+        self._next = "bodies"
         try:
-            if wanted:
-                entries, pages = unpickler.load(), unpickler.load()
-                if isinstance(entries, dict) and isinstance(pages, dict):
-                    self._entries, self._pages = entries, pages
-                else:
-                    self.problem = "it does not hold what this version wrote"
-        except _UNREADABLE as exc:  # truncated or damaged after its header: a cold build
-            self.problem = _reason(exc)
+            with cyclic_gc_paused():  # its objects live for the build: half the time (as in the build)
+                search = self._stream[0].load()
+        except UNREADABLE as exc:  # truncated or damaged: a search index made afresh
+            search, self.problem = None, unreadable_reason(exc)
+        if not isinstance(search, SearchIndex):
+            self.problem = self.problem or "it does not hold what this version wrote"
+            self._close()
+        else:
+            self._search = search
+            if self._skip_bodies:
+                self._close()
+
+    def _read_bodies(self) -> None:
+        self._settled = True
+        if self._next == "search":
+            self._read_search()
+        if self._stream is None:
+            return
+        try:
+            entries, pages = self._stream[0].load(), self._stream[0].load()
+            if isinstance(entries, dict) and isinstance(pages, dict):
+                self._entries, self._pages = entries, pages
+            else:
+                self.problem = "it does not hold what this version wrote"
+        except UNREADABLE as exc:  # truncated or damaged after its header: a cold build
+            self.problem = unreadable_reason(exc)
         finally:
-            handle.close()
+            self._close()
+
+    def _close(self) -> None:
+        if self._stream is not None:
+            self._stream[1].close()
+        self._stream, self._next = None, ""
 
     def settle(self, environment: str) -> None:
         """Keep the bodies and pages only if they were made under `environment` (the build's
         configuration, shortcode templates and code): a cache on disk unpickles them only
         then, one in memory (the preview's) forgets them otherwise, before the build reads
         the site. Either way a build that will render every page knows it (`cold`)."""
-        if self._rest is not None:
-            self._read_rest(environment == self.environment)
+        if not self._settled:
+            self._settled = True
+            if environment == self.environment:
+                self._read_bodies()
+            else:
+                self._skip_bodies = True
+                if self._next != "search":
+                    self._close()
         if environment != self.environment:
             if self.entries or self.pages:
                 self.entries, self.pages = {}, {}
@@ -228,7 +273,7 @@ class RenderCache:
     @property
     def cold(self) -> bool:
         """No body nor page kept: every page will be rendered."""
-        return not self._entries and not self._pages and self._rest is None
+        return not self._entries and not self._pages and (self._stream is None or self._skip_bodies)
 
     def get(self, key: str, facts: dict[str, str]) -> Body | None:
         entry = self.entries.get(key)
@@ -273,7 +318,7 @@ class RenderCache:
         except FileNotFoundError:
             return cache
         except OSError as exc:
-            cache.problem = _reason(exc)
+            cache.problem = unreadable_reason(exc)
             return cache
         try:
             unpickler = pickle.Unpickler(handle)
@@ -281,41 +326,36 @@ class RenderCache:
             if not isinstance(header, dict) or header.get("format") != CACHE_FORMAT:
                 handle.close()  # another version's cache (or none): a cold build, said nothing of
                 return cache
-            with cyclic_gc_paused():  # its objects live for the build: half the time (as in the build)
-                templates, search = unpickler.load(), unpickler.load()
-        except _UNREADABLE as exc:
+            templates = unpickler.load()
+        except UNREADABLE as exc:
             handle.close()
-            cache.problem = _reason(exc)
+            cache.problem = unreadable_reason(exc)
             return cache
-        if not isinstance(search, SearchIndex) or not isinstance(templates, dict):
+        if not isinstance(templates, dict):
             handle.close()
             cache.problem = "it does not hold what this version wrote"
             return cache
         cache.environment = str(header.get("environment", ""))
-        cache.search = search
         # compiled templates: a CLI build would otherwise compile every template it renders
         # (the 404 and redirect pages, even when no page changed) from source again
         cache.templates.code = templates
-        cache._rest = (unpickler, handle)
-        weakref.finalize(cache, handle.close)  # a build that stops before `settle` (a config error)
+        cache._stream, cache._next, cache._settled = (unpickler, handle), "search", False
+        weakref.finalize(cache, handle.close)  # a build that stops before reading it all (a config error)
         return cache
 
     def save(self, path: Path) -> None:
         """Write what changed: the pages' memo and the catalog's (large: every plugin file) separately."""
-        if self._rest is not None:  # never settled (no page was built): the file's bodies stay as they are
-            self._rest[1].close()
-            self._rest = None
+        if not self._settled:  # no page was built: what the file holds stays as it is
+            self._close()
         elif self.dirty or self.templates.added:
             self._share_search_text()
-            # one pickler for the stream: what the parts share (the search text of the bodies)
-            # is written once, and `load` reads them with one unpickler, in this order
-            _save_pickle(path, [{"format": CACHE_FORMAT, "environment": self.environment}, self.templates.code,
+            # one stream: the bodies share the search index's text (`load` reads it in this order)
+            save_pickles(path, [{"format": CACHE_FORMAT, "environment": self.environment}, self.templates.code,
                                 self.search, self.entries, self.pages])
             self.dirty = self.templates.added = False
         if self._catalog is not None and self._catalog.dirty:
             self._catalog.dirty = False
-            _save_pickle(_catalog_file(path), [self._catalog])
-
+            save_pickles(_catalog_file(path), [self._catalog])
 
     def _share_search_text(self) -> None:
         """Give each body the search index's copy of its text where they are equal, so the
@@ -330,40 +370,3 @@ class RenderCache:
 
 def _catalog_file(path: Path) -> Path:
     return path.with_name("catalog.pickle")
-
-
-_UNREADABLE = (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError,
-               IndexError, KeyError, MemoryError)
-
-
-def _reason(exc: BaseException) -> str:
-    if isinstance(exc, EOFError) or "truncated" in str(exc):
-        return "it is truncated"
-    if isinstance(exc, OSError):
-        return f"it cannot be read: {exc.strerror or exc}"
-    return f"it is damaged ({type(exc).__name__})"
-
-
-def _load_pickle(path: Path, kind: type) -> Any:
-    """What `path` holds if it is a `kind`, else None: a missing or unreadable cache only costs a cold build."""
-    try:
-        with path.open("rb") as handle:
-            value = pickle.load(handle)
-    except _UNREADABLE:
-        return None
-    return value if isinstance(value, kind) else None
-
-
-def _save_pickle(path: Path, parts: list[Any]) -> None:
-    """`parts` pickled one after the other by one pickler (its memo spans them all)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    try:
-        with temporary.open("wb") as handle:
-            pickler = pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
-            for part in parts:
-                pickler.dump(part)
-        temporary.replace(path)
-    except BaseException:  # a full disk: leave the previous cache, not half a new one
-        temporary.unlink(missing_ok=True)
-        raise

@@ -21,6 +21,7 @@ from catalog.cli import main
 from catalog.diagnostics import Report
 from catalog.render_cache import RenderCache
 from catalog.render_plan import CachedPlan
+from catalog.search import SearchIndex
 from catalog.theme import Theme
 
 FILES = {
@@ -50,6 +51,18 @@ class Tripwire:
 
     def __reduce__(self):
         return _tripped, (self.name,)
+
+
+def _search_tripped() -> SearchIndex:
+    UNPICKLED.append("search")
+    return SearchIndex()
+
+
+class SearchTripwire(SearchIndex):
+    """A search index that says when it is unpickled."""
+
+    def __reduce__(self):
+        return _search_tripped, ()
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -100,6 +113,28 @@ def test_bodies_made_under_another_environment_are_never_unpickled(make_site, tm
     again = RenderCache.load(stored)
     assert build(site.root, out=tmp_path / "again", cache=again).rendered == 0
     assert UNPICKLED == []
+
+
+def test_the_search_index_is_read_when_the_build_comes_to_it(make_site, tmp_path):
+    """Under another environment the search index is still used, but not held through the
+    pages stage: it is unpickled when asked for, and before the bodies when they are wanted."""
+    site = make_site({**FILES, "layouts/shortcodes/note.html": NOTE}, CONFIG)
+    stored = tmp_path / "cache" / "render.pickle"
+    cache = RenderCache.load(stored)
+    build(site.root, out=tmp_path / "first", cache=cache)
+    cache.search = SearchTripwire()
+    cache.dirty = True
+    cache.save(stored)
+    UNPICKLED.clear()
+    config = load_config(site.root.resolve(), BuildOptions(), Report())
+    loaded = RenderCache.load(stored)
+    loaded.settle("another environment")
+    assert UNPICKLED == [] and loaded.cold
+    assert isinstance(loaded.search, SearchIndex) and UNPICKLED == ["search"]
+    UNPICKLED.clear()
+    loaded = RenderCache.load(stored)
+    CachedPlan(loaded).use_templates(config, Theme(site.root, config))  # the same environment
+    assert UNPICKLED == ["search"] and len(loaded.entries) == 6 and not loaded.cold
 
 
 def test_an_environment_change_drops_the_preview_cache_before_the_site_is_read(make_site, tmp_path):
