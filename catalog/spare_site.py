@@ -22,16 +22,8 @@ import os
 import shutil
 import stat
 from pathlib import Path
-from typing import NamedTuple
 
 SPARE = "spare"  # in the manifest's folder (.catalog-cache/)
-
-
-class _File(NamedTuple):
-    device: int
-    inode: int
-    links: int
-    mode: int
 
 
 def _default_mode() -> int:
@@ -46,7 +38,7 @@ class SpareSite:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.files: dict[str, _File] = {}  # what the spare holds and the new site has not claimed yet
+        self.files: set[str] = set()  # what the spare holds and the new site has not claimed yet
         self.folders: set[str] = set()
         self.scanned = False
         self.mode = _default_mode()
@@ -62,13 +54,13 @@ class SpareSite:
             prefix, folder = pending.pop()
             with os.scandir(folder) as entries:
                 for entry in entries:
+                    # the entry's type from the folder listing: no system call per file
                     rel = prefix + entry.name
-                    info = entry.stat(follow_symlinks=False)
-                    if stat.S_ISDIR(info.st_mode):
+                    if entry.is_dir(follow_symlinks=False):
                         self.folders.add(rel)
                         pending.append((rel + "/", entry.path))
-                    elif stat.S_ISREG(info.st_mode):
-                        self.files[rel] = _File(info.st_dev, info.st_ino, info.st_nlink, stat.S_IMODE(info.st_mode))
+                    elif entry.is_file(follow_symlinks=False):
+                        self.files.add(rel)
                     else:
                         os.unlink(entry.path)
 
@@ -86,29 +78,36 @@ class SpareSite:
         parts = parent.split("/")
         for depth in range(1, len(parts) + 1):
             above = "/".join(parts[:depth])
-            if self.files.pop(above, None) is not None:
+            if above in self.files:
+                self.files.discard(above)
                 os.unlink(self.folder / above)
         path.mkdir(parents=True, exist_ok=True)
 
-    def _clear(self, rel: str, target: Path) -> _File | None:
-        """What the spare has at `rel`, claimed for the new site: a file's details, or None
+    def _clear(self, rel: str, target: Path) -> os.stat_result | None:
+        """What the spare has at `rel`, claimed for the new site: its file's stat, or None
         (nothing there, or a folder, which is removed)."""
         self.scan()
-        found = self.files.pop(rel, None)
-        if found is None and rel in self.folders:
+        if rel in self.files:
+            self.files.discard(rel)
+            found = os.stat(target, follow_symlinks=False)
+            if stat.S_ISREG(found.st_mode):
+                return found
+            os.unlink(target)  # no longer the plain file scan saw
+            return None
+        if rel in self.folders:
             shutil.rmtree(target)
             self.folders = {name for name in self.folders if name != rel and not name.startswith(rel + "/")}
-            self.files = {name: f for name, f in self.files.items() if not name.startswith(rel + "/")}
-        return found
+            self.files = {name for name in self.files if not name.startswith(rel + "/")}
+        return None
 
     def write(self, rel: str, target: Path, data: bytes) -> None:
         """`data` at `rel`: over the spare's file in place when no other name links to it."""
         found = self._clear(rel, target)
-        if found is not None and found.links == 1:
+        if found is not None and found.st_nlink == 1:
             with open(target, "r+b") as handle:
                 handle.write(data)
                 handle.truncate()
-                if found.mode != self.mode:
+                if stat.S_IMODE(found.st_mode) != self.mode:
                     os.fchmod(handle.fileno(), self.mode)
             return
         if found is not None:  # a hard link of a published file (or of the user's): never written into
@@ -125,7 +124,7 @@ class SpareSite:
             published = os.stat(source, follow_symlinks=False)
         except OSError:
             published = None
-        if published is not None and (published.st_dev, published.st_ino) == (found.device, found.inode):
+        if published is not None and (published.st_dev, published.st_ino) == (found.st_dev, found.st_ino):
             return True
         os.unlink(target)
         return False
@@ -135,7 +134,7 @@ class SpareSite:
         self.scan()
         for rel in self.files:
             os.unlink(self.folder / rel)
-        self.files = {}
+        self.files = set()
         needed = {rel.rsplit("/", depth)[0] for rel in wanted for depth in range(1, rel.count("/") + 1)}
         for rel in sorted(self.folders - needed, key=lambda name: -name.count("/")):
             shutil.rmtree(self.folder / rel, ignore_errors=True)
