@@ -142,7 +142,7 @@ def load_config(project: Path, options: BuildOptions, report: Report) -> SiteCon
 def load_theme(project: Path, config: SiteConfig, plan: RenderPlan, report: Report) -> Theme | None:
     """The site's templates over the theme's; None (reported) when a template the build needs is missing."""
     theme = Theme(project, config)
-    plan.use_templates(theme)
+    plan.use_templates(config, theme)
     return theme if theme.check(report, config) else None
 
 

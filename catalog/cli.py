@@ -134,6 +134,9 @@ def _build_and_report(args: argparse.Namespace) -> int:
     options = BuildOptions(drafts=args.drafts, strict=args.strict, jobs=args.jobs, base_url=args.base_url,
                            manifest=manifest)
     result = build(args.project, args.out, options, cache=cache)
+    if cache is not None and cache.problem:  # the build was a cold one; the next finds a good cache
+        print(f"warning: the render cache {cache_file} could not be used ({cache.problem}); every page "
+              f"was rendered again", file=sys.stderr)
     if cache is not None and result.written:  # writes only the parts that changed
         try:
             cache.save(cache_file)

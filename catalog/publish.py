@@ -9,7 +9,9 @@ SIGTERM that comes during the swap is held back until it is done (`interrupts.de
 A manifest of what the previous build wrote lets a rebuild write only the files that
 changed: unchanged ones are hard links into the new folder (same inode, same mtime, no
 bytes copied), and a build that changed nothing touches nothing. Folders left by a
-killed build are removed by the next publish.
+killed build are removed by the next publish. With a manifest, the replaced site is kept
+beside it and is the next publish's staging folder, written over rather than deleted and
+created again (spare_site.py).
 """
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ from pathlib import Path
 from typing import Iterator
 
 from . import interrupts
+from .spare_site import SPARE, SpareSite, claim, put_back, retire
 
 
 class PublishError(Exception):
@@ -85,12 +88,19 @@ class Staging:
         self.previous: dict[str, list] = {}
         self._made: set[str] = {""}  # folders of the staging tree that exist
         self._kept: list[str] = []  # files the previous build published with the same bytes
+        # where the replaced site is kept for the next publish (spare_site.py); the staging
+        # folder is that spare when there is one (`spare`), else a new empty folder
+        self.spare_home = manifest.parent / SPARE if manifest is not None else None
+        self.spare: SpareSite | None = None
         try:
             remove_leftovers(self.destination)
             self.previous = _load_manifest(manifest, self.destination) or {}
             self.destination.parent.mkdir(parents=True, exist_ok=True)
-            self.folder = Path(tempfile.mkdtemp(prefix=f".{self.destination.name}.new-{os.getpid()}-",
-                                                dir=self.destination.parent))
+            prefix = f".{self.destination.name}.new-{os.getpid()}-"
+            if self.spare_home is not None:
+                self.spare = claim(self.spare_home, self.destination.parent / f"{prefix}spare")
+            self.folder = self.spare.folder if self.spare is not None else \
+                Path(tempfile.mkdtemp(prefix=prefix, dir=self.destination.parent))
         except OSError as exc:
             self.error = exc
 
@@ -105,7 +115,10 @@ class Staging:
         try:
             target = self._prepare(rel)
             try:
-                target.write_bytes(data)
+                if self.spare is not None:
+                    self.spare.write(rel, target, data)
+                else:
+                    target.write_bytes(data)
             except OSError as exc:
                 exc.filename = exc.filename or f"writing {rel}"  # a failed write() names no file
                 raise
@@ -128,6 +141,8 @@ class Staging:
     def _link_kept(self) -> None:
         for rel in self._kept:
             target = self._prepare(rel)
+            if self.spare is not None and self.spare.holds(rel, target, self.destination / rel):
+                continue  # the spare's file is the published one (a link the last publish made)
             if not _link(self.destination / rel, target):  # no hard links here: copy the bytes
                 target.write_bytes((self.destination / rel).read_bytes())
                 self.written += 1
@@ -139,7 +154,10 @@ class Staging:
         target = self.folder / rel
         parent = rel.rpartition("/")[0]
         if parent not in self._made:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if self.spare is not None:
+                self.spare.make_folder(parent)
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
             self._made.add(parent)
         return target
 
@@ -154,6 +172,8 @@ class Staging:
                 self.discard()
                 return 0  # the destination already is this site
             self._link_kept()
+            if self.spare is not None:
+                self.spare.prune(set(self.digests))  # what the new site no longer has
             if self.manifest is not None:
                 # from here until the new manifest is saved, the destination may not match the old one
                 self.manifest.unlink(missing_ok=True)
@@ -164,7 +184,7 @@ class Staging:
             try:
                 # once begun, the swap is finished: an interrupt waits for it (and the manifest)
                 with interrupts.deferred():
-                    swap_in(self.folder, self.destination)
+                    swap_in(self.folder, self.destination, self.spare_home)
                     self.folder = None
                     if self.manifest is not None:
                         _save_manifest(self.manifest, self.destination, self.digests)
@@ -182,9 +202,11 @@ class Staging:
         return self.written
 
     def discard(self) -> None:
-        """Remove the staged files (a failed build publishes nothing)."""
+        """Remove the staged files (a failed build publishes nothing); a spare goes back, to
+        be written over by the next publish."""
         if self.folder is not None:
-            shutil.rmtree(self.folder, ignore_errors=True)
+            if self.spare is None or self.spare_home is None or not put_back(self.folder, self.spare_home):
+                shutil.rmtree(self.folder, ignore_errors=True)
             self.folder = None
 
 
@@ -242,12 +264,12 @@ def _save_manifest(manifest: Path, destination: Path, digests: dict[str, str]) -
         temporary.unlink(missing_ok=True)
 
 
-def swap_in(staging: Path, destination: Path) -> None:
+def swap_in(staging: Path, destination: Path, spare: Path | None = None) -> None:
     """Replace `destination` by `staging`, atomically where the system can exchange two paths;
-    the old tree is removed after."""
+    the old tree is then moved to `spare` (for the next publish to write over), or removed."""
     if destination.exists() and _exchange(staging, destination):
         _fault_point("swapped")
-        shutil.rmtree(staging, ignore_errors=True)  # now the old site
+        retire(staging, spare)  # now the old site
         _fault_point("old-removed")
         return
     old = None
@@ -260,7 +282,7 @@ def swap_in(staging: Path, destination: Path) -> None:
     os.rename(staging, destination)  # a kill just before this is undone by remove_leftovers
     _fault_point("swapped")
     if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        retire(old, spare)
     _fault_point("old-removed")
 
 

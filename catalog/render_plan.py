@@ -66,8 +66,9 @@ class RenderPlan:
         """Every page will be rendered: the workers can be started before the site is read."""
         return True
 
-    def use_templates(self, theme: Theme) -> None:
-        """Give `theme` the compiled templates the cache keeps."""
+    def use_templates(self, config: SiteConfig, theme: Theme) -> None:
+        """Give `theme` the compiled templates the cache keeps; the cache learns the build's
+        environment (configuration, shortcode templates, code), before the site is read."""
 
     def memo(self) -> SourceMemo | None:
         """The parsed content files kept from the last build, if any."""
@@ -152,10 +153,14 @@ class CachedPlan(RenderPlan):
 
     @property
     def cold(self) -> bool:
-        return False  # a cached build may render none
+        # a cached build may render none; but one whose environment changed (a shortcode
+        # template edited) has no body left (`settle`) and renders every page, as a cold one
+        return self.cache.cold
 
-    def use_templates(self, theme: Theme) -> None:
+    def use_templates(self, config: SiteConfig, theme: Theme) -> None:
         theme.env.bytecode_cache = self.cache.templates
+        self.environment = environment_key(config, theme)
+        self.cache.settle(self.environment)
 
     def memo(self) -> SourceMemo | None:
         # a cache loaded from disk lives for one build: no page keeps its Markdown once its
@@ -163,7 +168,6 @@ class CachedPlan(RenderPlan):
         return None if self.on_disk else self.cache.sources
 
     def plan_bodies(self, project: Path, config: SiteConfig, theme: Theme, site: Site) -> None:
-        self.environment = environment_key(config, theme)
         self.facts = Facts(project, site_facts(site))
         self.facts["files"] = files_fact(site, project / config.content_dir)
         self.keys = [RenderCache.page_key(page, self.environment) for page in site.pages]
