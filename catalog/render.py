@@ -20,7 +20,7 @@ import html
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
@@ -68,6 +68,7 @@ class _PageRun:
     # renders again with a prefix none of them holds
     forged: list[str] = field(default_factory=list)
     lines: Lines = field(init=False)
+    shortcode_functions: Any = None  # what every call of this run gets (shortcode_functions.py), made at the first
 
     def __post_init__(self) -> None:
         self.lines = Lines(self.page.body)
@@ -271,7 +272,7 @@ class BodyRenderer(ShortcodeContext):
         context = self._call_context(call, run, uid, inner, nested)
         try:
             reported = len(run.diagnostics)
-            output = Markup(template.render(context))
+            output = Markup(self.theme.render_with(template, context))
             if key is not None and len(run.diagnostics) == reported:
                 self.memo.put(key, template, context, output)
             return output

@@ -141,17 +141,31 @@ class ShortcodeContext:
 
     def _call_context(self, call: shortcodes.Call, run: PageRun, uid: str, inner: Inner | None,
                       nested: list[NestedCall]) -> dict[str, Any]:
+        """What `call`'s template is rendered with, the globals included (Theme.render_with).
+        The functions and views are the page run's, made at its first call: they report at
+        `here.call`, the call being rendered (one at a time: a call's children are rendered
+        before it, and nothing a template calls renders a shortcode)."""
+        here = run.shortcode_functions
+        if here is None:
+            here = run.shortcode_functions = self._page_functions(run)
+        here.call = call
+        return {**here.context, "name": call.name, "args": call.args, "kwargs": call.kwargs, "markup": call.markup,
+                "notation": call.notation, "uid": uid, "inner": inner, "nested": nested,
+                "get": lambda key, default=None: _get(call.args, call.kwargs, key, default)}
+
+    def _page_functions(self, run: PageRun) -> _PageFunctions:
         page, config = run.page, self.config
+        here = _PageFunctions()
 
         def abort(message: str, hint: str = "", code: str = "") -> LocatedError:
             # a shortcode's own problem is coded by its name unless the function gives one
-            return LocatedError(code or f"shortcode-{call.name}", message, hint)
+            return LocatedError(code or f"shortcode-{here.call.name}", message, hint)
 
         def error(message: str, hint: str = "") -> None:
             raise abort(message, hint)
 
         def warn(message: str, hint: str = "", code: str = "") -> str:
-            run.report(call.start, "warning", code or f"shortcode-{call.name}", message, hint)
+            run.report(here.call.start, "warning", code or f"shortcode-{here.call.name}", message, hint)
             return ""
 
         def resolve(ref: str) -> Page | None:
@@ -159,19 +173,19 @@ class ShortcodeContext:
             try:
                 target = self.resolver.resolve(ref, page)
             except LocatedError as err:
-                run.report(call.start, err.severity, err.code, err.message, err.hint)
+                run.report(here.call.start, err.severity, err.code, err.message, err.hint)
                 return None
             if target.lenient:
-                run.report(call.start, "warning", "ref-lenient", *lenient_message(ref, target))
+                run.report(here.call.start, "warning", "ref-lenient", *lenient_message(ref, target))
             if target.fragment:
-                line, col = run.position(call.start)
+                line, col = run.position(here.call.start)
                 run.fragment_refs.append(FragmentRef(page.source, line, col, ref, target.page.rel, target.fragment))
             return target.page
 
         def relref(ref: str) -> str:
             target = resolve(str(ref))
             if target is not None and not target.url:  # headless or `render: never`: Hugo links it as "" too
-                run.report(call.start, "warning", "ref-not-rendered", f"'{ref}' names {target.source}, a page "
+                run.report(here.call.start, "warning", "ref-not-rendered", f"'{ref}' names {target.source}, a page "
                            "that is not rendered (headless, or _build render: never); the link is empty, as in Hugo",
                            "link to a page that is rendered, or read this one with excerpt-include")
             fragment = str(ref).partition("#")[2]
@@ -199,17 +213,27 @@ class ShortcodeContext:
             except ValueError as exc:
                 raise abort(f"highlight: {exc}", 'write options as "linenos=inline, hl_lines=3 6-8"')
 
-        return {
+        here.context = {
+            **self.theme.globals(),
             **template_functions(page, self.theme.project, config, resolve, self.md.render, run.depends_on,
                                  abort),
-            "name": call.name, "args": call.args, "kwargs": call.kwargs, "markup": call.markup,
-            "notation": call.notation, "uid": uid, "inner": inner, "nested": nested,
-            "get": lambda key, default=None: _get(call.args, call.kwargs, key, default),
             "page": _ShortcodePage(page, run),
             "site": _TrackedSite(self.config, self.site.home, self.has_catalog, run),
             "error": error, "warn": warn, "relref": relref, "ref": ref, "param": param,
             "markdownify": markdownify, "highlight": highlight,
         }
+        return here
+
+
+class _PageFunctions:
+    """The part of a shortcode's context that is the same for every call of one page run,
+    and the call being rendered, at which its functions report."""
+
+    __slots__ = ("call", "context")
+
+    def __init__(self) -> None:
+        self.call: shortcodes.Call = shortcodes.Call("", "<", "", [], {}, 0, 0)
+        self.context: dict[str, Any] = {}
 
 
 @lru_cache(maxsize=512)

@@ -26,6 +26,7 @@ class PageRun(Protocol):
     page: Page
     depends_on: set[str]
     fragment_refs: list[FragmentRef]
+    shortcode_functions: Any  # shortcode_functions._PageFunctions, made at the run's first call
 
     def position(self, offset: int) -> tuple[int, int]: ...
 

@@ -79,14 +79,15 @@ def test_a_template_reading_the_page_renders_on_each_page(make_site):
 
 
 def test_a_pure_call_renders_once_per_arguments(make_site, monkeypatch):
+    from catalog.theme import Theme
     renders: list[str] = []
-    original = jinja2.Template.render
+    original = Theme.render_with  # every template a build renders goes through it
 
-    def counting(self, *args, **kwargs):
-        renders.append(self.name)
-        return original(self, *args, **kwargs)
+    def counting(self, template, context):
+        renders.append(template.name)
+        return original(self, template, context)
 
-    monkeypatch.setattr(jinja2.Template, "render", counting)
+    monkeypatch.setattr(Theme, "render_with", counting)
     site = make_site({
         "layouts/shortcodes/badge.html": '<span class="badge">{{ get(0) | upper }}</span>',
         "content/a.md": "---\ntitle: A\n---\n{{< badge new >}} {{< badge new >}} {{< badge old >}}\n",
