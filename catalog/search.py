@@ -76,7 +76,7 @@ STOPWORDS = ("a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "ha
 _STOPWORD_SET = frozenset(STOPWORDS)
 
 _WORD = re.compile(r"[^\W_]+")
-_SPACE = re.compile(r"\s+")
+_ASCII_WORD = re.compile(r"[a-z0-9]+")  # _WORD in a lower-cased ASCII text, a third faster
 
 
 @dataclass(frozen=True)
@@ -95,8 +95,8 @@ def _entry_terms(title: str, section: str, text: str) -> tuple[str, tuple[str, .
     """An entry's excerpt, indexed terms and the field flags of its title and section
     words (see the module docstring; a stop word's flags go into the prefix unions only). Memoised: the preview server rebuilds the
     index after every edit, and only the edited page's entry needs tokenising again."""
-    text = _clip(_SPACE.sub(" ", text).strip(), MAX_TEXT_CHARS)
-    terms = {term for term in words(f"{title} {section} {text}")
+    text = _clip(" ".join(text.split()), MAX_TEXT_CHARS)  # split() and \s+ agree on white space
+    terms = {term for term in set(words(f"{title} {section} {text}"))  # each word once: a page repeats most
              if term not in _STOPWORD_SET and len(term) <= MAX_TERM_CHARS}
     title_words = words(title)
     length = min(len(title_words), 7) << 7
@@ -323,10 +323,11 @@ def _json(value: object) -> str:
 
 def words(text: str) -> list[str]:
     """The normalised words of `text`, as search.js's `words()` finds them."""
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
-        marks = {c: None for c in set(text) if unicodedata.category(c).startswith("M")}
-        text = text.translate(str.maketrans(marks)) if marks else text
+    if text.isascii():  # most text: its letters and digits are [a-z0-9] once lower-cased
+        return _ASCII_WORD.findall(text.lower())
+    text = unicodedata.normalize("NFKD", text)
+    marks = {c: None for c in set(text) if unicodedata.category(c).startswith("M")}
+    text = text.translate(str.maketrans(marks)) if marks else text
     return _WORD.findall(text.lower())
 
 
