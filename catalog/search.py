@@ -96,14 +96,17 @@ def _entry_terms(title: str, section: str, text: str) -> tuple[str, tuple[str, .
     words (see the module docstring; a stop word's flags go into the prefix unions only). Memoised: the preview server rebuilds the
     index after every edit, and only the edited page's entry needs tokenising again."""
     text = _clip(" ".join(text.split()), MAX_TEXT_CHARS)  # split() and \s+ agree on white space
-    terms = {term for term in set(words(f"{title} {section} {text}"))  # each word once: a page repeats most
+    title_words, section_words = words(title), words(section)
+    # the words of the three parts are those of the three joined by spaces (no word, case rule
+    # or reordering of combining marks crosses a space), and the text alone is often ASCII,
+    # which a section's " › " would not let it be
+    terms = {term for term in {*title_words, *section_words, *words(text)}
              if term not in _STOPWORD_SET and len(term) <= MAX_TERM_CHARS}
-    title_words = words(title)
     length = min(len(title_words), 7) << 7
     flags: dict[str, int] = {}
     for position, word in enumerate(title_words):
         flags[word] = flags.get(word, length) | IN_TITLE | (1 << position if position < TITLE_POSITIONS else 0)
-    for word in words(section):
+    for word in section_words:
         flags[word] = flags.get(word, length) | IN_SECTION
     # one string per distinct word across all entries, not one per entry and word (20,000
     # pages of ~60 words each: ~70 MB of duplicates otherwise, held by the memo)
