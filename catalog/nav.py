@@ -25,17 +25,18 @@ class Sidebar:
         self._fixed: dict[int, str] = {}  # rendered entries that do not depend on the current page
         # an open ancestor's entry, split where its children go (None: the macro cannot be split)
         self._frames: dict[int, tuple[str, str] | None] = {}
+        # a branch node's children's fixed entries joined, where each begins, and which is which
+        self._rows: dict[int, tuple[str, list[int], dict[int, int], list[Page]]] = {}
 
     def render(self, page: Page | None) -> Markup:
         branch = {id(p) for p in page.ancestors()} | {id(page)} if page is not None else set()
-        return Markup("".join(self._entry(child, page, branch) for child in self.home.children if not child.hidden))
+        return Markup(self._branch_children(self.home, page, branch))
 
     def _entry(self, node: Page, page: Page | None, branch: set[int]) -> str:
         if id(node) not in branch and id(node) in self._fixed:  # most entries of every page
             return self._fixed[id(node)]
-        visible = [child for child in node.children if not child.hidden]
         if id(node) in branch:
-            children = "".join(self._entry(child, page, branch) for child in visible)
+            children = self._branch_children(node, page, branch)
             if node is page or not children:
                 return str(self.item(node, node is page, True, Markup(children), True))
             # an ancestor of the current page: its entry is the same for every page below it
@@ -50,7 +51,28 @@ class Sidebar:
             return frame[0] + children + frame[1]
         fixed = self._fixed.get(id(node))
         if fixed is None:
+            visible = [child for child in node.children if not child.hidden]
             shown = visible if node.alwaysopen else [child for child in visible if child.is_section]
             children = "".join(self._entry(child, None, branch=set()) for child in shown)
             fixed = self._fixed[id(node)] = str(self.item(node, False, False, Markup(children), node.alwaysopen))
         return fixed
+
+    def _branch_children(self, node: Page, page: Page | None, branch: set[int]) -> str:
+        """The entries of the shown children of `node`, the home page or an ancestor of `page`
+        (or `page`): all of them the same on every page but the one on the branch, so they are
+        joined once and that one spliced in (a topic's dozens of entries cost two slices a
+        page, not a Python loop)."""
+        row = self._rows.get(id(node))
+        if row is None:
+            visible = [child for child in node.children if not child.hidden]
+            entries = [self._entry(child, None, set()) for child in visible]
+            offsets = [0]
+            for entry in entries:
+                offsets.append(offsets[-1] + len(entry))
+            row = self._rows[id(node)] = ("".join(entries), offsets, {id(c): i for i, c in enumerate(visible)},
+                                          visible)
+        joined, offsets, index, visible = row
+        at = next((index[key] for key in branch if key in index), None)  # a branch has one page per level
+        if at is None:
+            return joined
+        return joined[:offsets[at]] + self._entry(visible[at], page, branch) + joined[offsets[at + 1]:]
