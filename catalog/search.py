@@ -110,7 +110,7 @@ def _entry_terms(title: str, section: str, text: str) -> tuple[str, tuple[str, .
         flags[word] = flags.get(word, length) | IN_SECTION
     # one string per distinct word across all entries, not one per entry and word (20,000
     # pages of ~60 words each: ~70 MB of duplicates otherwise, held by the memo)
-    return (_clip(text, EXCERPT_CHARS), tuple(sorted(sys.intern(term) for term in terms)),
+    return (_clip(text, EXCERPT_CHARS), tuple(sorted(map(sys.intern, terms))),
             tuple(sorted((sys.intern(word), flag) for word, flag in flags.items())))
 
 
@@ -174,6 +174,9 @@ class SearchIndex:
         self.entries = list(entries)
         touched: set[str] = set()
         touched_unindexed: set[str] = set()
+        if not self.files:  # a new index: every entry's terms are new, numbered in order
+            self._add_all(entries, touched, touched_unindexed)
+            changed = []
         for number in changed:
             entry = entries[number]
             excerpt, terms, flags = _entry_terms(entry.title, entry.section, entry.text)
@@ -215,6 +218,26 @@ class SearchIndex:
         self._update_prefixes(touched, added, removed, touched_unindexed)
         self.files = self._files()
         return self.files
+
+    def _add_all(self, entries: list[SearchEntry], touched: set[str], touched_unindexed: set[str]) -> None:
+        """What update's loop does for entries all new: each term's postings appended to in
+        entry order (the loop inserts each number in order, comparing the lists it builds)."""
+        postings, all_flags = self.postings, self.flags
+        for number, entry in enumerate(entries):
+            excerpt, terms, flags = _entry_terms(entry.title, entry.section, entry.text)
+            self.docs[number] = _json([entry.url, entry.title, entry.section, entry.kind, excerpt])
+            for term in terms:
+                numbers = postings.get(term)
+                if numbers is None:
+                    postings[term] = [number]
+                else:
+                    numbers.append(number)
+            for word, flag in flags:
+                all_flags.setdefault(word, {})[number] = flag
+                (touched if _indexed(word) else touched_unindexed).add(word)
+            self.flags_of[number] = flags
+            self.terms_of[number] = terms
+        touched.update(postings)
 
     @staticmethod
     def _pair(numbers: list[int], flags: dict[int, int]) -> str:

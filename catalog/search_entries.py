@@ -52,35 +52,43 @@ def page_text(html: str, limit: int = MAX_TEXT_CHARS) -> str:
     """The readable text of a rendered page body: tags stripped, code listings (<pre>),
     scripts, styles and diagram sources dropped, whitespace collapsed, at most `limit`
     characters (cut at a word boundary)."""
-    text = _SKIPPED.sub(" ", html)
-    text = _without_inline_tags(text)  # "<em>wag</em>on" is one word
+    if html.isascii():
+        # matched in the lower-cased text with case-sensitive patterns: a third of the cost of
+        # matching tag names in any case, and the same offsets (lower() keeps an ASCII text's length)
+        text, lowered = _cut(html, html.lower(), _SKIPPED_LOWER, " ")
+        text, _ = _cut(text, lowered, _INLINE_TAG_LOWER, "")
+    else:
+        text = _SKIPPED.sub(" ", html)
+        text = _INLINE_TAG.sub("", text)  # "<em>wag</em>on" is one word
     text = _TAG.sub(" ", text)
     # split() and \s+ agree on what is white space (every code point checked); joining the
     # words costs a fifth of replacing each run of spaces by a space
     return _clip(" ".join(unescape(text).split()), limit)
 
 
-def _without_inline_tags(text: str) -> str:
-    """`text` less its inline tags. An ASCII text is searched lower-cased, where the tag
-    names match case-sensitively: half the cost of matching them in any case, and the
-    same offsets (lower() keeps an ASCII text's length)."""
-    if not text.isascii():
-        return _INLINE_TAG.sub("", text)
-    pieces = []
+def _cut(text: str, lowered: str, pattern: re.Pattern[str], replacement: str) -> tuple[str, str]:
+    """`text` and `lowered` (its lower-cased copy) with `replacement` for each match of
+    `pattern` in `lowered`: what pattern.sub does in `text` with the pattern's names in any case."""
+    pieces: list[str] = []
+    lowered_pieces: list[str] = []
     position = 0
-    for match in _INLINE_TAG_LOWER.finditer(text.lower()):
-        pieces.append(text[position:match.start()])
+    for match in pattern.finditer(lowered):
+        pieces += (text[position:match.start()], replacement)
+        lowered_pieces += (lowered[position:match.start()], replacement)
         position = match.end()
     if not pieces:
-        return text
+        return text, lowered
     pieces.append(text[position:])
-    return "".join(pieces)
+    lowered_pieces.append(lowered[position:])
+    return "".join(pieces), "".join(lowered_pieces)
 
 
 # Regular expressions rather than an HTML parser: page bodies come from our own Markdown
 # renderer, and this runs once per page of every build (a parser took 1.5 ms a page).
-_SKIPPED = re.compile(r"<!--.*?-->|<(pre|script|style|template|svg|math|noscript|textarea)\b.*?</\1\s*>"
-                      r"|<div class=\"mermaid\">.*?</div>", re.S | re.I)
+_SKIPPED_SOURCE = (r"<!--.*?-->|<(pre|script|style|template|svg|math|noscript|textarea)\b.*?</\1\s*>"
+                   r"|<div class=\"mermaid\">.*?</div>")
+_SKIPPED = re.compile(_SKIPPED_SOURCE, re.S | re.I)
+_SKIPPED_LOWER = re.compile(_SKIPPED_SOURCE, re.S)
 _INLINE_NAMES = ("a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|i|ins|kbd|mark|q|s|samp|small|span"
                  "|strong|sub|sup|time|u|var|wbr")
 _INLINE_TAG = re.compile(rf"</?(?:{_INLINE_NAMES})\b[^>]*>", re.I)

@@ -5,28 +5,35 @@ inverses, which `catalog check` and the tests read the index with.
 """
 from __future__ import annotations
 
+import operator
+from bisect import bisect_left
+from itertools import groupby
+
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
 
 def encode_postings(numbers: list[int]) -> str:
     """Ascending doc numbers as gap-coded base-32 digits, a run of one gap repeated as
     the gap, `~` and how many more times (see the module docstring)."""
-    gaps = [number - previous for previous, number in zip([-1, *numbers], numbers)]
     out = []
-    at = 0
-    while at < len(gaps):
-        end = at + 1
-        while end < len(gaps) and gaps[end] == gaps[at]:
-            end += 1
-        if end - at > 3:  # "B~" + a count is shorter than four gaps
-            out.append(_number(gaps[at]) + "~" + _number(end - at - 1))
+    # runs of equal gaps found by groupby (a word on most pages is thousands of gaps of 1)
+    for gap, run in groupby(map(operator.sub, numbers, [-1, *numbers])):
+        count = sum(1 for _ in run)
+        digits = _number(gap)
+        if count > 3:  # "B~" + a count is shorter than four gaps
+            out.append(digits + "~" + _number(count - 1))
         else:
-            out.extend(_number(gap) for gap in gaps[at:end])
-        at = end
+            out.append(digits * count)
     return "".join(out)
 
 
 def _number(value: int) -> str:
+    if value < _SMALL_NUMBERS:
+        return _SMALL[value]
+    return _digits(value)
+
+
+def _digits(value: int) -> str:
     digits = [_ALPHABET[value & 31]]
     value >>= 5
     while value:
@@ -35,24 +42,35 @@ def _number(value: int) -> str:
     return "".join(reversed(digits))
 
 
+_SMALL_NUMBERS = 1024  # gaps and counts are mostly small: their digits are looked up
+_SMALL = [_digits(value) for value in range(_SMALL_NUMBERS)]
+
+
 def encode_fields(numbers: list[int], flags: dict[int, int]) -> str:
     """The flags of the docs in `flags`, a subset of the ascending `numbers` (a term's
     postings), as runs over those postings: postings to skip, postings to take, then the
     flags the taken ones share in two characters. A word that is the first of every
     title it is in costs a few characters, not three a page."""
+    # the flagged postings' places, found by bisection: a word on thousands of pages is in
+    # few titles, and its postings are not walked one by one
+    places = []
+    for number in flags:
+        at = bisect_left(numbers, number)
+        if at < len(numbers) and numbers[at] == number:  # a doc not in the postings is not written
+            places.append(at)
+    places.sort()
     out = []
-    at = 0
-    while at < len(numbers):
-        start = at
-        while at < len(numbers) and numbers[at] not in flags:
-            at += 1
-        if at == len(numbers):
-            break
-        flag = flags[numbers[at]]
-        taken = at
-        while at < len(numbers) and flags.get(numbers[at]) == flag:
-            at += 1
-        out.append(_number(taken - start) + _number(at - taken) + _ALPHABET[flag >> 6] + _ALPHABET[flag & 63])
+    end = 0  # where the last run ended
+    index = 0
+    while index < len(places):
+        taken = places[index]
+        flag = flags[numbers[taken]]
+        index += 1
+        while index < len(places) and places[index] == places[index - 1] + 1 and flags[numbers[places[index]]] == flag:
+            index += 1
+        stop = places[index - 1] + 1
+        out.append(_number(taken - end) + _number(stop - taken) + _ALPHABET[flag >> 6] + _ALPHABET[flag & 63])
+        end = stop
     return "".join(out)
 
 
