@@ -1,5 +1,6 @@
 """The sidebar's open ancestors are rendered once around a mark and each page's entries
-spliced in (catalog/nav.py): the pages must be exactly what rendering every entry for
+spliced in, and an ancestor's children are joined once with the branch's entry spliced
+into them (catalog/nav.py): the pages must be exactly what rendering every entry for
 every page gives, with the default theme's nav.html and with a site's own that does more
 with an entry's children than show them once."""
 from __future__ import annotations
@@ -30,11 +31,14 @@ TWICE = """{%- macro item(node, current, in_branch, children, open) -%}
 
 
 class _Unframed(Sidebar):
-    """Every entry rendered for every page: the reference."""
+    """Every entry rendered for every page, each child of the branch in turn: the reference."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._frames = _NoFrames()
+
+    def _branch_children(self, node, page, branch):  # not the joined row with one entry spliced in
+        return "".join(self._entry(child, page, branch) for child in node.children if not child.hidden)
 
 
 class _NoFrames(dict):
