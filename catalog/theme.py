@@ -138,7 +138,10 @@ class Theme:
         through a ChainMap at every call (a sixth of a shortcode call's cost)."""
         env = self.env
         maps = getattr(template.globals, "maps", None)
-        if template.environment is not env or not maps or maps[0]:  # globals of its own: Jinja's way
+        if template.environment is not env or not maps or maps[0]:
+            # another environment's, or globals of its own (none here: templates come from
+            # get_template without globals): Jinja's own way, where the context's copies of
+            # the environment's globals would win over the template's
             return template.render(context)
         try:
             return env.concat(template.root_render_func(  # type: ignore[attr-defined]
