@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from .assets import Assets, collect_static
+from .assets import Assets, collect_static, highlight_stylesheet
 from .body import Body, FragmentRef
 from .page_build_options import unpublished_files
 from .build_result import BuildResult
@@ -22,7 +22,6 @@ from .content import Page, Site
 from .content_files import content_files
 from .diagnostics import Report
 from .fragments import check_doc_fragments, check_fragments
-from .highlight import stylesheet
 from .hosting import redirects_file, robots, sitemap, with_project_rules
 from .output import Output, SiteFiles, url_to_file
 from .not_found import own_not_found_page, report_go_not_found
@@ -161,7 +160,8 @@ def collect_assets(theme: Theme, config: SiteConfig, options: BuildOptions, repo
     """The theme's and the site's static files, and the highlighting stylesheet, named as published."""
     assets = Assets(config.base_path, options.fingerprint)
     collect_static(theme, assets, report)
-    assets.add("css/pygments.css", stylesheet().encode(), "Pygments stylesheet")
+    cache_folder = options.manifest.parent if options.manifest is not None else None  # the CLI's .catalog-cache/
+    assets.add("css/pygments.css", highlight_stylesheet(cache_folder), "Pygments stylesheet")
     return assets
 
 
