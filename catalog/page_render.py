@@ -80,7 +80,8 @@ class PageRenderer:
             # a cached body's HTML is read again only when its page is made again (a template
             # changed); compressed it is a third of its size (20,000 pages: 106 -> 30 MB),
             # in the build that renders it and in every build that loads the cache
-            return RenderedPage(dataclasses.replace(body, html="", packed=zlib.compress(body.html.encode("utf-8"))),
+            return RenderedPage(dataclasses.replace(body, html="", packed=zlib.compress(body.html.encode("utf-8")),
+                                                    element_ids=tuple(sorted(element_ids(body.html)))),
                                 html, error)
         if self.keep_html:
             return RenderedPage(body, html, error)

@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..config import report_toml_error
 from ..diagnostics import Report
 
@@ -54,6 +52,7 @@ class ForeignConfig:
 
 def parse_file(project: Path, rel: str, report: Report) -> tuple[dict[str, Any], str] | None:
     """(data, text) of a TOML, YAML or JSON mapping; None when unreadable (reported, located)."""
+    import yaml  # here: a site.toml project's build never needs it (issue 20)
     path = project / rel
     try:
         text = path.read_text(encoding="utf-8")
