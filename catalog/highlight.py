@@ -275,15 +275,19 @@ def stylesheet() -> str:
     )
 
 
-def stylesheet_key() -> str:
-    """What stylesheet() depends on, found without importing Pygments (a cached copy is
+def stylesheet_key() -> str | None:
+    """What stylesheet() depends on, found without importing Pygments (a kept copy is
     checked against it): Pygments' version, the two styles and this module's own code,
-    which sets the backgrounds and the contrast adjustment."""
+    which sets the backgrounds and the contrast adjustment. None where the files cannot be
+    read (an install in a zip file): the stylesheet is then made every time."""
     spec = importlib.util.find_spec("pygments")
-    origin = spec.origin if spec is not None else None
-    version = re.search(r"__version__\s*=\s*['\"]([^'\"]+)", Path(origin).read_text(encoding="utf-8")) if origin else None
-    own = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
-    return f"pygments {version[1] if version else '?'} {STYLE} {DARK_STYLE} {own}"
+    try:
+        package = Path(spec.origin).read_text(encoding="utf-8") if spec is not None and spec.origin else ""
+        own = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+    except OSError:
+        return None
+    version = re.search(r"^__version__\s*=\s*['\"]([^'\"]+)['\"]", package, re.M)
+    return f"pygments {version[1]} {STYLE} {DARK_STYLE} {own}" if version else None
 
 
 def token_colours(dark: bool = False) -> dict[str, str]:

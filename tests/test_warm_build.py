@@ -151,7 +151,7 @@ def test_the_highlighting_stylesheet_is_kept_under_its_key(make_site, tmp_path):
     same_as_cold(site.root, tmp_path, "cold")
 
 
-def test_the_stylesheet_without_a_cache_folder_or_a_writable_one(make_site, tmp_path):
+def test_the_stylesheet_without_a_cache_folder_a_writable_one_or_a_key(make_site, tmp_path, monkeypatch):
     site = make_site(FILES)
     assert cli_build(site.root, "--no-cache") == 0
     assert not (site.root / ".catalog-cache" / STYLESHEET_FILE).exists()
@@ -159,6 +159,11 @@ def test_the_stylesheet_without_a_cache_folder_or_a_writable_one(make_site, tmp_
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder")
     assert highlight_stylesheet(blocked) == stylesheet().encode()
+    # Pygments' version unreadable (an install in a zip file): made every time, never kept
+    from catalog import assets
+    monkeypatch.setattr(assets, "stylesheet_key", lambda: None)
+    assert highlight_stylesheet(tmp_path / "cache") == stylesheet().encode()
+    assert not (tmp_path / "cache").exists()
 
 
 def test_a_cached_body_keeps_its_ids_so_the_fragment_check_does_not_unpack_it(make_site, tmp_path, monkeypatch,
