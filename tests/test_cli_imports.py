@@ -67,3 +67,14 @@ def test_each_command_still_parses_its_own_arguments(capsys):
         out = capsys.readouterr().out
         assert out.startswith(f"usage: catalog {command}"), out
         assert option in out, (command, out)
+
+
+def test_a_hugo_projects_build_reads_its_toml_configuration_without_yaml(make_site):
+    site = make_site(SITE)
+    (site.root / "site.toml").unlink()
+    (site.root / "config.toml").write_text('title = "Test"\nbaseURL = "https://docs.example.org/"\n')
+    assert build_in_a_process(site.root)["code"] == 0
+    again = build_in_a_process(site.root)
+    assert again["code"] == 0
+    assert not set(NEVER + NOT_WHEN_NOTHING_CHANGED) & set(again["modules"])
+    assert "catalog.sources.hugo" in again["modules"]  # it was read as a Hugo project
