@@ -44,6 +44,7 @@ from .theme import Theme
 from .urls import rewriter
 
 if TYPE_CHECKING:
+    from .content_files import SourceMemo
     from .early import EarlyFiles
     from .plugins.model import Listing
 
@@ -116,7 +117,7 @@ def _build(project: Path, out: Path, output: Output, workers: Workers, options: 
     fragments = check_fragments(site, bodies, report, plan.element_ids)
     clock.lap("pages")
     aliases = write_redirect_pages(site, config, theme, pages.site_view, output, report)
-    write_assets(project, config, theme, site, pages, assets, output, report)
+    write_assets(project, config, theme, site, pages, assets, output, report, plan.memo())
     clock.lap("assets")
     plugins, doc_refs = build_plugins(project, config, theme, pages, resolver, output, report, plan, options.jobs)
     fragments.update(check_doc_fragments(site, doc_refs, bodies, report, plan.element_ids))
@@ -166,14 +167,15 @@ def collect_assets(theme: Theme, config: SiteConfig, options: BuildOptions, repo
 
 
 def write_assets(project: Path, config: SiteConfig, theme: Theme, site: Site, pages: PageRenderer, assets: Assets,
-                 output: Output, report: Report) -> None:
-    """The static files, the pages' attachments, the content folder's other files, the not-found page."""
+                 output: Output, report: Report, memo: SourceMemo | None = None) -> None:
+    """The static files, the pages' attachments, the content folder's other files (those `memo`
+    says are unchanged are not read again), the not-found page."""
     for rel, data, label in assets.published():
         output.add(rel, data, label, report)
-    publish_attachments(site, project / config.content_dir, config.content_dir, output, report)
+    publish_attachments(site, project / config.content_dir, config.content_dir, output, report, memo)
     publish_content_files(project / config.content_dir, config.content_dir,
                           config.content_exclude + unpublished_files(project / config.content_dir, site.unpublished),
-                          output, report, jekyll=config.jekyll)
+                          output, report, jekyll=config.jekyll, memo=memo)
     if own_not_found_page(site.pages, config) is None:  # the project's own 404 page replaces the theme's
         report_go_not_found(project, config, report)
         output.add("404.html", theme.render("404.html", {"site": pages.site_view}), "404.html", report,

@@ -62,6 +62,10 @@ class SourceMemo:
 
     def __init__(self) -> None:
         self.files: dict[str, _Parsed] = {}
+        # the other files of the content folder (attachments, images), by path: (stat, sha256 of
+        # the bytes), so that a build publishes an unchanged one without reading it (page_files)
+        self.digests: dict[str, tuple[tuple[int, int, int, int], str]] = {}
+        self._asked: set[str] = set()  # the paths of `digests` this build asked for; the others are gone
         self.changed = False  # a file was parsed, or its record renewed or dropped, since load() or save()
 
     @classmethod
@@ -75,7 +79,7 @@ class SourceMemo:
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
             return memo
         if isinstance(stored, dict) and stored.get("code") == _code_key() and isinstance(stored.get("files"), dict):
-            memo.files = stored["files"]
+            memo.files, memo.digests = stored["files"], stored.get("digests", {})
         return memo
 
     def save(self, path: Path) -> None:
@@ -84,7 +88,9 @@ class SourceMemo:
         temporary = path.with_suffix(".tmp")
         try:
             with temporary.open("wb") as handle:
-                pickle.dump({"code": _code_key(), "files": self.files}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                digests = {path: entry for path, entry in self.digests.items() if path in self._asked}
+                pickle.dump({"code": _code_key(), "files": self.files, "digests": digests}, handle,
+                            protocol=pickle.HIGHEST_PROTOCOL)
             temporary.replace(path)
         except BaseException:
             temporary.unlink(missing_ok=True)
@@ -129,6 +135,28 @@ class SourceMemo:
         page = Page.__new__(Page)  # a shallow copy, without copy.copy's generic detour
         page.__dict__.update(known.page.__dict__, children=[])
         return page
+
+    def known_digest(self, path: str) -> str | None:
+        """The sha256 of the file `path` (no page) when its stat is that of an earlier read the
+        stat may vouch for (see the class), else None: read it, and `note_digest`."""
+        self._asked.add(path)
+        known = self.digests.get(path)
+        if known is None:
+            return None
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return None
+        return known[1] if known[0] == (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino) else None
+
+    def note_digest(self, path: str, stat: os.stat_result, now: int, sha256: str) -> None:
+        """Keep the sha256 of the bytes of `path` read after `stat` was taken, at `now` (ns)."""
+        signature = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+        if max(stat.st_mtime_ns, stat.st_ctime_ns) >= now - self.RACY_NS:  # racily clean: read it next time
+            self.changed |= self.digests.pop(path, None) is not None
+        elif self.digests.get(path) != (signature, sha256):
+            self.digests[path] = (signature, sha256)
+            self.changed = True
 
     def retain(self, paths: set[str]) -> None:
         """Forget files that are gone."""

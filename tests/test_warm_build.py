@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import shutil
 from pathlib import Path
 
 import pytest
@@ -178,3 +179,32 @@ def test_a_cached_body_keeps_its_ids_so_the_fragment_check_does_not_unpack_it(ma
     assert cli_build(site.root) == 0
     assert capsys.readouterr().err.splitlines()[:-1] == first.splitlines()[:-1]  # the same warning
     assert unpacked == []
+
+
+def test_unchanged_attachments_and_content_files_are_not_read_again(make_site, tmp_path, reads, monkeypatch):
+    site = make_site({**FILES, "content/guide/use.files/data.bin": b"\x00one",
+                      "content/guide/pic.png": b"\x89PNG one", "content/guide/table.html": "<p>one</p>\n"})
+    assert cli_build(site.root) == 0
+    opened: list[str] = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes",
+                        lambda path: opened.append(path.name) or real(path) if "content" in path.parts else real(path))
+    assert cli_build(site.root) == 0
+    assert opened == ["table.html"]  # an HTML file may be rewritten (relativeURLs): it is read every time
+    same_as_cold(site.root, tmp_path, "cold-1")
+
+    data = site.root / "content/guide/use.files/data.bin"
+    before = data.stat()
+    data.write_bytes(b"\x00two")  # the same size, the mtime put back: the ctime tells
+    os.utime(data, ns=(before.st_atime_ns, before.st_mtime_ns))
+    opened.clear()
+    assert cli_build(site.root) == 0
+    assert sorted(opened) == ["data.bin", "table.html"]
+    assert (site.root / "public/guide/use.files/data.bin").read_bytes() == b"\x00two"
+    same_as_cold(site.root, tmp_path, "cold-2")
+
+    shutil.rmtree(site.root / "public")  # the published copies gone: every file is read again
+    opened.clear()
+    assert cli_build(site.root) == 0
+    assert sorted(opened) == ["data.bin", "pic.png", "table.html"]
+    assert (site.root / "public/guide/pic.png").read_bytes() == b"\x89PNG one"
