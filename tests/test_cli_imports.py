@@ -18,8 +18,8 @@ SITE = {
 }
 NEVER = ["catalog.serve", "catalog.check", "catalog.plugins.resolver", "catalog.importer", "watchfiles"]
 # what a build that renders nothing does not need
-NOT_WHEN_NOTHING_CHANGED = ["catalog.plugins", "markdown_it", "markdown_it_pyrs", "catalog.markdown", "pygments",
-                            "yaml", "catalog.frontmatter", "multiprocessing"]
+NOT_WHEN_NOTHING_CHANGED = ["catalog.plugins", "markdown_it", "pyromark", "catalog.markdown", "catalog.pulldown",
+                            "pygments", "yaml", "catalog.frontmatter", "multiprocessing"]
 
 SCRIPT = """
 import json, sys
