@@ -7,6 +7,7 @@ files (images, downloads) keep their names, since content links to them by path.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import posixpath
 import re
@@ -14,11 +15,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Report
+from .highlight import stylesheet, stylesheet_key
 from .theme import Theme
 
 FINGERPRINTED = (".css", ".js")
 # A published fingerprinted name: `catalog check` recomputes the hash from the content.
 FINGERPRINTED_NAME = re.compile(r"^.+\.(?P<hash>[0-9a-f]{10})\.(?:css|js)$")
+# The highlighting stylesheet as last made, in the build's cache folder, after a first line
+# naming what it was made from (highlight.stylesheet_key)
+STYLESHEET_FILE = "highlight.css"
 
 
 def content_hash(data: bytes) -> str:
@@ -67,3 +72,31 @@ def collect_static(theme: Theme, assets: Assets, report: Report) -> None:
             found[path.relative_to(folder).as_posix()] = (path, label)
     for rel, (path, label) in sorted(found.items()):
         assets.add(rel, path.read_bytes(), label)
+
+
+def highlight_stylesheet(cache_folder: Path | None) -> bytes:
+    """highlight.stylesheet(), taken from `cache_folder` (.catalog-cache/) when the copy kept
+    there was made from the same Pygments, styles and code: making it imports Pygments and
+    its styles and adjusts ~300 colours (~15 ms of a 0.2 s no-change build). None: a build
+    without a cache makes it."""
+    key = stylesheet_key() if cache_folder is not None else None
+    if cache_folder is None or key is None:
+        return stylesheet().encode()
+    path = cache_folder / STYLESHEET_FILE
+    header = f"/* {key} */\n".encode()
+    try:
+        kept = path.read_bytes()
+    except OSError:  # none yet, or unreadable: made again below
+        kept = b""
+    if kept.startswith(header):
+        return kept[len(header):]
+    css = stylesheet().encode()
+    temporary = path.with_suffix(".tmp")
+    try:  # whole or not at all: a copy cut short would be taken next time
+        cache_folder.mkdir(parents=True, exist_ok=True)
+        temporary.write_bytes(header + css)
+        temporary.replace(path)
+    except OSError:  # a read-only project: the next build makes it again
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+    return css

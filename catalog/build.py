@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from .assets import Assets, collect_static
+from .assets import Assets, collect_static, highlight_stylesheet
 from .body import Body, FragmentRef
 from .page_build_options import unpublished_files
 from .build_result import BuildResult
@@ -22,7 +22,6 @@ from .content import Page, Site
 from .content_files import content_files
 from .diagnostics import Report
 from .fragments import check_doc_fragments, check_fragments
-from .highlight import stylesheet
 from .hosting import redirects_file, robots, sitemap, with_project_rules
 from .output import Output, SiteFiles, url_to_file
 from .not_found import own_not_found_page, report_go_not_found
@@ -45,6 +44,7 @@ from .theme import Theme
 from .urls import rewriter
 
 if TYPE_CHECKING:
+    from .content_files import SourceMemo
     from .early import EarlyFiles
     from .plugins.model import Listing
 
@@ -117,7 +117,7 @@ def _build(project: Path, out: Path, output: Output, workers: Workers, options: 
     fragments = check_fragments(site, bodies, report, plan.element_ids)
     clock.lap("pages")
     aliases = write_redirect_pages(site, config, theme, pages.site_view, output, report)
-    write_assets(project, config, theme, site, pages, assets, output, report)
+    write_assets(project, config, theme, site, pages, assets, output, report, plan.memo())
     clock.lap("assets")
     plugins, doc_refs = build_plugins(project, config, theme, pages, resolver, output, report, plan, options.jobs)
     fragments.update(check_doc_fragments(site, doc_refs, bodies, report, plan.element_ids))
@@ -161,19 +161,21 @@ def collect_assets(theme: Theme, config: SiteConfig, options: BuildOptions, repo
     """The theme's and the site's static files, and the highlighting stylesheet, named as published."""
     assets = Assets(config.base_path, options.fingerprint)
     collect_static(theme, assets, report)
-    assets.add("css/pygments.css", stylesheet().encode(), "Pygments stylesheet")
+    cache_folder = options.manifest.parent if options.manifest is not None else None  # the CLI's .catalog-cache/
+    assets.add("css/pygments.css", highlight_stylesheet(cache_folder), "Pygments stylesheet")
     return assets
 
 
 def write_assets(project: Path, config: SiteConfig, theme: Theme, site: Site, pages: PageRenderer, assets: Assets,
-                 output: Output, report: Report) -> None:
-    """The static files, the pages' attachments, the content folder's other files, the not-found page."""
+                 output: Output, report: Report, memo: SourceMemo | None = None) -> None:
+    """The static files, the pages' attachments, the content folder's other files (those `memo`
+    says are unchanged are not read again), the not-found page."""
     for rel, data, label in assets.published():
         output.add(rel, data, label, report)
-    publish_attachments(site, project / config.content_dir, config.content_dir, output, report)
+    publish_attachments(site, project / config.content_dir, config.content_dir, output, report, memo)
     publish_content_files(project / config.content_dir, config.content_dir,
                           config.content_exclude + unpublished_files(project / config.content_dir, site.unpublished),
-                          output, report, jekyll=config.jekyll)
+                          output, report, jekyll=config.jekyll, memo=memo)
     if own_not_found_page(site.pages, config) is None:  # the project's own 404 page replaces the theme's
         report_go_not_found(project, config, report)
         output.add("404.html", theme.render("404.html", {"site": pages.site_view}), "404.html", report,

@@ -10,15 +10,15 @@ import errno
 import fnmatch
 import hashlib
 import os
+import pickle
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import frontmatter
 from .config import SiteConfig
 from .content import Page, _humanize
 from .diagnostics import Diagnostic, LocatedError, Report
-from .hashing import digest
+from .hashing import code_digest, digest
 from .jekyll_urls import has_yaml_header, is_html_page, is_section_file, markdown_suffix, stem
 from .regular_files import read_regular_file
 
@@ -44,6 +44,7 @@ class _Parsed:
     digest: str
     page: Page | None
     diagnostics: tuple[Diagnostic, ...]
+    where: tuple[str, str] = ("", "")  # the rel and the shown source it was parsed as (page and diagnostics name them)
 
 
 class SourceMemo:
@@ -61,6 +62,40 @@ class SourceMemo:
 
     def __init__(self) -> None:
         self.files: dict[str, _Parsed] = {}
+        # the other files of the content folder (attachments, images), by path: (stat, sha256 of
+        # the bytes), so that a build publishes an unchanged one without reading it (page_files)
+        self.digests: dict[str, tuple[tuple[int, int, int, int], str]] = {}
+        self._asked: set[str] = set()  # the paths of `digests` this build asked for; the others are gone
+        self.changed = False  # a file was parsed, or its record renewed or dropped, since load() or save()
+
+    @classmethod
+    def load(cls, path: Path) -> SourceMemo:
+        """The memo `save` left in `path` (the CLI's .catalog-cache/sources.pickle) if this very
+        code wrote it, else an empty one: a missing or unreadable file costs reading every page."""
+        memo = cls()
+        try:
+            with path.open("rb") as handle:
+                stored = pickle.load(handle)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+            return memo
+        if isinstance(stored, dict) and stored.get("code") == _code_key() and isinstance(stored.get("files"), dict):
+            memo.files, memo.digests = stored["files"], stored.get("digests", {})
+        return memo
+
+    def save(self, path: Path) -> None:
+        """Keep the memo for the next process's build, whole or not at all; OSError if it cannot."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".tmp")
+        try:
+            with temporary.open("wb") as handle:
+                digests = {path: entry for path, entry in self.digests.items() if path in self._asked}
+                pickle.dump({"code": _code_key(), "files": self.files, "digests": digests}, handle,
+                            protocol=pickle.HIGHEST_PROTOCOL)
+            temporary.replace(path)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+        self.changed = False
 
     def page(self, path: str, rel: str, source: str, report: Report) -> Page | None:
         """A fresh, unlinked Page of the file `path`, parsed again only if its bytes changed."""
@@ -68,17 +103,20 @@ class SourceMemo:
         try:
             stat = os.stat(path)
         except OSError as exc:   # a dangling or looping symbolic link, a folder without search permission
-            self.files.pop(path, None)
+            self.changed |= self.files.pop(path, None) is not None
             report.error(source, 0, 0, "file-unreadable", f"cannot read the file: {_os_reason(path, exc)}",
                          _UNREADABLE_HINT)
             return None
         signature = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
         known = self.files.get(path)
+        where = (rel, source)
+        if known is not None and known.where != where:  # another content folder's name for the same file
+            known = None
         if known is None or known.stat != signature or not known.trusted:
             try:
                 data = read_regular_file(path)
             except OSError as exc:
-                self.files.pop(path, None)
+                self.changed |= self.files.pop(path, None) is not None
                 report.error(source, 0, 0, "file-unreadable", f"cannot read the file: {_os_reason(path, exc)}",
                              _UNREADABLE_HINT)
                 return None
@@ -86,10 +124,11 @@ class SourceMemo:
             if known is None or known.digest != file_digest:
                 parsed = Report()
                 page = _read_page(data, file_digest, rel, source, parsed)
-                known = _Parsed(signature, False, file_digest, page, tuple(parsed.items))
+                known = _Parsed(signature, False, file_digest, page, tuple(parsed.items), where)
             trusted = max(stat.st_mtime_ns, stat.st_ctime_ns) < now - self.RACY_NS
-            known = _Parsed(signature, trusted, file_digest, known.page, known.diagnostics)
+            known = _Parsed(signature, trusted, file_digest, known.page, known.diagnostics, where)
             self.files[path] = known
+            self.changed = True
         report.extend(known.diagnostics)
         if known.page is None:
             return None
@@ -97,10 +136,39 @@ class SourceMemo:
         page.__dict__.update(known.page.__dict__, children=[])
         return page
 
+    def known_digest(self, path: str) -> str | None:
+        """The sha256 of the file `path` (no page) when its stat is that of an earlier read the
+        stat may vouch for (see the class), else None: read it, and `note_digest`."""
+        self._asked.add(path)
+        known = self.digests.get(path)
+        if known is None:
+            return None
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return None
+        return known[1] if known[0] == (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino) else None
+
+    def note_digest(self, path: str, stat: os.stat_result, now: int, sha256: str) -> None:
+        """Keep the sha256 of the bytes of `path` read after `stat` was taken, at `now` (ns)."""
+        signature = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+        if max(stat.st_mtime_ns, stat.st_ctime_ns) >= now - self.RACY_NS:  # racily clean: read it next time
+            self.changed |= self.digests.pop(path, None) is not None
+        elif self.digests.get(path) != (signature, sha256):
+            self.digests[path] = (signature, sha256)
+            self.changed = True
+
     def retain(self, paths: set[str]) -> None:
         """Forget files that are gone."""
         if len(paths) != len(self.files):
-            self.files = {key: value for key, value in self.files.items() if key in paths}
+            kept = {key: value for key, value in self.files.items() if key in paths}
+            self.changed |= len(kept) != len(self.files)
+            self.files = kept
+
+
+def _code_key() -> str:
+    """The code that parsed a saved memo's pages: another version's Page may differ."""
+    return code_digest(Path(__file__).parent, (".py",))
 
 
 _UNREADABLE_HINT = "a content file is a regular file the build can read: fix this one or remove it"
@@ -189,6 +257,7 @@ def _links_to_folder(entry: os.DirEntry[str]) -> bool:
 
 
 def _read_page(data: bytes, file_digest: str, rel: str, source: str, report: Report) -> Page | None:
+    from . import frontmatter  # here: with every file unchanged, a build imports no YAML parser (issue 20)
     try:  # as Path.read_text reads it: universal newlines
         text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError as exc:

@@ -66,7 +66,7 @@ def fragment_warnings(refs: Sequence[FragmentRef], source_of: dict[str, str], bo
 
 
 def _element_ids(body: Body, known: dict[int, tuple[Body, Collection[str]]]) -> Collection[str]:
-    if not body.html and not body.packed:  # dropped, or none: the ids it had are kept
+    if body.element_ids or not body.html and not body.packed:  # dropped or packed, or none: the ids it had are kept
         return body.element_ids
     kept = known.get(id(body))
     if kept is None or kept[0] is not body:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ def digest_text(*parts: str) -> str:
                           ).hexdigest()
 
 
+@lru_cache(maxsize=None)  # a process runs the code it loaded: the render cache and the source memo both ask
 def code_digest(folder: Path, suffixes: tuple[str, ...], *, recursive: bool = False) -> str:
     """The files of `folder` (and its subfolders if `recursive`) with these suffixes: a
     memo keyed by this is not reused by another version of the code that made it."""

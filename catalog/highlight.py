@@ -1,21 +1,23 @@
-"""Build-time syntax highlighting of code blocks (Pygments, CSS classes, Hugo-like markup)."""
+"""Build-time syntax highlighting of code blocks (Pygments, CSS classes, Hugo-like markup).
+
+Pygments is imported when a block is first coloured or the stylesheet first made, not with
+this module: a build whose pages all come from the render cache needs neither (issue 20)."""
 from __future__ import annotations
 
+import hashlib
 import html
+import importlib.util
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Mapping
-
-from pygments import highlight as _pygments_highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexer import Lexer
-from pygments.lexers import TextLexer, get_lexer_by_name
-from pygments.styles import get_style_by_name
-from pygments.token import STANDARD_TYPES
-from pygments.util import ClassNotFound
+from pathlib import Path
+from typing import TYPE_CHECKING, Mapping
 
 from catalog.diagnostics import did_you_mean
+
+if TYPE_CHECKING:
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexer import Lexer
 
 STYLE = "friendly"  # the light scheme's palette (and the formatter's)
 DARK_STYLE = "github-dark"
@@ -175,8 +177,15 @@ def _linenostart(value: object) -> int:
     return int(text)
 
 
+def _pygments_highlight(code: str, lexer: Lexer, formatter: HtmlFormatter) -> str:
+    from pygments import highlight as pygments_highlight
+    return pygments_highlight(code, lexer, formatter)
+
+
 @lru_cache(maxsize=512)
 def _lexer(lang: str) -> Lexer:
+    from pygments.lexers import TextLexer, get_lexer_by_name
+    from pygments.util import ClassNotFound
     # stripnl=False keeps leading blank lines, so hl_lines counts the lines as written
     if not lang:
         return TextLexer(stripnl=False)
@@ -188,6 +197,7 @@ def _lexer(lang: str) -> Lexer:
 
 @lru_cache(maxsize=1)
 def _formatter() -> HtmlFormatter:
+    from pygments.formatters import HtmlFormatter
     # nowrap: Pygments emits one line of balanced spans per source line; this module
     # adds line numbers and highlighted lines itself so the markup stays uniform.
     return HtmlFormatter(nowrap=True, style=STYLE)
@@ -265,6 +275,21 @@ def stylesheet() -> str:
     )
 
 
+def stylesheet_key() -> str | None:
+    """What stylesheet() depends on, found without importing Pygments (a kept copy is
+    checked against it): Pygments' version, the two styles and this module's own code,
+    which sets the backgrounds and the contrast adjustment. None where the files cannot be
+    read (an install in a zip file): the stylesheet is then made every time."""
+    spec = importlib.util.find_spec("pygments")
+    try:
+        package = Path(spec.origin).read_text(encoding="utf-8") if spec is not None and spec.origin else ""
+        own = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+    except OSError:
+        return None
+    version = re.search(r"^__version__\s*=\s*['\"]([^'\"]+)['\"]", package, re.M)
+    return f"pygments {version[1]} {STYLE} {DARK_STYLE} {own}" if version else None
+
+
 def token_colours(dark: bool = False) -> dict[str, str]:
     """The colour of each token class in one scheme ("" is the code's own text colour)."""
     if dark:
@@ -273,6 +298,7 @@ def token_colours(dark: bool = False) -> dict[str, str]:
 
 
 def _scheme_rules(style_name: str, text: str, backgrounds: Mapping[str, str], scope: str) -> list[str]:
+    from pygments.styles import get_style_by_name
     style = get_style_by_name(style_name)
     colours = _palette(style_name, text, tuple(backgrounds.values()))
     rules = [
@@ -289,11 +315,13 @@ def _scheme_rules(style_name: str, text: str, backgrounds: Mapping[str, str], sc
 
 
 def _token_classes() -> list[tuple[object, str]]:
+    from pygments.token import STANDARD_TYPES
     return sorted(((token, css_class) for token, css_class in STANDARD_TYPES.items() if css_class), key=lambda pair: pair[1])
 
 
 @lru_cache(maxsize=4)
 def _palette(style_name: str, text: str, backgrounds: tuple[str, ...]) -> dict[str, str]:
+    from pygments.styles import get_style_by_name
     style = get_style_by_name(style_name)
     colours = {"": _readable(text, backgrounds)}
     for token, css_class in _token_classes():

@@ -43,14 +43,16 @@ class Output:
         """Every planned file, in the order planned."""
         return list(self.owners)
 
-    def add(self, path: str, data: bytes | str, source: str, report: Report, line: int = 0, what: str = "") -> None:
-        """Plan one file; `source` (and `line`) say where it comes from, `what` how (e.g. 'alias /a/')."""
+    def add(self, path: str, data: bytes | str, source: str, report: Report, line: int = 0, what: str = "") -> bool:
+        """Plan one file; `source` (and `line`) say where it comes from, `what` how (e.g. 'alias /a/').
+        False when it is not planned as it is: it leaves the site or collides (reported), or it
+        is merged into a file the build makes (MERGED)."""
         if source != "catalog" and _site_path(path) in MERGED:
             self.merged[_site_path(path)] = data.encode("utf-8") if isinstance(data, str) else data
-            return
+            return False
         rel = self._claim(path, source, report, line, what)
         if rel is None:
-            return
+            return False
         data = data.encode("utf-8") if isinstance(data, str) else data
         if self.rewrite is not None and rel.endswith(".html"):
             data = self.rewrite(rel, data)
@@ -58,6 +60,7 @@ class Output:
             self.staging.write(rel, data)
         else:
             self.files[rel] = data
+        return True
 
     def reusable(self, path: str, sha256: str) -> bool:
         """Whether the previous build published `path` with these bytes (see `add_previous`)."""

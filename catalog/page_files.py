@@ -15,13 +15,14 @@ import html
 import os
 import posixpath
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 from urllib.parse import quote
 
 from .content import Page, Site
-from .content_files import excluded, ignored_name
+from .content_files import SourceMemo, excluded, ignored_name
 from .page_tree import urlize
 from .diagnostics import Report
 from .hashing import digest
@@ -87,9 +88,11 @@ def attachments_of(page: Page, content_root: Path, base_path: str, pattern: str 
     return found
 
 
-def publish_attachments(site: Site, content_root: Path, content_dir: str, output: Output, report: Report) -> int:
+def publish_attachments(site: Site, content_root: Path, content_dir: str, output: Output, report: Report,
+                        memo: SourceMemo | None = None) -> int:
     """Plan every page's attachments (the files right inside its folder) at their content
-    path; returns how many. A file that would collide with a page is reported by `output`."""
+    path; returns how many. A file that would collide with a page is reported by `output`.
+    `memo`: the files' digests kept from the last build, which spare reading unchanged ones."""
     count = 0
     for page in site.pages:
         folder = attachment_folder(page, content_root)
@@ -98,20 +101,38 @@ def publish_attachments(site: Site, content_root: Path, content_dir: str, output
         for path in _files_in(content_root / folder):
             rel = f"{folder}/{path.name}"
             count += _publish(path, f"{content_dir}/{rel}", rel, output, report, "attachment",
-                              f"attachment of {page.source}")
+                              f"attachment of {page.source}", memo)
     return count
 
 
-def _publish(path: Path, source: str, target: str, output: Output, report: Report, noun: str, what: str) -> int:
+def _publish(path: Path, source: str, target: str, output: Output, report: Report, noun: str, what: str,
+             memo: SourceMemo | None = None) -> int:
     """Plan one file of the content folder at `target`, as it is; 1, or 0 (reported) when it
-    cannot be read."""
+    cannot be read. With `memo`, a file whose stat says it is unchanged and which the
+    published site holds with the same bytes is kept from there, not read and hashed again.
+    Not an HTML file: the output may rewrite those (urls.rewriter), so what was published
+    is not its bytes."""
+    name = str(path)
+    remember = memo is not None and not target.endswith(".html")
+    if remember:
+        assert memo is not None
+        known = memo.known_digest(name)
+        if known is not None and output.reusable(target, known):
+            output.add_previous(target, known, source, report)
+            return 1
     try:
+        now = time.time_ns()
+        stat = os.stat(name)
         data = path.read_bytes()
     except OSError as exc:
         report.error(source, 0, 0, "attachment-unreadable", f"cannot read {noun}: {exc.strerror or exc}",
                      "check the file's permissions")
         return 0
-    output.add(target, data, source, report, what=what)
+    if output.add(target, data, source, report, what=what) and remember:
+        assert memo is not None
+        written = output.digest_of(target)  # the sha256 of `data`, which staging it computed
+        if written is not None:
+            memo.note_digest(name, stat, now, written)
     return 1
 
 
@@ -121,7 +142,7 @@ _PROJECT_FILES = frozenset({"site.toml"})
 
 
 def publish_content_files(content_root: Path, content_dir: str, exclude: tuple[str, ...], output: Output,
-                          report: Report, jekyll: bool = False) -> int:
+                          report: Report, jekyll: bool = False, memo: SourceMemo | None = None) -> int:
     """Plan the content folder's other files (not Markdown, not in an attachments folder): a
     Hugo bundle's images and files, a Jekyll site's images, CSS and downloads, which Hugo
     and Jekyll publish beside the pages. Each keeps its name; its folders are lower-cased
@@ -136,7 +157,7 @@ def publish_content_files(content_root: Path, content_dir: str, exclude: tuple[s
     count = 0
     for rel, path in _other_files(content_root, "", skipped):
         count += _publish(path, f"{content_dir}/{rel}", content_file_target(rel), output, report, "the file",
-                          "file of the content folder")
+                          "file of the content folder", memo)
     return count
 
 

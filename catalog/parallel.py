@@ -27,7 +27,6 @@ import contextlib
 import ctypes
 import gc
 import itertools
-import multiprocessing
 import os
 import pickle
 import signal
@@ -64,6 +63,7 @@ def default_jobs() -> int:
 
 def _start_pool(jobs: int, initializer: Callable[..., None], initargs: tuple[Any, ...] = ()) -> Any:
     """A pool of `jobs` forked workers, each starting with `_enter_worker`, then `initializer(*initargs)`."""
+    import multiprocessing  # here, as below: a build that renders nothing forks nothing (issue 20)
     context = multiprocessing.get_context("fork")
     # forked with SIGINT and SIGTERM blocked (a child inherits the mask of the thread that forks
     # it; so do the pool's threads, which fork replacements), until the worker has set its own
@@ -195,6 +195,7 @@ def imap_indexed(task: Callable[[int], T], count: int, jobs: int | None = None,
                  min_parallel: int = MIN_PARALLEL, collect: bool = True) -> Iterator[T]:
     """task(0), ..., task(count - 1) in order, each as soon as it (and those before it) is
     done; computed by `jobs` forked workers when worth it."""
+    import multiprocessing
     global _task
     jobs = default_jobs() if jobs is None else jobs
     if jobs <= 1 or count < min_parallel or "fork" not in multiprocessing.get_all_start_methods():
@@ -228,6 +229,7 @@ class Workers:
         self._stopped = threading.Event()
 
     def start(self) -> None:
+        import multiprocessing
         if self._pool is None and self.jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
             self._stopped = threading.Event()
             with interrupts.deferred():  # an interrupt now comes once `_pool` is set, for `close`
@@ -252,6 +254,7 @@ class Workers:
         (its pickled form is what every task needs: let it leave out what the items bring)
         and loaded once by each worker; `items` are pickled as they are handed out, so a
         generator of them is read only a few chunks ahead of the results."""
+        import multiprocessing
         if self.jobs <= 1 or count < min_parallel or "fork" not in multiprocessing.get_all_start_methods():
             yield from _in_process(work(item) for item in items)
             return

@@ -163,9 +163,8 @@ class CachedPlan(RenderPlan):
         self.cache.settle(self.environment)
 
     def memo(self) -> SourceMemo | None:
-        # a cache loaded from disk lives for one build: no page keeps its Markdown once its
-        # body is known (the preview's, in memory, keeps both for the next edit)
-        return None if self.on_disk else self.cache.sources
+        # the preview's, in memory, or the CLI's, saved beside the cache (cli.py): unchanged files are not read again
+        return self.cache.sources
 
     def plan_bodies(self, project: Path, config: SiteConfig, theme: Theme, site: Site) -> None:
         self.facts = Facts(project, site_facts(site))

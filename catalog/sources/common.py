@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..config import report_toml_error
 from ..diagnostics import Report
 
@@ -52,6 +50,10 @@ class ForeignConfig:
                        f"to {engine} (`catalog import {self.kind}` writes the settings catalog uses into site.toml)")
 
 
+class _NotRaised(Exception):
+    """What parse_file catches as a YAML error where it parses no YAML."""
+
+
 def parse_file(project: Path, rel: str, report: Report) -> tuple[dict[str, Any], str] | None:
     """(data, text) of a TOML, YAML or JSON mapping; None when unreadable (reported, located)."""
     path = project / rel
@@ -64,12 +66,15 @@ def parse_file(project: Path, rel: str, report: Report) -> tuple[dict[str, Any],
         report.error(rel, 0, 0, "config-syntax", f"cannot read: {exc.strerror or exc}", "")
         return None
     fmt = file_format(rel)
+    yaml_error: type[Exception] = _NotRaised
     try:
         if fmt == "toml":
             data: Any = tomllib.loads(text)
         elif fmt == "json":
             data = json.loads(text) if text.strip() else {}
         else:
+            import yaml  # here: a TOML or JSON configuration's build never loads it (issue 20)
+            yaml_error = yaml.YAMLError
             data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except tomllib.TOMLDecodeError as exc:
         report_toml_error(rel, exc, report)
@@ -78,7 +83,7 @@ def parse_file(project: Path, rel: str, report: Report) -> tuple[dict[str, Any],
         report.error(rel, exc.lineno, exc.colno, "config-syntax", f"invalid JSON: {exc.msg}",
                      "check commas, quotes and brackets")
         return None
-    except yaml.YAMLError as exc:
+    except yaml_error as exc:
         mark = getattr(exc, "problem_mark", None)
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         report.error(rel, line, col, "config-syntax", f"invalid YAML: {getattr(exc, 'problem', None) or exc}",
