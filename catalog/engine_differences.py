@@ -136,6 +136,7 @@ def delimiter_rows(text: str) -> set[int]:
     if "|" not in text or "-" not in text:
         return set()
     rows: set[int] = set()
+    line = LineCounter(text)
     for match in _DELIMITER.finditer(text):
         start = match.start()
         if start == 0 or "|" not in text[text.rfind("\n", 0, start - 1) + 1 : start - 1]:
@@ -146,5 +147,22 @@ def delimiter_rows(text: str) -> set[int]:
         cells = [cell.strip(" \t") for cell in row.split("|")]
         if all(_DELIMITER_CELL.match(cell) or (not cell and index in (0, len(cells) - 1))
                for index, cell in enumerate(cells)):
-            rows.add(text.count("\n", 0, start))
+            rows.add(line(start))
     return rows
+
+
+class LineCounter:
+    """A 0-based line number for offsets asked in source order, counting only the newlines
+    since the last one asked: counting from the start each time is quadratic (a 1 MB page of
+    fences or tables took seconds)."""
+
+    def __init__(self, text: str | bytes) -> None:
+        self.text, self.newline = text, "\n" if isinstance(text, str) else b"\n"
+        self.offset = self.line = 0
+
+    def __call__(self, offset: int) -> int:
+        if offset < self.offset:  # not in order: from the start
+            self.offset = self.line = 0
+        self.line += self.text.count(self.newline, self.offset, offset)  # type: ignore[arg-type]
+        self.offset = offset
+        return self.line
