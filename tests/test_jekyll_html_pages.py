@@ -338,3 +338,26 @@ def test_a_fifo_named_like_a_liquid_file_is_no_page_and_no_hang(tmp_path):
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert not (root / "public" / "feed.xml").exists()
+
+
+def test_a_liquid_files_permalink_keeps_its_extension_as_jekyll_writes_it(tmp_path):
+    # :output_ext of search.json is .json, a folder permalink is `index.json` in it, and an
+    # extension-less permalink gets the file's (was: .html, and `/:path/` collided with the
+    # home page's index.html)
+    files = {
+        "_config.yml": "title: Demo\n",
+        "index.md": "---\ntitle: Home\n---\nHello\n",
+        "docs/d.json": "---\npermalink: /api/:basename:output_ext\n---\n{\"a\": {{ 1 | plus: 1 }}}\n",
+        "e.xml": "---\npermalink: /:path/\n---\n<x/>\n",
+        "k.json": "---\npermalink: /feeds/k\n---\n[]\n",
+        "sub/l.txt": "---\npermalink: /:path/:basename:output_ext\n---\nL\n",
+    }
+    root = jekyll_project(tmp_path / "site", files)
+    done = subprocess.run(["jekyll", "build", "--safe", "-s", str(root), "-d", str(tmp_path / "_site")],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    result = build(root)
+    assert result.written and not problems(result), problems(result)
+    theirs, ours = tmp_path / "_site", root / "public"
+    for rel in ("api/d.json", "index.xml", "feeds/k.json", "sub/l.txt"):
+        assert (ours / rel).read_text(encoding="utf-8") == (theirs / rel).read_text(encoding="utf-8"), rel
