@@ -61,9 +61,21 @@ def has_yaml_header(path: Path | str) -> bool:
     """Whether a file starts with front matter as Jekyll decides (no byte order mark before)."""
     try:
         head = read_regular_file(str(path), limit=256)  # a FIFO named feed.xml: no page, no wait
+        if _YAML_HEADER.match(head) is None:
+            return False
+        # Jekyll reads a Liquid file that is not UTF-8 as no page (a warning) and writes its
+        # bytes as they are: copied here, as a file is (was: an encoding error, no build)
+        return not is_liquid_file(str(path)) or _is_utf8(read_regular_file(str(path)))
     except OSError:
         return False
-    return _YAML_HEADER.match(head) is not None
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def markdown_suffix(name: str, jekyll: bool) -> str:

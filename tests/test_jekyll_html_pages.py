@@ -361,3 +361,17 @@ def test_a_liquid_files_permalink_keeps_its_extension_as_jekyll_writes_it(tmp_pa
     theirs, ours = tmp_path / "_site", root / "public"
     for rel in ("api/d.json", "index.xml", "feeds/k.json", "sub/l.txt"):
         assert (ours / rel).read_text(encoding="utf-8") == (theirs / rel).read_text(encoding="utf-8"), rel
+
+
+def test_a_liquid_file_that_is_not_utf8_is_copied_as_jekyll_writes_it(tmp_path):
+    # Jekyll warns and writes its bytes as they are (was: an encoding error, no build)
+    data = b"---\n---\n\xff\xfe\x00binary\n"
+    root = jekyll_project(tmp_path / "site", {"_config.yml": "title: Demo\n", "index.md": "---\ntitle: H\n---\nH\n",
+                                              "blob.bin": data, "feed.xml": "---\n---\n<t>{{ site.title }}</t>\n"})
+    done = subprocess.run(["jekyll", "build", "--safe", "-s", str(root), "-d", str(tmp_path / "_site")],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    result = build(root)
+    assert result.written and not problems(result), problems(result)
+    assert (root / "public" / "blob.bin").read_bytes() == (tmp_path / "_site" / "blob.bin").read_bytes() == data
+    assert (root / "public" / "feed.xml").read_text(encoding="utf-8") == "<t>Demo</t>\n"  # UTF-8: still a page
