@@ -152,3 +152,17 @@ def test_a_projects_own_redirects_keep_their_bytes_and_follow_each_edit(tmp_path
     (project / "static/_redirects").unlink()
     assert build(project).written
     assert b"/x" not in redirects.read_bytes() and b"/old/ /a/ 301!" in redirects.read_bytes()
+
+
+def test_a_static_and_a_content_redirects_file_collide_instead_of_one_being_lost(tmp_path):
+    # the project's own _redirects is appended to the generated one; two of them (static/ and
+    # content/) silently kept the last one read (was: no problem, the other's rules lost)
+    files = {
+        "config.toml": 'title = "T"\nbaseURL = "https://docs.example.org/"\n',
+        "content/a.md": "---\ntitle: A\n---\nA\n",
+        "static/_redirects": "/s  /a/  301\n",
+        "content/_redirects": "/c  /a/  301\n",
+    }
+    result = build(hugo_project(tmp_path / "site", files))
+    assert [(d.path, d.code) for d in result.report.items] == [("content/_redirects", "output-collision")]
+    assert "static/_redirects" in result.report.items[0].message and not result.written
