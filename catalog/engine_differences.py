@@ -30,10 +30,17 @@ _DIFFERENCES = [
     ("</", re.compile(r"</(?!script|pre|style|textarea)(?i:script|pre|style|textarea)")),
     ("<", re.compile(r"</?[A-Za-z][A-Za-z0-9-]*[\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")),
     ("\t", re.compile(r"^[ \t>]*>[ ]?\t", re.M)),
+    ("\t", re.compile(r"\t[ \t]*#+[ \t]*$", re.M)),  # a heading's closing #s after a tab: pulldown keeps them
     ("~~", re.compile(r"^(?![ \t>]*~{3,}(?:(?!~~).)*$).*~~", re.M)),
 ]
 # a line, after any quote's `>` or list marker, starting with a tag or a placeholder alone
 _KRAMDOWN_LINE = re.compile(r"^(?:[ \t>]|[-*+][ \t]|\d{1,9}[.)][ \t])*(?:<[A-Za-z]|XQSCY*[A-P]+Z[ \t]*$)", re.M)
+# Whitespace Python's str.strip() removes and CommonMark does not (a no-break space pasted
+# from a word processor): markdown-it-py strips a paragraph's, a heading's and a table cell's
+# content with it, pulldown-cmark keeps it. Declined where it may begin or end one of those
+_WS = "\x0b\x0c\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_UNICODE_SPACE = re.compile(f"[{_WS}]")
+_STRIPPED_SPACE = re.compile(rf"(?:^|\|)(?:[ \t>#*+-]|\d{{1,9}}[.)])*[{_WS}]|[{_WS}][ \t]*(?:#*[ \t]*$|\|)", re.M)
 # blank lines of spaces ending the text: markdown-it drops them from a block left open
 _TRAILING_BLANKS = re.compile(r"\n[ \t]+(?:\n[ \t]*)*\Z")
 
@@ -50,6 +57,8 @@ def differs(text: str) -> bool:
     for needle, pattern in _DIFFERENCES:
         if needle in text and (pattern is None or pattern.search(text)):
             return True
+    if _UNICODE_SPACE.search(text) and _STRIPPED_SPACE.search(text):
+        return True
     return _TRAILING_BLANKS.search(text[len(text.rstrip(" \t\n")):]) is not None
 
 

@@ -176,6 +176,8 @@ class _Walk:
         if kind == "Text":
             self._text(value, _escape(value), span)
         elif kind == "Code":
+            if self.containers and b"\n " in self.data[span["start"] : span["end"]]:
+                raise Declined("code span over an indented line in a list")  # markdown-it keeps its spaces
             self._text(value, f"<code>{_escape(value)}</code>", span)
         elif kind == "InlineHtml":
             self._text(value, value, span)

@@ -225,3 +225,20 @@ def test_delimiter_rows_reads_a_text_about_once() -> None:
     text = Counted("a | b\n--|--\n" * 2000)
     assert len(delimiter_rows(text)) == 2000
     assert Counted.scanned <= 2 * len(text)
+
+
+@pytest.mark.parametrize("text", [
+    # a no-break space (pasted from a word processor) where markdown-it-py's str.strip() drops
+    # it and pulldown-cmark keeps it: a paragraph's, a heading's, a table cell's edge
+    "\u00a0Note: text\n", "text\u00a0\n", "- \u00a0item\n", "+ >\u00a0quoted\n", "# Title\u00a0\n",
+    "# Title\u00a0 #\n", "| a |\n|---|\n|\u00a0b |\n", "2) \u3000x\n",
+    # a code span continued on a line indented less than its list item's text
+    "1. Run `pip install\n  catalog`\n", "- x\n\n  `a\n b`\n", "10. `a\n  b`\n",
+    # a tab before a heading's closing #s
+    "# a\t#\n", "## a \t##  \n", "> # a\t#\n",
+])
+def test_texts_found_by_review_render_as_the_reference_or_are_declined(text: str) -> None:
+    html, problems = fast(text)
+    assert html is None or (html, problems) == reference(text)
+    html, problems = fast(text, kramdown=True)
+    assert html is None or (html, problems) == reference(text, kramdown=True)
