@@ -375,3 +375,16 @@ def test_a_liquid_file_that_is_not_utf8_is_copied_as_jekyll_writes_it(tmp_path):
     assert result.written and not problems(result), problems(result)
     assert (root / "public" / "blob.bin").read_bytes() == (tmp_path / "_site" / "blob.bin").read_bytes() == data
     assert (root / "public" / "feed.xml").read_text(encoding="utf-8") == "<t>Demo</t>\n"  # UTF-8: still a page
+
+
+def test_a_linked_liquid_file_is_no_page_as_a_linked_file_is_not_copied(tmp_path):
+    # Jekyll --safe skips symbolic links; here a linked file is not copied, and a linked
+    # feed.xml with front matter was rendered from outside the project (was: written)
+    outside = tmp_path / "outside.xml"
+    outside.write_text("---\n---\nSECRET {{ site.title }}\n")
+    root = jekyll_project(tmp_path / "site", {"_config.yml": "title: Demo\n", "index.md": "---\ntitle: H\n---\nH\n"})
+    (root / "feed.xml").symlink_to(outside)
+    (root / "plain.txt").symlink_to(outside)
+    result = build(root)
+    assert result.written and not problems(result), problems(result)
+    assert not (root / "public" / "feed.xml").exists() and not (root / "public" / "plain.txt").exists()
