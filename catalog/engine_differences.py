@@ -40,6 +40,9 @@ _KRAMDOWN_LINE = re.compile(r"^(?:[ \t>]|[-*+][ \t]|\d{1,9}[.)][ \t])*(?:<[A-Za-
 # content with it, pulldown-cmark keeps it. Declined where it may begin or end one of those
 _WS = "\x0b\x0c\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 _UNICODE_SPACE = re.compile(f"[{_WS}]")
+# ... and the separators that are whitespace to pulldown-cmark's emphasis rules (Rust's
+# char::is_whitespace) but not to markdown-it's (`—\u2028**—**`): declined wherever they are
+_SEPARATOR = re.compile("[\x0b\x1c-\x1f\x85\u2028\u2029]")
 _STRIPPED_SPACE = re.compile(rf"(?:^|\|)(?:[ \t>#*+-]|\d{{1,9}}[.)])*[{_WS}]|[{_WS}][ \t]*(?:#*[ \t]*$|\|)", re.M)
 # blank lines of spaces ending the text: markdown-it drops them from a block left open
 _TRAILING_BLANKS = re.compile(r"\n[ \t]+(?:\n[ \t]*)*\Z")
@@ -57,7 +60,7 @@ def differs(text: str) -> bool:
     for needle, pattern in _DIFFERENCES:
         if needle in text and (pattern is None or pattern.search(text)):
             return True
-    if _UNICODE_SPACE.search(text) and _STRIPPED_SPACE.search(text):
+    if _UNICODE_SPACE.search(text) and (_STRIPPED_SPACE.search(text) or _SEPARATOR.search(text)):
         return True
     return _TRAILING_BLANKS.search(text[len(text.rstrip(" \t\n")):]) is not None
 

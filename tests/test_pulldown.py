@@ -236,6 +236,8 @@ def test_delimiter_rows_reads_a_text_about_once() -> None:
     "1. Run `pip install\n  catalog`\n", "- x\n\n  `a\n b`\n", "10. `a\n  b`\n",
     # a tab before a heading's closing #s
     "# a\t#\n", "## a \t##  \n", "> # a\t#\n",
+    # a line separator before emphasis: whitespace to pulldown-cmark's flanking rules only
+    "\u2014\u2028**\u2014**\n", "x\u2029*\u201c*\n",
 ])
 def test_texts_found_by_review_render_as_the_reference_or_are_declined(text: str) -> None:
     html, problems = fast(text)
