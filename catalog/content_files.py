@@ -19,7 +19,7 @@ from .config import SiteConfig
 from .content import Page, _humanize
 from .diagnostics import Diagnostic, LocatedError, Report
 from .hashing import code_digest, digest
-from .jekyll_urls import has_yaml_header, is_html_page, is_section_file, markdown_suffix, stem
+from .jekyll_urls import has_yaml_header, is_html_page, is_liquid_file, is_section_file, markdown_suffix, stem
 from .regular_files import read_regular_file
 
 SECTION_FILES = ("_index.md", "index.md")
@@ -241,8 +241,10 @@ def _markdown_files(root: Path, exclude: tuple[str, ...] = (), jekyll: bool = Fa
                 continue
             if entry.is_dir(follow_symlinks=False):
                 visit(entry.path, rel + "/")
-            elif (markdown_suffix(entry.name, jekyll) or jekyll and is_html_page(entry.name)) \
+            elif (markdown_suffix(entry.name, jekyll) or jekyll and is_html_page(entry.name)
+                  and not (is_liquid_file(entry.name) and entry.is_symlink())) \
                     and not _links_to_folder(entry):  # .markdown and .html: Jekyll's (content_files)
+                # a linked feed.xml is no page, as a linked file is not copied (Jekyll --safe: neither)
                 found.append(rel)   # whatever it is: SourceMemo.page reads only regular files
 
     visit(str(root), "")

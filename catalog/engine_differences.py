@@ -30,10 +30,20 @@ _DIFFERENCES = [
     ("</", re.compile(r"</(?!script|pre|style|textarea)(?i:script|pre|style|textarea)")),
     ("<", re.compile(r"</?[A-Za-z][A-Za-z0-9-]*[\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")),
     ("\t", re.compile(r"^[ \t>]*>[ ]?\t", re.M)),
+    ("\t", re.compile(r"\t[ \t]*#+[ \t]*$", re.M)),  # a heading's closing #s after a tab: pulldown keeps them
     ("~~", re.compile(r"^(?![ \t>]*~{3,}(?:(?!~~).)*$).*~~", re.M)),
 ]
 # a line, after any quote's `>` or list marker, starting with a tag or a placeholder alone
 _KRAMDOWN_LINE = re.compile(r"^(?:[ \t>]|[-*+][ \t]|\d{1,9}[.)][ \t])*(?:<[A-Za-z]|XQSCY*[A-P]+Z[ \t]*$)", re.M)
+# Whitespace Python's str.strip() removes and CommonMark does not (a no-break space pasted
+# from a word processor): markdown-it-py strips a paragraph's, a heading's and a table cell's
+# content with it, pulldown-cmark keeps it. Declined where it may begin or end one of those
+_WS = "\x0b\x0c\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_UNICODE_SPACE = re.compile(f"[{_WS}]")
+# ... and the separators that are whitespace to pulldown-cmark's emphasis rules (Rust's
+# char::is_whitespace) but not to markdown-it's (`—\u2028**—**`): declined wherever they are
+_SEPARATOR = re.compile("[\x0b\x1c-\x1f\x85\u2028\u2029]")
+_STRIPPED_SPACE = re.compile(rf"(?:^|\|)(?:[ \t>#*+-]|\d{{1,9}}[.)])*[{_WS}]|[{_WS}][ \t]*(?:#*[ \t]*$|\|)", re.M)
 # blank lines of spaces ending the text: markdown-it drops them from a block left open
 _TRAILING_BLANKS = re.compile(r"\n[ \t]+(?:\n[ \t]*)*\Z")
 
@@ -50,6 +60,8 @@ def differs(text: str) -> bool:
     for needle, pattern in _DIFFERENCES:
         if needle in text and (pattern is None or pattern.search(text)):
             return True
+    if _UNICODE_SPACE.search(text) and (_STRIPPED_SPACE.search(text) or _SEPARATOR.search(text)):
+        return True
     return _TRAILING_BLANKS.search(text[len(text.rstrip(" \t\n")):]) is not None
 
 
@@ -136,6 +148,7 @@ def delimiter_rows(text: str) -> set[int]:
     if "|" not in text or "-" not in text:
         return set()
     rows: set[int] = set()
+    line = LineCounter(text)
     for match in _DELIMITER.finditer(text):
         start = match.start()
         if start == 0 or "|" not in text[text.rfind("\n", 0, start - 1) + 1 : start - 1]:
@@ -146,5 +159,22 @@ def delimiter_rows(text: str) -> set[int]:
         cells = [cell.strip(" \t") for cell in row.split("|")]
         if all(_DELIMITER_CELL.match(cell) or (not cell and index in (0, len(cells) - 1))
                for index, cell in enumerate(cells)):
-            rows.add(text.count("\n", 0, start))
+            rows.add(line(start))
     return rows
+
+
+class LineCounter:
+    """A 0-based line number for offsets asked in source order, counting only the newlines
+    since the last one asked: counting from the start each time is quadratic (a 1 MB page of
+    fences or tables took seconds)."""
+
+    def __init__(self, text: str | bytes) -> None:
+        self.text, self.newline = text, "\n" if isinstance(text, str) else b"\n"
+        self.offset = self.line = 0
+
+    def __call__(self, offset: int) -> int:
+        if offset < self.offset:  # not in order: from the start
+            self.offset = self.line = 0
+        self.line += self.text.count(self.newline, self.offset, offset)  # type: ignore[arg-type]
+        self.offset = offset
+        return self.line

@@ -10,14 +10,16 @@ from __future__ import annotations
 from html import escape
 
 
-def with_project_rules(generated: str, own: bytes | None, name: str) -> str:
+def with_project_rules(generated: str, own: bytes | None, name: str) -> str | bytes:
     """A generated Netlify file followed by the project's own (its static/_redirects): Netlify
     takes the first rule that matches, so the aliases' exact paths come before a project's
-    catch-all (`/*  /index.html  200`), as Netlify advises to order them."""
+    catch-all (`/*  /index.html  200`), as Netlify advises to order them. The project's bytes
+    as they are (a Latin-1 path stays the path it was, not U+FFFD), less a byte order mark,
+    which would glue itself to its first rule in the middle of the file."""
     if own is None:
         return generated
-    text = own.decode("utf-8", "replace")
-    return f"{generated}# From the project's own {name}:\n{text}" + ("" if text.endswith("\n") else "\n")
+    own = own.removeprefix(b"\xef\xbb\xbf")
+    return f"{generated}# From the project's own {name}:\n".encode() + own + (b"" if own.endswith(b"\n") else b"\n")
 
 
 def redirects_file(aliases: list[tuple[str, str]], extra_rules: list[str]) -> str:

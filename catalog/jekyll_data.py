@@ -47,7 +47,9 @@ def load_data(folder: Path, project: Path) -> DataFolder:
             loaded.problems.append((rel, 0, 0, f"cannot read the data file: {exc.strerror or exc}"))
             continue
         except UnicodeDecodeError as exc:
-            loaded.problems.append((rel, 0, 0, f"the data file is not UTF-8 text (byte {exc.start})"))
+            line = exc.object.count(b"\n", 0, exc.start) + 1  # where the byte is, as pages' encoding errors
+            loaded.problems.append((rel, line, exc.start - exc.object.rfind(b"\n", 0, exc.start),
+                                    f"the data file is not UTF-8 text (byte {exc.start})"))
             continue
         except json.JSONDecodeError as exc:
             loaded.problems.append((rel, exc.lineno, exc.colno, f"the data file is not valid JSON: {exc.msg}"))

@@ -61,9 +61,21 @@ def has_yaml_header(path: Path | str) -> bool:
     """Whether a file starts with front matter as Jekyll decides (no byte order mark before)."""
     try:
         head = read_regular_file(str(path), limit=256)  # a FIFO named feed.xml: no page, no wait
+        if _YAML_HEADER.match(head) is None:
+            return False
+        # Jekyll reads a Liquid file that is not UTF-8 as no page (a warning) and writes its
+        # bytes as they are: copied here, as a file is (was: an encoding error, no build)
+        return not is_liquid_file(str(path)) or _is_utf8(read_regular_file(str(path)))
     except OSError:
         return False
-    return _YAML_HEADER.match(head) is not None
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def markdown_suffix(name: str, jekyll: bool) -> str:
@@ -97,13 +109,18 @@ def permalink_url(page: Any, config: SiteConfig) -> str | None:
     if not config.jekyll or not isinstance(value, str) or not value.strip():
         return None
     value = value.strip()
+    name = posixpath.basename(page.rel)
+    # a Liquid file's output extension is its own (search.json: .json), a page's .html
+    ext = posixpath.splitext(name)[1] if is_liquid_file(page.rel) else ".html"
     if _PLACEHOLDER.search(value):
-        name = posixpath.basename(page.rel)
         places = {"path": posixpath.dirname(page.rel), "basename": name.rsplit(".", 1)[0] if "." in name else name,
-                  "output_ext": ".html"}
+                  "output_ext": ext}
         value = _PLACEHOLDER.sub(lambda m: places.get(m[1], m[0]), value)
         value = re.sub(r"/{2,}", "/", value)  # Jekyll's URL#sanitize_url: `/:path/x` at the root
     url = posixpath.join(config.base_path, value.lstrip("/"))
+    if ext != ".html":  # Page#destination: `index` in a folder, then the extension unless there
+        url += "index" if url.endswith("/") else ""
+        return url if url.endswith(ext) else url + ext
     if not url.endswith("/") and "." not in url.rsplit("/", 1)[-1]:
         url += "/"  # Jekyll writes /a/b as /a/b.html but serves it at /a/b; a folder here
     return url

@@ -35,6 +35,7 @@ class Output:
     # the project's own Netlify files (static/_redirects): not planned as they are, but kept
     # for write_host_files to append to the generated ones (no collision with them)
     merged: dict[str, bytes] = field(default_factory=dict)
+    merged_by: dict[str, str] = field(default_factory=dict)  # ... and where each comes from
 
     def __contains__(self, path: str) -> bool:
         return path in self.owners
@@ -48,6 +49,12 @@ class Output:
         False when it is not planned as it is: it leaves the site or collides (reported), or it
         is merged into a file the build makes (MERGED)."""
         if source != "catalog" and _site_path(path) in MERGED:
+            if _site_path(path) in self.merged_by:  # static/_redirects and content/_redirects: one would be lost
+                report.error(source, line, 1 if line else 0, "output-collision",
+                             f"'{_site_path(path)}' would be written twice: by {self.merged_by[_site_path(path)]} "
+                             f"and by {source}", "keep one of the two files, holding the rules of both")
+                return
+            self.merged_by[_site_path(path)] = source
             self.merged[_site_path(path)] = data.encode("utf-8") if isinstance(data, str) else data
             return False
         rel = self._claim(path, source, report, line, what)

@@ -23,8 +23,8 @@ from markdown_it.common.utils import escapeHtml
 
 from .anchors import GID_ATTR, goldmark_id, kramdown_id
 from .code_blocks import Problems, fence_html, indented_html
-from .engine_differences import (TAB_AT_END, TAB_INDENT, covered, definitions_agree, delimiter_rows, differs,
-                                 entities_agree, kramdown_rules_apply, lazy_code)
+from .engine_differences import (TAB_AT_END, TAB_INDENT, LineCounter, covered, definitions_agree, delimiter_rows,
+                                 differs, entities_agree, kramdown_rules_apply, lazy_code)
 from .placeholders import ANY_TOKEN
 from .token_html import Token, write_tokens
 
@@ -85,6 +85,7 @@ class _Walk:
                  heading_id: Callable[[str], str] = goldmark_id) -> None:
         self.heading_id = heading_id  # the id base of a heading's source
         self.text, self.data = text, text.encode()  # event ranges are byte offsets
+        self.line = LineCounter(self.data)  # a table's or a fence's line (events come in order)
         self.code_filter = code_filter
         self.problems = problems
         self.out: list[Token] = []
@@ -175,6 +176,8 @@ class _Walk:
         if kind == "Text":
             self._text(value, _escape(value), span)
         elif kind == "Code":
+            if self.containers and b"\n " in self.data[span["start"] : span["end"]]:
+                raise Declined("code span over an indented line in a list")  # markdown-it keeps its spaces
             self._text(value, f"<code>{_escape(value)}</code>", span)
         elif kind == "InlineHtml":
             self._text(value, value, span)
@@ -231,7 +234,7 @@ class _Walk:
             self.code, self.code_start, self.code_kind = [], span["start"], detail
         elif name == "Table":
             self.aligns = [_ALIGN[a] for a in detail]
-            self.delimiter_rows.add(self.data.count(b"\n", 0, span["start"]) + 1)
+            self.delimiter_rows.add(self.line(span["start"]) + 1)
             if self.data[self.data.rfind(b"\n", 0, span["start"]) + 1 : span["start"]].strip(b" \t>"):
                 raise Declined("table on a list item's first line")  # markdown-it's table rule comes first
             out.append(("tag", "table", 1, False, "", ""))
@@ -376,8 +379,7 @@ class _Walk:
         fence = _FENCE_OPEN.match(opening)
         if fence is None:
             raise Declined("fence")
-        line = self.data.count(b"\n", 0, start)
-        return fence_html(code, opening[fence.end() :], line, self.problems) + "\n"
+        return fence_html(code, opening[fence.end() :], self.line(start), self.problems) + "\n"
 
 
 _SPANS = {

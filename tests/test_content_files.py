@@ -132,3 +132,37 @@ def test_a_projects_own_netlify_files_and_robots_txt_join_or_replace_the_generat
         assert redirects.index("/old/ /a/ 301!") < redirects.index("/*  /404.html  404"), run
         assert (project / "public/_headers").read_text() == files["static/_headers"]
         assert (project / "public/robots.txt").read_text() == files["static/robots.txt"]
+
+
+def test_a_projects_own_redirects_keep_their_bytes_and_follow_each_edit(tmp_path):
+    # a Latin-1 path stays that byte (was: U+FFFD), a Windows editor's byte order mark does not
+    # glue itself to the first rule, and each rebuild follows the file's edits and removal
+    files = {
+        "config.toml": 'title = "T"\nbaseURL = "https://docs.example.org/"\n',
+        "content/a.md": "---\ntitle: A\naliases: [/old/]\n---\nA\n",
+        "static/_redirects": b"\xef\xbb\xbf/caf\xe9  /cafe/  301\n",
+    }
+    project = hugo_project(tmp_path / "site", files)
+    redirects = project / "public/_redirects"
+    assert build(project).written
+    assert redirects.read_bytes().endswith(b":\n/caf\xe9  /cafe/  301\n")
+    (project / "static/_redirects").write_bytes(b"/x  /y  302")
+    assert build(project).written
+    assert redirects.read_bytes().endswith(b":\n/x  /y  302\n")
+    (project / "static/_redirects").unlink()
+    assert build(project).written
+    assert b"/x" not in redirects.read_bytes() and b"/old/ /a/ 301!" in redirects.read_bytes()
+
+
+def test_a_static_and_a_content_redirects_file_collide_instead_of_one_being_lost(tmp_path):
+    # the project's own _redirects is appended to the generated one; two of them (static/ and
+    # content/) silently kept the last one read (was: no problem, the other's rules lost)
+    files = {
+        "config.toml": 'title = "T"\nbaseURL = "https://docs.example.org/"\n',
+        "content/a.md": "---\ntitle: A\n---\nA\n",
+        "static/_redirects": "/s  /a/  301\n",
+        "content/_redirects": "/c  /a/  301\n",
+    }
+    result = build(hugo_project(tmp_path / "site", files))
+    assert [(d.path, d.code) for d in result.report.items] == [("content/_redirects", "output-collision")]
+    assert "static/_redirects" in result.report.items[0].message and not result.written

@@ -338,3 +338,53 @@ def test_a_fifo_named_like_a_liquid_file_is_no_page_and_no_hang(tmp_path):
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert not (root / "public" / "feed.xml").exists()
+
+
+def test_a_liquid_files_permalink_keeps_its_extension_as_jekyll_writes_it(tmp_path):
+    # :output_ext of search.json is .json, a folder permalink is `index.json` in it, and an
+    # extension-less permalink gets the file's (was: .html, and `/:path/` collided with the
+    # home page's index.html)
+    files = {
+        "_config.yml": "title: Demo\n",
+        "index.md": "---\ntitle: Home\n---\nHello\n",
+        "docs/d.json": "---\npermalink: /api/:basename:output_ext\n---\n{\"a\": {{ 1 | plus: 1 }}}\n",
+        "e.xml": "---\npermalink: /:path/\n---\n<x/>\n",
+        "k.json": "---\npermalink: /feeds/k\n---\n[]\n",
+        "sub/l.txt": "---\npermalink: /:path/:basename:output_ext\n---\nL\n",
+    }
+    root = jekyll_project(tmp_path / "site", files)
+    done = subprocess.run(["jekyll", "build", "--safe", "-s", str(root), "-d", str(tmp_path / "_site")],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    result = build(root)
+    assert result.written and not problems(result), problems(result)
+    theirs, ours = tmp_path / "_site", root / "public"
+    for rel in ("api/d.json", "index.xml", "feeds/k.json", "sub/l.txt"):
+        assert (ours / rel).read_text(encoding="utf-8") == (theirs / rel).read_text(encoding="utf-8"), rel
+
+
+def test_a_liquid_file_that_is_not_utf8_is_copied_as_jekyll_writes_it(tmp_path):
+    # Jekyll warns and writes its bytes as they are (was: an encoding error, no build)
+    data = b"---\n---\n\xff\xfe\x00binary\n"
+    root = jekyll_project(tmp_path / "site", {"_config.yml": "title: Demo\n", "index.md": "---\ntitle: H\n---\nH\n",
+                                              "blob.bin": data, "feed.xml": "---\n---\n<t>{{ site.title }}</t>\n"})
+    done = subprocess.run(["jekyll", "build", "--safe", "-s", str(root), "-d", str(tmp_path / "_site")],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    result = build(root)
+    assert result.written and not problems(result), problems(result)
+    assert (root / "public" / "blob.bin").read_bytes() == (tmp_path / "_site" / "blob.bin").read_bytes() == data
+    assert (root / "public" / "feed.xml").read_text(encoding="utf-8") == "<t>Demo</t>\n"  # UTF-8: still a page
+
+
+def test_a_linked_liquid_file_is_no_page_as_a_linked_file_is_not_copied(tmp_path):
+    # Jekyll --safe skips symbolic links; here a linked file is not copied, and a linked
+    # feed.xml with front matter was rendered from outside the project (was: written)
+    outside = tmp_path / "outside.xml"
+    outside.write_text("---\n---\nSECRET {{ site.title }}\n")
+    root = jekyll_project(tmp_path / "site", {"_config.yml": "title: Demo\n", "index.md": "---\ntitle: H\n---\nH\n"})
+    (root / "feed.xml").symlink_to(outside)
+    (root / "plain.txt").symlink_to(outside)
+    result = build(root)
+    assert result.written and not problems(result), problems(result)
+    assert not (root / "public" / "feed.xml").exists() and not (root / "public" / "plain.txt").exists()

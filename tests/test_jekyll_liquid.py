@@ -438,7 +438,8 @@ def test_every_broken_data_file_is_an_error_at_its_line_and_the_old_site_stays(j
     done = _catalog_build(site.root)
     output = done.stderr + done.stdout
     assert done.returncode == 1 and "Traceback" not in output
-    assert "_data/latin.yml: error: the data file is not UTF-8 text (byte 9) [data-file-invalid]" in output
+    # at the byte, as a page's encoding error is (was: the file alone, no line)
+    assert "_data/latin.yml:1:10: error: the data file is not UTF-8 text (byte 9) [data-file-invalid]" in output
     assert "_data/nested/bad.json:1:9: error: the data file is not valid JSON" in output
     assert "_data/team.yml:3:7: error: the data file is not valid YAML" in output
     assert (site.root / "public" / "old.html").read_text() == "the previous build\n"

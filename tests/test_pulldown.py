@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from catalog import pulldown
+from catalog.engine_differences import delimiter_rows
 from catalog.kramdown import PROBLEMS_KEY
 from catalog.kramdown_html import KRAMDOWN_KEY
 from catalog.markdown import Markdown
@@ -195,3 +196,51 @@ def test_the_walk_fails_only_by_declining() -> None:
             pulldown._Walk(text, None, []).tokens()
         except pulldown.Declined:
             pass
+
+
+def test_a_page_of_many_fences_takes_the_fast_path_faster_than_markdown_it() -> None:
+    # each fence's line was counted from the text's start: quadratic, 50,000 fences took
+    # 13 s where markdown-it-py takes 1 s; measured against the reference in the same run,
+    # so a loaded machine slows both
+    import time
+    text = "```\nx\n```\n| a | b |\n|---|---|\n| c | d |\n\n" * 15000
+    started = time.perf_counter()
+    html = pulldown.render(text, None, [])
+    fast_time = time.perf_counter() - started
+    started = time.perf_counter()
+    expected = REFERENCE.render(text, {"catalog_code_filter": None, PROBLEMS_KEY: [], KRAMDOWN_KEY: False})
+    assert html == expected
+    assert fast_time < time.perf_counter() - started
+
+
+def test_delimiter_rows_reads_a_text_about_once() -> None:
+    # its line numbers were counted from the start at each row: quadratic in the rows
+    class Counted(str):
+        scanned = 0
+
+        def count(self, sub: str, start: int = 0, end: int | None = None) -> int:  # type: ignore[override]
+            Counted.scanned += (len(self) if end is None else end) - start
+            return str.count(self, sub, start, end)
+
+    text = Counted("a | b\n--|--\n" * 2000)
+    assert len(delimiter_rows(text)) == 2000
+    assert Counted.scanned <= 2 * len(text)
+
+
+@pytest.mark.parametrize("text", [
+    # a no-break space (pasted from a word processor) where markdown-it-py's str.strip() drops
+    # it and pulldown-cmark keeps it: a paragraph's, a heading's, a table cell's edge
+    "\u00a0Note: text\n", "text\u00a0\n", "- \u00a0item\n", "+ >\u00a0quoted\n", "# Title\u00a0\n",
+    "# Title\u00a0 #\n", "| a |\n|---|\n|\u00a0b |\n", "2) \u3000x\n",
+    # a code span continued on a line indented less than its list item's text
+    "1. Run `pip install\n  catalog`\n", "- x\n\n  `a\n b`\n", "10. `a\n  b`\n",
+    # a tab before a heading's closing #s
+    "# a\t#\n", "## a \t##  \n", "> # a\t#\n",
+    # a line separator before emphasis: whitespace to pulldown-cmark's flanking rules only
+    "\u2014\u2028**\u2014**\n", "x\u2029*\u201c*\n",
+])
+def test_texts_found_by_review_render_as_the_reference_or_are_declined(text: str) -> None:
+    html, problems = fast(text)
+    assert html is None or (html, problems) == reference(text)
+    html, problems = fast(text, kramdown=True)
+    assert html is None or (html, problems) == reference(text, kramdown=True)
