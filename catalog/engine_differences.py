@@ -178,3 +178,9 @@ class LineCounter:
         self.line += self.text.count(self.newline, self.offset, offset)  # type: ignore[arg-type]
         self.offset = offset
         return self.line
+
+
+def line_from(data: bytes, offset: int) -> bytes:
+    """The source from `offset` to the end of its line."""
+    end = data.find(b"\n", offset)
+    return data[offset : end if end >= 0 else len(data)]

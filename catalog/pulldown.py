@@ -24,9 +24,9 @@ from markdown_it.common.utils import escapeHtml
 from .anchors import GID_ATTR, goldmark_id, kramdown_id
 from .code_blocks import Problems, fence_html, indented_html
 from .engine_differences import (TAB_AT_END, TAB_INDENT, LineCounter, covered, definitions_agree, delimiter_rows,
-                                 differs, entities_agree, kramdown_rules_apply, lazy_code)
+                                 differs, entities_agree, kramdown_rules_apply, lazy_code, line_from)
 from .placeholders import ANY_TOKEN
-from .token_html import Token, write_tokens
+from .token_html import Token, escape_text, write_tokens
 
 try:  # a wheel exists for the common platforms; elsewhere every page takes markdown-it-py
     import pyromark
@@ -119,7 +119,7 @@ class _Walk:
                 # the most frequent events, text and emphasis in a paragraph, written here
                 if self.inline is not None and self.plain is None and not self.heading:
                     if kind == "Text":
-                        self.inline.append(_escape(value))
+                        self.inline.append(escape_text(value))
                         continue
                     if type(value) is str and value in _EMPHASIS:
                         self.inline.append(_EMPHASIS[value][kind == "End"])
@@ -174,11 +174,11 @@ class _Walk:
 
     def leaf(self, kind: str, value: str, span: dict[str, int]) -> None:
         if kind == "Text":
-            self._text(value, _escape(value), span)
+            self._text(value, escape_text(value), span)
         elif kind == "Code":
             if self.containers and b"\n " in self.data[span["start"] : span["end"]]:
                 raise Declined("code span over an indented line in a list")  # markdown-it keeps its spaces
-            self._text(value, f"<code>{_escape(value)}</code>", span)
+            self._text(value, f"<code>{escape_text(value)}</code>", span)
         elif kind == "InlineHtml":
             self._text(value, value, span)
         elif kind == "Html" and self.code is not None:  # a line of an HTML block
@@ -293,7 +293,7 @@ class _Walk:
             out.append(("raw", "", 0, False, "", html))
             self.code = None
         elif name == "Table":
-            if b"|" in _line_from(self.data, span["end"]):
+            if b"|" in line_from(self.data, span["end"]):
                 raise Declined("table end")  # markdown-it takes a line of pipes as a row
             if self.rows:
                 out.append(("tag", "tbody", -1, False, "", ""))
@@ -392,16 +392,3 @@ _SPANS = {
 _EMPHASIS = {"Emphasis": ("<em>", "</em>"), "Strong": ("<strong>", "</strong>")}
 # normalizeLink parses and percent-encodes (~10 us); a page's links repeat across pages
 _normalize_link = lru_cache(maxsize=4096)(normalizeLink)
-
-
-def _escape(text: str) -> str:
-    """markdown-it's escapeHtml, without its four replaces for text that needs none."""
-    if "&" in text or "<" in text or ">" in text or '"' in text:
-        return escapeHtml(text)
-    return text
-
-
-def _line_from(data: bytes, offset: int) -> bytes:
-    """The source from `offset` to the end of its line."""
-    end = data.find(b"\n", offset)
-    return data[offset : end if end >= 0 else len(data)]

@@ -3,6 +3,8 @@ for catalog/pulldown.py: where a tag's line break goes depends on its neighbours
 token, a hidden paragraph of a tight list, its own closing tag), and this is that rule."""
 from __future__ import annotations
 
+from markdown_it.common.utils import escapeHtml
+
 # A token as markdown-it's renderer sees it: (kind, tag, nesting, hidden, attrs, html).
 # kind "tag" is written by renderToken's rules; "inline" and "raw" (fence, code block,
 # HTML block) are their rules' HTML as is.
@@ -33,3 +35,10 @@ def write_tokens(tokens: list[Token]) -> str:
                 need_lf = False
         out.append(">\n" if need_lf else ">")
     return "".join(out)
+
+
+def escape_text(text: str) -> str:
+    """markdown-it's escapeHtml, without its four replaces for text that needs none."""
+    if "&" in text or "<" in text or ">" in text or '"' in text:
+        return escapeHtml(text)
+    return text
