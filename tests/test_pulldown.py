@@ -21,11 +21,12 @@ from catalog.kramdown import PROBLEMS_KEY
 from catalog.kramdown_html import KRAMDOWN_KEY
 from catalog.markdown import Markdown
 
+from conftest import SHARED
 from markdown_samples import document
 
 TESTS = Path(__file__).resolve().parent
 FIXTURES = TESTS / "fixtures" / "markdown_it"
-CORPORA = TESTS.parent.parent / "shared" / "corpora"
+CORPORA = SHARED / "corpora"  # ../shared/ beside the checkout, wherever it is cloned
 REFERENCE = Markdown()._md
 
 
