@@ -321,19 +321,19 @@ def write_host_files(site: Site, config: SiteConfig, aliases: list[tuple[str, st
                  if path.startswith("plugins/by-name/") and not path.startswith("plugins/by-name/_")]
         rules = marketplace_redirect_rules(config.base_path, names)
         output.add("_headers", with_project_rules(headers_file(output.paths(), config.base_path),
-                                                  output.merged.get("_headers"), "_headers"),
+                                                  output.merged_bytes("_headers"), "_headers"),
                    "catalog", report, what="header rules")
-    elif "_headers" in output.merged:
-        output.add("_headers", output.merged["_headers"], "catalog", report, what="the project's header rules")
-    output.add("_redirects", with_project_rules(redirects_file(aliases, rules), output.merged.get("_redirects"),
+    elif (own_headers := output.merged_bytes("_headers")) is not None:
+        output.add("_headers", own_headers, "catalog", report, what="the project's header rules")
+    output.add("_redirects", with_project_rules(redirects_file(aliases, rules), output.merged_bytes("_redirects"),
                                                 "_redirects"), "catalog", report, what="redirect rules")
     sitemap_url = None
     if config.origin:  # a sitemap lists absolute URLs: only possible with an absolute base_url
-        pages = [config.origin + p.url for p in site.pages if not hidden(p) and not p.meta.get("sitemap_exclude")]
-        pages += [config.origin + config.base_path + path.removesuffix("index.html")
-                  for path in output.paths() if path.startswith("plugins/") and path.endswith("/index.html")]
         sitemap_url = config.origin + config.base_path + "sitemap.xml"
         if "sitemap.xml" not in output:  # the project's own (a Jekyll site's sitemap.xml page) wins
+            pages = [config.origin + p.url for p in site.pages if not hidden(p) and not p.meta.get("sitemap_exclude")]
+            pages += [config.origin + config.base_path + path.removesuffix("index.html")
+                      for path in output.paths() if path.startswith("plugins/") and path.endswith("/index.html")]
             output.add("sitemap.xml", sitemap(pages), "catalog", report, what="sitemap")
     if "robots.txt" not in output:
         output.add("robots.txt", robots(sitemap_url), "catalog", report, what="robots.txt")

@@ -108,8 +108,8 @@ def definitions_agree(text: str, destinations: Callable[[str], Iterable[str]]) -
 def lazy_code(data: bytes, verbatim: list[tuple[int, int]]) -> bool:
     """An indented line among the lazy continuation lines of a quote, or one indented 4 or
     more below a list item whose text starts further right: markdown-it ends the container
-    there with a code block, pulldown-cmark continues the paragraph. Lines of code and HTML blocks (`verbatim`,
-    byte ranges: a blueprint's YAML lists) are none of those."""
+    there with a code block, pulldown-cmark continues the paragraph. Lines of code and HTML
+    blocks (`verbatim`, byte ranges: a blueprint's YAML lists) are none of those."""
     if not _QUOTE_LINE.search(data) and not _ITEM_LINE.search(data):
         return False
     quote_indent, item_column, offset = -1, 0, 0  # -1: no quote open
@@ -184,3 +184,8 @@ def line_from(data: bytes, offset: int) -> bytes:
     """The source from `offset` to the end of its line."""
     end = data.find(b"\n", offset)
     return data[offset : end if end >= 0 else len(data)]
+
+
+def line_before(data: bytes, offset: int) -> bytes:
+    """The source from the start of `offset`'s line to `offset` (a block's container prefix)."""
+    return data[data.rfind(b"\n", 0, offset) + 1 : offset]

@@ -32,10 +32,9 @@ class Output:
     staging: Staging | None = None
     # applied to each HTML file as it is added (urls.rewriter: relativeURLs, canonifyURLs)
     rewrite: Callable[[str, bytes], bytes] | None = None
-    # the project's own Netlify files (static/_redirects): not planned as they are, but kept
-    # for write_host_files to append to the generated ones (no collision with them)
-    merged: dict[str, bytes] = field(default_factory=dict)
-    merged_by: dict[str, str] = field(default_factory=dict)  # ... and where each comes from
+    # the project's own Netlify files (static/_redirects), by path: (who wrote it, its bytes);
+    # not planned as they are, but kept for write_host_files to append to the generated ones
+    merged: dict[str, tuple[str, bytes]] = field(default_factory=dict)
 
     def __contains__(self, path: str) -> bool:
         return path in self.owners
@@ -48,14 +47,14 @@ class Output:
         """Plan one file; `source` (and `line`) say where it comes from, `what` how (e.g. 'alias /a/').
         False when it is not planned as it is: it leaves the site or collides (reported), or it
         is merged into a file the build makes (MERGED)."""
-        if source != "catalog" and _site_path(path) in MERGED:
-            if _site_path(path) in self.merged_by:  # static/_redirects and content/_redirects: one would be lost
+        site_path = _site_path(path)
+        if source != "catalog" and site_path in MERGED:
+            if site_path in self.merged:  # static/_redirects and content/_redirects: one would be lost
                 report.error(source, line, 1 if line else 0, "output-collision",
-                             f"'{_site_path(path)}' would be written twice: by {self.merged_by[_site_path(path)]} "
+                             f"'{site_path}' would be written twice: by {self.merged[site_path][0]} "
                              f"and by {source}", "keep one of the two files, holding the rules of both")
-                return
-            self.merged_by[_site_path(path)] = source
-            self.merged[_site_path(path)] = data.encode("utf-8") if isinstance(data, str) else data
+                return False
+            self.merged[site_path] = (source, data.encode("utf-8") if isinstance(data, str) else data)
             return False
         rel = self._claim(path, source, report, line, what)
         if rel is None:
@@ -69,9 +68,15 @@ class Output:
             self.files[rel] = data
         return True
 
+    def merged_bytes(self, path: str) -> bytes | None:
+        """The project's own file at `path` that the build's file of that path takes in (MERGED)."""
+        found = self.merged.get(path)
+        return found[1] if found is not None else None
+
     def reusable(self, path: str, sha256: str) -> bool:
         """Whether the previous build published `path` with these bytes (see `add_previous`)."""
-        return _site_path(path) not in MERGED and self.staging is not None and self.staging.published(_site_path(path)) == sha256
+        site_path = _site_path(path)
+        return site_path not in MERGED and self.staging is not None and self.staging.published(site_path) == sha256
 
     def digest_of(self, path: str) -> str | None:
         """The sha256 of a file written to the staging folder (None without one)."""

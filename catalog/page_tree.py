@@ -106,9 +106,10 @@ def load_site(project: Path, config: SiteConfig, report: Report, *, drafts: bool
     not_found = own_not_found_page(home.walk(), config)
     if not_found is not None:  # the site's 404.html: out of the sidebar, search and sitemap (not_found.py)
         not_found.hidden = True
-    for page in pages.values():
-        if config.jekyll and is_liquid_file(page.rel):  # search.json, feed.xml: files, no pages to list
-            page.hidden = True
+    if config.jekyll:
+        for page in pages.values():
+            if is_liquid_file(page.rel):  # search.json, feed.xml: files, no pages to list
+                page.hidden = True
     for page in home.walk():
         _check_page_url(page, report)
     ordered, unwritten, unpublished = apply_build_options(home)

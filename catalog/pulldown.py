@@ -24,7 +24,8 @@ from markdown_it.common.utils import escapeHtml
 from .anchors import GID_ATTR, goldmark_id, kramdown_id
 from .code_blocks import Problems, fence_html, indented_html
 from .engine_differences import (TAB_AT_END, TAB_INDENT, LineCounter, covered, definitions_agree, delimiter_rows,
-                                 differs, entities_agree, kramdown_rules_apply, lazy_code, line_from)
+                                 differs, entities_agree, kramdown_rules_apply, lazy_code, line_before,
+                                 line_from)
 from .placeholders import ANY_TOKEN
 from .token_html import Token, escape_text, write_tokens
 
@@ -235,7 +236,7 @@ class _Walk:
         elif name == "Table":
             self.aligns = [_ALIGN[a] for a in detail]
             self.delimiter_rows.add(self.line(span["start"]) + 1)
-            if self.data[self.data.rfind(b"\n", 0, span["start"]) + 1 : span["start"]].strip(b" \t>"):
+            if line_before(self.data, span["start"]).strip(b" \t>"):
                 raise Declined("table on a list item's first line")  # markdown-it's table rule comes first
             out.append(("tag", "table", 1, False, "", ""))
             self.rows = 0
@@ -244,8 +245,7 @@ class _Walk:
             out.append(("tag", "tr", 1, False, "", ""))
             self.cell = 0
         elif name == "TableRow":
-            prefix = self.data[self.data.rfind(b"\n", 0, span["start"]) + 1 : span["start"]]
-            if len(prefix.replace(b">", b"").expandtabs(4)) >= 4:
+            if len(line_before(self.data, span["start"]).replace(b">", b"").expandtabs(4)) >= 4:
                 raise Declined("indented table row")  # markdown-it ends the table there: a code block
             if self.rows == 0:
                 out.append(("tag", "tbody", 1, False, "", ""))
@@ -374,8 +374,7 @@ class _Walk:
         closing = self.data.rfind(b"\n", start, end - 1) + 1  # the start of the block's last line
         if closing <= start or self.code_text_end > closing or not _FENCE_CLOSE.match(self.data[closing:end]):
             raise Declined("unclosed fence")  # the engines differ on its trailing blank lines, tabs
-        line_end = self.data.find(b"\n", start)
-        opening = self.data[start : line_end if line_end >= 0 else len(self.data)].decode()
+        opening = line_from(self.data, start).decode()
         fence = _FENCE_OPEN.match(opening)
         if fence is None:
             raise Declined("fence")
@@ -389,6 +388,6 @@ _SPANS = {
     "Link": ("", "</a>"),
     "Image": ("", ""),
 }
-_EMPHASIS = {"Emphasis": ("<em>", "</em>"), "Strong": ("<strong>", "</strong>")}
+_EMPHASIS = {name: _SPANS[name] for name in ("Emphasis", "Strong")}  # written in the event loop
 # normalizeLink parses and percent-encodes (~10 us); a page's links repeat across pages
 _normalize_link = lru_cache(maxsize=4096)(normalizeLink)
