@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import MISSING, dataclass, field, fields
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
@@ -110,20 +111,31 @@ class SiteConfig:
                                          "ending in .html, each page's old a/b.html URL redirects to its page")
     source: str | None = None
 
+    # both are read several times a page (templates, links): parsed once per base_url
     @property
     def base_path(self) -> str:
         """The URL path prefix of the site, always starting and ending with '/'."""
-        match = re.match(r"^[a-z][a-z0-9+.-]*://[^/]+(/.*)?$", self.base_url, re.I)
-        path = (match.group(1) or "/") if match else self.base_url
-        if not path.startswith("/"):
-            path = "/" + path
-        return path if path.endswith("/") else path + "/"
+        return _base_path(self.base_url)
 
     @property
     def origin(self) -> str:
         """Scheme and host of base_url ('' when base_url is only a path)."""
-        match = re.match(r"^([a-z][a-z0-9+.-]*://[^/]+)", self.base_url, re.I)
-        return match.group(1) if match else ""
+        return _origin(self.base_url)
+
+
+@lru_cache(maxsize=64)
+def _base_path(base_url: str) -> str:
+    match = re.match(r"^[a-z][a-z0-9+.-]*://[^/]+(/.*)?$", base_url, re.I)
+    path = (match.group(1) or "/") if match else base_url
+    if not path.startswith("/"):
+        path = "/" + path
+    return path if path.endswith("/") else path + "/"
+
+
+@lru_cache(maxsize=64)
+def _origin(base_url: str) -> str:
+    match = re.match(r"^([a-z][a-z0-9+.-]*://[^/]+)", base_url, re.I)
+    return match.group(1) if match else ""
 
 
 # site.toml's keys, in the order `catalog import` writes them; an array's default is [] as written in TOML

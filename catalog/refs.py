@@ -114,12 +114,24 @@ class RefResolver:
         # its path below the project ("content/a/b.md")
         self.content_dir = next((p.source[: -len(p.rel) - 1] for p in site.pages if p.rel), site.home.source)
         self._suggestions: Suggestions | None = None  # made at the first ref not found
+        # what a ref resolved to, by (ref, the folder of the page it was written in): all that
+        # a resolution reads of the page, and the same refs recur page after page (a site's
+        # common links, its section pages); a failed or ambiguous ref is resolved each time
+        self._resolved: dict[tuple[str, str], Target] = {}
 
     def resolve(self, ref: str, current: Page) -> Target:
+        key = (ref, current.dir)
+        known = self._resolved.get(key)
+        if known is not None:
+            return known
         written, _, fragment = ref.strip().partition("#")
         written = written.strip()
         if not written:
-            return Target(current, fragment)
+            return Target(current, fragment)  # the current page itself: not by its folder
+        target = self._resolved[key] = self._resolve(ref, written, fragment, current)
+        return target
+
+    def _resolve(self, ref: str, written: str, fragment: str, current: Page) -> Target:
         found, why = self._find(written, current)
         if found is None:
             raise self._not_found(ref, written, current)

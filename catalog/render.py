@@ -33,12 +33,13 @@ from .diagnostics import Diagnostic, Lines, LocatedError, did_you_mean
 from .hashlinks import HashRoutes
 from .paragraphs import fit_blocks, needs_own_block
 from .placeholders import Tokens, prefix_for
+from .native_shortcodes import Native, natives
 from .refs import RefResolver
 from .search_entries import page_text
 from .shortcode_functions import ShortcodeContext
 from .shortcode_memo import ShortcodeMemo
 from .template_views import Inner, NestedCall, SiteView
-from .theme import Theme
+from .theme import Theme, packaged_theme
 
 if TYPE_CHECKING:  # imported when a body is first rendered: a build whose bodies all come
     from .markdown import Markdown  # from the cache never loads markdown-it (~20 ms)
@@ -128,6 +129,17 @@ class BodyRenderer(ShortcodeContext):
         self.has_catalog = has_plugins(theme.project, config)
         self._hash_routes: HashRoutes | None = None  # made at the first page that needs it
         self.memo = ShortcodeMemo(theme.env)
+
+    @cached_property
+    def natives(self) -> dict[str, Native]:
+        """The shortcodes answered in Python (native_shortcodes.py): those whose template is the packaged one."""
+        root = packaged_theme()
+
+        def template_file(name: str) -> str | None:
+            template = self.theme.shortcode(name)
+            return template.filename if template is not None else None
+
+        return natives(root / "layouts" / "shortcodes" if root is not None else None, template_file)
 
     @cached_property
     def md(self) -> Markdown:
@@ -253,24 +265,17 @@ class BodyRenderer(ShortcodeContext):
                        f"add {layouts}/shortcodes/{call.name}.html to define it, or escape it as "
                        f"{{{{</* {call.name} */>}}}}")
             return Markup("")
-        body = run.page.body
         run.uid += 1
         uid = call.uid = f"sc-{run.uid}"
-        key = self.memo.key(call)
-        if key is not None and (known := self.memo.get(key)) is not None:
-            return known
-        children = {child.start: self._render_call(child, run) for child in call.children}
-        nested = [NestedCall(c.name, c.args, c.kwargs, c.markup, c.uid, children[c.start]) for c in call.children]
-        literals = run.literals  # _splice keeps those inside the range it rebuilds
-        inner = None
-        if call.paired:
-            text, _ = self._splice(body, call.open_end, call.inner_end, call.children, literals, run,
-                                   for_markdown=False, rendered=children)
-            md_source, tokens = self._splice(body, call.open_end, call.inner_end, call.children, literals, run,
-                                             for_markdown=True, rendered=children)
-            inner = Inner(_dedent_code(text) if call.name == "highlight" else text, md_source, tokens, run)
-        context = self._call_context(call, run, uid, inner, nested)
+        native = None if call.paired else self.natives.get(call.name)
+        if native is None:
+            key = self.memo.key(call)
+            if key is not None and (known := self.memo.get(key)) is not None:
+                return known
+            context = self._template_context(call, run, uid)
         try:
+            if native is not None:
+                return native(call, self._call_functions(call, run))
             reported = len(run.diagnostics)
             output = Markup(self.theme.render_with(template, context))
             if key is not None and len(run.diagnostics) == reported:
@@ -285,6 +290,22 @@ class BodyRenderer(ShortcodeContext):
                        f"check {name} and the arguments of this call")
         return Markup("")
 
+
+    def _template_context(self, call: shortcodes.Call, run: _PageRun, uid: str) -> dict[str, Any]:
+        """What `call`'s template is rendered with: its nested calls rendered first (as Hugo
+        renders them), and a paired call's inner content with their output in it."""
+        body = run.page.body
+        children = {child.start: self._render_call(child, run) for child in call.children}
+        nested = [NestedCall(c.name, c.args, c.kwargs, c.markup, c.uid, children[c.start]) for c in call.children]
+        literals = run.literals  # _splice keeps those inside the range it rebuilds
+        inner = None
+        if call.paired:
+            text, _ = self._splice(body, call.open_end, call.inner_end, call.children, literals, run,
+                                   for_markdown=False, rendered=children)
+            md_source, tokens = self._splice(body, call.open_end, call.inner_end, call.children, literals, run,
+                                             for_markdown=True, rendered=children)
+            inner = Inner(_dedent_code(text) if call.name == "highlight" else text, md_source, tokens, run)
+        return self._call_context(call, run, uid, inner, nested)
 
     def site_view(self) -> "SiteView":
         return SiteView(self.config, self.site.home, self.has_catalog)

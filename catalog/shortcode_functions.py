@@ -145,13 +145,17 @@ class ShortcodeContext:
         The functions and views are the page run's, made at its first call: they report at
         `here.call`, the call being rendered (one at a time: a call's children are rendered
         before it, and nothing a template calls renders a shortcode)."""
+        return {**self._call_functions(call, run), "name": call.name, "args": call.args, "kwargs": call.kwargs, "markup": call.markup,
+                "notation": call.notation, "uid": uid, "inner": inner, "nested": nested,
+                "get": lambda key, default=None: _get(call.args, call.kwargs, key, default)}
+
+    def _call_functions(self, call: shortcodes.Call, run: PageRun) -> dict[str, Any]:
+        """The page run's functions and views (and the globals), reporting at `call` from now on."""
         here = run.shortcode_functions
         if here is None:
             here = run.shortcode_functions = self._page_functions(run)
         here.call = call
-        return {**here.context, "name": call.name, "args": call.args, "kwargs": call.kwargs, "markup": call.markup,
-                "notation": call.notation, "uid": uid, "inner": inner, "nested": nested,
-                "get": lambda key, default=None: _get(call.args, call.kwargs, key, default)}
+        return here.context
 
     def _page_functions(self, run: PageRun) -> _PageFunctions:
         page, config = run.page, self.config

@@ -118,6 +118,18 @@ class PageView:
     description = property(lambda self: self.node.description)
     params = property(lambda self: self.node.meta)
 
+    @property
+    def toc_top(self) -> int:
+        """The contents list's top level: 2, or 1 when the body itself uses level-1 headings."""
+        return min(min((h.level for h in self.toc), default=2), 2)
+
+    @property
+    def toc_entries(self) -> list[Heading]:
+        """The headings the contents list shows: levels toc_top and the one below. Here, not
+        in the template: its filter chain cost a tenth of a page's HTML."""
+        top = self.toc_top
+        return [h for h in self.toc if top <= h.level <= top + 1]
+
 
 class _TrackedSite(SiteView):
     """The site as a shortcode sees it: reading the page tree is recorded as a dependency."""
