@@ -22,7 +22,7 @@ BLOCK_TAG = re.compile(r"<(?:address|article|aside|blockquote|center|details|dia
                        r"figcaption|figure|footer|form|h[1-6]|header|hgroup|hr|listing|main|menu|nav|ol|p|"
                        r"plaintext|pre|search|section|summary|table|ul|xmp)(?=[\s/>])|</p\s*>", re.I)
 # a paragraph never holds another's start: the text stops at one (raw HTML can leave a <p> open)
-_PARAGRAPH = re.compile(r"<p(\s[^>]*)?>((?:(?!<p[\s>]).)*?)</p>", re.S)
+_PARAGRAPH = re.compile(r"<p(\s[^>]*)?>((?:[^<]++|<(?!p[\s>]))*?)</p>", re.S)
 _TAG = re.compile(r"<(/?)([A-Za-z][\w-]*)[^>]*?(/?)>")
 _VOID = {"area", "br", "col", "embed", "img", "input", "link", "meta", "source", "track", "wbr"}
 _FIRST_TAG = re.compile(r"^(\s*<[A-Za-z][\w-]*)([^>]*?)(/?>)")

@@ -70,6 +70,7 @@ class _PageRun:
     forged: list[str] = field(default_factory=list)
     lines: Lines = field(init=False)
     shortcode_functions: Any = None  # what every call of this run gets (shortcode_functions.py), made at the first
+    dialect: str | None = None  # how its Markdown is read (BodyRenderer.dialect), known at the first
 
     def __post_init__(self) -> None:
         self.lines = Lines(self.page.body)
@@ -110,12 +111,11 @@ class _PageRun:
         """HTML of a Markdown source into which `tokens` placeholders were put."""
         if self.tokens.forged(source, tokens):
             self.forged.append(source)
-        from .jekyll_urls import is_html_page
-        from .kramdown_html import is_jekyll_page
-        if self.renderer.config.jekyll and is_html_page(self.page.rel):
+        if self.dialect is None:  # once a page: a page calls this for its body and each inner content
+            self.dialect = self.renderer.dialect(self.page)
+        if self.dialect == "html":
             return source  # a Jekyll project's HTML page (jekyll_urls.py): HTML already, no Markdown
-        return self.renderer.md.render(source, code_filter=self.expand_text,
-                                       kramdown=is_jekyll_page(self.page.meta) or self.renderer.config.jekyll)
+        return self.renderer.md.render(source, code_filter=self.expand_text, kramdown=self.dialect == "kramdown")
 
 
 class BodyRenderer(ShortcodeContext):
@@ -145,6 +145,15 @@ class BodyRenderer(ShortcodeContext):
     def md(self) -> Markdown:
         from .markdown import Markdown
         return Markdown()
+
+    def dialect(self, page: Page) -> str:
+        """How a page's Markdown is read: "html" (a Jekyll project's HTML page: no Markdown),
+        "kramdown" (a Jekyll page) or "commonmark"."""
+        from .jekyll_urls import is_html_page
+        from .kramdown_html import is_jekyll_page
+        if self.config.jekyll and is_html_page(page.rel):
+            return "html"
+        return "kramdown" if self.config.jekyll or is_jekyll_page(page.meta) else "commonmark"
 
     def render(self, page: Page) -> Body:
         if self.config.jekyll:  # a Jekyll project's page is a Liquid template first (catalog/liquid.py)
