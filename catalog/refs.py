@@ -45,6 +45,8 @@ class Target:
 def _go_clean(path: str) -> str:
     """Go's path.Clean of a rooted path: one slash between names, '.' and '..' resolved,
     '..' above the root dropped, no trailing slash."""
+    if "//" not in path and "/." not in path and not path.endswith("/"):
+        return path  # clean already (most refs): nothing the two steps below would change
     return posixpath.normpath(re.sub(r"/+", "/", path))
 
 
@@ -118,6 +120,7 @@ class RefResolver:
         # a resolution reads of the page, and the same refs recur page after page (a site's
         # common links, its section pages); a failed or ambiguous ref is resolved each time
         self._resolved: dict[tuple[str, str], Target] = {}
+        self._looked_up: dict[str, tuple[_Found | None, str]] = {}  # _section_or_page's answers
 
     def resolve(self, ref: str, current: Page) -> Target:
         key = (ref, current.dir)
@@ -179,6 +182,12 @@ class RefResolver:
     def _section_or_page(self, ref: str) -> tuple[_Found | None, str]:
         """Hugo's getSectionOrPage: what the rooted, lower-case `ref` names, and the name it
         looked a page up by (the path after the section, without its extension)."""
+        known = self._looked_up.get(ref)
+        if known is None:  # a page is linked from many pages, each of which looks it up
+            known = self._looked_up[ref] = self._lookup(ref)
+        return known
+
+    def _lookup(self, ref: str) -> tuple[_Found | None, str]:
         prefix = ref if ref.endswith("/") else ref + "/"
         section = self._longest_section(prefix)
         if section == prefix:
