@@ -134,12 +134,7 @@ class BodyRenderer(ShortcodeContext):
     def natives(self) -> dict[str, Native]:
         """The shortcodes answered in Python (native_shortcodes.py): those whose template is the packaged one."""
         root = packaged_theme()
-
-        def template_file(name: str) -> str | None:
-            template = self.theme.shortcode(name)
-            return template.filename if template is not None else None
-
-        return natives(root / "layouts" / "shortcodes" if root is not None else None, template_file)
+        return natives(root / "layouts" if root is not None else None, self.theme.template_file)
 
     @cached_property
     def md(self) -> Markdown:
@@ -276,15 +271,18 @@ class BodyRenderer(ShortcodeContext):
             return Markup("")
         run.uid += 1
         uid = call.uid = f"sc-{run.uid}"
-        native = None if call.paired else self.natives.get(call.name)
+        native = self.natives.get(call.name)
+        if native is not None and native.paired != call.paired:
+            native = None  # `{{< tab />}}`, `{{< relref >}}...{{< /relref >}}`: the template says what they do
         if native is None:
             key = self.memo.key(call)
             if key is not None and (known := self.memo.get(key)) is not None:
                 return known
+        if native is None or native.paired:
             context = self._template_context(call, run, uid)
         try:
             if native is not None:
-                return native(call, self._call_functions(call, run))
+                return native.function(call, context if native.paired else self._call_functions(call, run))
             reported = len(run.diagnostics)
             output = Markup(self.theme.render_with(template, context))
             if key is not None and len(run.diagnostics) == reported:

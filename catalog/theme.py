@@ -103,6 +103,13 @@ class Theme:
         self._shortcodes[name] = template
         return template
 
+    def template_file(self, name: str) -> str | None:
+        """The file template `name` (e.g. "partials/callout.html") is read from; None when there is none."""
+        try:
+            return self.env.get_template(name).filename
+        except jinja2.TemplateError:
+            return None
+
     def is_paired(self, name: str, notation: str) -> bool | None:
         """True when the shortcode's template uses `inner`; None when there is no such shortcode."""
         return self._paired(name)
