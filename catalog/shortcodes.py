@@ -38,7 +38,7 @@ _LIQUID_SPACE = " \t\n\v\f\r"
 _LIQUID_END = re.compile(r"%\}")
 
 
-@dataclass
+@dataclass(slots=True)
 class Call:
     """One shortcode or Liquid tag in the source, with its inner calls."""
 
@@ -56,7 +56,7 @@ class Call:
     uid: str = ""  # page-unique id, given when rendered, so a parent can address a nested pane
 
 
-@dataclass
+@dataclass(slots=True)
 class Literal:
     """Text that looks like a tag but must be output as written (escapes, {% raw %})."""
 
@@ -65,7 +65,7 @@ class Literal:
     text: str
 
 
-@dataclass
+@dataclass(slots=True)
 class _Tag:
     """One tag as the scanner read it: a shortcode or Liquid tag, a literal, or a problem."""
 
@@ -221,10 +221,10 @@ class _Next:
 
     def __init__(self, pattern: re.Pattern[str], text: str) -> None:
         self.pattern, self.text = pattern, text
-        self.searched, self.match = 0, pattern.search(text)
+        self.searched, self.match = -1, None  # searched when first asked: most pages need one or two
 
     def after(self, pos: int) -> re.Match[str] | None:
-        if pos < self.searched or (self.match is not None and self.match.start() < pos):
+        if pos < self.searched or self.searched < 0 or (self.match is not None and self.match.start() < pos):
             self.searched, self.match = pos, self.pattern.search(self.text, pos)
         return self.match
 
