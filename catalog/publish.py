@@ -118,7 +118,8 @@ class Staging:
                 if self.spare is not None:
                     self.spare.write(rel, target, data)
                 else:
-                    target.write_bytes(data)
+                    with open(target, "wb") as handle:
+                        handle.write(data)
             except OSError as exc:
                 exc.filename = exc.filename or f"writing {rel}"  # a failed write() names no file
                 raise
@@ -157,7 +158,13 @@ class Staging:
             if self.spare is not None:
                 self.spare.make_folder(parent)
             else:
-                target.parent.mkdir(parents=True, exist_ok=True)
+                try:  # most folders are a page's own, in a folder made already: one mkdir
+                    os.mkdir(target.parent)
+                except FileNotFoundError:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                except FileExistsError:
+                    if not target.parent.is_dir():
+                        raise
             self._made.add(parent)
         return target
 
