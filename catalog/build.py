@@ -150,11 +150,14 @@ def load_content(project: Path, config: SiteConfig, options: BuildOptions, plan:
                  report: Report) -> Site:
     """Every page of the content folder, with its front matter and place in the page tree."""
     files = content_files(project, config)
-    if plan.cold and len(files) >= MIN_PARALLEL:
+    cold = plan.cold and len(files) >= MIN_PARALLEL
+    if cold:
         # a cold build renders every page: fork the workers now, while this process holds
-        # little (they are sent what they render); a cached build may render none
+        # little (they are sent what they render, and first the files to read and parse);
+        # a cached build may render none
         workers.start()
-    return load_site(project, config, report, drafts=options.drafts, memo=plan.memo(), files=files)
+    return load_site(project, config, report, drafts=options.drafts, memo=plan.memo(), files=files,
+                     workers=workers if cold else None)
 
 
 def collect_assets(theme: Theme, config: SiteConfig, options: BuildOptions, report: Report) -> Assets:

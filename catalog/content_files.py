@@ -14,12 +14,14 @@ import pickle
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator, NamedTuple
 
 from .config import SiteConfig
 from .content import Page, _humanize
 from .diagnostics import Diagnostic, LocatedError, Report
 from .hashing import code_digest, digest
 from .jekyll_urls import has_yaml_header, is_html_page, is_liquid_file, is_section_file, markdown_suffix, stem
+from .parallel import Workers
 from .regular_files import read_regular_file
 
 SECTION_FILES = ("_index.md", "index.md")
@@ -97,38 +99,65 @@ class SourceMemo:
             raise
         self.changed = False
 
-    def page(self, path: str, rel: str, source: str, report: Report) -> Page | None:
-        """A fresh, unlinked Page of the file `path`, parsed again only if its bytes changed."""
-        now = time.time_ns()
-        try:
-            stat = os.stat(path)
-        except OSError as exc:   # a dangling or looping symbolic link, a folder without search permission
-            self.changed |= self.files.pop(path, None) is not None
-            report.error(source, 0, 0, "file-unreadable", f"cannot read the file: {_os_reason(path, exc)}",
-                         _UNREADABLE_HINT)
-            return None
-        signature = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+    def page(self, path: str, rel: str, source: str, report: Report, read: SourceRead | None = None) -> Page | None:
+        """A fresh, unlinked Page of the file `path`, parsed again only if its bytes changed;
+        `read`: what read_source just made of a file this memo has no record of (`lacks`)."""
         known = self.files.get(path)
         where = (rel, source)
         if known is not None and known.where != where:  # another content folder's name for the same file
             known = None
-        if known is None or known.stat != signature or not known.trusted:
+        if known is None:  # read and parse it, as a worker may have done already (pages)
+            return self._take(path, source, read or read_source((path, rel, source)), report)
+        now = time.time_ns()
+        try:
+            stat = os.stat(path)
+        except OSError as exc:   # a dangling or looping symbolic link, a folder without search permission
+            return self._take(path, source, _unreadable(path, exc), report)
+        signature = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+        if known.stat != signature or not known.trusted:
             try:
                 data = read_regular_file(path)
             except OSError as exc:
-                self.changed |= self.files.pop(path, None) is not None
-                report.error(source, 0, 0, "file-unreadable", f"cannot read the file: {_os_reason(path, exc)}",
-                             _UNREADABLE_HINT)
-                return None
+                return self._take(path, source, _unreadable(path, exc), report)
             file_digest = hashlib.sha256(data).hexdigest()
-            if known is None or known.digest != file_digest:
-                parsed = Report()
-                page = _read_page(data, file_digest, rel, source, parsed)
-                known = _Parsed(signature, False, file_digest, page, tuple(parsed.items), where)
+            if known.digest != file_digest:
+                return self._take(path, source, SourceRead(_parse(data, file_digest, rel, source, now, signature)), report)
             trusted = max(stat.st_mtime_ns, stat.st_ctime_ns) < now - self.RACY_NS
             known = _Parsed(signature, trusted, file_digest, known.page, known.diagnostics, where)
             self.files[path] = known
             self.changed = True
+        return self._copy(known, report)
+
+    def lacks(self, path: str, rel: str, source: str) -> bool:
+        """Whether `page` has to read and parse the file `path` whatever its stat (read_source)."""
+        known = self.files.get(path)
+        return known is None or known.where != (rel, source)
+
+    def pages(self, files: list[tuple[str, str, str]], report: Report,
+              workers: Workers | None = None) -> Iterator[Page | None]:
+        """`page` of each (path, rel, source), in order; the files this memo lacks read and
+        parsed by `workers` when there are enough of them (a cold build's: every file)."""
+        new = [self.lacks(*file) for file in files]
+        count = sum(new)
+        reads = iter(()) if workers is None else workers.imap(
+            read_source, (file for file, lacking in zip(files, new) if lacking), count)
+        for file, lacking in zip(files, new):
+            yield self.page(*file, report, next(reads) if lacking and workers is not None else None)
+        for _ in reads:  # the end of the workers' results, which lets their generator finish
+            pass
+
+    def _take(self, path: str, source: str, read: SourceRead, report: Report) -> Page | None:
+        if read.parsed is None:
+            self.changed |= self.files.pop(path, None) is not None
+            report.error(source, 0, 0, "file-unreadable", f"cannot read the file: {read.reason}",
+                         _UNREADABLE_HINT)
+            return None
+        self.files[path] = read.parsed
+        self.changed = True
+        return self._copy(read.parsed, report)
+
+    @staticmethod
+    def _copy(known: _Parsed, report: Report) -> Page | None:
         report.extend(known.diagnostics)
         if known.page is None:
             return None
@@ -164,6 +193,41 @@ class SourceMemo:
             kept = {key: value for key, value in self.files.items() if key in paths}
             self.changed |= len(kept) != len(self.files)
             self.files = kept
+
+
+class SourceRead(NamedTuple):
+    """A content file read and parsed afresh (read_source), in this process or a worker:
+    what the memo keeps of it, or why it could not be read."""
+
+    parsed: _Parsed | None
+    reason: str = ""  # why it could not be read (parsed is None)
+
+
+def read_source(file: tuple[str, str, str]) -> SourceRead:
+    """Read, hash and parse the content file (path, rel, source): the part of
+    SourceMemo.page that needs no memo, and so can run in a worker (SourceMemo.pages)."""
+    path, rel, source = file
+    now = time.time_ns()
+    try:
+        stat = os.stat(path)
+        data = read_regular_file(path)
+    except OSError as exc:   # a dangling or looping symbolic link, a folder without search permission
+        return _unreadable(path, exc)
+    signature = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+    return SourceRead(_parse(data, hashlib.sha256(data).hexdigest(), rel, source, now, signature))
+
+
+def _parse(data: bytes, file_digest: str, rel: str, source: str, now: int,
+           signature: tuple[int, int, int, int]) -> _Parsed:
+    """What the memo keeps of a file whose bytes `data` were read after a stat gave `signature`, at `now` (ns)."""
+    parsed = Report()
+    page = _read_page(data, file_digest, rel, source, parsed)
+    trusted = max(signature[1], signature[2]) < now - SourceMemo.RACY_NS
+    return _Parsed(signature, trusted, file_digest, page, tuple(parsed.items), (rel, source))
+
+
+def _unreadable(path: str, exc: OSError) -> SourceRead:
+    return SourceRead(None, _os_reason(path, exc))
 
 
 def _code_key() -> str:
