@@ -29,10 +29,13 @@ class FrontMatter:
     key_lines: dict[str, int]  # top-level key -> 1-based line, for located diagnostics
 
 
+_KEY = re.compile(r"^[\"']?([A-Za-z_][\w.-]*)[\"']?\s*[:=]")
+
+
 def _key_lines(header: str, first_line: int) -> dict[str, int]:
     lines: dict[str, int] = {}
     for number, line in enumerate(header.splitlines()):
-        match = re.match(r"^[\"']?([A-Za-z_][\w.-]*)[\"']?\s*[:=]", line)
+        match = _KEY.match(line)
         if match and match.group(1) not in lines:
             lines[match.group(1)] = first_line + number
     return lines
@@ -44,20 +47,26 @@ def parse(text: str, path: str) -> FrontMatter:
         text = text[1:]
     if "\r\n" in text:  # as a text-mode read does; a TOML header must not keep a stray '\r'
         text = text.replace("\r\n", "\n")
-    first = text.split("\n", 1)[0].rstrip("\r").rstrip()
+    newline = text.find("\n")
+    first = (text if newline < 0 else text[:newline]).rstrip("\r").rstrip()
     fmt = _FENCES.get(first)
     if fmt is None:
         return FrontMatter({}, text, 1, "", {})
-    lines = text.split("\n")
-    for index in range(1, len(lines)):
-        if lines[index].rstrip("\r").rstrip() == first:
+    # the header's lines, up to the closing fence (index: its line, 0-based); the body is the
+    # rest of the text as it is (splitting and joining a whole page was a tenth of a parse)
+    start = end = newline
+    index = 0
+    while end >= 0:
+        start, index = end + 1, index + 1
+        end = text.find("\n", start)
+        if (text[start:] if end < 0 else text[start:end]).rstrip("\r").rstrip() == first:
             break
     else:
         raise LocatedError("front-matter-unclosed",
                            f"front matter opened with '{first}' is never closed",
                            f"add a line '{first}' after the last front matter key").at(path, 1, 1)
-    header = "\n".join(lines[1:index])
-    body = "\n".join(lines[index + 1:])
+    header = text[newline + 1:start - 1]
+    body = "" if end < 0 else text[end + 1:]
     meta = _load(header, fmt, path)
     if not isinstance(meta, dict):
         raise LocatedError("front-matter-type",
