@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import errno
 import fnmatch
+import functools
 import hashlib
+import itertools
 import os
 import pickle
 import time
@@ -21,10 +23,11 @@ from .content import Page, _humanize
 from .diagnostics import Diagnostic, LocatedError, Report
 from .hashing import code_digest, digest
 from .jekyll_urls import has_yaml_header, is_html_page, is_liquid_file, is_section_file, markdown_suffix, stem
-from .parallel import Workers
+from .parallel import MIN_PARALLEL, Workers
 from .regular_files import read_regular_file
 
 SECTION_FILES = ("_index.md", "index.md")
+_TASKS_PER_WORKER = 4  # files the memo lacks, in so many tasks a worker (SourceMemo.pages)
 
 # Front matter keys with a meaning to the generator, and the types they accept.
 KNOWN_FIELDS: dict[str, tuple[type, ...]] = {
@@ -112,13 +115,13 @@ class SourceMemo:
         try:
             stat = os.stat(path)
         except OSError as exc:   # a dangling or looping symbolic link, a folder without search permission
-            return self._take(path, source, _unreadable(path, exc), report)
+            return self._take(path, source, SourceRead(None, _os_reason(path, exc)), report)
         signature = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
         if known.stat != signature or not known.trusted:
             try:
                 data = read_regular_file(path)
             except OSError as exc:
-                return self._take(path, source, _unreadable(path, exc), report)
+                return self._take(path, source, SourceRead(None, _os_reason(path, exc)), report)
             file_digest = hashlib.sha256(data).hexdigest()
             if known.digest != file_digest:
                 return self._take(path, source, SourceRead(_parse(data, file_digest, rel, source, now, signature)), report)
@@ -138,11 +141,18 @@ class SourceMemo:
         """`page` of each (path, rel, source), in order; the files this memo lacks read and
         parsed by `workers` when there are enough of them (a cold build's: every file)."""
         new = [self.lacks(*file) for file in files]
-        count = sum(new)
-        reads = iter(()) if workers is None else workers.imap(
-            read_source, (file for file, lacking in zip(files, new) if lacking), count)
-        for file, lacking in zip(files, new):
-            yield self.page(*file, report, next(reads) if lacking and workers is not None else None)
+        lacking = [file for file, lacks in zip(files, new) if lacks]
+        reads: Iterator[SourceRead] = iter(())
+        if workers is not None and len(lacking) >= MIN_PARALLEL:  # else read here, one by one (`page`)
+            # a few ranges of the list (sent once) a worker, all handed out at once: each task's
+            # pages cross a pipe, a round trip of milliseconds on a busy machine (tasks of 32
+            # files, a few ahead, left the workers waiting for work half of a cold load)
+            size = -(-len(lacking) // (workers.jobs * _TASKS_PER_WORKER))
+            batches = [range(start, min(start + size, len(lacking))) for start in range(0, len(lacking), size)]
+            reads = itertools.chain.from_iterable(workers.imap(
+                functools.partial(read_sources, lacking), batches, len(batches), min_parallel=1, ahead=len(batches)))
+        for file, lacks in zip(files, new):
+            yield self.page(*file, report, next(reads, None) if lacks else None)
         for _ in reads:  # the end of the workers' results, which lets their generator finish
             pass
 
@@ -212,9 +222,14 @@ def read_source(file: tuple[str, str, str]) -> SourceRead:
         stat = os.stat(path)
         data = read_regular_file(path)
     except OSError as exc:   # a dangling or looping symbolic link, a folder without search permission
-        return _unreadable(path, exc)
+        return SourceRead(None, _os_reason(path, exc))
     signature = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
     return SourceRead(_parse(data, hashlib.sha256(data).hexdigest(), rel, source, now, signature))
+
+
+def read_sources(files: list[tuple[str, str, str]], batch: range) -> list[SourceRead]:
+    """read_source of each file of the batch: a worker's task (SourceMemo.pages)."""
+    return [read_source(files[index]) for index in batch]
 
 
 def _parse(data: bytes, file_digest: str, rel: str, source: str, now: int,
@@ -224,10 +239,6 @@ def _parse(data: bytes, file_digest: str, rel: str, source: str, now: int,
     page = _read_page(data, file_digest, rel, source, parsed)
     trusted = max(signature[1], signature[2]) < now - SourceMemo.RACY_NS
     return _Parsed(signature, trusted, file_digest, page, tuple(parsed.items), (rel, source))
-
-
-def _unreadable(path: str, exc: OSError) -> SourceRead:
-    return SourceRead(None, _os_reason(path, exc))
 
 
 def _code_key() -> str:

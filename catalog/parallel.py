@@ -268,12 +268,13 @@ class Workers:
         self.close()
 
     def imap(self, work: Callable[[T], R], items: Iterable[T], count: int,
-             min_parallel: int = MIN_PARALLEL) -> Iterator[R]:
+             min_parallel: int = MIN_PARALLEL, ahead: int = 2) -> Iterator[R]:
         """work(item) for each of the `count` items, in order, each as soon as it (and those
         before it) is done; computed by the workers when worth it. `work` is pickled once
         (its pickled form is what every task needs: let it leave out what the items bring)
         and loaded once by each worker; `items` are pickled as they are handed out, so a
-        generator of them is read only a few chunks ahead of the results."""
+        generator of them is read only `ahead` chunks a worker ahead of the results (more
+        when the caller keeps every result anyway: the workers then never wait for it)."""
         import multiprocessing
         if self.jobs <= 1 or count < min_parallel or "fork" not in multiprocessing.get_all_start_methods():
             yield from _in_process(work(item) for item in items)
@@ -288,7 +289,7 @@ class Workers:
         size = _chunk_size(count, self.jobs)
         source = iter(items)
         chunks = iter(lambda: list(itertools.islice(source, size)), [])
-        for part in _in_order(self._pool, _run_sent_chunk, chunks, self.jobs, self._stopped):
+        for part in _in_order(self._pool, _run_sent_chunk, chunks, self.jobs, self._stopped, ahead):
             yield from pickle.loads(part)
 
 
@@ -305,14 +306,14 @@ def _chunk_size(count: int, jobs: int) -> int:
 
 
 def _in_order(pool: Any, run: Callable[[Any], R], chunks: Iterable[Any], jobs: int,
-              stopped: threading.Event) -> Iterator[R]:
+              stopped: threading.Event, ahead: int = 2) -> Iterator[R]:
     """run(chunk) for each chunk, in order, until `stopped` is set (by whoever stops `pool`)."""
     # at most a few chunks in flight: the pool would otherwise hand out every chunk at once
     # and queue results in the parent for as long as it is slower than the workers.
     # The pool's task thread waits here for a place, and Pool.terminate waits for that thread:
     # `stopped` must be set by what stops the pool, not only when this generator is closed
     # (an interrupt raised in the caller's loop leaves it suspended, held by the traceback)
-    in_flight = threading.BoundedSemaphore(2 * jobs)
+    in_flight = threading.BoundedSemaphore(ahead * jobs)
     abandoned = threading.Event()  # this generator was closed before its end
 
     def handed_out() -> Iterator[Any]:  # runs in the pool's task thread
