@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import signal
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
+from catalog import content_files as content_files_module
 from catalog.build import build
 from catalog.config import load_config
 from catalog.content_files import SourceMemo, content_files
@@ -154,3 +158,37 @@ def test_cold_builds_with_one_and_two_jobs_give_the_same_output_and_diagnostics(
     assert [d.format() for d in parallel.report.items] == [d.format() for d in serial.report.items]
     assert any(d.code == "encoding" for d in serial.report.items)
     assert parallel.outputs == serial.outputs
+
+
+def _reads_for_ever(files: list, batch: range) -> list:
+    """A worker's task that never ends (a file system that hangs), until the worker is stopped."""
+    time.sleep(600)
+    return []
+
+
+def test_an_interrupt_during_a_parallel_load_stops_it_and_its_workers(tmp_path, monkeypatch):
+    """As in the pages stage: the interrupt reaches this process, which stops the workers
+    (parallel.py); none is left running."""
+    _write_site(tmp_path)
+    monkeypatch.setattr(content_files_module, "read_sources", _reads_for_ever)
+    workers = Workers(2)
+    workers.start()
+    pids = [process.pid for process in workers._pool._pool]
+    timer = threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGINT))
+    started = time.monotonic()
+    timer.start()
+    with pytest.raises(KeyboardInterrupt), workers:
+        _load(tmp_path, workers)
+    assert time.monotonic() - started < 30
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_alive(pid) for pid in pids)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
