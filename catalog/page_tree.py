@@ -80,6 +80,7 @@ def load_site(project: Path, config: SiteConfig, report: Report, *, drafts: bool
     content_root = project / config.content_dir
     memo = memo or SourceMemo()
     pages: dict[str, Page] = {}
+    keys: dict[str, tuple] = {}
     sources = [(os.path.join(content_root, rel), rel, source_path(config, rel))
                for rel in (content_files(project, config) if files is None else files)]
     for page, (_, rel, _) in zip(memo.pages(sources, report, workers), sources):  # the pages first: they end the zip
@@ -90,6 +91,9 @@ def load_site(project: Path, config: SiteConfig, report: Report, *, drafts: bool
         if config.content_language and is_language_section_file(rel, config.content_language):
             page.kind = "section"  # Hugo's _index.en.md: the folder's page in the default language
         pages[rel] = page
+        # its place among its siblings, found while the workers of a cold build still read
+        # files (the tree, made once all are read, then waits for none of these)
+        keys[rel] = sort_key(page)
     memo.retain({path for path, _, _ in sources})
     if config.content_language:
         _drop_untranslated_twins(pages, config.content_language, report)
@@ -109,7 +113,7 @@ def load_site(project: Path, config: SiteConfig, report: Report, *, drafts: bool
             report.warning(page.source, 1, 1, "section-page-twice",
                            f"ignored: {chosen.source} is already this folder's page",
                            f"merge the two files, or rename this one to make it a page of its own")
-    _link_tree(pages, sections, home, report)
+    _link_tree(pages, sections, home, report, keys)
     _assign_urls(home, config)
     not_found = own_not_found_page(home.walk(), config)
     if not_found is not None:  # the site's 404.html: out of the sidebar, search and sitemap (not_found.py)
@@ -158,7 +162,9 @@ def _collect_sections(pages: dict[str, Page], home: Page) -> dict[str, Page]:
     return sections
 
 
-def _link_tree(pages: dict[str, Page], sections: dict[str, Page], home: Page, report: Report) -> None:
+def _link_tree(pages: dict[str, Page], sections: dict[str, Page], home: Page, report: Report,
+               keys: dict[str, tuple]) -> None:
+    """Each page under its parent, siblings in Hugo's order (`keys`: the sort keys of `pages`)."""
     nodes = {str(p.meta["node_name"]): p for p in pages.values() if p.meta.get("node_name")}
     nodes.setdefault("index", home)
     members = [p for p in pages.values() if p.kind == "page" or sections.get(p.dir) is p]
@@ -202,7 +208,7 @@ def _link_tree(pages: dict[str, Page], sections: dict[str, Page], home: Page, re
         page.parent = parent
         parent.children.append(page)
     for section in [home, *sections.values(), *pages.values()]:
-        section.children.sort(key=sort_key)
+        section.children.sort(key=lambda page: keys.get(page.rel) or sort_key(page))  # a made-up section: no rel
     _drop_empty_folders(home)
 
 
