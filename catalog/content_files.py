@@ -147,7 +147,8 @@ class SourceMemo:
             # a few ranges of the list (sent once) a worker, all handed out at once: each task's
             # pages cross a pipe, a round trip of milliseconds on a busy machine (tasks of 32
             # files, a few ahead, left the workers waiting for work half of a cold load)
-            size = -(-len(lacking) // (workers.jobs * _TASKS_PER_WORKER))
+            # (fewer ranges than MIN_PARALLEL: Workers.imap then makes each a task of its own)
+            size = -(-len(lacking) // min(workers.jobs * _TASKS_PER_WORKER, MIN_PARALLEL - 1))
             batches = [range(start, min(start + size, len(lacking))) for start in range(0, len(lacking), size)]
             reads = itertools.chain.from_iterable(workers.imap(
                 functools.partial(read_sources, lacking), batches, len(batches), min_parallel=1, ahead=len(batches)))
