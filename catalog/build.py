@@ -37,7 +37,7 @@ from .refs import RefResolver
 from .render_cache import RenderCache
 from .render_plan import RenderPlan, render_plan
 from .search import SearchEntry
-from .search_entries import page_entries, plugin_entry
+from .search_entries import body_terms, page_entries, plugin_entry
 from .site_plugins import build_plugins
 from .sources import load_project_config
 from .theme import Theme
@@ -343,7 +343,7 @@ def write_search_index(site: Site, config: SiteConfig, bodies: dict[str, Body], 
                        plan: RenderPlan, output: Output, report: Report) -> list[SearchEntry]:
     """search-index.json and its shards under search/; returns its entries (pages first, in site
     order, then plugins)."""
-    entries = page_entries(site.pages, lambda page: bodies[page.source].text)
+    entries = page_entries(site.pages, lambda page: body_terms(bodies[page.source]))
     entries += [plugin_entry(f"{config.base_path}plugins/{p.name}/", p.name, p.title, p.description, p.categories)
                 for p in plugins]
     unique: dict[str, Any] = {}  # two sources with one URL are an output-collision, reported already

@@ -50,12 +50,13 @@ import bisect
 import functools
 import hashlib
 import json
-import re
-import sys
-import unicodedata
+from collections import defaultdict, deque
 from dataclasses import dataclass
+from itertools import repeat
 
 from .search_postings import encode_fields, encode_postings
+from .search_terms import (EXCERPT_CHARS, IN_SECTION, IN_TITLE, MAX_TERM_CHARS, MAX_TEXT_CHARS, STOPWORDS,
+                           TITLE_POSITIONS, TextTerms, field_terms, indexed, text_terms, words)
 
 INDEX_VERSION = 2
 INDEX_FILE = "search-index.json"
@@ -63,20 +64,10 @@ DOCS_PER_SHARD = 16  # the ten results shown fetch at most ten shards of ~4 kB
 TERM_SHARD_CHARS = 24_000  # a term shard is cut once it holds this many characters
 PREFIX_CHARS = 3  # typed prefixes up to this long have their union made up front
 PREFIX_MARK = "\u0001"
-TITLE_POSITIONS = 5  # flags say which of the title's first words a term is
-IN_TITLE, IN_SECTION = 1 << 5, 1 << 6
-MAX_TEXT_CHARS = 20_000  # per page; longer pages are indexed on their first 20,000 characters
-EXCERPT_CHARS = 160  # the start of the text, shown under a result with the query words marked
-MAX_TERM_CHARS = 32  # longer "words" are hashes, keys and the like: not worth an index entry
 KINDS = ("page", "plugin")
-
-# Words found on nearly every page: they would make the index larger and match everything.
-STOPWORDS = ("a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "into",
-             "is", "it", "its", "of", "on", "or", "that", "the", "this", "to", "was", "were", "will", "with")
-_STOPWORD_SET = frozenset(STOPWORDS)
-
-_WORD = re.compile(r"[^\W_]+")
-_ASCII_WORD = re.compile(r"[a-z0-9]+")  # _WORD in a lower-cased ASCII text, a third faster
+# the word and field limits live in search_terms.py, which render workers import; named here too
+__all__ = ["EXCERPT_CHARS", "IN_SECTION", "IN_TITLE", "MAX_TERM_CHARS", "MAX_TEXT_CHARS", "STOPWORDS",
+           "TITLE_POSITIONS", "SearchEntry", "SearchIndex", "build_search_index", "words"]
 
 
 @dataclass(frozen=True)
@@ -86,32 +77,39 @@ class SearchEntry:
     url: str
     title: str
     section: str  # where it sits: "Writing pages › Shortcodes"; a plugin's categories
-    text: str  # plain text (see page_text)
+    text: str  # plain text (see page_text); "" when `terms` is given
     kind: str = "page"  # "page" | "plugin"
+    # the text's excerpt and terms, when a render worker computed them (a page's): then `text`
+    # is not kept, in the build, the render cache or the preview's state
+    terms: TextTerms | None = None
 
 
-@functools.lru_cache(maxsize=65536)
+# (excerpt, the text's terms joined by spaces, the title's and section's terms, their field flags)
+_Parts = tuple[str, str, tuple[str, ...], tuple[tuple[str, int], ...]]
+
+
+def _entry_parts(entry: SearchEntry) -> _Parts:
+    text = entry.terms if entry.terms is not None else _text_terms(entry.text)
+    fields, flags = field_terms(entry.title, entry.section)
+    return text.excerpt, text.terms, fields, flags
+
+
+_text_terms = functools.lru_cache(maxsize=4096)(text_terms)  # plugins' texts, built again by every build
+
+
+def _term_set(joined: str, fields: tuple[str, ...]) -> set[str]:
+    terms = set(joined.split())
+    terms.update(fields)
+    return terms
+
+
+@functools.lru_cache(maxsize=1024)
 def _entry_terms(title: str, section: str, text: str) -> tuple[str, tuple[str, ...], tuple[tuple[str, int], ...]]:
-    """An entry's excerpt, indexed terms and the field flags of its title and section
-    words (see the module docstring; a stop word's flags go into the prefix unions only). Memoised: the preview server rebuilds the
-    index after every edit, and only the edited page's entry needs tokenising again."""
-    text = _clip(" ".join(text.split()), MAX_TEXT_CHARS)  # split() and \s+ agree on white space
-    title_words, section_words = words(title), words(section)
-    # the words of the three parts are those of the three joined by spaces (no word, case rule
-    # or reordering of combining marks crosses a space), and the text alone is often ASCII,
-    # which a section's " › " would not let it be
-    terms = {term for term in {*title_words, *section_words, *words(text)}
-             if term not in _STOPWORD_SET and len(term) <= MAX_TERM_CHARS}
-    length = min(len(title_words), 7) << 7
-    flags: dict[str, int] = {}
-    for position, word in enumerate(title_words):
-        flags[word] = flags.get(word, length) | IN_TITLE | (1 << position if position < TITLE_POSITIONS else 0)
-    for word in section_words:
-        flags[word] = flags.get(word, length) | IN_SECTION
-    # one string per distinct word across all entries, not one per entry and word (20,000
-    # pages of ~60 words each: ~70 MB of duplicates otherwise, held by the memo)
-    return (_clip(text, EXCERPT_CHARS), tuple(sorted(map(sys.intern, terms))),
-            tuple(sorted((sys.intern(word), flag) for word, flag in flags.items())))
+    """An entry's excerpt, indexed terms (sorted) and the field flags of its title and
+    section words, all at once: what the index adds up from text_terms and field_terms."""
+    excerpt, joined = text_terms(text)
+    fields, flags = field_terms(title, section)
+    return excerpt, tuple(sorted(_term_set(joined, fields))), flags
 
 
 def build_search_index(entries: list[SearchEntry]) -> dict[str, bytes]:
@@ -135,7 +133,9 @@ class SearchIndex:
 
     def _reset(self, size: int) -> None:
         self.entries: list[SearchEntry] = []
-        self.terms_of: list[tuple[str, ...]] = [()] * size  # each entry's terms
+        # each entry's terms, as _entry_parts gives them (its text's joined, its title's and section's):
+        # a page's joined string is its body's, not one string per term and page
+        self.terms_of: list[tuple[str, tuple[str, ...]]] = [("", ())] * size
         self.flags_of: list[tuple[tuple[str, int], ...]] = [()] * size  # each entry's title/section flags
         self.docs: list[str] = [""] * size  # each entry's JSON
         self.postings: dict[str, list[int]] = {}  # term -> ascending entry numbers
@@ -179,9 +179,9 @@ class SearchIndex:
             changed = []
         for number in changed:
             entry = entries[number]
-            excerpt, terms, flags = _entry_terms(entry.title, entry.section, entry.text)
+            excerpt, joined, fields, flags = _entry_parts(entry)
             self.docs[number] = _json([entry.url, entry.title, entry.section, entry.kind, excerpt])
-            before, after = set(self.terms_of[number]), set(terms)
+            before, after = _term_set(*self.terms_of[number]), _term_set(joined, fields)
             for term in before - after:
                 self.postings[term].remove(number)
                 touched.add(term)
@@ -192,12 +192,12 @@ class SearchIndex:
             if flags != self.flags_of[number]:
                 for word, _ in self.flags_of[number]:
                     self.flags[word].pop(number, None)
-                    (touched if _indexed(word) else touched_unindexed).add(word)
+                    (touched if indexed(word) else touched_unindexed).add(word)
                 for word, flag in flags:
                     self.flags.setdefault(word, {})[number] = flag
-                    (touched if _indexed(word) else touched_unindexed).add(word)
+                    (touched if indexed(word) else touched_unindexed).add(word)
                 self.flags_of[number] = flags
-            self.terms_of[number] = terms
+            self.terms_of[number] = (joined, fields)
         listed = {term for term in touched if term in self.encoded}  # `encoded` holds the terms of `order`
         for term in touched:
             if self.postings[term]:
@@ -222,21 +222,20 @@ class SearchIndex:
     def _add_all(self, entries: list[SearchEntry], touched: set[str], touched_unindexed: set[str]) -> None:
         """What update's loop does for entries all new: each term's postings appended to in
         entry order (the loop inserts each number in order, comparing the lists it builds)."""
-        postings, all_flags = self.postings, self.flags
+        # the appends run in C (map over the lists a defaultdict makes): 5,000 pages are
+        # half a million postings, a third of the index's time as a Python loop
+        postings: defaultdict[str, list[int]] = defaultdict(list)
+        all_flags = self.flags
         for number, entry in enumerate(entries):
-            excerpt, terms, flags = _entry_terms(entry.title, entry.section, entry.text)
+            excerpt, joined, fields, flags = _entry_parts(entry)
             self.docs[number] = _json([entry.url, entry.title, entry.section, entry.kind, excerpt])
-            for term in terms:
-                numbers = postings.get(term)
-                if numbers is None:
-                    postings[term] = [number]
-                else:
-                    numbers.append(number)
+            deque(map(list.append, map(postings.__getitem__, _term_set(joined, fields)), repeat(number)), 0)
             for word, flag in flags:
                 all_flags.setdefault(word, {})[number] = flag
-                (touched if _indexed(word) else touched_unindexed).add(word)
+                (touched if indexed(word) else touched_unindexed).add(word)
             self.flags_of[number] = flags
-            self.terms_of[number] = terms
+            self.terms_of[number] = (joined, fields)
+        self.postings = dict(postings)  # a missing term must stay missing
         touched.update(postings)
 
     @staticmethod
@@ -322,10 +321,6 @@ def _shard(files: dict[str, bytes], kind: str, text: str) -> str:
     return name
 
 
-def _indexed(word: str) -> bool:
-    return word not in _STOPWORD_SET and len(word) <= MAX_TERM_CHARS
-
-
 def _js_order(term: str) -> bytes:
     return term.encode("utf-16-be")  # JavaScript compares strings by UTF-16 code units
 
@@ -340,25 +335,12 @@ def _validate(entries: list[SearchEntry]) -> None:
         seen.add(entry.url)
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # json.dumps made one a call
+
+
 def _json(value: object) -> str:
     # as Hugo's jsonify: no '<', '>' or '&' in the file, so the index stays data even when
     # inlined in a <script> element ('</script>', '<!--' in a title cannot end it)
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    text = _ENCODER.encode(value)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
-
-def words(text: str) -> list[str]:
-    """The normalised words of `text`, as search.js's `words()` finds them."""
-    if text.isascii():  # most text: its letters and digits are [a-z0-9] once lower-cased
-        return _ASCII_WORD.findall(text.lower())
-    text = unicodedata.normalize("NFKD", text)
-    marks = {c: None for c in set(text) if unicodedata.category(c).startswith("M")}
-    text = text.translate(str.maketrans(marks)) if marks else text
-    return _WORD.findall(text.lower())
-
-
-def _clip(text: str, limit: int) -> str:
-    if len(text) <= limit:
-        return text
-    cut = text.rfind(" ", 0, limit + 1)
-    return text[:cut if cut > limit // 2 else limit].rstrip()

@@ -9,8 +9,10 @@ import re
 from html import unescape
 from typing import Any, Callable, Iterable
 
+from .body import Body
 from .content import Page
-from .search import MAX_TEXT_CHARS, SearchEntry, _clip
+from .search import SearchEntry
+from .search_terms import MAX_TEXT_CHARS, TextTerms, clip, text_terms
 
 
 def searchable(page: Page, hidden_above: bool | None = None) -> bool:
@@ -23,10 +25,11 @@ def searchable(page: Page, hidden_above: bool | None = None) -> bool:
     return not (page.draft or page.meta.get("exclude_from_search") is True or page.hidden or hidden_above)
 
 
-def page_entries(pages: Iterable[Page], text_of: Callable[[Page], str]) -> list[SearchEntry]:
+def page_entries(pages: Iterable[Page], text_of: Callable[[Page], str | TextTerms]) -> list[SearchEntry]:
     """One entry per searchable page, in the order given; `text_of` gives a page's
-    plain text (`page_text` of its rendered body, which the build computes once per body
-    and caches). The section is the page's breadcrumb below the home page."""
+    plain text (`page_text` of its rendered body), or what the index reads of it
+    (`body_terms`, which the build has from the render workers and caches). The section
+    is the page's breadcrumb below the home page."""
     above: dict[int, tuple[str, bool]] = {}  # by parent: siblings share breadcrumb and hidden ancestors
 
     def parent_facts(page: Page) -> tuple[str, bool]:
@@ -36,8 +39,20 @@ def page_entries(pages: Iterable[Page], text_of: Callable[[Page], str]) -> list[
             above[key] = (" › ".join(p.linktitle for p in ancestors[1:]), any(p.hidden for p in ancestors))
         return above[key]
 
-    return [SearchEntry(page.url, page.title, parent_facts(page)[0], text_of(page), "page")
+    return [_page_entry(page.url, page.title, parent_facts(page)[0], text_of(page))
             for page in pages if searchable(page, parent_facts(page)[1])]
+
+
+def _page_entry(url: str, title: str, section: str, text: str | TextTerms) -> SearchEntry:
+    if isinstance(text, str):
+        return SearchEntry(url, title, section, text, "page")
+    return SearchEntry(url, title, section, "", "page", text)
+
+
+def body_terms(body: Body) -> TextTerms:
+    """What the search index reads of a body's text: made by the render worker (PageRenderer),
+    or here for a body rendered otherwise (the preview's fast path renders in its process)."""
+    return body.terms if body.terms is not None else text_terms(body.text)
 
 
 def plugin_entry(url: str, name: str, title: str, description: str, categories: Iterable[str]) -> SearchEntry:
@@ -63,7 +78,7 @@ def page_text(html: str, limit: int = MAX_TEXT_CHARS) -> str:
     text = _TAG.sub(" ", text)
     # split() and \s+ agree on what is white space (every code point checked); joining the
     # words costs a fifth of replacing each run of spaces by a space
-    return _clip(" ".join(unescape(text).split()), limit)
+    return clip(" ".join(unescape(text).split()), limit)
 
 
 def _cut(text: str, lowered: str, pattern: re.Pattern[str], replacement: str) -> tuple[str, str]:
