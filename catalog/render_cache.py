@@ -183,6 +183,11 @@ class RenderCache:
     # the parts of a cache on disk are unpickled when first asked for (`settle`)
 
     @property
+    def keeps_search(self) -> bool:
+        """A search index is kept from the last build (read or not yet)."""
+        return self._next == "search" or bool(self._search.files)
+
+    @property
     def search(self) -> SearchIndex:
         if self._next == "search":
             self._read_search()

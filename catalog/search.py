@@ -50,6 +50,7 @@ import bisect
 import functools
 import hashlib
 import json
+import operator
 from collections import defaultdict, deque
 from dataclasses import dataclass
 from itertools import repeat
@@ -89,12 +90,20 @@ _Parts = tuple[str, str, tuple[str, ...], tuple[tuple[str, int], ...]]
 
 
 def _entry_parts(entry: SearchEntry) -> _Parts:
-    text = entry.terms if entry.terms is not None else _text_terms(entry.text)
+    text = _text_of(entry)
     fields, flags = field_terms(entry.title, entry.section)
     return text.excerpt, text.terms, fields, flags
 
 
+def _text_of(entry: SearchEntry) -> TextTerms:
+    return entry.terms if entry.terms is not None else _text_terms(entry.text)
+
+
 _text_terms = functools.lru_cache(maxsize=4096)(text_terms)  # plugins' texts, built again by every build
+
+
+def _doc(entry: SearchEntry, excerpt: str) -> str:
+    return _json([entry.url, entry.title, entry.section, entry.kind, excerpt])
 
 
 def _term_set(joined: str, fields: tuple[str, ...]) -> set[str]:
@@ -129,15 +138,15 @@ class SearchIndex:
     `build_search_index` gives for the same entries."""
 
     def __init__(self) -> None:
-        self._reset(0)
+        self._reset()
 
-    def _reset(self, size: int) -> None:
+    def _reset(self) -> None:
         self.entries: list[SearchEntry] = []
         # each entry's terms, as _entry_parts gives them (its text's joined, its title's and section's):
         # a page's joined string is its body's, not one string per term and page
-        self.terms_of: list[tuple[str, tuple[str, ...]]] = [("", ())] * size
-        self.flags_of: list[tuple[tuple[str, int], ...]] = [()] * size  # each entry's title/section flags
-        self.docs: list[str] = [""] * size  # each entry's JSON
+        self.terms_of: list[tuple[str, tuple[str, ...]]] = []
+        self.flags_of: list[tuple[tuple[str, int], ...]] = []  # each entry's title/section flags
+        self.docs: list[str] = []  # each entry's JSON
         self.postings: dict[str, list[int]] = {}  # term -> ascending entry numbers
         self.flags: dict[str, dict[int, int]] = {}  # term -> {entry number: flags} (title and section terms)
         self.encoded: dict[str, str] = {}  # term (or prefix + PREFIX_MARK) -> its JSON [postings, fields] pair
@@ -147,6 +156,8 @@ class SearchIndex:
         # ranks "install th" as "Install the agent" starts with it, as when it had every title
         self.unindexed: dict[str, set[str]] = {}
         self.files: dict[str, bytes] = {}  # none yet
+        # the postings of the entries given to `grow`, while a new index grows ahead of `update`
+        self.growing: defaultdict[str, list[int]] | None = None
 
     @property
     def data(self) -> bytes:
@@ -167,20 +178,29 @@ class SearchIndex:
             changed = [number for number, (new, old) in enumerate(zip(entries, self.entries)) if new != old]
             if not changed:
                 return self.files
-        else:
+        else:  # a new index: every entry's terms are new, numbered in order
             _validate(entries)
-            self._reset(len(entries))
-            changed = list(range(len(entries)))
-        self.entries = list(entries)
+            grown = self.entries if self.growing is not None else []
+            if len(grown) > len(entries) or not all(map(operator.is_, grown, entries)):
+                grown = []  # `grow` was given other entries than these begin with
+            if not grown:
+                self._reset()
+                self.growing = defaultdict(list)
+            self._append(entries[len(grown):])
+            # made here, not as entries grow: the JSON repeats what the entries hold (5,000 pages: 2.8 MB)
+            self.docs = [_doc(entry, _text_of(entry).excerpt) for entry in entries]
+            changed = []
         touched: set[str] = set()
         touched_unindexed: set[str] = set()
-        if not self.files:  # a new index: every entry's terms are new, numbered in order
-            self._add_all(entries, touched, touched_unindexed)
-            changed = []
+        if self.growing is not None:
+            self.postings, self.growing = dict(self.growing), None  # a missing term must stay missing
+            touched.update(self.postings)
+            touched_unindexed.update(word for word in self.flags if not indexed(word))
+        self.entries = list(entries)
         for number in changed:
             entry = entries[number]
             excerpt, joined, fields, flags = _entry_parts(entry)
-            self.docs[number] = _json([entry.url, entry.title, entry.section, entry.kind, excerpt])
+            self.docs[number] = _doc(entry, excerpt)
             before, after = _term_set(*self.terms_of[number]), _term_set(joined, fields)
             for term in before - after:
                 self.postings[term].remove(number)
@@ -219,24 +239,30 @@ class SearchIndex:
         self.files = self._files()
         return self.files
 
-    def _add_all(self, entries: list[SearchEntry], touched: set[str], touched_unindexed: set[str]) -> None:
-        """What update's loop does for entries all new: each term's postings appended to in
-        entry order (the loop inserts each number in order, comparing the lists it builds)."""
+    def grow(self, entries: list[SearchEntry]) -> None:
+        """Put `entries` into a new index ahead of `update`, which takes them as they are if its
+        entries begin with these very objects (else it starts again): the build merges each
+        page's entry as the page comes from its render worker, and is left with the encoding."""
+        if self.growing is None:
+            self._reset()
+            self.growing = defaultdict(list)
+        self._append(entries)
+        self.entries.extend(entries)
+
+    def _append(self, entries: list[SearchEntry]) -> None:
+        """What update's loop does for entries all new, after those the index has: each term's
+        postings appended to in entry order (the loop inserts each number, comparing lists)."""
+        assert self.growing is not None
         # the appends run in C (map over the lists a defaultdict makes): 5,000 pages are
         # half a million postings, a third of the index's time as a Python loop
-        postings: defaultdict[str, list[int]] = defaultdict(list)
-        all_flags = self.flags
-        for number, entry in enumerate(entries):
-            excerpt, joined, fields, flags = _entry_parts(entry)
-            self.docs[number] = _json([entry.url, entry.title, entry.section, entry.kind, excerpt])
+        postings, all_flags = self.growing, self.flags
+        for number, entry in enumerate(entries, len(self.terms_of)):
+            _, joined, fields, flags = _entry_parts(entry)
             deque(map(list.append, map(postings.__getitem__, _term_set(joined, fields)), repeat(number)), 0)
             for word, flag in flags:
                 all_flags.setdefault(word, {})[number] = flag
-                (touched if indexed(word) else touched_unindexed).add(word)
-            self.flags_of[number] = flags
-            self.terms_of[number] = (joined, fields)
-        self.postings = dict(postings)  # a missing term must stay missing
-        touched.update(postings)
+            self.flags_of.append(flags)
+            self.terms_of.append((joined, fields))
 
     @staticmethod
     def _pair(numbers: list[int], flags: dict[int, int]) -> str:

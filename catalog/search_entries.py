@@ -11,7 +11,7 @@ from typing import Any, Callable, Iterable
 
 from .body import Body
 from .content import Page
-from .search import SearchEntry
+from .search import SearchEntry, SearchIndex
 from .search_terms import MAX_TEXT_CHARS, TextTerms, clip, text_terms
 
 
@@ -28,19 +28,48 @@ def searchable(page: Page, hidden_above: bool | None = None) -> bool:
 def page_entries(pages: Iterable[Page], text_of: Callable[[Page], str | TextTerms]) -> list[SearchEntry]:
     """One entry per searchable page, in the order given; `text_of` gives a page's
     plain text (`page_text` of its rendered body), or what the index reads of it
-    (`body_terms`, which the build has from the render workers and caches). The section
-    is the page's breadcrumb below the home page."""
-    above: dict[int, tuple[str, bool]] = {}  # by parent: siblings share breadcrumb and hidden ancestors
+    (`body_terms`). The section is the page's breadcrumb below the home page."""
+    facts = _ParentFacts()
+    return [_page_entry(page.url, page.title, facts(page)[0], text_of(page))
+            for page in pages if searchable(page, facts(page)[1])]
 
-    def parent_facts(page: Page) -> tuple[str, bool]:
+
+class PageFeed:
+    """The pages' entries (as page_entries gives them, a URL given twice taken once), made as
+    the build hands over each page's body, and merged as they come into `index` (a new
+    index, the build's when the cache keeps none; SearchIndex.grow): the pages stage waits
+    on its render workers, and the build's serial end is left with encoding."""
+
+    def __init__(self, index: SearchIndex | None) -> None:
+        self.index = index
+        self.entries: list[SearchEntry] = []
+        self._urls: set[str] = set()
+        self._facts = _ParentFacts()
+
+    def add(self, page: Page, body: Body) -> None:
+        section, hidden_above = self._facts(page)
+        if page.url in self._urls or not searchable(page, hidden_above):
+            return
+        entry = SearchEntry(page.url, page.title, section, "", "page", body_terms(body))
+        self._urls.add(page.url)
+        self.entries.append(entry)
+        if self.index is not None:
+            self.index.grow([entry])
+
+
+class _ParentFacts:
+    """A page's breadcrumb below the home page, and whether an ancestor is hidden, by parent:
+    siblings share them."""
+
+    def __init__(self) -> None:
+        self.above: dict[int, tuple[str, bool]] = {}
+
+    def __call__(self, page: Page) -> tuple[str, bool]:
         key = id(page.parent)
-        if key not in above:
+        if key not in self.above:
             ancestors = page.ancestors()
-            above[key] = (" › ".join(p.linktitle for p in ancestors[1:]), any(p.hidden for p in ancestors))
-        return above[key]
-
-    return [_page_entry(page.url, page.title, parent_facts(page)[0], text_of(page))
-            for page in pages if searchable(page, parent_facts(page)[1])]
+            self.above[key] = (" › ".join(p.linktitle for p in ancestors[1:]), any(p.hidden for p in ancestors))
+        return self.above[key]
 
 
 def _page_entry(url: str, title: str, section: str, text: str | TextTerms) -> SearchEntry:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 MAX_TEXT_CHARS = 20_000  # per page; longer pages are indexed on their first 20,000 characters
 EXCERPT_CHARS = 160  # the start of the text, shown under a result with the query words marked
@@ -54,7 +54,14 @@ def field_terms(title: str, section: str) -> tuple[tuple[str, ...], tuple[tuple[
         flags[word] = flags.get(word, length) | IN_SECTION
     # the words of the parts are those of the parts joined by spaces (no word, case rule or
     # reordering of combining marks crosses a space); every title and section word has flags
-    return tuple(sorted(word for word in flags if indexed(word))), tuple(sorted(flags.items()))
+    shared = _SHARED if len(_SHARED) < 65_536 else {}
+    return (tuple(sorted(shared.setdefault(word, word) for word in flags if indexed(word))),
+            tuple(sorted(shared.setdefault(pair, pair) for pair in flags.items())))
+
+
+# one copy of each title or section word and (word, flags) pair, which many entries share: the
+# index holds every entry's (5,000 pages: 3.5 MB otherwise, through the pages stage)
+_SHARED: dict[Any, Any] = {}
 
 
 @functools.lru_cache(maxsize=4096)
