@@ -81,7 +81,7 @@ def _page_entry(url: str, title: str, section: str, text: str | TextTerms) -> Se
 def body_terms(body: Body) -> TextTerms:
     """What the search index reads of a body's text: made by the render worker (PageRenderer),
     or here for a body rendered otherwise (the preview's fast path renders in its process)."""
-    return body.terms if body.terms is not None else text_terms(body.text)
+    return body.terms if body.terms is not None else text_terms(body.text, collapsed=True)
 
 
 def plugin_entry(url: str, name: str, title: str, description: str, categories: Iterable[str]) -> SearchEntry:

@@ -22,7 +22,9 @@ STOPWORDS = ("a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "ha
 _STOPWORD_SET = frozenset(STOPWORDS)
 
 _WORD = re.compile(r"[^\W_]+")
-_ASCII_WORD = re.compile(r"[a-z0-9]+")  # _WORD in a lower-cased ASCII text, a third faster
+# _WORD in an ASCII text: letters lower-cased, digits kept, every other character a space to split
+# at (one translate, C's ASCII path, and split: 12 us for a page's text against 29 for a findall)
+_ASCII_WORDS = str.maketrans({chr(c): chr(c).lower() if chr(c).isalnum() else " " for c in range(128)})
 
 
 class TextTerms(NamedTuple):
@@ -34,9 +36,11 @@ class TextTerms(NamedTuple):
     terms: str  # the distinct indexed terms, sorted, joined by single spaces (a term holds none)
 
 
-def text_terms(text: str) -> TextTerms:
-    """The excerpt and indexed terms of a plain `text` (search_entries.page_text's)."""
-    text = clip(" ".join(text.split()), MAX_TEXT_CHARS)  # split() and \s+ agree on white space
+def text_terms(text: str, collapsed: bool = False) -> TextTerms:
+    """The excerpt and indexed terms of a plain `text`. `collapsed`: its white space is
+    collapsed and it is clipped already, as search_entries.page_text gives it."""
+    if not collapsed:
+        text = clip(" ".join(text.split()), MAX_TEXT_CHARS)  # split() and \s+ agree on white space
     found = set(words(text))
     found.difference_update(_STOPWORD_SET)
     return TextTerms(clip(text, EXCERPT_CHARS), " ".join(sorted(term for term in found if len(term) <= MAX_TERM_CHARS)))
@@ -77,7 +81,7 @@ def indexed(word: str) -> bool:
 def words(text: str) -> list[str]:
     """The normalised words of `text`, as search.js's `words()` finds them."""
     if text.isascii():  # most text: its letters and digits are [a-z0-9] once lower-cased
-        return _ASCII_WORD.findall(text.lower())
+        return text.translate(_ASCII_WORDS).split()
     text = unicodedata.normalize("NFKD", text)
     marks = {c: None for c in set(text) if unicodedata.category(c).startswith("M")}
     text = text.translate(str.maketrans(marks)) if marks else text
