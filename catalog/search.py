@@ -42,7 +42,8 @@ bits 0-4 the word is the title's word 0..4, bit 5 it is a word of the title, bit
 word of the section, bits 7-9 the number of words in the title (7: seven or more).
 
 The postings and fields strings are search_postings.py's; which pages are searchable, their
-entries and the plain text of a body are search_entries.py's.
+entries and the plain text of a body are search_entries.py's; the words of a text, title and
+section (which a render worker finds for its page's text) are search_terms.py's.
 """
 from __future__ import annotations
 
@@ -134,8 +135,9 @@ class SearchIndex:
     again in the same order (an edit that changes text or titles only), only the changed
     entries' terms are taken out and put back, only their terms' postings (and the
     prefixes of those terms) are encoded again, and the files are joined from kept
-    pieces. Any other change builds it afresh. `update` gives the files
-    `build_search_index` gives for the same entries."""
+    pieces. Any other change builds it afresh, from the entries given to `grow` if they
+    begin the list (a cold build's pages, merged as they were rendered). `update` gives
+    the files `build_search_index` gives for the same entries."""
 
     def __init__(self) -> None:
         self._reset()
