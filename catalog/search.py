@@ -300,9 +300,12 @@ class SearchIndex:
                 self.encoded.pop(key, None)
                 continue
             found = set().union(*(self.postings[term] for term in terms))
-            flags: dict[int, int] = {}
-            for term in terms:
-                for number, flag in self.flags.get(term, {}).items():
+            flagged = [self.flags[term] for term in terms if term in self.flags]
+            # the flags of the first flagged term copied in C, the others' OR-ed in (most
+            # prefixes of three letters have one title or section word)
+            flags: dict[int, int] = dict(flagged.pop()) if flagged else {}
+            for term_flags in flagged:
+                for number, flag in term_flags.items():
                     flags[number] = flags.get(number, 0) | flag
             for word in extra:  # a stop word adds its flags to the pages the prefix finds, never pages
                 for number, flag in self.flags[word].items():
