@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from .anchors import Heading
 from .diagnostics import Diagnostic
+from .search_terms import TextTerms
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,9 @@ class Body:
     # and its URL) and "nav" (the page tree). The render cache keys on exactly these.
     depends_on: frozenset[str] = frozenset()
     text: str = ""  # plain text for the search index, extracted once with the body
+    # what the search index reads of `text` (search_terms.text_terms), in its place once a render
+    # worker made it: the text itself then goes neither through the pipe nor into the cache
+    terms: TextTerms | None = None
     # the id="..." of its elements, kept when `html` is dropped (a build without a render
     # cache does, once the page is written): what a ref's #fragment may name
     element_ids: tuple[str, ...] = ()

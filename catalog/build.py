@@ -37,7 +37,7 @@ from .refs import RefResolver
 from .render_cache import RenderCache
 from .render_plan import RenderPlan, render_plan
 from .search import SearchEntry
-from .search_entries import page_entries, plugin_entry
+from .search_entries import PageFeed, plugin_entry
 from .site_plugins import build_plugins
 from .sources import load_project_config
 from .theme import Theme
@@ -112,7 +112,8 @@ def _build(project: Path, out: Path, output: Output, workers: Workers, options: 
     plan.plan_pages(theme, site, assets.names, pages.site_view)
     if options.early is not None:
         options.early.ready(_early_renderer(pages, plan.found, output, assets))
-    bodies, result.rendered = render_pages(pages, plan, output, report, workers, options.early)
+    feed = PageFeed(plan.new_search_index())  # the search index's page entries, made as pages come
+    bodies, result.rendered = render_pages(pages, plan, output, report, workers, options.early, feed)
     workers.close()  # nothing else is sent to them: their memory is the next stages'
     fragments = check_fragments(site, bodies, report, plan.element_ids)
     clock.lap("pages")
@@ -122,7 +123,7 @@ def _build(project: Path, out: Path, output: Output, workers: Workers, options: 
     plugins, doc_refs = build_plugins(project, config, theme, pages, resolver, output, report, plan, options.jobs)
     fragments.update(check_doc_fragments(site, doc_refs, bodies, report, plan.element_ids))
     clock.lap("plugins")
-    search_entries = write_search_index(site, config, bodies, plugins, plan, output, report)
+    search_entries = write_search_index(feed.entries, config, plugins, plan, output, report)
     write_host_files(site, config, aliases, output, report)
     clock.lap("search+host")
     if options.keep_state:
@@ -219,7 +220,7 @@ class _Stopwatch:
 
 
 def render_pages(pages: PageRenderer, plan: RenderPlan, output: Output, report: Report, workers: Workers,
-                 early: EarlyFiles | None = None) -> tuple[dict[str, Body], int]:
+                 early: EarlyFiles | None = None, feed: PageFeed | None = None) -> tuple[dict[str, Body], int]:
     """Every page's body (`plan.found`: those the cache has) and HTML, in one pass: a worker
     renders a page's body and then its HTML, so a body's HTML never travels to this process
     nor stays in it (a 20,000-page site's are ~100 MB) unless the cache keeps it. Returns
@@ -259,6 +260,8 @@ def render_pages(pages: PageRenderer, plan: RenderPlan, output: Output, report: 
         assert body is not None
         report.extend(body.diagnostics)
         bodies[page.source] = body
+        if feed is not None:
+            feed.add(page, body)
         html = cached[index]
         cached[index] = None
         line = page.line_of(next((key for key in ("url", "permalink", "slug") if key in page.meta), "slug"))
@@ -342,13 +345,12 @@ def write_host_files(site: Site, config: SiteConfig, aliases: list[tuple[str, st
         output.add("robots.txt", robots(sitemap_url), "catalog", report, what="robots.txt")
 
 
-def write_search_index(site: Site, config: SiteConfig, bodies: dict[str, Body], plugins: list[Listing],
+def write_search_index(page_entries: list[SearchEntry], config: SiteConfig, plugins: list[Listing],
                        plan: RenderPlan, output: Output, report: Report) -> list[SearchEntry]:
-    """search-index.json and its shards under search/; returns its entries (pages first, in site
+    """search-index.json and its shards under search/; returns its entries (`page_entries`, in site
     order, then plugins)."""
-    entries = page_entries(site.pages, lambda page: bodies[page.source].text)
-    entries += [plugin_entry(f"{config.base_path}plugins/{p.name}/", p.name, p.title, p.description, p.categories)
-                for p in plugins]
+    entries = page_entries + [plugin_entry(f"{config.base_path}plugins/{p.name}/", p.name, p.title, p.description,
+                                           p.categories) for p in plugins]
     unique: dict[str, Any] = {}  # two sources with one URL are an output-collision, reported already
     for entry in entries:
         unique.setdefault(entry.url, entry)

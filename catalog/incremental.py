@@ -33,7 +33,7 @@ from .page_render import render_page
 from .parallel import cyclic_gc_paused
 from .body import Body
 from .render_cache import RenderCache, reads_project_files
-from .search_entries import searchable
+from .search_entries import body_terms, searchable
 
 
 def rebuild_bodies(state: BuildState, inputs: Sequence[str], cache: RenderCache) -> BuildResult | None:
@@ -201,7 +201,7 @@ def _update_search(state: BuildState, edited: list[Page], cache: RenderCache) ->
     for page in edited:
         at = state.entry_of.get(page.url)
         if at is not None and searchable(page) and entries[at].kind == "page":
-            entries[at] = dataclasses.replace(entries[at], text=state.bodies[page.source].text)
+            entries[at] = dataclasses.replace(entries[at], text="", terms=body_terms(state.bodies[page.source]))
             changed.append(at)
     before = cache.search.files
     files = cache.search.update(entries, changed)

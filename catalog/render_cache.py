@@ -45,7 +45,9 @@ from .theme import Theme
 if TYPE_CHECKING:  # imported when first used: a site without a plugins-index never needs it
     from .plugins.buildmemo import CatalogCache
 
-CACHE_FORMAT = 8  # 8: a stream of pickles, the environment key in its header (RenderCache.load)
+# 8: a stream of pickles, the environment key in its header (RenderCache.load); 9: bodies and
+# the search index keep a text's terms (search_terms.TextTerms), not the text
+CACHE_FORMAT = 9
 
 
 def code_fingerprint() -> str:
@@ -179,6 +181,11 @@ class RenderCache:
         return digest_text(environment, page.source, page.rel, page.digest)
 
     # the parts of a cache on disk are unpickled when first asked for (`settle`)
+
+    @property
+    def keeps_search(self) -> bool:
+        """A search index is kept from the last build (read or not yet)."""
+        return self._next == "search" or bool(self._search.files)
 
     @property
     def search(self) -> SearchIndex:
@@ -358,14 +365,14 @@ class RenderCache:
             save_pickles(_catalog_file(path), [self._catalog])
 
     def _share_search_text(self) -> None:
-        """Give each body the search index's copy of its text where they are equal, so the
-        stream writes it once: a search index unchanged by a build keeps the last build's
-        strings, while bodies rendered again bring new ones (5,000 pages: 42 MB -> 30 MB)."""
-        texts = {entry.text: entry.text for entry in self.search.entries if entry.text}
+        """Give each body the search index's copy of its text's terms where they are equal, so
+        the stream writes them once: a search index unchanged by a build keeps the last
+        build's, while bodies rendered again bring new ones."""
+        shared = {entry.terms: entry.terms for entry in self.search.entries if entry.terms is not None}
         for entry in self._entries.values():
-            text = texts.get(entry.body.text)
-            if text is not None:
-                entry.body.text = text
+            terms = shared.get(getattr(entry.body, "terms", None))
+            if terms is not None:
+                entry.body.terms = terms
 
 
 def _catalog_file(path: Path) -> Path:

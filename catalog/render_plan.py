@@ -42,6 +42,7 @@ class RenderPlan:
 
     def __init__(self) -> None:
         self.found: list[Body | None] = []  # each page's body, where the cache has it
+        self._search: SearchIndex | None = None
 
     # what the other stages ask of the plan, before the pages are rendered
 
@@ -112,7 +113,15 @@ class RenderPlan:
 
     def search_index(self) -> SearchIndex:
         """The last build's search index, which an update changes only where entries changed."""
-        return SearchIndex()
+        if self._search is None:
+            self._search = SearchIndex()
+        return self._search
+
+    def new_search_index(self) -> SearchIndex | None:
+        """The build's search index if it is a new one (the cache keeps none), to merge each
+        page's entry into as the page comes (search_entries.PageFeed); None when the last
+        build's is kept, and `search_index` is to be asked at the end (to be updated)."""
+        return self.search_index()
 
     def search_changed(self) -> None:
         """The search index is another than the last build's: the cache has something to save."""
@@ -210,6 +219,9 @@ class CachedPlan(RenderPlan):
 
     def search_index(self) -> SearchIndex:
         return self.cache.search
+
+    def new_search_index(self) -> SearchIndex | None:
+        return None if self.cache.keeps_search else self.cache.search
 
     def search_changed(self) -> None:
         self.cache.dirty = True

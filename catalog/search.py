@@ -42,7 +42,8 @@ bits 0-4 the word is the title's word 0..4, bit 5 it is a word of the title, bit
 word of the section, bits 7-9 the number of words in the title (7: seven or more).
 
 The postings and fields strings are search_postings.py's; which pages are searchable, their
-entries and the plain text of a body are search_entries.py's.
+entries and the plain text of a body are search_entries.py's; the words of a text, title and
+section (which a render worker finds for its page's text) are search_terms.py's.
 """
 from __future__ import annotations
 
@@ -50,12 +51,14 @@ import bisect
 import functools
 import hashlib
 import json
-import re
-import sys
-import unicodedata
+import operator
+from collections import defaultdict, deque
 from dataclasses import dataclass
+from itertools import repeat
 
 from .search_postings import encode_fields, encode_postings
+from .search_terms import (EXCERPT_CHARS, IN_SECTION, IN_TITLE, MAX_TERM_CHARS, MAX_TEXT_CHARS, STOPWORDS,
+                           TITLE_POSITIONS, TextTerms, field_terms, indexed, text_terms, words)
 
 INDEX_VERSION = 2
 INDEX_FILE = "search-index.json"
@@ -63,20 +66,10 @@ DOCS_PER_SHARD = 16  # the ten results shown fetch at most ten shards of ~4 kB
 TERM_SHARD_CHARS = 24_000  # a term shard is cut once it holds this many characters
 PREFIX_CHARS = 3  # typed prefixes up to this long have their union made up front
 PREFIX_MARK = "\u0001"
-TITLE_POSITIONS = 5  # flags say which of the title's first words a term is
-IN_TITLE, IN_SECTION = 1 << 5, 1 << 6
-MAX_TEXT_CHARS = 20_000  # per page; longer pages are indexed on their first 20,000 characters
-EXCERPT_CHARS = 160  # the start of the text, shown under a result with the query words marked
-MAX_TERM_CHARS = 32  # longer "words" are hashes, keys and the like: not worth an index entry
 KINDS = ("page", "plugin")
-
-# Words found on nearly every page: they would make the index larger and match everything.
-STOPWORDS = ("a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "into",
-             "is", "it", "its", "of", "on", "or", "that", "the", "this", "to", "was", "were", "will", "with")
-_STOPWORD_SET = frozenset(STOPWORDS)
-
-_WORD = re.compile(r"[^\W_]+")
-_ASCII_WORD = re.compile(r"[a-z0-9]+")  # _WORD in a lower-cased ASCII text, a third faster
+# the word and field limits live in search_terms.py, which render workers import; named here too
+__all__ = ["EXCERPT_CHARS", "IN_SECTION", "IN_TITLE", "MAX_TERM_CHARS", "MAX_TEXT_CHARS", "STOPWORDS",
+           "TITLE_POSITIONS", "SearchEntry", "SearchIndex", "build_search_index", "words"]
 
 
 @dataclass(frozen=True)
@@ -86,32 +79,47 @@ class SearchEntry:
     url: str
     title: str
     section: str  # where it sits: "Writing pages › Shortcodes"; a plugin's categories
-    text: str  # plain text (see page_text)
+    text: str  # plain text (see page_text); "" when `terms` is given
     kind: str = "page"  # "page" | "plugin"
+    # the text's excerpt and terms, when a render worker computed them (a page's): then `text`
+    # is not kept, in the build, the render cache or the preview's state
+    terms: TextTerms | None = None
 
 
-@functools.lru_cache(maxsize=65536)
+# (excerpt, the text's terms joined by spaces, the title's and section's terms, their field flags)
+_Parts = tuple[str, str, tuple[str, ...], tuple[tuple[str, int], ...]]
+
+
+def _entry_parts(entry: SearchEntry) -> _Parts:
+    text = _text_of(entry)
+    fields, flags = field_terms(entry.title, entry.section)
+    return text.excerpt, text.terms, fields, flags
+
+
+def _text_of(entry: SearchEntry) -> TextTerms:
+    return entry.terms if entry.terms is not None else _text_terms(entry.text)
+
+
+_text_terms = functools.lru_cache(maxsize=4096)(text_terms)  # plugins' texts, built again by every build
+
+
+def _doc(entry: SearchEntry, excerpt: str) -> str:
+    return _json([entry.url, entry.title, entry.section, entry.kind, excerpt])
+
+
+def _term_set(joined: str, fields: tuple[str, ...]) -> set[str]:
+    terms = set(joined.split())
+    terms.update(fields)
+    return terms
+
+
+@functools.lru_cache(maxsize=1024)
 def _entry_terms(title: str, section: str, text: str) -> tuple[str, tuple[str, ...], tuple[tuple[str, int], ...]]:
-    """An entry's excerpt, indexed terms and the field flags of its title and section
-    words (see the module docstring; a stop word's flags go into the prefix unions only). Memoised: the preview server rebuilds the
-    index after every edit, and only the edited page's entry needs tokenising again."""
-    text = _clip(" ".join(text.split()), MAX_TEXT_CHARS)  # split() and \s+ agree on white space
-    title_words, section_words = words(title), words(section)
-    # the words of the three parts are those of the three joined by spaces (no word, case rule
-    # or reordering of combining marks crosses a space), and the text alone is often ASCII,
-    # which a section's " › " would not let it be
-    terms = {term for term in {*title_words, *section_words, *words(text)}
-             if term not in _STOPWORD_SET and len(term) <= MAX_TERM_CHARS}
-    length = min(len(title_words), 7) << 7
-    flags: dict[str, int] = {}
-    for position, word in enumerate(title_words):
-        flags[word] = flags.get(word, length) | IN_TITLE | (1 << position if position < TITLE_POSITIONS else 0)
-    for word in section_words:
-        flags[word] = flags.get(word, length) | IN_SECTION
-    # one string per distinct word across all entries, not one per entry and word (20,000
-    # pages of ~60 words each: ~70 MB of duplicates otherwise, held by the memo)
-    return (_clip(text, EXCERPT_CHARS), tuple(sorted(map(sys.intern, terms))),
-            tuple(sorted((sys.intern(word), flag) for word, flag in flags.items())))
+    """An entry's excerpt, indexed terms (sorted) and the field flags of its title and
+    section words, all at once: what the index adds up from text_terms and field_terms."""
+    excerpt, joined = text_terms(text)
+    fields, flags = field_terms(title, section)
+    return excerpt, tuple(sorted(_term_set(joined, fields))), flags
 
 
 def build_search_index(entries: list[SearchEntry]) -> dict[str, bytes]:
@@ -127,17 +135,20 @@ class SearchIndex:
     again in the same order (an edit that changes text or titles only), only the changed
     entries' terms are taken out and put back, only their terms' postings (and the
     prefixes of those terms) are encoded again, and the files are joined from kept
-    pieces. Any other change builds it afresh. `update` gives the files
-    `build_search_index` gives for the same entries."""
+    pieces. Any other change builds it afresh, from the entries given to `grow` if they
+    begin the list (a cold build's pages, merged as they were rendered). `update` gives
+    the files `build_search_index` gives for the same entries."""
 
     def __init__(self) -> None:
-        self._reset(0)
+        self._reset()
 
-    def _reset(self, size: int) -> None:
+    def _reset(self) -> None:
         self.entries: list[SearchEntry] = []
-        self.terms_of: list[tuple[str, ...]] = [()] * size  # each entry's terms
-        self.flags_of: list[tuple[tuple[str, int], ...]] = [()] * size  # each entry's title/section flags
-        self.docs: list[str] = [""] * size  # each entry's JSON
+        # each entry's terms, as _entry_parts gives them (its text's joined, its title's and section's):
+        # a page's joined string is its body's, not one string per term and page
+        self.terms_of: list[tuple[str, tuple[str, ...]]] = []
+        self.flags_of: list[tuple[tuple[str, int], ...]] = []  # each entry's title/section flags
+        self.docs: list[str] = []  # each entry's JSON
         self.postings: dict[str, list[int]] = {}  # term -> ascending entry numbers
         self.flags: dict[str, dict[int, int]] = {}  # term -> {entry number: flags} (title and section terms)
         self.encoded: dict[str, str] = {}  # term (or prefix + PREFIX_MARK) -> its JSON [postings, fields] pair
@@ -147,6 +158,8 @@ class SearchIndex:
         # ranks "install th" as "Install the agent" starts with it, as when it had every title
         self.unindexed: dict[str, set[str]] = {}
         self.files: dict[str, bytes] = {}  # none yet
+        # the postings of the entries given to `grow`, while a new index grows ahead of `update`
+        self.growing: defaultdict[str, list[int]] | None = None
 
     @property
     def data(self) -> bytes:
@@ -167,21 +180,30 @@ class SearchIndex:
             changed = [number for number, (new, old) in enumerate(zip(entries, self.entries)) if new != old]
             if not changed:
                 return self.files
-        else:
+        else:  # a new index: every entry's terms are new, numbered in order
             _validate(entries)
-            self._reset(len(entries))
-            changed = list(range(len(entries)))
-        self.entries = list(entries)
+            grown = self.entries if self.growing is not None else []
+            if len(grown) > len(entries) or not all(map(operator.is_, grown, entries)):
+                grown = []  # `grow` was given other entries than these begin with
+            if not grown:
+                self._reset()
+                self.growing = defaultdict(list)
+            self._append(entries[len(grown):])
+            # made here, not as entries grow: the JSON repeats what the entries hold (5,000 pages: 2.8 MB)
+            self.docs = [_doc(entry, _text_of(entry).excerpt) for entry in entries]
+            changed = []
         touched: set[str] = set()
         touched_unindexed: set[str] = set()
-        if not self.files:  # a new index: every entry's terms are new, numbered in order
-            self._add_all(entries, touched, touched_unindexed)
-            changed = []
+        if self.growing is not None:
+            self.postings, self.growing = dict(self.growing), None  # a missing term must stay missing
+            touched.update(self.postings)
+            touched_unindexed.update(word for word in self.flags if not indexed(word))
+        self.entries = list(entries)
         for number in changed:
             entry = entries[number]
-            excerpt, terms, flags = _entry_terms(entry.title, entry.section, entry.text)
-            self.docs[number] = _json([entry.url, entry.title, entry.section, entry.kind, excerpt])
-            before, after = set(self.terms_of[number]), set(terms)
+            excerpt, joined, fields, flags = _entry_parts(entry)
+            self.docs[number] = _doc(entry, excerpt)
+            before, after = _term_set(*self.terms_of[number]), _term_set(joined, fields)
             for term in before - after:
                 self.postings[term].remove(number)
                 touched.add(term)
@@ -192,12 +214,12 @@ class SearchIndex:
             if flags != self.flags_of[number]:
                 for word, _ in self.flags_of[number]:
                     self.flags[word].pop(number, None)
-                    (touched if _indexed(word) else touched_unindexed).add(word)
+                    (touched if indexed(word) else touched_unindexed).add(word)
                 for word, flag in flags:
                     self.flags.setdefault(word, {})[number] = flag
-                    (touched if _indexed(word) else touched_unindexed).add(word)
+                    (touched if indexed(word) else touched_unindexed).add(word)
                 self.flags_of[number] = flags
-            self.terms_of[number] = terms
+            self.terms_of[number] = (joined, fields)
         listed = {term for term in touched if term in self.encoded}  # `encoded` holds the terms of `order`
         for term in touched:
             if self.postings[term]:
@@ -219,25 +241,30 @@ class SearchIndex:
         self.files = self._files()
         return self.files
 
-    def _add_all(self, entries: list[SearchEntry], touched: set[str], touched_unindexed: set[str]) -> None:
-        """What update's loop does for entries all new: each term's postings appended to in
-        entry order (the loop inserts each number in order, comparing the lists it builds)."""
-        postings, all_flags = self.postings, self.flags
-        for number, entry in enumerate(entries):
-            excerpt, terms, flags = _entry_terms(entry.title, entry.section, entry.text)
-            self.docs[number] = _json([entry.url, entry.title, entry.section, entry.kind, excerpt])
-            for term in terms:
-                numbers = postings.get(term)
-                if numbers is None:
-                    postings[term] = [number]
-                else:
-                    numbers.append(number)
+    def grow(self, entries: list[SearchEntry]) -> None:
+        """Put `entries` into a new index ahead of `update`, which takes them as they are if its
+        entries begin with these very objects (else it starts again): the build merges each
+        page's entry as the page comes from its render worker, and is left with the encoding."""
+        if self.growing is None:
+            self._reset()
+            self.growing = defaultdict(list)
+        self._append(entries)
+        self.entries.extend(entries)
+
+    def _append(self, entries: list[SearchEntry]) -> None:
+        """What update's loop does for entries all new, after those the index has: each term's
+        postings appended to in entry order (the loop inserts each number, comparing lists)."""
+        assert self.growing is not None
+        # the appends run in C (map over the lists a defaultdict makes): 5,000 pages are
+        # half a million postings, a third of the index's time as a Python loop
+        postings, all_flags = self.growing, self.flags
+        for number, entry in enumerate(entries, len(self.terms_of)):
+            _, joined, fields, flags = _entry_parts(entry)
+            deque(map(list.append, map(postings.__getitem__, _term_set(joined, fields)), repeat(number)), 0)
             for word, flag in flags:
                 all_flags.setdefault(word, {})[number] = flag
-                (touched if _indexed(word) else touched_unindexed).add(word)
-            self.flags_of[number] = flags
-            self.terms_of[number] = terms
-        touched.update(postings)
+            self.flags_of.append(flags)
+            self.terms_of.append((joined, fields))
 
     @staticmethod
     def _pair(numbers: list[int], flags: dict[int, int]) -> str:
@@ -273,9 +300,12 @@ class SearchIndex:
                 self.encoded.pop(key, None)
                 continue
             found = set().union(*(self.postings[term] for term in terms))
-            flags: dict[int, int] = {}
-            for term in terms:
-                for number, flag in self.flags.get(term, {}).items():
+            flagged = [self.flags[term] for term in terms if term in self.flags]
+            # the flags of the first flagged term copied in C, the others' OR-ed in (most
+            # prefixes of three letters have one title or section word)
+            flags: dict[int, int] = dict(flagged.pop()) if flagged else {}
+            for term_flags in flagged:
+                for number, flag in term_flags.items():
                     flags[number] = flags.get(number, 0) | flag
             for word in extra:  # a stop word adds its flags to the pages the prefix finds, never pages
                 for number, flag in self.flags[word].items():
@@ -322,10 +352,6 @@ def _shard(files: dict[str, bytes], kind: str, text: str) -> str:
     return name
 
 
-def _indexed(word: str) -> bool:
-    return word not in _STOPWORD_SET and len(word) <= MAX_TERM_CHARS
-
-
 def _js_order(term: str) -> bytes:
     return term.encode("utf-16-be")  # JavaScript compares strings by UTF-16 code units
 
@@ -340,25 +366,12 @@ def _validate(entries: list[SearchEntry]) -> None:
         seen.add(entry.url)
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # json.dumps made one a call
+
+
 def _json(value: object) -> str:
     # as Hugo's jsonify: no '<', '>' or '&' in the file, so the index stays data even when
     # inlined in a <script> element ('</script>', '<!--' in a title cannot end it)
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    text = _ENCODER.encode(value)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
-
-def words(text: str) -> list[str]:
-    """The normalised words of `text`, as search.js's `words()` finds them."""
-    if text.isascii():  # most text: its letters and digits are [a-z0-9] once lower-cased
-        return _ASCII_WORD.findall(text.lower())
-    text = unicodedata.normalize("NFKD", text)
-    marks = {c: None for c in set(text) if unicodedata.category(c).startswith("M")}
-    text = text.translate(str.maketrans(marks)) if marks else text
-    return _WORD.findall(text.lower())
-
-
-def _clip(text: str, limit: int) -> str:
-    if len(text) <= limit:
-        return text
-    cut = text.rfind(" ", 0, limit + 1)
-    return text[:cut if cut > limit // 2 else limit].rstrip()

@@ -9,8 +9,10 @@ import re
 from html import unescape
 from typing import Any, Callable, Iterable
 
+from .body import Body
 from .content import Page
-from .search import MAX_TEXT_CHARS, SearchEntry, _clip
+from .search import SearchEntry, SearchIndex
+from .search_terms import MAX_TEXT_CHARS, TextTerms, clip, text_terms
 
 
 def searchable(page: Page, hidden_above: bool | None = None) -> bool:
@@ -23,21 +25,63 @@ def searchable(page: Page, hidden_above: bool | None = None) -> bool:
     return not (page.draft or page.meta.get("exclude_from_search") is True or page.hidden or hidden_above)
 
 
-def page_entries(pages: Iterable[Page], text_of: Callable[[Page], str]) -> list[SearchEntry]:
+def page_entries(pages: Iterable[Page], text_of: Callable[[Page], str | TextTerms]) -> list[SearchEntry]:
     """One entry per searchable page, in the order given; `text_of` gives a page's
-    plain text (`page_text` of its rendered body, which the build computes once per body
-    and caches). The section is the page's breadcrumb below the home page."""
-    above: dict[int, tuple[str, bool]] = {}  # by parent: siblings share breadcrumb and hidden ancestors
+    plain text (`page_text` of its rendered body), or what the index reads of it
+    (`body_terms`). The section is the page's breadcrumb below the home page."""
+    facts = _ParentFacts()
+    return [_page_entry(page.url, page.title, facts(page)[0], text_of(page))
+            for page in pages if searchable(page, facts(page)[1])]
 
-    def parent_facts(page: Page) -> tuple[str, bool]:
+
+class PageFeed:
+    """The pages' entries (as page_entries gives them, a URL given twice taken once), made as
+    the build hands over each page's body, and merged as they come into `index` (a new
+    index, the build's when the cache keeps none; SearchIndex.grow): the pages stage waits
+    on its render workers, and the build's serial end is left with encoding."""
+
+    def __init__(self, index: SearchIndex | None) -> None:
+        self.index = index
+        self.entries: list[SearchEntry] = []
+        self._urls: set[str] = set()
+        self._facts = _ParentFacts()
+
+    def add(self, page: Page, body: Body) -> None:
+        section, hidden_above = self._facts(page)
+        if page.url in self._urls or not searchable(page, hidden_above):
+            return
+        entry = SearchEntry(page.url, page.title, section, "", "page", body_terms(body))
+        self._urls.add(page.url)
+        self.entries.append(entry)
+        if self.index is not None:
+            self.index.grow([entry])
+
+
+class _ParentFacts:
+    """A page's breadcrumb below the home page, and whether an ancestor is hidden, by parent:
+    siblings share them."""
+
+    def __init__(self) -> None:
+        self.above: dict[int, tuple[str, bool]] = {}
+
+    def __call__(self, page: Page) -> tuple[str, bool]:
         key = id(page.parent)
-        if key not in above:
+        if key not in self.above:
             ancestors = page.ancestors()
-            above[key] = (" › ".join(p.linktitle for p in ancestors[1:]), any(p.hidden for p in ancestors))
-        return above[key]
+            self.above[key] = (" › ".join(p.linktitle for p in ancestors[1:]), any(p.hidden for p in ancestors))
+        return self.above[key]
 
-    return [SearchEntry(page.url, page.title, parent_facts(page)[0], text_of(page), "page")
-            for page in pages if searchable(page, parent_facts(page)[1])]
+
+def _page_entry(url: str, title: str, section: str, text: str | TextTerms) -> SearchEntry:
+    if isinstance(text, str):
+        return SearchEntry(url, title, section, text, "page")
+    return SearchEntry(url, title, section, "", "page", text)
+
+
+def body_terms(body: Body) -> TextTerms:
+    """What the search index reads of a body's text: made by the render worker (PageRenderer),
+    or here for a body rendered otherwise (the preview's fast path renders in its process)."""
+    return body.terms if body.terms is not None else text_terms(body.text, collapsed=True)
 
 
 def plugin_entry(url: str, name: str, title: str, description: str, categories: Iterable[str]) -> SearchEntry:
@@ -63,7 +107,7 @@ def page_text(html: str, limit: int = MAX_TEXT_CHARS) -> str:
     text = _TAG.sub(" ", text)
     # split() and \s+ agree on what is white space (every code point checked); joining the
     # words costs a fifth of replacing each run of spaces by a space
-    return _clip(" ".join(unescape(text).split()), limit)
+    return clip(" ".join(unescape(text).split()), limit)
 
 
 def _cut(text: str, lowered: str, pattern: re.Pattern[str], replacement: str) -> tuple[str, str]:

@@ -18,12 +18,12 @@ def encode_postings(numbers: list[int]) -> str:
     out = []
     # runs of equal gaps found by groupby (a word on most pages is thousands of gaps of 1)
     for gap, run in groupby(map(operator.sub, numbers, [-1, *numbers])):
-        count = sum(1 for _ in run)
+        times = len(list(run))  # counted in C: a word on every page is one run of thousands
         digits = _number(gap)
-        if count > 3:  # "B~" + a count is shorter than four gaps
-            out.append(digits + "~" + _number(count - 1))
+        if times > 3:  # "B~" + a count is shorter than four gaps
+            out.append(digits + "~" + _number(times - 1))
         else:
-            out.append(digits * count)
+            out.append(digits * times)
     return "".join(out)
 
 
