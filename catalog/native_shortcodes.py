@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from jinja2.filters import do_striptags
 from markupsafe import Markup, escape
 
 from .shortcodes import Call
@@ -74,8 +75,7 @@ def _callout(kind: str, label: str, keep_title: bool | None = None) -> Callable[
         if not title:
             return Markup(f'<div class="callout callout-{kind}" role="note" aria-label="{label}">\n'
                           f'{names["inner"].html}\n</div>\n')
-        heading = names["markdownify"](title) if names["notation"] == "liquid" else \
-            escape(Markup(str(title.__html__() if hasattr(title, "__html__") else title)).striptags())
+        heading = names["markdownify"](title) if names["notation"] == "liquid" else escape(do_striptags(title))
         return Markup(f'<div class="callout callout-{kind} callout-titled" role="note" '
                       f'aria-labelledby="{uid}-title">\n<div class="callout-title" id="{uid}-title">{heading}</div>\n'
                       f'<div class="callout-body">\n{names["inner"].html}\n</div>\n</div>\n')

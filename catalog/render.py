@@ -32,8 +32,8 @@ from .content import Page, Site
 from .diagnostics import Diagnostic, Lines, LocatedError, did_you_mean
 from .hashlinks import HashRoutes
 from .paragraphs import fit_blocks, needs_own_block
-from .placeholders import Tokens, prefix_for
 from .native_shortcodes import Native, natives
+from .placeholders import Tokens, prefix_for
 from .refs import RefResolver
 from .search_entries import page_text
 from .shortcode_functions import ShortcodeContext
@@ -274,15 +274,15 @@ class BodyRenderer(ShortcodeContext):
         native = self.natives.get(call.name)
         if native is not None and native.paired != call.paired:
             native = None  # `{{< tab />}}`, `{{< relref >}}...{{< /relref >}}`: the template says what they do
-        if native is None:
-            key = self.memo.key(call)
-            if key is not None and (known := self.memo.get(key)) is not None:
-                return known
-        if native is None or native.paired:
-            context = self._template_context(call, run, uid)
+        key = self.memo.key(call) if native is None else None
+        if key is not None and (known := self.memo.get(key)) is not None:
+            return known
+        # what the template would see: a leaf native needs only the page run's functions
+        context = self._call_functions(call, run) if native is not None and not native.paired else \
+            self._template_context(call, run, uid)
         try:
             if native is not None:
-                return native.function(call, context if native.paired else self._call_functions(call, run))
+                return native.function(call, context)
             reported = len(run.diagnostics)
             output = Markup(self.theme.render_with(template, context))
             if key is not None and len(run.diagnostics) == reported:
@@ -296,7 +296,6 @@ class BodyRenderer(ShortcodeContext):
             run.report(call.start, "error", "shortcode-failed", f"shortcode '{call.name}' failed: {exc}{where}",
                        f"check {name} and the arguments of this call")
         return Markup("")
-
 
     def _template_context(self, call: shortcodes.Call, run: _PageRun, uid: str) -> dict[str, Any]:
         """What `call`'s template is rendered with: its nested calls rendered first (as Hugo
