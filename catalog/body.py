@@ -42,6 +42,8 @@ class Body:
     element_ids: tuple[str, ...] = ()
     # `html` compressed, in its place, for the render cache on disk (see PageRenderer.pack)
     packed: bytes = b""
+    # the Markdown renders it used (markdown_memo.py), which the memo keeps while a body uses them
+    markdown_keys: tuple[bytes, ...] = ()
 
     def full_html(self) -> str:
         """The body's HTML, also when it is kept `packed`."""

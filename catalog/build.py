@@ -108,13 +108,15 @@ def _build(project: Path, out: Path, output: Output, workers: Workers, options: 
     clock.lap("load")
     plan.plan_bodies(project, config, theme, site)
     assets = collect_assets(theme, config, options, report)
-    pages = PageRenderer(config, theme, site, resolver, assets, keep_html=plan.keeps_bodies, pack=plan.on_disk)
+    pages = PageRenderer(config, theme, site, resolver, assets, keep_html=plan.keeps_bodies, pack=plan.on_disk,
+                         markdown=plan.markdown())
     plan.plan_pages(theme, site, assets.names, pages.site_view)
     if options.early is not None:
         options.early.ready(_early_renderer(pages, plan.found, output, assets))
     feed = PageFeed(plan.new_search_index())  # the search index's page entries, made as pages come
     bodies, result.rendered = render_pages(pages, plan, output, report, workers, options.early, feed)
     workers.close()  # nothing else is sent to them: their memory is the next stages'
+    plan.keep_markdown(bodies.values())
     fragments = check_fragments(site, bodies, report, plan.element_ids)
     clock.lap("pages")
     aliases = write_redirect_pages(site, config, theme, pages.site_view, output, report)
@@ -246,13 +248,14 @@ def render_pages(pages: PageRenderer, plan: RenderPlan, output: Output, report: 
     for index, page in enumerate(site.pages):
         if early is not None:
             early.poll()  # a page the preview's browser asked for since the last one
-        body, text, error = next(fresh) if found[index] is None or wanted[index] else RenderedPage(None, "", "")
+        made = next(fresh) if found[index] is None or wanted[index] else RenderedPage(None, "", "")
+        body, text, error = made.body, made.html, made.error
         if body is None:
             body = found[index]
         else:
             rendered += 1
             _share_strings(body, page, shared)
-            plan.keep_body(index, body)
+            plan.keep_body(index, body, made.markdown)
         if not plan.keeps_sources:
             # a body reads only its own page's Markdown, and only the preview's cache keeps the
             # page for another build: 20,000 pages' sources are ~60 MB of a build's peak

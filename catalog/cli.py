@@ -9,6 +9,7 @@ from pathlib import Path
 CACHE_FILE = Path(".catalog-cache") / "render.pickle"
 # the content files as last parsed (content_files.SourceMemo): a build reads only files whose stat changed
 SOURCES_FILE = Path(".catalog-cache") / "sources.pickle"
+MARKDOWN_FILE = Path(".catalog-cache") / "markdown.pickle"
 MANIFEST_FILE = Path(".catalog-cache") / "published.json"  # what the last build wrote, to write only changes
 
 
@@ -129,12 +130,14 @@ def run_build(args: argparse.Namespace) -> int:
 def _build_and_report(args: argparse.Namespace) -> int:
     from .build import BuildOptions, build
     from .content_files import SourceMemo
+    from .markdown_memo import MarkdownMemo
     from .excerpts import SourceExcerpts
     from .render_cache import RenderCache
     cache_file = args.project / CACHE_FILE
     cache = None if args.no_cache else RenderCache.load(cache_file)
     if cache is not None:
         cache.sources = SourceMemo.load(args.project / SOURCES_FILE)
+        cache.markdown = MarkdownMemo.load(args.project / MARKDOWN_FILE)
     manifest = None if args.no_cache else args.project / MANIFEST_FILE
     options = BuildOptions(drafts=args.drafts, strict=args.strict, jobs=args.jobs, base_url=args.base_url,
                            manifest=manifest)
@@ -148,6 +151,12 @@ def _build_and_report(args: argparse.Namespace) -> int:
         except OSError as exc:  # the site is published; only the next build's head start is lost
             print(f"warning: could not save the render cache {cache_file}: {exc.strerror or exc}",
                   file=sys.stderr)
+    if cache is not None and result.written and cache.markdown.changed:
+        try:
+            cache.markdown.save(args.project / MARKDOWN_FILE)
+        except OSError as exc:
+            print(f"warning: could not save the Markdown renders {args.project / MARKDOWN_FILE}: "
+                  f"{exc.strerror or exc}", file=sys.stderr)
     if cache is not None and cache.sources.changed:  # parsed pages hold for any build, failed or not
         try:
             cache.sources.save(args.project / SOURCES_FILE)

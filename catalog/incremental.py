@@ -135,7 +135,14 @@ def _replace_body(state: BuildState, page: Page, fresh: Page, cache: RenderCache
     key = RenderCache.page_key(page, state.environment)
     body = cache.get(key, state.facts)
     if body is None:
+        memo = state.renderer.markdown_memo
+        if memo is not None:
+            memo.take()
         body = state.renderer.render(page) if page.body else Body("", [], [], [])
+        if memo is not None:  # its Markdown renders, for the next build after an environment change
+            used, made = memo.take()
+            memo.renders.update(made)
+            body = dataclasses.replace(body, markdown_keys=used)
         cache.put(key, state.facts, body)
     html_key = digest_text(state.shown, page.rel, page.url, key)
     html = cache.pages.get(html_key)

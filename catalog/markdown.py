@@ -14,6 +14,7 @@ from catalog.anchors import GID_ATTR, goldmark_id, kramdown_id
 from catalog.code_blocks import fence_html, indented_html, split_info
 from catalog.kramdown import PROBLEMS_KEY, kramdown_ial_plugin
 from catalog.kramdown_html import KRAMDOWN_KEY, kramdown_html_plugin
+from catalog.markdown_memo import MIN_TEXT, MarkdownMemo
 from catalog.placeholders import ANY_TOKEN
 
 CodeFilter = Callable[[str], str]
@@ -27,7 +28,7 @@ _SHORTCODE_PLACEHOLDER = ANY_TOKEN
 # markdownify argument, a child's summary, on many pages) reuse the first render: its HTML
 # and problems depend on the text and the dialect only. Bounded, so a large site's memory
 # does not grow with it: ~1,000 characters of Markdown (and its HTML) a fragment.
-FRAGMENT_MAX = 1024
+FRAGMENT_MAX = MIN_TEXT
 FRAGMENTS_KEPT = 4096
 
 
@@ -53,6 +54,7 @@ class Markdown:
         self._md = md
         self.last_problems: list[tuple[int, str]] = []
         self._fragments: dict[tuple[str, bool, bool], tuple[str, list[tuple[int, str]]]] = {}
+        self.memo: MarkdownMemo | None = None  # longer texts' renders, kept between builds (markdown_memo.py)
 
     def render(self, text: str, *, code_filter: CodeFilter | None = None, kramdown: bool = False) -> str:
         """HTML for text; code_filter rewrites each code block's text before highlighting;
@@ -64,11 +66,20 @@ class Markdown:
         if key is not None and (known := self._fragments.get(key)) is not None:
             self.last_problems = list(known[1])
             return known[0]
+        memo_key = self.memo.key(text, kramdown, code_filter is not None) \
+            if self.memo is not None and len(text) > MIN_TEXT else None
+        if memo_key is not None and (kept := self.memo.get(memo_key)) is not None:  # type: ignore[union-attr]
+            html, self.last_problems = kept
+            return html
         called: list[bool] = []
+        changed: list[bool] = []
 
         def filtered(code: str) -> str:
             called.append(True)
-            return code_filter(code)  # type: ignore[misc]
+            out = code_filter(code)  # type: ignore[misc]
+            if out is not code:  # a placeholder in a code block: the render depends on its output
+                changed.append(True)
+            return out
 
         problems: list[tuple[int, str]] = []
         # pulldown.py renders most pages several times faster with the same bytes; what it
@@ -80,6 +91,8 @@ class Markdown:
                                    PROBLEMS_KEY: problems, KRAMDOWN_KEY: kramdown}
             html = self._md.render(text, env)
         self.last_problems = sorted(problems)
+        if memo_key is not None and not changed:
+            self.memo.put(memo_key, html, self.last_problems)  # type: ignore[union-attr]
         if key is not None and not called and len(self._fragments) < FRAGMENTS_KEPT:
             self._fragments[key] = (html, list(self.last_problems))
         return html

@@ -19,6 +19,7 @@ from .body import Body
 from .config import SiteConfig
 from .content import Page, Site
 from .jekyll_urls import without_layout
+from .markdown_memo import MarkdownMemo, Render
 from .nav import Sidebar
 from .refs import RefResolver
 from .render import BodyRenderer
@@ -43,6 +44,7 @@ class RenderedPage(NamedTuple):
     body: Body | None  # None when the task brought it
     html: str  # "" when not asked for, or when rendering it failed
     error: str
+    markdown: tuple[tuple[bytes, Render], ...] = ()  # the Markdown renders made for it (markdown_memo.py)
 
 
 class PageRenderer:
@@ -54,11 +56,12 @@ class PageRenderer:
     one page, and reads nothing of this process's own objects (which would copy them)."""
 
     def __init__(self, config: SiteConfig, theme: Theme, site: Site, resolver: RefResolver, assets: Assets,
-                 keep_html: bool, pack: bool = False) -> None:
+                 keep_html: bool, pack: bool = False, markdown: MarkdownMemo | None = None) -> None:
         self.config, self.theme, self.site, self.assets = config, theme, site, assets
         self.keep_html = keep_html  # a body keeps its HTML (the render cache stores it whole)
         self.pack = pack  # ... compressed: the render cache on disk
-        self.renderer = BodyRenderer(site, config, theme, resolver)
+        self.markdown = markdown  # the Markdown renders of earlier builds (a build with a render cache)
+        self.renderer = BodyRenderer(site, config, theme, resolver, markdown)
         self.site_view = self.renderer.site_view()
         theme.add_globals(asset=assets.url, sidebar=Sidebar(theme, site.home).render)
         self.reading = reading_order(site)
@@ -68,6 +71,8 @@ class PageRenderer:
         page, body = self.site.pages[task.index], task.body
         fresh = body is None
         if body is None:
+            if self.markdown is not None:
+                self.markdown.take()  # what a page rendered ahead (the preview's first) used is not this page's
             markdown, page.body = page.body, task.source or ""  # a worker's pages come without it
             try:
                 body = self.renderer.render(page) if page.body else Body("", [], [], [])
@@ -77,8 +82,9 @@ class PageRenderer:
                                   self.site_view) if task.html else ("", "")
         if not fresh:
             return RenderedPage(None, html, error)
+        used, made = self.markdown.take() if self.markdown is not None else ((), ())
         # the search index's share of the body's text, made here in parallel, not by the build's serial end
-        body = dataclasses.replace(body, text="", terms=text_terms(body.text, collapsed=True))
+        body = dataclasses.replace(body, text="", terms=text_terms(body.text, collapsed=True), markdown_keys=used)
         if self.keep_html and self.pack:
             # a cached body's HTML is read again only when its page is made again (a template
             # changed); compressed it is a third of its size (20,000 pages: 106 -> 30 MB),
@@ -87,27 +93,28 @@ class PageRenderer:
             # the workers' CPU, which a cold build does not spend) for 10% more bytes
             return RenderedPage(dataclasses.replace(body, html="", packed=zlib.compress(body.html.encode("utf-8"), 1),
                                                     element_ids=tuple(sorted(element_ids(body.html)))),
-                                html, error)
+                                html, error, made)
         if self.keep_html:
-            return RenderedPage(body, html, error)
+            return RenderedPage(body, html, error, made)
         # nothing reads a body's HTML once its page is made, nor its headings
         return RenderedPage(dataclasses.replace(body, html="", headings=[],
-                                                element_ids=tuple(sorted(element_ids(body.html)))), html, error)
+                                                element_ids=tuple(sorted(element_ids(body.html)))), html, error, made)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return _page_renderer, (self.theme.project, self.config, _as_rendered(self.site), self.assets.base_path,
                                 self.assets.fingerprint, self.assets.names, self.theme.env.bytecode_cache,
-                                self.keep_html, self.pack)
+                                self.keep_html, self.pack, self.markdown)
 
 
 def _page_renderer(project: Path, config: SiteConfig, site: bytes, base_path: str, fingerprint: bool,
-                   asset_names: dict[str, str], templates: Any, keep_html: bool, pack: bool) -> PageRenderer:
+                   asset_names: dict[str, str], templates: Any, keep_html: bool, pack: bool,
+                   markdown: MarkdownMemo | None) -> PageRenderer:
     """A PageRenderer again, in a worker (see PageRenderer.__reduce__)."""
     theme = Theme(project, config)
     theme.env.bytecode_cache = templates
     model: Site = pickle.loads(site)
     return PageRenderer(config, theme, model, RefResolver(model), Assets(base_path, fingerprint, names=asset_names),
-                        keep_html, pack)
+                        keep_html, pack, markdown)
 
 
 class _RenderedSitePickler(pickle.Pickler):

@@ -43,6 +43,7 @@ from .theme import Theme, packaged_theme
 
 if TYPE_CHECKING:  # imported when a body is first rendered: a build whose bodies all come
     from .markdown import Markdown  # from the cache never loads markdown-it (~20 ms)
+    from .markdown_memo import MarkdownMemo
 
 _ROOT_LINK = re.compile(r'(\s(?:href|src)=")(/(?!/)[^"]*)')
 
@@ -121,8 +122,10 @@ class _PageRun:
 class BodyRenderer(ShortcodeContext):
     """Renders page bodies; one per process, shared by every page of a build."""
 
-    def __init__(self, site: Site, config: SiteConfig, theme: Theme, resolver: RefResolver) -> None:
+    def __init__(self, site: Site, config: SiteConfig, theme: Theme, resolver: RefResolver,
+                 markdown_memo: MarkdownMemo | None = None) -> None:
         self.site = site
+        self.markdown_memo = markdown_memo  # Markdown renders of earlier builds (markdown_memo.py)
         self.config = config
         self.theme = theme
         self.resolver = resolver
@@ -139,7 +142,9 @@ class BodyRenderer(ShortcodeContext):
     @cached_property
     def md(self) -> Markdown:
         from .markdown import Markdown
-        return Markdown()
+        md = Markdown()
+        md.memo = self.markdown_memo
+        return md
 
     def dialect(self, page: Page) -> str:
         """How a page's Markdown is read: "html" (a Jekyll project's HTML page: no Markdown),

@@ -35,6 +35,7 @@ from .config import SiteConfig
 from .content import Page, Site
 from .content_files import SourceMemo, read_regular_file
 from .hashing import code_digest, digest, digest_text
+from .markdown_memo import MarkdownMemo
 from .page_files import FILE_FACT
 from .parallel import cyclic_gc_paused
 from .pickle_files import UNREADABLE, load_pickle, save_pickles, unreadable_reason
@@ -46,8 +47,9 @@ if TYPE_CHECKING:  # imported when first used: a site without a plugins-index ne
     from .plugins.buildmemo import CatalogCache
 
 # 8: a stream of pickles, the environment key in its header (RenderCache.load); 9: bodies and
-# the search index keep a text's terms (search_terms.TextTerms), not the text
-CACHE_FORMAT = 9
+# the search index keep a text's terms (search_terms.TextTerms), not the text; 10: bodies name
+# the Markdown renders they used (Body.markdown_keys)
+CACHE_FORMAT = 10
 
 
 def code_fingerprint() -> str:
@@ -146,6 +148,7 @@ class RenderCache:
         self.templates = TemplateCode()
         self.element_ids: dict[int, tuple[Body, Collection[str]]] = {}  # check_fragments' ids; in memory only
         self.sources = SourceMemo()  # parsed content files; kept in memory only (the preview's)
+        self.markdown = MarkdownMemo()  # Markdown renders, which outlive the environment (the CLI's file: cli.py)
         self.hits = 0
         self.misses = 0
         self.dirty = False  # something to save: a build that changed nothing skips the write

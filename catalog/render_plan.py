@@ -24,6 +24,7 @@ from .content import Site
 from .content_files import SourceMemo
 from .diagnostics import Diagnostic
 from .hashing import digest, digest_text
+from .markdown_memo import MarkdownMemo, Render
 from .output import Output
 from .page_files import files_fact
 from .page_render import PageRenderer
@@ -89,8 +90,15 @@ class RenderPlan:
         build's published file, if the output still holds it."""
         return [None] * len(paths)
 
-    def keep_body(self, index: int, body: Body) -> None:
-        """Keep the body just rendered of page `index`."""
+    def markdown(self) -> MarkdownMemo | None:
+        """The Markdown renders of earlier builds, to take and keep (markdown_memo.py)."""
+        return None
+
+    def keep_body(self, index: int, body: Body, markdown: tuple[tuple[bytes, Render], ...] = ()) -> None:
+        """Keep the body just rendered of page `index`, and the Markdown renders made for it."""
+
+    def keep_markdown(self, bodies: Collection[Body]) -> None:
+        """Once every page's body is known: keep the Markdown renders they used, and only those."""
 
     def keep_html(self, index: int, html: bytes, sha256: str | None) -> None:
         """Keep the HTML just made of page `index` (`sha256`: its digest, when published)."""
@@ -147,6 +155,7 @@ class CachedPlan(RenderPlan):
         self.keys: list[str] = []  # each page's body key
         self.html_keys: list[str] = []  # each page's HTML key
         self._shown = ""
+        self._made: dict[bytes, Render] = {}  # the Markdown renders this build made (keep_markdown)
 
     @property
     def on_disk(self) -> bool:
@@ -200,8 +209,16 @@ class CachedPlan(RenderPlan):
         return [kept if not isinstance(kept := self.cache.pages.get(key), str) or output.reusable(path, kept)
                 else None for key, path in zip(self.html_keys, paths)]
 
-    def keep_body(self, index: int, body: Body) -> None:
+    def markdown(self) -> MarkdownMemo | None:
+        return self.cache.markdown
+
+    def keep_body(self, index: int, body: Body, markdown: tuple[tuple[bytes, Render], ...] = ()) -> None:
         self.cache.put(self.keys[index], self.facts, body)
+        self._made.update(markdown)
+
+    def keep_markdown(self, bodies: Collection[Body]) -> None:
+        self.cache.markdown.keep((key for body in bodies for key in body.markdown_keys), self._made)
+        self._made = {}
 
     def keep_html(self, index: int, html: bytes, sha256: str | None) -> None:
         self.cache.put_page(self.html_keys[index], html, sha256)
