@@ -87,6 +87,7 @@ class Staging:
         self.folder: Path | None = None
         self.previous: dict[str, list] = {}
         self._made: set[str] = {""}  # folders of the staging tree that exist
+        self._root = ""  # str(self.folder), once it is known
         self._kept: list[str] = []  # files the previous build published with the same bytes
         # where the replaced site is kept for the next publish (spare_site.py); the staging
         # folder is that spare when there is one (`spare`), else a new empty folder
@@ -145,28 +146,33 @@ class Staging:
             if self.spare is not None and self.spare.holds(rel, target, self.destination / rel):
                 continue  # the spare's file is the published one (a link the last publish made)
             if not _link(self.destination / rel, target):  # no hard links here: copy the bytes
-                target.write_bytes((self.destination / rel).read_bytes())
+                with open(target, "wb") as handle:
+                    handle.write((self.destination / rel).read_bytes())
                 self.written += 1
         self._kept = []
 
-    def _prepare(self, rel: str) -> Path:
-        """The staging path of `rel`, its folder made."""
+    def _prepare(self, rel: str) -> str:
+        """The staging path of `rel`, its folder made. A string: a page's file costs a few
+        string operations, not the Path objects that were a fifth of the pages stage's
+        writing in this process (5,000 pages: ~0.2 s, while the render workers wait for it)."""
         assert self.folder is not None
-        target = self.folder / rel
+        root = self._root or str(self.folder)
+        self._root = root
         parent = rel.rpartition("/")[0]
         if parent not in self._made:
             if self.spare is not None:
                 self.spare.make_folder(parent)
             else:
+                folder = f"{root}/{parent}" if parent else root
                 try:  # most folders are a page's own, in a folder made already: one mkdir
-                    os.mkdir(target.parent)
+                    os.mkdir(folder)
                 except FileNotFoundError:
-                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.makedirs(folder, exist_ok=True)
                 except FileExistsError:
-                    if not target.parent.is_dir():
+                    if not os.path.isdir(folder):
                         raise
             self._made.add(parent)
-        return target
+        return f"{root}/{rel}"
 
     def publish(self) -> int:
         """Swap the staged site in (unless the destination already is this site); returns how many
@@ -217,7 +223,7 @@ class Staging:
             self.folder = None
 
 
-def _link(source: Path, target: Path) -> bool:
+def _link(source: Path, target: str) -> bool:
     try:
         os.link(source, target)
         return True

@@ -83,7 +83,7 @@ class SpareSite:
                 os.unlink(self.folder / above)
         path.mkdir(parents=True, exist_ok=True)
 
-    def _clear(self, rel: str, target: Path) -> os.stat_result | None:
+    def _clear(self, rel: str, target: str) -> os.stat_result | None:
         """What the spare has at `rel`, claimed for the new site: its file's stat, or None
         (nothing there, or a folder, which is removed)."""
         self.scan()
@@ -100,7 +100,7 @@ class SpareSite:
             self.files = {name for name in self.files if not name.startswith(rel + "/")}
         return None
 
-    def write(self, rel: str, target: Path, data: bytes) -> None:
+    def write(self, rel: str, target: str, data: bytes) -> None:
         """`data` at `rel`: over the spare's file in place when no other name links to it."""
         found = self._clear(rel, target)
         if found is not None and found.st_nlink == 1:
@@ -112,9 +112,10 @@ class SpareSite:
             return
         if found is not None:  # a hard link of a published file (or of the user's): never written into
             os.unlink(target)
-        target.write_bytes(data)
+        with open(target, "wb") as handle:
+            handle.write(data)
 
-    def holds(self, rel: str, target: Path, source: Path) -> bool:
+    def holds(self, rel: str, target: str, source: Path) -> bool:
         """Whether the spare's `rel` is `source` itself (a hard link the last publish made);
         else whatever is there is removed, for `source` to be linked in."""
         found = self._clear(rel, target)
