@@ -11,18 +11,19 @@ partials it imports) is byte for byte the packaged one, the call is answered by 
 function below, which does what the template does: the same arguments, the same
 functions of the page run (so the same diagnostics), the same escaping and the same
 white space. A project that writes its own `layouts/shortcodes/note.html` (or
-`partials/callout.html`) gets that template, always. tests/test_native_shortcodes.py holds
+`partials/callout.html`), or edits the packaged theme's, gets that template, always (the
+templates are recognised by their sha256, native_templates.py). tests/test_native_shortcodes.py holds
 each function to its templates' output over many calls, errors included.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Callable
 
 from jinja2.filters import do_striptags
 from markupsafe import Markup, escape
 
+from .native_templates import WrittenFrom
 from .shortcodes import Call
 from .template_views import _get
 
@@ -145,21 +146,9 @@ NATIVE: dict[str, Native] = {
 }
 
 
-def natives(layouts: Path | None, template_file: Callable[[str], str | None]) -> dict[str, Native]:
+def natives(template_file: Callable[[str], str | None]) -> dict[str, Native]:
     """The natives that may stand in for their templates: those whose every template in
-    effect (`template_file(name)`: its file, None when there is none) has the bytes of the
-    packaged theme's, in `layouts` (the packaged theme's layouts folder)."""
-    if layouts is None:
-        return {}
-    same: dict[str, bool] = {}
-
-    def packaged(name: str) -> bool:
-        if name not in same:
-            used = template_file(name)
-            try:
-                same[name] = used is not None and Path(used).read_bytes() == (layouts / name).read_bytes()
-            except OSError:
-                same[name] = False  # unreadable now: the template renders it, and reports what goes wrong
-        return same[name]
-
-    return {name: native for name, native in NATIVE.items() if all(map(packaged, native.templates))}
+    effect (`template_file(name)`: its file, None when there is none) is the one the native
+    was written from (native_templates.py)."""
+    written_from = WrittenFrom(template_file)
+    return {name: native for name, native in NATIVE.items() if all(map(written_from, native.templates))}

@@ -147,6 +147,8 @@ def render_page(page: Page, body: Body, at: int | None, reading: list[Page], con
         ancestor_urls={p.url for p in page.ancestors()} | {page.url},
     )
     try:
+        if theme.page_writer is not None:
+            return theme.page_writer(view, site_view, theme.globals()), ""
         return theme.render("page.html", {"page": view, "site": site_view}), ""
     except Exception as exc:  # a theme bug is reported against the page, and the build goes on
         return "", f"rendering page.html failed: {exc}"

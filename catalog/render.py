@@ -39,7 +39,7 @@ from .search_entries import page_text
 from .shortcode_functions import ShortcodeContext
 from .shortcode_memo import ShortcodeMemo
 from .template_views import Inner, NestedCall, SiteView
-from .theme import Theme, packaged_theme
+from .theme import Theme
 
 if TYPE_CHECKING:  # imported when a body is first rendered: a build whose bodies all come
     from .markdown import Markdown  # from the cache never loads markdown-it (~20 ms)
@@ -135,9 +135,9 @@ class BodyRenderer(ShortcodeContext):
 
     @cached_property
     def natives(self) -> dict[str, Native]:
-        """The shortcodes answered in Python (native_shortcodes.py): those whose template is the packaged one."""
-        root = packaged_theme()
-        return natives(root / "layouts" if root is not None else None, self.theme.template_file)
+        """The shortcodes answered in Python (native_shortcodes.py): those whose templates are the ones they were
+        written from."""
+        return natives(self.theme.template_file)
 
     @cached_property
     def md(self) -> Markdown:

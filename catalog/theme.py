@@ -6,7 +6,7 @@ so a site needs no `themes/` folder of its own to use it."""
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
@@ -15,6 +15,7 @@ from jinja2 import meta
 
 from .config import SiteConfig
 from .diagnostics import Report, did_you_mean
+from .native_page import PageWriter, native_page
 
 PACKAGED_THEME = "default"
 
@@ -109,6 +110,11 @@ class Theme:
             return self.env.get_template(name).filename
         except jinja2.TemplateError:
             return None
+
+    @cached_property
+    def page_writer(self) -> PageWriter | None:
+        """page.html in Python (native_page.py), while it and the templates it uses are the packaged theme's."""
+        return native_page(self.template_file)
 
     def is_paired(self, name: str, notation: str) -> bool | None:
         """True when the shortcode's template uses `inner`; None when there is no such shortcode."""
