@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import zlib
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
@@ -93,6 +94,7 @@ class MarkdownMemo:
         self.changed = False
 
 
+@lru_cache(maxsize=1)  # a process runs the code and libraries it loaded
 def _code_key() -> str:
     versions = []
     for name in _LIBRARIES:
