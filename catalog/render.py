@@ -311,11 +311,14 @@ class BodyRenderer(ShortcodeContext):
         literals = run.literals  # _splice keeps those inside the range it rebuilds
         inner = None
         if call.paired:
-            text, _ = self._splice(body, call.open_end, call.inner_end, call.children, literals, run,
-                                   for_markdown=False, rendered=children)
+            def text() -> str:  # made if the template reads it: the text as written, the calls' output in it
+                spliced, _ = self._splice(body, call.open_end, call.inner_end, call.children, literals, run,
+                                          for_markdown=False, rendered=children)
+                return _dedent_code(spliced) if call.name == "highlight" else spliced
+
             md_source, tokens = self._splice(body, call.open_end, call.inner_end, call.children, literals, run,
                                              for_markdown=True, rendered=children)
-            inner = Inner(_dedent_code(text) if call.name == "highlight" else text, md_source, tokens, run)
+            inner = Inner(text, md_source, tokens, run)
         return self._call_context(call, run, uid, inner, nested)
 
     def site_view(self) -> "SiteView":

@@ -8,7 +8,7 @@ import html
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Protocol
+from typing import Any, Callable, Protocol
 
 from markupsafe import Markup
 
@@ -166,12 +166,18 @@ class _ShortcodePage:
 class Inner:
     """A shortcode's inner content: `{{ inner }}` is the text, `{{ inner.html }}` the Markdown output."""
 
-    def __init__(self, text: str, markdown_source: str, tokens: int, run: PageRun) -> None:
-        self.text = text
+    def __init__(self, text: str | Callable[[], str], markdown_source: str, tokens: int, run: PageRun) -> None:
+        self._text = text  # or what makes it: most templates read only `html` (the callouts, tabs)
         self._source = markdown_source
         self._tokens = tokens  # placeholders put into markdown_source
         self._run = run
         self._html: Markup | None = None
+
+    @property
+    def text(self) -> str:
+        if not isinstance(self._text, str):
+            self._text = self._text()
+        return self._text
 
     def __str__(self) -> str:
         return self.text
