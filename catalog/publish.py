@@ -190,9 +190,12 @@ class Staging:
             if self.manifest is not None:
                 # from here until the new manifest is saved, the destination may not match the old one
                 self.manifest.unlink(missing_ok=True)
-            # mkdtemp makes the folder 0700; a published site is world-readable
-            for folder, _, _ in os.walk(self.folder):
-                os.chmod(folder, 0o755)
+            # mkdtemp makes the folder 0700 (and a umask may make others so); a published site is
+            # world-readable. Its folders are known (`_made`, and those above them): walking the
+            # tree to find them read every folder again (5,000 pages: ~0.07 s)
+            root = str(self.folder)
+            for rel in sorted({rel.rsplit("/", depth)[0] for rel in self._made for depth in range(rel.count("/") + 1)}):
+                os.chmod(f"{root}/{rel}" if rel else root, 0o755)
             _fault_point("before-swap")
             try:
                 # once begun, the swap is finished: an interrupt waits for it (and the manifest)

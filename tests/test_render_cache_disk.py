@@ -246,3 +246,23 @@ def test_the_spare_is_never_trusted(make_site, tmp_path):
     assert (tmp_path / "linked.html").read_text() == "linked elsewhere"
     assert tree(public) == cold_tree(site.root, tmp_path, "cold")
     assert not any(path.is_symlink() for path in public.rglob("*"))
+
+
+def test_every_published_folder_is_world_readable_whatever_the_umask(make_site, tmp_path):
+    """The staging folder is made 0700 (mkdtemp), and a umask of 077 makes every other folder
+    so: a web server running as another user could read none of the site."""
+    site = make_site({**FILES, "content/s/deep/er/e.md": "---\ntitle: E\n---\ntext\n"}, CONFIG)
+    old = os.umask(0o077)
+    try:
+        cli_build(site.root, "--no-cache")
+        modes = {p: p.stat().st_mode & 0o777 for p in [site.root / "public", *(site.root / "public").rglob("*")]
+                 if p.is_dir()}
+        assert modes and set(modes.values()) == {0o755}, modes
+        cli_build(site.root)  # with the cache: the spare site written over
+        site.write({"content/s/deep/er/f.md": "---\ntitle: F\n---\ntext\n"})
+        cli_build(site.root)
+        modes = {p: p.stat().st_mode & 0o777 for p in [site.root / "public", *(site.root / "public").rglob("*")]
+                 if p.is_dir()}
+        assert set(modes.values()) == {0o755}, modes
+    finally:
+        os.umask(old)
