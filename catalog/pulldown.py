@@ -54,7 +54,8 @@ def render(text: str, code_filter: CodeFilter | None, problems: Problems, kramdo
     heading ids as kramdown makes them); None where declined."""
     if pyromark is None:
         return None
-    text = _LINE_ENDS.sub("\n", text)  # markdown-it's normalize rule: line numbers and ranges agree
+    if "\r" in text:  # markdown-it's normalize rule: line numbers and ranges agree
+        text = _LINE_ENDS.sub("\n", text)
     if differs(text) or not entities_agree(text) or not definitions_agree(text, _destinations):
         return None
     if kramdown and kramdown_rules_apply(text):
@@ -139,8 +140,7 @@ class _Walk:
         turns part of it into spaces, to the container's column), and at the top level."""
         if not all(covered(m.start(), self.verbatim) for m in TAB_AT_END.finditer(self.data)):
             return False
-        return not self.containers or all(covered(m.end() - 1, self.top_verbatim)
-                                          for m in TAB_INDENT.finditer(self.data))
+        return not self.containers or all(covered(end - 1, self.top_verbatim) for end in TAB_INDENT.ends(self.data))
 
     # inline content
 
