@@ -14,6 +14,13 @@ from typing import Any, AnyStr, Callable, Iterable, Iterator
 from markdown_it.common.normalize_url import normalizeLink, validateLink
 from markdown_it.common.utils import isValidEntityCode
 
+# markdown-it's `maxNesting` (commonmark preset: 20) stops nesting where pulldown-cmark goes on
+MAX_DEPTH = 12
+
+
+class Declined(Exception):
+    """The page uses something the engines read differently: markdown-it-py renders it."""
+
 
 class LinePattern:
     """`re.compile("^" + body, re.M)`, searched faster: Python's re tries a pattern led by
@@ -63,7 +70,8 @@ _DIFFERENCES: dict[str, list[tuple[str, Any]]] = {
     "~": [("~~", LinePattern(r"(?![ \t>]*~{3,}(?:(?!~~).)*$).*~~"))],
 }
 # ... and one that needs a character outside ASCII (the space after the tag's name)
-_TAG_SPACE = ("<", re.compile(r"</?[A-Za-z][A-Za-z0-9-]*[\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"))
+_TAG_SPACE = ("<", re.compile(
+    r"</?[A-Za-z][A-Za-z0-9-]*[\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"))
 # a line, after any quote's `>` or list marker, starting with a tag or a placeholder alone
 _KRAMDOWN_LINE = LinePattern(r"(?:[ \t>]|[-*+][ \t]|\d{1,9}[.)][ \t])*(?:<[A-Za-z]|XQSCY*[A-P]+Z[ \t]*$)")
 # Whitespace Python's str.strip() removes and CommonMark does not (a no-break space pasted
@@ -112,7 +120,7 @@ def _trailing_blanks(text: str) -> bool:
 _DEFINITION_THEN_TEXT = LinePattern(r" {0,3}\[[^\]\n]*\]:[^\n]*\n(?! {0,3}\[[^\]\n]*\]:)[ \t]*\S")
 _NESTED_DEFINITION = LinePattern(r"(?! {0,3}\[)[ \t>*+\-\d.)]+\[[^\]\n]*\]:")
 # A tab ending a line: markdown-it keeps it in a paragraph, pulldown-cmark drops it; in code
-# and HTML blocks both keep it (_Walk.tabs_agree)
+# and HTML blocks both keep it (tabs_agree)
 TAB_AT_END = re.compile(rb"[^ \t\n][ \t]*\t *(?:\n|$)")  # not on a blank line: that is blank to both
 # a tab in a line's indentation, also after a quote's `>` or a list marker (its end: the text)
 TAB_INDENT = LinePattern(rb"[ >]*(?:(?:[-*+]|\d{1,9}[.)])[ >]*)?\t[ \t]*[^ \t\n]")
@@ -179,6 +187,17 @@ def lazy_code(data: bytes, verbatim: list[tuple[int, int]]) -> bool:
         elif item is not None:
             item_column = item.end()
     return False
+
+
+def tabs_agree(data: bytes, verbatim: list[tuple[int, int]], top_verbatim: list[tuple[int, int]],
+               containers: bool) -> bool:
+    """A tab ending a line must be in a code or HTML block (`verbatim`), where both engines
+    keep text as is; in a document with lists or quotes (`containers`), so must a tab
+    indenting a line (markdown-it turns part of it into spaces, to the container's column),
+    and at the top level (`top_verbatim`)."""
+    if not all(covered(m.start(), verbatim) for m in TAB_AT_END.finditer(data)):
+        return False
+    return not containers or all(covered(end - 1, top_verbatim) for end in TAB_INDENT.ends(data))
 
 
 def covered(offset: int, ranges: list[tuple[int, int]]) -> bool:
