@@ -207,13 +207,13 @@ def covered(offset: int, ranges: list[tuple[int, int]]) -> bool:
 
 
 def delimiter_rows(text: str) -> set[int]:
-    """The lines markdown-it could read as a table's delimiter row (0-based): those its table
-    rule accepts, below a line with a pipe. Over-approximated (a fence's lines count too),
-    so a difference only ever sends a page to markdown-it-py."""
+    """Where each line markdown-it could read as a table's delimiter row starts (an offset in
+    the text, not a line number: counting lines cost more than finding them): those its table
+    rule accepts, below a line with a pipe. Over-approximated (a fence's lines count too), so
+    a difference only ever sends a page to markdown-it-py."""
     if "|" not in text or "-" not in text:
         return set()
     rows: set[int] = set()
-    line = LineCounter(text)
     for match in _DELIMITER.finditer(text):
         start = match.start() + 1  # after its newline
         if "|" not in text[text.rfind("\n", 0, start - 1) + 1 : start - 1]:
@@ -224,7 +224,7 @@ def delimiter_rows(text: str) -> set[int]:
         cells = [cell.strip(" \t") for cell in row.split("|")]
         if all(_DELIMITER_CELL.match(cell) or (not cell and index in (0, len(cells) - 1))
                for index, cell in enumerate(cells)):
-            rows.add(line(start))
+            rows.add(start)
     return rows
 
 

@@ -56,7 +56,10 @@ def render(text: str, code_filter: CodeFilter | None, problems: Problems, kramdo
     try:
         walk = Walk(text, code_filter, problems, kramdown_id if kramdown else goldmark_id)
         html = walk.run(events(text))
-        if walk.delimiter_rows != delimiter_rows(text):
+        rows = walk.delimiter_rows
+        if not text.isascii():  # the walk's offsets count bytes, delimiter_rows' characters
+            rows = {len(walk.data[:row].decode()) for row in rows}
+        if rows != delimiter_rows(text):
             return None  # a table only one engine sees
         if b"\t" in walk.data and not tabs_agree(walk.data, walk.verbatim, walk.top_verbatim, walk.containers):
             return None

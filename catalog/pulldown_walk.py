@@ -36,7 +36,7 @@ class Walk(InlineWalk):
                  heading_id: Callable[[str], str] = goldmark_id) -> None:
         super().__init__(text.encode())
         self.heading_id = heading_id  # the id base of a heading's source
-        self.line = LineCounter(self.data)  # a table's or a fence's line (events come in order)
+        self.line = LineCounter(self.data)  # a fence's line (events come in order)
         self.code_filter = code_filter
         self.problems = problems
         self.code: list[str] | None = None  # the open code or HTML block's text
@@ -46,7 +46,7 @@ class Walk(InlineWalk):
         self.aligns: list[str] = []  # the open table's
         self.rows = self.cell = 0
         self.cell_tag = "th"
-        self.delimiter_rows: set[int] = set()  # the line below each table's first
+        self.delimiter_rows: set[int] = set()  # where the line below each table's first starts
         self.verbatim: list[tuple[int, int]] = []  # byte ranges of code and HTML blocks
         self.top_verbatim: list[tuple[int, int]] = []  # ... of those outside lists and quotes
         self.containers = False  # whether there is a list or a quote
@@ -199,7 +199,7 @@ class Walk(InlineWalk):
             self.code, self.code_start, self.code_kind = [], span["start"], detail
         elif name == "Table":
             self.aligns = [_ALIGN[a] for a in detail]
-            self.delimiter_rows.add(self.line(span["start"]) + 1)
+            self.delimiter_rows.add(self.data.find(b"\n", span["start"]) + 1)  # 0: none, as no row
             if line_before(self.data, span["start"]).strip(b" \t>"):
                 raise Declined("table on a list item's first line")  # markdown-it's table rule comes first
             self.open("table")

@@ -63,7 +63,7 @@ def old_delimiter_rows(text: str) -> set[int]:
         cells = [cell.strip(" \t") for cell in row.split("|")]
         if all(re.match(r"^:?-+:?$", cell) or (not cell and index in (0, len(cells) - 1))
                for index, cell in enumerate(cells)):
-            rows.add(text.count("\n", 0, start))
+            rows.add(start)  # where the row starts (it was its line number, counted)
     return rows
 
 

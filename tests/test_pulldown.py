@@ -137,6 +137,7 @@ def test_any_text_renders_the_same_or_is_declined(text: str, kramdown: bool) -> 
     "```yaml {hl_line=2}\na: 1\n```\n",  # a typo in the options: a problem on the fence's line
     "intro\r\n\r\n```python\r\nx = 1\r\n```\r\n",
     "| a | b |\n|:--|--:|\n| 1 | 2 |\n",
+    "Café\n\n| é | b |\n|---|---|\n| c | d |\n\nü | b\n--|--\n",  # the tables' rows: bytes and characters apart
     "- a\n- b\n\n  c\n",
     "> quote\n> ```sh\n> echo x\n> ```\n",
 ])
