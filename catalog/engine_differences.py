@@ -132,7 +132,9 @@ _QUOTE_LINE = LinePattern(rb" *>")
 _ITEM = rb" *(?:(?:[-*+]|\d{1,9}[.)]) +)+(?=\S)"  # `- - x`: two items
 _ITEM_LINE, _ITEM_LINES = re.compile(_ITEM), LinePattern(_ITEM)
 _FAR = float("inf")
-_DELIMITER_CELL = re.compile(r"^:?-+:?$")
+# ... its cells split at `|`: each `:?-+:?` between blanks, the first and the last may be blank
+_DELIMITER_CELL = r"[ \t]*:?-+:?[ \t]*"
+_DELIMITER_ROW = re.compile(rf"(?:{_DELIMITER_CELL}|[ \t]*)(?:\|{_DELIMITER_CELL})*(?:\|(?:{_DELIMITER_CELL}|[ \t]*))?")
 
 
 def entities_agree(text: str) -> bool:
@@ -221,9 +223,7 @@ def delimiter_rows(text: str) -> set[int]:
         row = match[1].rstrip()
         if row.startswith("-") and row[1:2] in (" ", "\t"):
             continue
-        cells = [cell.strip(" \t") for cell in row.split("|")]
-        if all(_DELIMITER_CELL.match(cell) or (not cell and index in (0, len(cells) - 1))
-               for index, cell in enumerate(cells)):
+        if _DELIMITER_ROW.fullmatch(row):
             rows.add(start)
     return rows
 

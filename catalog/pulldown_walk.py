@@ -36,7 +36,7 @@ class Walk(InlineWalk):
                  heading_id: Callable[[str], str] = goldmark_id) -> None:
         super().__init__(text.encode())
         self.heading_id = heading_id  # the id base of a heading's source
-        self.line = LineCounter(self.data)  # a fence's line (events come in order)
+        self.line: LineCounter | None = None  # a fence's line (events come in order); made at the first
         self.code_filter = code_filter
         self.problems = problems
         self.code: list[str] | None = None  # the open code or HTML block's text
@@ -246,13 +246,12 @@ class Walk(InlineWalk):
         """markdown.py's `_heading_source_id`: the id base from the heading's last source line."""
         ranges = self.heading
         self.heading = []
-        inner = ranges[2:]
-        content = self.data[min(inner[0::2]) : max(inner[1::2])].decode() if inner else ""
-        if content.endswith("}"):
-            raise Declined("heading attributes")  # Goldmark's `## Title {#id}`: kramdown.py's
-        if "\n" in content and self.blocks:
-            raise Declined("setext heading in a container")  # its last line holds the prefix
-        return _id_attr(content.rsplit("\n", 1)[-1], self.heading_id)
+        if len(ranges) == 4:  # one text: most headings
+            content = self.data[ranges[2] : ranges[3]]
+        else:
+            inner = ranges[2:]
+            content = self.data[min(inner[0::2]) : max(inner[1::2])] if inner else b""
+        return _heading_id_attr(content, bool(self.blocks), self.heading_id)
 
     def _code_block(self, end: int) -> str:
         start, detail = self.code_start, self.code_kind
@@ -271,6 +270,8 @@ class Walk(InlineWalk):
         fence = _FENCE_OPEN.match(opening)
         if fence is None:
             raise Declined("fence")
+        if self.line is None:
+            self.line = LineCounter(self.data)
         return fence_html(code, opening[fence.end() :], self.line(start), self.problems) + "\n"
 
 
@@ -291,7 +292,14 @@ _ENDS: dict[str, SpanFunction] = {  # the others: Walk._end_block
 
 
 @lru_cache(maxsize=4096)  # headings repeat across pages ("Overview", "Install")
-def _id_attr(source: str, heading_id: Callable[[str], str]) -> str:
+def _heading_id_attr(content: bytes, in_container: bool, heading_id: Callable[[str], str]) -> str:
+    """The attribute of a heading whose inline source is `content`."""
+    source = content.decode()
+    if source.endswith("}"):
+        raise Declined("heading attributes")  # Goldmark's `## Title {#id}`: kramdown.py's
+    if "\n" in source and in_container:
+        raise Declined("setext heading in a container")  # its last line holds the prefix
+    source = source.rsplit("\n", 1)[-1]
     if ANY_TOKEN.search(source):
         return ""
     return f' {GID_ATTR}="{escapeHtml(heading_id(source))}"'

@@ -105,3 +105,12 @@ def test_ascii_texts_with_a_control_space_still_take_the_unicode_checks() -> Non
     for space in "\x0b\x0c\x1c\x1d\x1e\x1f":
         assert ed.differs(f"{space}Note: text\n") == old_differs(f"{space}Note: text\n") == True  # noqa: E712
     assert not ed.differs("Plain text, nothing special.\n")
+
+
+@_SETTINGS
+@given(st.lists(st.sampled_from(["|", "-", ":", " ", "\t", "--", ":-", "-:", "|-", "> ", "a"]), min_size=1, max_size=14)
+       .map("".join))
+def test_a_delimiter_row_is_read_as_its_cells_were(row: str) -> None:
+    # one pattern for the whole row where each cell was split off, stripped and matched
+    for text in (f"a | b\n{row}\n", f"| a |\n{row}", f"x\n{row}\n"):
+        assert ed.delimiter_rows(text) == old_delimiter_rows(text)
