@@ -18,25 +18,26 @@ class TagWriter:
         self.pending: str | None = None  # the opening tag whose `>` waits for the next token
         self.after_hidden = False  # the previous token: a hidden one
 
-    def open(self, tag: str, attrs: str = "") -> None:
-        """An opening tag: `<tag attrs`, its `>` written with the next token."""
-        if self.pending is not None:
-            self.html.append(">\n")
-        elif self.after_hidden:
-            self.html.append("\n")  # renderToken: a block tag after a hidden one starts a line
-            self.after_hidden = False
-        self.html.append(f"<{tag}{attrs}")
-        self.pending = tag
-
-    def open_inline(self, tag: str, attrs: str = "") -> None:
-        """The opening tag of a paragraph, a heading or a table cell: an inline token comes
-        next (their inline content is collected apart until their end), so `>` at once."""
+    def _before_tag(self) -> None:
+        """renderToken's line breaks before a block tag: the pending tag's `>` and its line
+        break, or the line break a block tag takes after a hidden one."""
         if self.pending is not None:
             self.html.append(">\n")
             self.pending = None
         elif self.after_hidden:
             self.html.append("\n")
             self.after_hidden = False
+
+    def open(self, tag: str, attrs: str = "") -> None:
+        """An opening tag: `<tag attrs`, its `>` written with the next token."""
+        self._before_tag()
+        self.html.append(f"<{tag}{attrs}")
+        self.pending = tag
+
+    def open_inline(self, tag: str, attrs: str = "") -> None:
+        """The opening tag of a paragraph, a heading or a table cell: an inline token comes
+        next (their inline content is collected apart until their end), so `>` at once."""
+        self._before_tag()
         self.html.append(f"<{tag}{attrs}>")
 
     def close_inline(self, html: str, tag: str) -> None:
@@ -52,26 +53,20 @@ class TagWriter:
 
     def void(self, tag: str) -> None:
         """A self-closing tag (a thematic break's `<hr />`)."""
-        if self.pending is not None:
-            self.html.append(">\n")
-            self.pending = None
-        elif self.after_hidden:
-            self.html.append("\n")
-            self.after_hidden = False
+        self._before_tag()
         self.html.append(f"<{tag} />\n")
 
     def inline_html(self, html: str) -> None:
         """An inline token's HTML: no line break after the opening tag before it."""
-        if self.pending is not None:
-            self.html.append(">")
-            self.pending = None
-        self.after_hidden = False
-        self.html.append(html)
+        self._token(html, ">")
 
     def raw(self, html: str) -> None:
         """A block's own HTML (fence, code block, HTML block), written by its rule."""
+        self._token(html, ">\n")
+
+    def _token(self, html: str, pending_end: str) -> None:
         if self.pending is not None:
-            self.html.append(">\n")
+            self.html.append(pending_end)
             self.pending = None
         self.after_hidden = False
         self.html.append(html)
