@@ -9,8 +9,9 @@ token_html.py), then the project's (highlighted fences, heading id bases, `align
 cells).
 
 Where the engines read a text differently (engine_differences.py, and the structure checks
-of pulldown_walk.py's `Walk`), `render` returns None and the caller renders it with markdown-it-py, which
-stays the reference; tests/test_pulldown.py holds the two to the same bytes.
+of pulldown_walk.py's `Walk`), `render` returns None and the caller renders it with
+markdown-it-py, which stays the reference; tests/test_pulldown.py holds the two to the same
+bytes.
 """
 from __future__ import annotations
 
