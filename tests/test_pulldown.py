@@ -16,10 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from catalog import pulldown
-from catalog.engine_differences import delimiter_rows
+from catalog.engine_differences import Declined, delimiter_rows
 from catalog.kramdown import PROBLEMS_KEY
 from catalog.kramdown_html import KRAMDOWN_KEY
 from catalog.markdown import Markdown
+from catalog.pulldown_walk import Walk
 
 from conftest import SHARED
 from markdown_samples import document
@@ -136,6 +137,7 @@ def test_any_text_renders_the_same_or_is_declined(text: str, kramdown: bool) -> 
     "```yaml {hl_line=2}\na: 1\n```\n",  # a typo in the options: a problem on the fence's line
     "intro\r\n\r\n```python\r\nx = 1\r\n```\r\n",
     "| a | b |\n|:--|--:|\n| 1 | 2 |\n",
+    "Café\n\n| é | b |\n|---|---|\n| c | d |\n\nü | b\n--|--\n",  # the tables' rows: bytes and characters apart
     "- a\n- b\n\n  c\n",
     "> quote\n> ```sh\n> echo x\n> ```\n",
 ])
@@ -194,8 +196,8 @@ def test_the_walk_fails_only_by_declining() -> None:
     for seed in range(600):
         text = document(seed)
         try:
-            pulldown._Walk(text, None, []).tokens()
-        except pulldown.Declined:
+            Walk(text, None, []).run(pulldown.events(text))
+        except Declined:
             pass
 
 
@@ -245,3 +247,45 @@ def test_texts_found_by_review_render_as_the_reference_or_are_declined(text: str
     assert html is None or (html, problems) == reference(text)
     html, problems = fast(text, kramdown=True)
     assert html is None or (html, problems) == reference(text, kramdown=True)
+
+
+# Texts the plain exit takes (lines of words from its alphabet) and near misses: one of the
+# characters or pieces it must refuse put in one to three places of such a text
+_WORDS = ["Word", "word", "Install", "a", "Z", "0", "9", " ", ",", ".", ";", ":", "?", "!", "'", "(", ")"]
+_NEAR = list("-=#*_`<>&|[]~\\\t\r\"/{}+") + ["  ", "1. ", "2) ", "- ", "XQSCBZ", "XQSCYABZ", "\u00a0", "\x00",
+                                           "\n", "\n\n", "    ", "===", "http://x.y", "&amp;", "\u00e9", " \n"]
+_WORD_LINE = st.lists(st.sampled_from(_WORDS), min_size=1, max_size=12).map("".join)  # maybe ` 9. a `
+_LINE = st.one_of(_WORD_LINE.map(lambda words: f"A{words}z"), _WORD_LINE)
+_PLAIN_TEXT = st.tuples(st.sampled_from(["", "\n", "\n\n"]), st.lists(_LINE, min_size=1, max_size=4).map("\n".join),
+                        st.sampled_from(["", "\n", "\n\n"])).map("".join)
+
+
+@st.composite
+def _near_plain(draw: st.DrawFn) -> str:
+    text, piece = draw(_PLAIN_TEXT), draw(st.sampled_from(_NEAR))
+    for at in sorted(draw(st.lists(st.integers(0, 400), min_size=1, max_size=3)), reverse=True):
+        at %= len(text) + 1
+        text = text[:at] + piece + text[at:]
+    return text
+
+
+@settings(max_examples=2500, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.one_of(_PLAIN_TEXT, _near_plain()), st.booleans())
+def test_the_plain_paragraph_exit_writes_what_markdown_it_and_the_walk_write(text: str, kramdown: bool) -> None:
+    # render() writes a text of plain lines as one paragraph without the checks and the walk
+    html, problems = fast(text, kramdown=kramdown)
+    if pulldown._PLAIN.fullmatch(text) is None or (kramdown and "XQSC" in text):
+        return  # the checks and the walk (the second: declined as before, kramdown_rules_apply)
+    assert html is not None and problems == []
+    assert (html, problems) == reference(text, kramdown=kramdown)
+    assert html == Walk(text, None, []).run(pulldown.events(text))
+
+
+def test_a_callout_s_text_takes_the_plain_paragraph_exit() -> None:
+    for text in ("\nInstall the plugin (see below), then restart: it's quick!\n", "Two lines\nof text.",
+                 "XQSCBZ and more"):
+        assert pulldown._PLAIN.fullmatch(text) is not None
+        assert fast(text)[0] == reference(text)[0]
+    for text in ("Text  \nhard break\n", "a\n\nb\n", "Title\n===\n", "1. item\n", "a\n- b\n", "x" * 2000):
+        assert pulldown._PLAIN.fullmatch(text) is None or len(text) > pulldown.PLAIN_MAX
+    assert fast("XQSCBZ\n", kramdown=True)[0] is None  # a Liquid output's line: kramdown's rules
