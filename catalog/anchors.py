@@ -13,13 +13,18 @@ _GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B)
 # mapping, which differs for exactly this letter ("İ" -> "i" + combining dot).
 _SIMPLE_LOWER = {"\u0130": "i"}
 
-_ATTRS = r"""(?:[^>"']|"[^"]*"|'[^']*')*"""
+# Possessive: an attribute list ends at the one `>` outside quotes whichever way it is split,
+# so giving back characters never made another match (and cost a try at each of them).
+_ATTRS = r"""(?:[^>"']++|"[^"]*+"|'[^']*+')*+"""
 # One pass finds headings and the regions whose content is not page structure
-# (code, scripts, comments), so headings written inside them are left alone.
+# (code, scripts, comments), so headings written inside them are left alone. A region or a
+# heading's content runs to the first end tag: `(?:[^<]++|<(?!/pre\s*>))*+` is `.*?</pre\s*>`
+# with runs of text taken whole (a try of the end tag at every `<`, not at every character).
 _SCAN = re.compile(
-    r"<!--.*?-->"
-    rf"|<(?P<raw>pre|code|script|style|textarea)(?=[\s>/]){_ATTRS}>.*?</(?P=raw)\s*>"
-    rf"|<h(?P<level>[1-6])(?P<attrs>(?=[\s>/]){_ATTRS})>(?P<inner>.*?)</h(?P=level)\s*>",
+    r"<(?=[!pPcCsStThH])(?:!--.*?-->"
+    rf"|(?P<raw>pre|code|script|style|textarea)(?=[\s>/]){_ATTRS}>(?:[^<]++|<(?!/(?P=raw)\s*>))*+</(?P=raw)\s*>"
+    rf"|h(?P<level>[1-6])(?P<attrs>(?=[\s>/]){_ATTRS})>(?P<inner>(?:[^<]++|<(?!/h(?P=level)\s*>))*+)"
+    r"</h(?P=level)\s*>)",
     re.S | re.I,
 )
 # One attribute of a start tag (name, optional value) with the whitespace before it.
@@ -125,13 +130,24 @@ def assign_heading_ids(page_html: str) -> tuple[str, list[Heading]]:
     the explicit ids above it).
     """
     found = list(_SCAN.finditer(page_html))
-    matches = [match for match in found if match["level"]]
-    taken = {explicit for match in matches if (explicit := _explicit_id(match["attrs"])) is not None}
+    lowered = page_html.lower()
+    # the marker is looked for lower-cased (_take_gid, _drop_gid): lower() maps each character on
+    # its own (final sigma aside, which becomes no ASCII letter), so a page whose lower-cased copy
+    # lacks it has it in no region or heading; an ASCII page's copy has the page's offsets, so a
+    # region is looked up in it instead of lower-cased again
+    marked = GID_ATTR in lowered
+    if not page_html.isascii():
+        lowered = ""
+    parsed = [_heading_attrs(match["attrs"], marked) for match in found if match["level"]]
+    taken = {explicit for explicit, _, _, _ in parsed if explicit is not None}
     headings: list[Heading] = []
     pieces: list[str] = []
     last = 0
+    at = 0
     for match in found:
         if not match["level"]:
+            if not marked or (lowered and lowered.find(GID_ATTR, match.start(), match.end()) < 0):
+                continue
             region = match.group()
             cleaned = _drop_gid(region)
             if cleaned != region:
@@ -139,24 +155,42 @@ def assign_heading_ids(page_html: str) -> tuple[str, list[Heading]]:
                 pieces.append(cleaned)
                 last = match.end()
             continue
-        level = int(match["level"])
-        attrs, gid = _take_gid(match["attrs"])
+        _, attrs, gid, explicit = parsed[at]
+        at += 1
         text = heading_text(match["inner"])
-        explicit = _explicit_id(attrs)
         if explicit is not None:
             heading_id = explicit
             new_attrs = attrs
         else:
             heading_id = _unique(goldmark_id(text if gid is None else gid), taken)
-            new_attrs = f' id="{html.escape(heading_id)}"{attrs}'
+            # html.escape would leave it as it is: goldmark_id keeps letters, digits, '_' and '-'
+            new_attrs = f' id="{heading_id}"{attrs}'
         if new_attrs != match["attrs"]:
             pieces.append(page_html[last : match.start()])
             # keep the tag as written (`<H2` stays upper-case, matching its end tag)
             pieces.append(f"{page_html[match.start() : match.start('attrs')]}{new_attrs}>")
             last = match.start("inner")
-        headings.append(Heading(level, heading_id, " ".join(text.split())))
+        headings.append(Heading(level=int(match["level"]), id=heading_id, text=" ".join(text.split())))
     pieces.append(page_html[last:])
     return "".join(pieces), headings
+
+
+# The attributes a Markdown heading is written with (catalog/markdown.py): the marker alone. Its
+# value holds no '=', so no `id=` either (_explicit_id would find one inside the quotes).
+_MARKER_ONLY = re.compile(rf' {GID_ATTR}="([^"=]*)"')
+
+
+def _heading_attrs(attrs: str, marked: bool) -> tuple[str | None, str, str | None, str | None]:
+    """A heading's id as written (it counts as taken), its attributes without the marker, the
+    marker's value, and the id it keeps (None: one is generated)."""
+    if not marked:  # _take_gid finds no marker
+        explicit = _explicit_id(attrs) if "=" in attrs else None
+        return explicit, attrs, None, explicit
+    only = _MARKER_ONLY.fullmatch(attrs)
+    if only is not None:
+        return None, "", html.unescape(only[1]), None
+    kept, gid = _take_gid(attrs)
+    return _explicit_id(attrs), kept, gid, _explicit_id(kept)
 
 
 def _unique(base: str, taken: set[str]) -> str:

@@ -33,16 +33,22 @@ def holds_block(html: str) -> bool:
     return BLOCK_TAG.search(html) is not None
 
 
-def fit_blocks(text: str, token: re.Pattern[str], output_of: Callable[[re.Match[str]], str],
-               placeholder: Callable[[str], str]) -> str:
-    """`text` (Markdown output holding placeholder tokens) with every paragraph that holds a
-    block-level output cut around it; `placeholder` gives a token for a new output (the
-    block with the paragraph's attributes)."""
+def fit_blocks(text: str, found: list[re.Match[str]], token: re.Pattern[str],
+               output_of: Callable[[re.Match[str]], str], placeholder: Callable[[str], str]) -> str:
+    """`text` (Markdown output holding placeholder tokens, `found` in it by `token`) with every
+    paragraph that holds a block-level output cut around it; `placeholder` gives a token for
+    a new output (the block with the paragraph's attributes). A paragraph that holds a block's
+    token alone is left as it is: Tokens.swap makes it the block, as it would the token cut
+    out of it. Returns `text` itself when no paragraph is cut."""
+    # only a paragraph holding a block's token changes (a token is letters, so the tokens of a
+    # paragraph's content are those found in the text there)
+    blocks = [match for match in found if _block_output(output_of(match))]
+    if not blocks:
+        return text
+
     def paragraph(match: re.Match[str]) -> str:
         attrs, inner = match.group(1) or "", match.group(2)
         found = [m for m in token.finditer(inner) if holds_block(output_of(m))]
-        if not found:
-            return match.group(0)
         if any(_open_inline(inner[:m.start()]) for m in found):
             return f"<div{attrs}>{inner}</div>"
         pieces: list[str] = []
@@ -60,7 +66,35 @@ def fit_blocks(text: str, token: re.Pattern[str], output_of: Callable[[re.Match[
                 pieces[0] = placeholder(_with_attributes(output_of(token.fullmatch(first)), attrs))  # type: ignore[arg-type]
         return "\n".join(pieces)
 
-    return _PARAGRAPH.sub(paragraph, text)
+    # the paragraphs _PARAGRAPH.sub would give the function, those without a block left as they are
+    out: list[str] = []
+    position = 0
+    ahead = 0
+    for match in _PARAGRAPH.finditer(text):
+        start, end = match.span(2)
+        while blocks[ahead].start() < start:
+            ahead += 1
+            if ahead == len(blocks):
+                return "".join(out) + text[position:] if out else text
+        block = blocks[ahead]
+        if block.start() >= end:
+            continue
+        # `<p>TOKEN</p>` would become TOKEN, and then the block: swapped whole, it becomes the
+        # block too. Unless a `</p>` follows (`<p><p>TOKEN</p></p>`): the swap would take the
+        # outer `<p>` and `</p>` with the token left alone, and not with it inside its `<p>`
+        if match.group(1) is None and match.group(2).strip() == block.group() and \
+                _PARAGRAPH_END.match(text, match.end()) is None:
+            continue
+        out += (text[position:match.start()], paragraph(match))
+        position = match.end()
+    return "".join(out) + text[position:] if out else text
+
+
+def _block_output(html: str) -> bool:
+    return "<" in html and holds_block(html)  # most outputs are inline text: a URL, a parameter
+
+
+_PARAGRAPH_END = re.compile(r"\s*</p>")
 
 
 def _wrap(text: str) -> str:
