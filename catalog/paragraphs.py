@@ -43,7 +43,7 @@ def fit_blocks(text: str, found: list[re.Match[str]], token: re.Pattern[str],
     # only a paragraph holding a block's token changes (a token is letters, so the tokens of a
     # paragraph's content are those found in the text there)
     blocks = [match for match in found if _block_output(output_of(match))]
-    if not blocks:
+    if all(_stands_alone(text, block) for block in blocks):  # the usual shortcode on its own line
         return text
 
     def paragraph(match: re.Match[str]) -> str:
@@ -88,6 +88,24 @@ def fit_blocks(text: str, found: list[re.Match[str]], token: re.Pattern[str],
         out += (text[position:match.start()], paragraph(match))
         position = match.end()
     return "".join(out) + text[position:] if out else text
+
+
+def _stands_alone(text: str, block: re.Match[str]) -> bool:
+    """Whether the paragraph around `block` is `<p>TOKEN</p>` (white space aside), which
+    fit_blocks leaves as it is, told from the text around it instead of a scan of every
+    paragraph: the `<p>` before it starts no other paragraph's content (a paragraph's content
+    holds no `<p>`), nor ends another's start tag (`<p title="<p>`: none opens since the last
+    `>`), so _PARAGRAPH matches there, with no attributes, up to the `</p>` after it."""
+    start, end = block.span()
+    while start and text[start - 1].isspace():  # str.isspace is re's \s
+        start -= 1
+    if start < 3 or not text.startswith("<p>", start - 3):
+        return False
+    after = _PARAGRAPH_END.match(text, end)
+    if after is None or _PARAGRAPH_END.match(text, after.end()) is not None:
+        return False
+    opening = start - 3
+    return "<p" not in text[text.rfind(">", 0, opening) + 1:opening]
 
 
 def _block_output(html: str) -> bool:

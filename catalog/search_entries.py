@@ -127,7 +127,7 @@ _SKIPPED_ASCII = re.compile(
 _INLINE_NAMES = ("a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "i", "ins", "kbd", "mark",
                  "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr")
 _INLINE_TAG = re.compile(rf"</?(?:{'|'.join(_INLINE_NAMES)})\b[^>]*>", re.I)
-_INLINE_TAG_ASCII = re.compile(rf"</?(?:{names_any_case(_INLINE_NAMES)})\b[^>]*>")
+_INLINE_TAG_ASCII = re.compile(rf"</?(?={first_letters(_INLINE_NAMES)})(?:{names_any_case(_INLINE_NAMES)})\b[^>]*>")
 _TAG = re.compile(r"<[^>]*>")
 
 
