@@ -13,7 +13,7 @@ from .body import Body
 from .content import Page
 from .search import SearchEntry, SearchIndex
 from .search_terms import MAX_TEXT_CHARS, TextTerms, clip, text_terms
-from .tag_patterns import any_case, first_letters, names_any_case
+from .tag_patterns import any_case, both_cases, first_letters, names_any_case
 
 
 def searchable(page: Page, hidden_above: bool | None = None) -> bool:
@@ -114,16 +114,18 @@ _SKIPPED = re.compile(rf"<!--.*?-->|<({'|'.join(_SKIPPED_NAMES)})\b.*?</\1\s*>|<
                       re.S | re.I)
 
 
-def _skipped_region(name: str) -> str:
+def _skipped_region(name: str) -> list[str]:
     # `.*?</pre\s*>` unrolled: runs of text taken whole, not a try of the end tag at every character
-    return rf"{any_case(name)}\b(?:[^<]++|<(?!/{any_case(name)}\s*>))*+</{any_case(name)}\s*>"
+    end = rf"\b(?:[^<]++|<(?!/{any_case(name)}\s*>))*+</{any_case(name)}\s*>"
+    return [start + end for start in both_cases(name)]
 
 
 # _SKIPPED for ASCII text; the lookahead passes over a tag none of them starts with at once
-_MERMAID = any_case('div class="mermaid">') + rf"(?:[^<]++|<(?!/{any_case('div')}>))*+</{any_case('div')}>"
+_MERMAID = rf"(?:[^<]++|<(?!/{any_case('div')}>))*+</{any_case('div')}>"
 _SKIPPED_ASCII = re.compile(
-    rf"<(?={first_letters([*_SKIPPED_NAMES, '!', 'd'])})(?:!--.*?-->|{'|'.join(map(_skipped_region, _SKIPPED_NAMES))}"
-    rf"|{_MERMAID})", re.S)
+    rf"<(?={first_letters([*_SKIPPED_NAMES, '!', 'd'])})(?:!--.*?-->"
+    + "".join(f"|{region}" for name in _SKIPPED_NAMES for region in _skipped_region(name))
+    + "".join(f"|{start}{_MERMAID}" for start in both_cases('div class="mermaid">')) + ")", re.S)
 _INLINE_NAMES = ("a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "i", "ins", "kbd", "mark",
                  "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr")
 _INLINE_TAG = re.compile(rf"</?(?:{'|'.join(_INLINE_NAMES)})\b[^>]*>", re.I)

@@ -22,30 +22,37 @@ def any_case(word: str) -> str:
     return "".join(f"[{c.lower()}{c.upper()}]" if c.isascii() and c.isalpha() else re.escape(c) for c in word)
 
 
+def both_cases(word: str) -> list[str]:
+    """`word` in any ASCII case as two branches, each starting with a literal (`p[rR][eE]`,
+    `P[rR][eE]`): see the module's docstring."""
+    first, rest = word[0], any_case(word[1:])
+    if not (first.isascii() and first.isalpha()):
+        return [re.escape(first) + rest]
+    return [first.lower() + rest, first.upper() + rest]
+
+
 def names_any_case(names: Iterable[str]) -> str:
     """An alternation matching any of `names` in any ASCII case, factored by leading letters
-    (`a|abbr|b|bdi` -> `[aA](?:[bB][bB][rR])?|[bB](?:[dD][iI])?`): the engine tries the
-    branches one by one at every tag, so a tag is compared with a letter or two, not with
-    every name. Which branch matches where a name is a prefix of another (`a`, `abbr`) is
-    left to what follows: give the names followed by a pattern that ends the name (`\\b`)."""
-    return "|".join(_branches(sorted(set(names))))
+    (`a|abbr|b|bdi` -> `a(?:[bB][bB][rR])?|A(?:[bB][bB][rR])?|b(?:[dD][iI])?|B(?:[dD][iI])?`):
+    the engine tries the branches one by one at every tag, so a tag is compared with a letter
+    or two, not with every name. Which branch matches where a name is a prefix of another (`a`,
+    `abbr`) is left to what follows: give the names followed by a pattern that ends the name
+    (`\\b`)."""
+    return "|".join(_branches(sorted(set(names)), top=True))
 
 
-def _branches(names: list[str]) -> list[str]:
+def _branches(names: list[str], top: bool = False) -> list[str]:
     by_first: dict[str, list[str]] = {}
     for name in names:
         by_first.setdefault(name[0], []).append(name[1:])
     branches = []
     for first, rests in by_first.items():
-        head, longer = any_case(first), [rest for rest in rests if rest]
-        if not longer:
-            branches.append(head)
-            continue
-        inner, optional = _branches(longer), len(longer) < len(rests)
-        if len(inner) == 1 and not optional:
-            branches.append(head + inner[0])
-        else:
-            branches.append(f"{head}(?:{'|'.join(inner)}){'?' if optional else ''}")
+        longer = [rest for rest in rests if rest]
+        tail = ""
+        if longer:
+            inner, optional = _branches(longer), len(longer) < len(rests)
+            tail = inner[0] if len(inner) == 1 and not optional else f"(?:{'|'.join(inner)}){'?' if optional else ''}"
+        branches += [head + tail for head in (both_cases(first) if top else [any_case(first)])]
     return branches
 
 
