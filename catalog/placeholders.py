@@ -51,8 +51,6 @@ class Tokens:
         self.prefix = prefix
         word = re.escape(prefix) + "([A-P]+)Z"
         self.inline = re.compile(word)
-        # a shortcode alone on its line: the whole paragraph is its output
-        self.block_or_inline = re.compile(rf"<p>\s*{word}\s*</p>|{word}")
 
     def token(self, index: int) -> str:
         return self.prefix + f"{index:x}".translate(_TO_LETTERS) + "Z"
@@ -72,9 +70,10 @@ class Tokens:
 
     def swap(self, text: str, found: list[re.Match[str]], outputs: list[str]) -> str:
         """`text` with each token swapped for its output, the paragraph around it too when the
-        token is all it holds: what `block_or_inline.sub` gives, from the tokens `find` gave
-        (the page's other passes want them too) instead of a scan that tries both patterns at
-        every character. A token this run did not give out stays as written, paragraph and all."""
+        token is all it holds (a shortcode alone on its line: the whole paragraph is its
+        output): what `re.sub` of `<p>\\s*TOKEN\\s*</p>|TOKEN` gives, from the tokens `find`
+        gave (fit_blocks wants them too) instead of a scan that tries both at every character.
+        A token this run did not give out stays as written, paragraph and all."""
         pieces: list[str] = []
         position = 0
         for match in found:

@@ -229,4 +229,7 @@ def expand_html(prefix: str, outputs: list[str], text: str) -> tuple[str, list[s
     if prefix not in text:
         return text, outputs
     text = fit_blocks(text, tokens.inline, output, placeholder)
-    return tokens.block_or_inline.sub(output, text), outputs
+    # a shortcode alone on its line: the whole paragraph is its output
+    word = re.escape(prefix) + "([A-P]+)Z"
+    block_or_inline = re.compile(rf"<p>\s*{word}\s*</p>|{word}")
+    return block_or_inline.sub(output, text), outputs
