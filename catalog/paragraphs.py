@@ -46,26 +46,6 @@ def fit_blocks(text: str, found: list[re.Match[str]], token: re.Pattern[str],
     if all(_stands_alone(text, block) for block in blocks):  # the usual shortcode on its own line
         return text
 
-    def paragraph(match: re.Match[str]) -> str:
-        attrs, inner = match.group(1) or "", match.group(2)
-        found = [m for m in token.finditer(inner) if holds_block(output_of(m))]
-        if any(_open_inline(inner[:m.start()]) for m in found):
-            return f"<div{attrs}>{inner}</div>"
-        pieces: list[str] = []
-        position = 0
-        for block in found:
-            pieces += [_wrap(inner[position:block.start()]), block.group(0)]
-            position = block.end()
-        pieces.append(_wrap(inner[position:]))
-        pieces = [piece for piece in pieces if piece]
-        if attrs:
-            first = pieces[0]
-            if first.startswith("<p>"):
-                pieces[0] = f"<p{attrs}>" + first[3:]
-            else:
-                pieces[0] = placeholder(_with_attributes(output_of(token.fullmatch(first)), attrs))  # type: ignore[arg-type]
-        return "\n".join(pieces)
-
     # the paragraphs _PARAGRAPH.sub would give the function, those without a block left as they are
     out: list[str] = []
     position = 0
@@ -85,9 +65,33 @@ def fit_blocks(text: str, found: list[re.Match[str]], token: re.Pattern[str],
         if match.group(1) is None and match.group(2).strip() == block.group() and \
                 _PARAGRAPH_END.match(text, match.end()) is None:
             continue
-        out += (text[position:match.start()], paragraph(match))
+        out += (text[position:match.start()], cut_paragraph(match, token, output_of, placeholder))
         position = match.end()
     return "".join(out) + text[position:] if out else text
+
+
+def cut_paragraph(match: re.Match[str], token: re.Pattern[str], output_of: Callable[[re.Match[str]], str],
+                  placeholder: Callable[[str], str]) -> str:
+    """A paragraph (`match` of _PARAGRAPH) that holds a block's token: cut around the blocks,
+    or made a `<div>` when one sits inside an inline element."""
+    attrs, inner = match.group(1) or "", match.group(2)
+    found = [m for m in token.finditer(inner) if holds_block(output_of(m))]
+    if any(_open_inline(inner[:m.start()]) for m in found):
+        return f"<div{attrs}>{inner}</div>"
+    pieces: list[str] = []
+    position = 0
+    for block in found:
+        pieces += [_wrap(inner[position:block.start()]), block.group(0)]
+        position = block.end()
+    pieces.append(_wrap(inner[position:]))
+    pieces = [piece for piece in pieces if piece]
+    if attrs:
+        first = pieces[0]
+        if first.startswith("<p>"):
+            pieces[0] = f"<p{attrs}>" + first[3:]
+        else:
+            pieces[0] = placeholder(_with_attributes(output_of(token.fullmatch(first)), attrs))  # type: ignore[arg-type]
+    return "\n".join(pieces)
 
 
 def _stands_alone(text: str, block: re.Match[str]) -> bool:

@@ -1,6 +1,7 @@
 """The per-page passes as they were before their fast paths (issue 20): heading ids, the search
-text, the element ids and the swap of shortcode placeholders, kept verbatim as the oracle the
-fast paths are compared with (tests/test_pass_fast_paths.py)."""
+text, the element ids and the swap of shortcode placeholders, kept as the oracle the fast
+paths are compared with (tests/test_pass_fast_paths.py). What the fast paths did not change
+(the attribute helpers of anchors.py, the cut of one paragraph) is imported, not copied."""
 from __future__ import annotations
 
 import html
@@ -8,8 +9,8 @@ import re
 from html import unescape
 from typing import Callable
 
-from catalog.anchors import GID_ATTR, Heading, goldmark_id, heading_text
-from catalog.paragraphs import _PARAGRAPH, _open_inline, _with_attributes, _wrap, holds_block
+from catalog.anchors import Heading, _drop_gid, _explicit_id, _take_gid, _unique, goldmark_id, heading_text
+from catalog.paragraphs import _PARAGRAPH, cut_paragraph, holds_block
 from catalog.placeholders import Tokens
 from catalog.search_terms import MAX_TEXT_CHARS, clip
 
@@ -23,61 +24,10 @@ _SCAN = re.compile(
     rf"|<h(?P<level>[1-6])(?P<attrs>(?=[\s>/]){_ATTRS})>(?P<inner>.*?)</h(?P=level)\s*>",
     re.S | re.I,
 )
-# One attribute of a start tag (name, optional value) with the whitespace before it.
-_ATTR = re.compile(r"""\s+(?P<name>[^\s"'>/=]+)(?:\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"'>]+)))?""")
-# A heading start tag inside code or a comment, to drop a stray marker attribute from.
-_HEADING_START = re.compile(rf"<h[1-6](?=[\s>/]){_ATTRS}>", re.I)
-_ID_ATTR = re.compile(r"""(?:^|\s)id\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
-
-
-def _explicit_id(attrs: str) -> str | None:
-    match = _ID_ATTR.search(attrs)
-    if not match:
-        return None
-    value = next(group for group in match.groups() if group is not None)
-    return html.unescape(value)
-
-
-def _take_gid(attrs: str) -> tuple[str, str | None]:
-    """attrs without the data-gid attribute, and that attribute's value (None when absent)."""
-    if GID_ATTR not in attrs.lower():
-        return attrs, None
-    value: str | None = None
-    kept: list[str] = []
-    last = 0
-    for match in _ATTR.finditer(attrs):
-        if match["name"].lower() == GID_ATTR:
-            raw = next((g for g in (match["dq"], match["sq"], match["bare"]) if g is not None), "")
-            value = html.unescape(raw) if value is None else value
-            kept.append(attrs[last : match.start()])
-            last = match.end()
-    kept.append(attrs[last:])
-    return "".join(kept), value
-
-
-def _drop_gid(region: str) -> str:
-    """A code or comment region with the data-gid marker removed from heading tags in it."""
-    if GID_ATTR not in region.lower():
-        return region
-
-    def clean(match: re.Match[str]) -> str:
-        tag = match.group()
-        name_end = len("<h1")
-        return tag[:name_end] + _take_gid(tag[name_end:-1])[0] + ">"
-
-    return _HEADING_START.sub(clean, region)
 
 
 def assign_heading_ids(page_html: str) -> tuple[str, list[Heading]]:
-    """Give every <h1>..<h6> outside code an id; return the new HTML and the headings in order.
-
-    Existing ids are kept. A heading carrying `data-gid` (set by catalog.markdown on
-    headings written in Markdown) takes its id base from that attribute, which is
-    removed; other headings from their text. Generated ids that collide get "-1",
-    "-2", ... like Hugo, in document order; explicit ids anywhere on the page count
-    as taken, so a generated id never duplicates one an author wrote (Hugo only sees
-    the explicit ids above it).
-    """
+    """anchors.assign_heading_ids as it was: one re.I scan with lazy loops, each region lower-cased."""
     found = list(_SCAN.finditer(page_html))
     matches = [match for match in found if match["level"]]
     taken = {explicit for match in matches if (explicit := _explicit_id(match["attrs"])) is not None}
@@ -111,15 +61,6 @@ def assign_heading_ids(page_html: str) -> tuple[str, list[Heading]]:
         headings.append(Heading(level, heading_id, " ".join(text.split())))
     pieces.append(page_html[last:])
     return "".join(pieces), headings
-
-
-def _unique(base: str, taken: set[str]) -> str:
-    candidate, number = base, 0
-    while candidate in taken:
-        number += 1
-        candidate = f"{base}-{number}"
-    taken.add(candidate)
-    return candidate
 
 
 # -- catalog/search_entries.py ------------------------------------------------------------------
@@ -183,30 +124,11 @@ def element_ids(html: str) -> frozenset[str]:
 # -- catalog/paragraphs.py and _PageRun.expand_html ----------------------------------------------
 def fit_blocks(text: str, token: re.Pattern[str], output_of: Callable[[re.Match[str]], str],
                placeholder: Callable[[str], str]) -> str:
-    """`text` (Markdown output holding placeholder tokens) with every paragraph that holds a
-    block-level output cut around it; `placeholder` gives a token for a new output (the
-    block with the paragraph's attributes)."""
+    """Every paragraph given to the cut, those without a block's token left as they are."""
     def paragraph(match: re.Match[str]) -> str:
-        attrs, inner = match.group(1) or "", match.group(2)
-        found = [m for m in token.finditer(inner) if holds_block(output_of(m))]
-        if not found:
+        if not any(holds_block(output_of(m)) for m in token.finditer(match.group(2))):
             return match.group(0)
-        if any(_open_inline(inner[:m.start()]) for m in found):
-            return f"<div{attrs}>{inner}</div>"
-        pieces: list[str] = []
-        position = 0
-        for block in found:
-            pieces += [_wrap(inner[position:block.start()]), block.group(0)]
-            position = block.end()
-        pieces.append(_wrap(inner[position:]))
-        pieces = [piece for piece in pieces if piece]
-        if attrs:
-            first = pieces[0]
-            if first.startswith("<p>"):
-                pieces[0] = f"<p{attrs}>" + first[3:]
-            else:
-                pieces[0] = placeholder(_with_attributes(output_of(token.fullmatch(first)), attrs))  # type: ignore[arg-type]
-        return "\n".join(pieces)
+        return cut_paragraph(match, token, output_of, placeholder)
 
     return _PARAGRAPH.sub(paragraph, text)
 
