@@ -13,15 +13,23 @@ _GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B)
 # mapping, which differs for exactly this letter ("İ" -> "i" + combining dot).
 _SIMPLE_LOWER = {"\u0130": "i"}
 
-_ATTRS = r"""(?:[^>"']|"[^"]*"|'[^']*')*"""
+# Possessive: an attribute list ends at the one `>` outside quotes whichever way it is split,
+# so giving back characters never made another match (and cost a try at each of them).
+_ATTRS = r"""(?:[^>"']++|"[^"]*+"|'[^']*+')*+"""
 # One pass finds headings and the regions whose content is not page structure
-# (code, scripts, comments), so headings written inside them are left alone.
-_SCAN = re.compile(
-    r"<!--.*?-->"
-    rf"|<(?P<raw>pre|code|script|style|textarea)(?=[\s>/]){_ATTRS}>.*?</(?P=raw)\s*>"
-    rf"|<h(?P<level>[1-6])(?P<attrs>(?=[\s>/]){_ATTRS})>(?P<inner>.*?)</h(?P=level)\s*>",
-    re.S | re.I,
+# (code, scripts, comments), so headings written inside them are left alone. A region or a
+# heading's content runs to the first end tag: `(?:[^<]++|<(?!/pre\s*>))*+` is `.*?</pre\s*>`
+# with runs of text taken whole (a try of the end tag at every `<`, not at every character).
+# Groups: 1 the region's tag name, 2 the heading's level, 3 its attributes, 4 its content.
+_SCAN_SOURCE = (
+    r"<(?=[!pcsthPCSTH])(?:!--.*?-->"
+    rf"|(pre|code|script|style|textarea)(?=[\s>/]){_ATTRS}>(?:[^<]++|<(?!/\1\s*>))*+</\1\s*>"
+    rf"|h([1-6])((?=[\s>/]){_ATTRS})>((?:[^<]++|<(?!/h\2\s*>))*+)</h\2\s*>)"
 )
+_SCAN = re.compile(_SCAN_SOURCE, re.S | re.I)
+# The same matches, in an ASCII page's lower-cased copy (same length, so the same offsets):
+# without re.I, the engine compares characters instead of folding the case of each
+_SCAN_LOWER = re.compile(_SCAN_SOURCE, re.S)
 # One attribute of a start tag (name, optional value) with the whitespace before it.
 _ATTR = re.compile(r"""\s+(?P<name>[^\s"'>/=]+)(?:\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"'>]+)))?""")
 # A heading start tag inside code or a comment, to drop a stray marker attribute from.
@@ -124,39 +132,71 @@ def assign_heading_ids(page_html: str) -> tuple[str, list[Heading]]:
     as taken, so a generated id never duplicates one an author wrote (Hugo only sees
     the explicit ids above it).
     """
-    found = list(_SCAN.finditer(page_html))
-    matches = [match for match in found if match["level"]]
-    taken = {explicit for match in matches if (explicit := _explicit_id(match["attrs"])) is not None}
+    lowered = page_html.lower()
+    ascii_page = page_html.isascii()
+    found = list(_SCAN_LOWER.finditer(lowered) if ascii_page else _SCAN.finditer(page_html))
+    # the marker is looked for lower-cased (_take_gid, _drop_gid): lower() maps each character on
+    # its own (final sigma aside, which becomes no ASCII letter), so a page whose lower-cased copy
+    # lacks it has it in no region or heading; an ASCII page's copy has the page's offsets, so a
+    # region is looked up in it instead of lower-cased again
+    marked = GID_ATTR in lowered
+    # group 4 (a heading's content, maybe empty) is matched by headings only
+    written = [page_html[match.start(3):match.end(3)] for match in found if match.end(4) >= 0]
+    parsed = [_heading_attrs(attrs, marked) for attrs in written]
+    taken = {explicit for explicit, _, _, _ in parsed if explicit is not None}
     headings: list[Heading] = []
     pieces: list[str] = []
     last = 0
+    at = 0
     for match in found:
-        if not match["level"]:
-            region = match.group()
+        start, end = match.span()
+        if match.end(4) < 0:
+            if not marked or (ascii_page and lowered.find(GID_ATTR, start, end) < 0):
+                continue
+            region = page_html[start:end]
             cleaned = _drop_gid(region)
             if cleaned != region:
-                pieces.append(page_html[last : match.start()])
+                pieces.append(page_html[last:start])
                 pieces.append(cleaned)
-                last = match.end()
+                last = end
             continue
-        level = int(match["level"])
-        attrs, gid = _take_gid(match["attrs"])
-        text = heading_text(match["inner"])
-        explicit = _explicit_id(attrs)
+        _, attrs, gid, explicit = parsed[at]
+        attrs_start, inner_start = match.start(3), match.start(4)
+        text = heading_text(page_html[inner_start:match.end(4)])
         if explicit is not None:
             heading_id = explicit
             new_attrs = attrs
         else:
             heading_id = _unique(goldmark_id(text if gid is None else gid), taken)
-            new_attrs = f' id="{html.escape(heading_id)}"{attrs}'
-        if new_attrs != match["attrs"]:
-            pieces.append(page_html[last : match.start()])
+            # html.escape would leave it as it is: goldmark_id keeps letters, digits, '_' and '-'
+            new_attrs = f' id="{heading_id}"{attrs}'
+        if new_attrs != written[at]:
+            pieces.append(page_html[last:start])
             # keep the tag as written (`<H2` stays upper-case, matching its end tag)
-            pieces.append(f"{page_html[match.start() : match.start('attrs')]}{new_attrs}>")
-            last = match.start("inner")
-        headings.append(Heading(level, heading_id, " ".join(text.split())))
+            pieces.append(f"{page_html[start:attrs_start]}{new_attrs}>")
+            last = inner_start
+        headings.append(Heading(level=int(match.group(2)), id=heading_id, text=" ".join(text.split())))
+        at += 1
     pieces.append(page_html[last:])
     return "".join(pieces), headings
+
+
+# The attributes a Markdown heading is written with (catalog/markdown.py): the marker alone. Its
+# value holds no '=', so no `id=` either (_explicit_id would find one inside the quotes).
+_MARKER_ONLY = re.compile(rf' {GID_ATTR}="([^"=]*)"')
+
+
+def _heading_attrs(attrs: str, marked: bool) -> tuple[str | None, str, str | None, str | None]:
+    """A heading's id as written (it counts as taken), its attributes without the marker, the
+    marker's value, and the id it keeps (None: one is generated)."""
+    if not marked:  # _take_gid finds no marker
+        explicit = _explicit_id(attrs) if "=" in attrs else None
+        return explicit, attrs, None, explicit
+    only = _MARKER_ONLY.fullmatch(attrs)
+    if only is not None:
+        return None, "", html.unescape(only[1]), None
+    kept, gid = _take_gid(attrs)
+    return _explicit_id(attrs), kept, gid, _explicit_id(kept)
 
 
 def _unique(base: str, taken: set[str]) -> str:

@@ -33,34 +33,90 @@ def holds_block(html: str) -> bool:
     return BLOCK_TAG.search(html) is not None
 
 
-def fit_blocks(text: str, token: re.Pattern[str], output_of: Callable[[re.Match[str]], str],
-               placeholder: Callable[[str], str]) -> str:
-    """`text` (Markdown output holding placeholder tokens) with every paragraph that holds a
-    block-level output cut around it; `placeholder` gives a token for a new output (the
-    block with the paragraph's attributes)."""
-    def paragraph(match: re.Match[str]) -> str:
-        attrs, inner = match.group(1) or "", match.group(2)
-        found = [m for m in token.finditer(inner) if holds_block(output_of(m))]
-        if not found:
-            return match.group(0)
-        if any(_open_inline(inner[:m.start()]) for m in found):
-            return f"<div{attrs}>{inner}</div>"
-        pieces: list[str] = []
-        position = 0
-        for block in found:
-            pieces += [_wrap(inner[position:block.start()]), block.group(0)]
-            position = block.end()
-        pieces.append(_wrap(inner[position:]))
-        pieces = [piece for piece in pieces if piece]
-        if attrs:
-            first = pieces[0]
-            if first.startswith("<p>"):
-                pieces[0] = f"<p{attrs}>" + first[3:]
-            else:
-                pieces[0] = placeholder(_with_attributes(output_of(token.fullmatch(first)), attrs))  # type: ignore[arg-type]
-        return "\n".join(pieces)
+def fit_blocks(text: str, found: list[re.Match[str]], token: re.Pattern[str],
+               output_of: Callable[[re.Match[str]], str], placeholder: Callable[[str], str]) -> str:
+    """`text` (Markdown output holding placeholder tokens, `found` in it by `token`) with every
+    paragraph that holds a block-level output cut around it; `placeholder` gives a token for
+    a new output (the block with the paragraph's attributes). A paragraph that holds a block's
+    token alone is left as it is: Tokens.swap makes it the block, as it would the token cut
+    out of it. Returns `text` itself when no paragraph is cut."""
+    # only a paragraph holding a block's token changes (a token is letters, so the tokens of a
+    # paragraph's content are those found in the text there)
+    blocks = [match for match in found if _block_output(output_of(match))]
+    if all(_stands_alone(text, block) for block in blocks):  # the usual shortcode on its own line
+        return text
 
-    return _PARAGRAPH.sub(paragraph, text)
+    # the paragraphs _PARAGRAPH.sub would give the function, those without a block left as they are
+    out: list[str] = []
+    position = 0
+    ahead = 0
+    for match in _PARAGRAPH.finditer(text):
+        start, end = match.span(2)
+        while blocks[ahead].start() < start:
+            ahead += 1
+            if ahead == len(blocks):
+                return "".join(out) + text[position:] if out else text
+        block = blocks[ahead]
+        if block.start() >= end:
+            continue
+        # `<p>TOKEN</p>` would become TOKEN, and then the block: swapped whole, it becomes the
+        # block too. Unless a `</p>` follows (`<p><p>TOKEN</p></p>`): the swap would take the
+        # outer `<p>` and `</p>` with the token left alone, and not with it inside its `<p>`
+        if match.group(1) is None and match.group(2).strip() == block.group() and \
+                _PARAGRAPH_END.match(text, match.end()) is None:
+            continue
+        out += (text[position:match.start()], cut_paragraph(match, token, output_of, placeholder))
+        position = match.end()
+    return "".join(out) + text[position:] if out else text
+
+
+def cut_paragraph(match: re.Match[str], token: re.Pattern[str], output_of: Callable[[re.Match[str]], str],
+                  placeholder: Callable[[str], str]) -> str:
+    """A paragraph (`match` of _PARAGRAPH) that holds a block's token: cut around the blocks,
+    or made a `<div>` when one sits inside an inline element."""
+    attrs, inner = match.group(1) or "", match.group(2)
+    found = [m for m in token.finditer(inner) if holds_block(output_of(m))]
+    if any(_open_inline(inner[:m.start()]) for m in found):
+        return f"<div{attrs}>{inner}</div>"
+    pieces: list[str] = []
+    position = 0
+    for block in found:
+        pieces += [_wrap(inner[position:block.start()]), block.group(0)]
+        position = block.end()
+    pieces.append(_wrap(inner[position:]))
+    pieces = [piece for piece in pieces if piece]
+    if attrs:
+        first = pieces[0]
+        if first.startswith("<p>"):
+            pieces[0] = f"<p{attrs}>" + first[3:]
+        else:
+            pieces[0] = placeholder(_with_attributes(output_of(token.fullmatch(first)), attrs))  # type: ignore[arg-type]
+    return "\n".join(pieces)
+
+
+def _stands_alone(text: str, block: re.Match[str]) -> bool:
+    """Whether the paragraph around `block` is `<p>TOKEN</p>` (white space aside), which
+    fit_blocks leaves as it is, told from the text around it instead of a scan of every
+    paragraph: the `<p>` before it starts no other paragraph's content (a paragraph's content
+    holds no `<p>`), nor ends another's start tag (`<p title="<p>`: none opens since the last
+    `>`), so _PARAGRAPH matches there, with no attributes, up to the `</p>` after it."""
+    start, end = block.span()
+    while start and text[start - 1].isspace():  # str.isspace is re's \s
+        start -= 1
+    if start < 3 or not text.startswith("<p>", start - 3):
+        return False
+    after = _PARAGRAPH_END.match(text, end)
+    if after is None or _PARAGRAPH_END.match(text, after.end()) is not None:
+        return False
+    opening = start - 3
+    return "<p" not in text[text.rfind(">", 0, opening) + 1:opening]
+
+
+def _block_output(html: str) -> bool:
+    return "<" in html and holds_block(html)  # most outputs are inline text: a URL, a parameter
+
+
+_PARAGRAPH_END = re.compile(r"\s*</p>")
 
 
 def _wrap(text: str) -> str:

@@ -51,18 +51,59 @@ class Tokens:
         self.prefix = prefix
         word = re.escape(prefix) + "([A-P]+)Z"
         self.inline = re.compile(word)
-        # a shortcode alone on its line: the whole paragraph is its output
-        self.block_or_inline = re.compile(rf"<p>\s*{word}\s*</p>|{word}")
 
     def token(self, index: int) -> str:
         return self.prefix + f"{index:x}".translate(_TO_LETTERS) + "Z"
 
     @staticmethod
     def index(digits: str) -> int:
-        return int(digits.translate(_FROM_LETTERS), 16)
+        index = _INDEXES.get(digits)
+        if index is None:
+            index = int(digits.translate(_FROM_LETTERS), 16)
+            if len(_INDEXES) < 65_536:
+                _INDEXES[digits] = index
+        return index
+
+    def find(self, text: str) -> list[re.Match[str]]:
+        """The tokens in `text`, in order."""
+        return list(self.inline.finditer(text))
+
+    def swap(self, text: str, found: list[re.Match[str]], outputs: list[str]) -> str:
+        """`text` with each token swapped for its output, the paragraph around it too when the
+        token is all it holds (a shortcode alone on its line: the whole paragraph is its
+        output): what `re.sub` of `<p>\\s*TOKEN\\s*</p>|TOKEN` gives, from the tokens `find`
+        gave (fit_blocks wants them too) instead of a scan that tries both at every character.
+        A token this run did not give out stays as written, paragraph and all."""
+        pieces: list[str] = []
+        position = 0
+        for match in found:
+            index = self.index(match.group(1))
+            if index >= len(outputs):
+                continue
+            start, end = match.span()
+            # `<p>\s*TOKEN\s*</p>`: no match of the pattern can hold this `<p>` (one holds a `<p>`
+            # at its start only, followed by white space and a token), so it is one when the text is
+            before = start
+            while before and text[before - 1].isspace():  # str.isspace is re's \s
+                before -= 1
+            if before >= 3 and text.startswith("<p>", before - 3):
+                after = _PARAGRAPH_END.match(text, end)
+                if after is not None:
+                    start, end = before - 3, after.end()
+            pieces += (text[position:start], outputs[index])
+            position = end
+        if not pieces:
+            return text
+        pieces.append(text[position:])
+        return "".join(pieces)
 
     def forged(self, source: str, inserted: int) -> bool:
         """Whether a Markdown source holds the prefix more often than the tokens put in it."""
         if source.count(self.prefix) != inserted:
             return True
         return "&" in source and html.unescape(source).count(self.prefix) != inserted
+
+
+_PARAGRAPH_END = re.compile(r"\s*</p>")
+# a token's index by its digits: a page's are a few dozen, the same on every page
+_INDEXES: dict[str, int] = {}

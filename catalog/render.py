@@ -99,8 +99,11 @@ class _PageRun:
         an output is never searched for tokens (it holds none; text in it is text)."""
         if self.tokens.prefix not in text:
             return text
-        text = fit_blocks(text, self.tokens.inline, self.output, self.placeholder)  # no <ul> inside a <p>
-        return self.tokens.block_or_inline.sub(self.output, text)
+        found = self.tokens.find(text)
+        fitted = fit_blocks(text, found, self.tokens.inline, self.output, self.placeholder)  # no <ul> inside a <p>
+        if fitted is not text:
+            text, found = fitted, self.tokens.find(fitted)
+        return self.tokens.swap(text, found, self.outputs)
 
     def expand_text(self, text: str) -> str:
         """Placeholders inside code blocks become the plain text of their output."""

@@ -13,6 +13,7 @@ from .body import Body
 from .content import Page
 from .search import SearchEntry, SearchIndex
 from .search_terms import MAX_TEXT_CHARS, TextTerms, clip, text_terms
+from .tag_patterns import any_case, both_cases, first_letters, names_any_case
 
 
 def searchable(page: Page, hidden_above: bool | None = None) -> bool:
@@ -96,47 +97,39 @@ def page_text(html: str, limit: int = MAX_TEXT_CHARS) -> str:
     """The readable text of a rendered page body: tags stripped, code listings (<pre>),
     scripts, styles and diagram sources dropped, whitespace collapsed, at most `limit`
     characters (cut at a word boundary)."""
-    if html.isascii():
-        # matched in the lower-cased text with case-sensitive patterns: a third of the cost of
-        # matching tag names in any case, and the same offsets (lower() keeps an ASCII text's length)
-        text, lowered = _cut(html, html.lower(), _SKIPPED_LOWER, " ")
-        text, _ = _cut(text, lowered, _INLINE_TAG_LOWER, "")
+    if html.isascii():  # tag names in any case without re.I (tag_patterns.py): most bodies
+        text = _INLINE_TAG_ASCII.sub("", _SKIPPED_ASCII.sub(" ", html))
     else:
-        text = _SKIPPED.sub(" ", html)
-        text = _INLINE_TAG.sub("", text)  # "<em>wag</em>on" is one word
+        text = _INLINE_TAG.sub("", _SKIPPED.sub(" ", html))  # "<em>wag</em>on" is one word
     text = _TAG.sub(" ", text)
     # split() and \s+ agree on what is white space (every code point checked); joining the
     # words costs a fifth of replacing each run of spaces by a space
     return clip(" ".join(unescape(text).split()), limit)
 
 
-def _cut(text: str, lowered: str, pattern: re.Pattern[str], replacement: str) -> tuple[str, str]:
-    """`text` and `lowered` (its lower-cased copy) with `replacement` for each match of
-    `pattern` in `lowered`: what pattern.sub does in `text` with the pattern's names in any case."""
-    pieces: list[str] = []
-    lowered_pieces: list[str] = []
-    position = 0
-    for match in pattern.finditer(lowered):
-        pieces += (text[position:match.start()], replacement)
-        lowered_pieces += (lowered[position:match.start()], replacement)
-        position = match.end()
-    if not pieces:
-        return text, lowered
-    pieces.append(text[position:])
-    lowered_pieces.append(lowered[position:])
-    return "".join(pieces), "".join(lowered_pieces)
-
-
 # Regular expressions rather than an HTML parser: page bodies come from our own Markdown
 # renderer, and this runs once per page of every build (a parser took 1.5 ms a page).
-_SKIPPED_SOURCE = (r"<!--.*?-->|<(pre|script|style|template|svg|math|noscript|textarea)\b.*?</\1\s*>"
-                   r"|<div class=\"mermaid\">.*?</div>")
-_SKIPPED = re.compile(_SKIPPED_SOURCE, re.S | re.I)
-_SKIPPED_LOWER = re.compile(_SKIPPED_SOURCE, re.S)
-_INLINE_NAMES = ("a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|i|ins|kbd|mark|q|s|samp|small|span"
-                 "|strong|sub|sup|time|u|var|wbr")
-_INLINE_TAG = re.compile(rf"</?(?:{_INLINE_NAMES})\b[^>]*>", re.I)
-_INLINE_TAG_LOWER = re.compile(rf"</?(?:{_INLINE_NAMES})\b[^>]*>")
+_SKIPPED_NAMES = ("pre", "script", "style", "template", "svg", "math", "noscript", "textarea")
+_SKIPPED = re.compile(rf"<!--.*?-->|<({'|'.join(_SKIPPED_NAMES)})\b.*?</\1\s*>|<div class=\"mermaid\">.*?</div>",
+                      re.S | re.I)
+
+
+def _skipped_region(name: str) -> list[str]:
+    # `.*?</pre\s*>` unrolled: runs of text taken whole, not a try of the end tag at every character
+    end = rf"\b(?:[^<]++|<(?!/{any_case(name)}\s*>))*+</{any_case(name)}\s*>"
+    return [start + end for start in both_cases(name)]
+
+
+# _SKIPPED for ASCII text; the lookahead passes over a tag none of them starts with at once
+_MERMAID = rf"(?:[^<]++|<(?!/{any_case('div')}>))*+</{any_case('div')}>"
+_SKIPPED_ASCII = re.compile(
+    rf"<(?={first_letters([*_SKIPPED_NAMES, '!', 'd'])})(?:!--.*?-->"
+    + "".join(f"|{region}" for name in _SKIPPED_NAMES for region in _skipped_region(name))
+    + "".join(f"|{start}{_MERMAID}" for start in both_cases('div class="mermaid">')) + ")", re.S)
+_INLINE_NAMES = ("a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "i", "ins", "kbd", "mark",
+                 "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr")
+_INLINE_TAG = re.compile(rf"</?(?:{'|'.join(_INLINE_NAMES)})\b[^>]*>", re.I)
+_INLINE_TAG_ASCII = re.compile(rf"</?(?={first_letters(_INLINE_NAMES)})(?:{names_any_case(_INLINE_NAMES)})\b[^>]*>")
 _TAG = re.compile(r"<[^>]*>")
 
 
