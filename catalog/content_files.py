@@ -24,7 +24,7 @@ from .diagnostics import Diagnostic, LocatedError, Report
 from .hashing import code_digest, digest
 from .jekyll_urls import has_yaml_header, is_html_page, is_liquid_file, is_section_file, markdown_suffix, stem
 from .parallel import MIN_PARALLEL, Workers
-from .regular_files import read_regular_file
+from .regular_files import open_regular_file, read_regular_file
 
 SECTION_FILES = ("_index.md", "index.md")
 _TASKS_PER_WORKER = 4  # files the memo lacks, in so many tasks a worker (SourceMemo.pages)
@@ -79,7 +79,7 @@ class SourceMemo:
         code wrote it, else an empty one: a missing or unreadable file costs reading every page."""
         memo = cls()
         try:
-            with path.open("rb") as handle:
+            with open_regular_file(path) as handle:  # a FIFO named like the memo would wait for ever
                 stored = pickle.load(handle)
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
             return memo

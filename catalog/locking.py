@@ -36,13 +36,14 @@ def build_lock(project: Path) -> Iterator[None]:
             holder = handle.read().strip() or "another process"
             print(f"waiting for another build of this project to finish ({holder})", file=sys.stderr, flush=True)
             fcntl.flock(handle, fcntl.LOCK_EX)
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()}\n")
-        handle.flush()
+        # who holds the lock, for a build that waits: only said, so a full disk (ENOSPC) does
+        # not stop the build; written past the buffer, which would fail again at close
+        with contextlib.suppress(OSError):
+            os.ftruncate(handle.fileno(), 0)
+            os.write(handle.fileno(), f"pid {os.getpid()}\n".encode())
         try:
             yield
         finally:
-            handle.seek(0)
-            handle.truncate()
+            with contextlib.suppress(OSError):
+                os.ftruncate(handle.fileno(), 0)
             fcntl.flock(handle, fcntl.LOCK_UN)

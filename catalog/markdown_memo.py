@@ -35,6 +35,8 @@ _LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "pyromark", "pygments")
 
 Problems = tuple[tuple[int, str], ...]  # Markdown.last_problems: (line in the text, message)
 Render = tuple[bytes, Problems]  # the HTML, compressed (zlib level 1: a third of the bytes, ~20 us)
+# what reading a render raises when the file's bytes were damaged inside it (or it is not one)
+_DAMAGED = (zlib.error, UnicodeDecodeError, TypeError, ValueError, IndexError)
 
 
 class MarkdownMemo:
@@ -54,8 +56,13 @@ class MarkdownMemo:
         known = self.renders.get(key)
         if known is None:
             return None
+        try:
+            html, problems = zlib.decompress(known[0]).decode("utf-8"), list(known[1])
+        except _DAMAGED:  # a file damaged inside a render unpickles whole: render the text again
+            del self.renders[key]
+            return None
         self._used.append(key)
-        return zlib.decompress(known[0]).decode("utf-8"), list(known[1])
+        return html, problems
 
     def put(self, key: bytes, html: str, problems: Iterable[tuple[int, str]]) -> None:
         self._used.append(key)
@@ -70,7 +77,8 @@ class MarkdownMemo:
     def keep(self, used: Iterable[bytes], made: dict[bytes, Render]) -> None:
         """After a build: exactly the renders its bodies used, from `made` (this build's) or as loaded."""
         renders = {key: found for key in used if (found := made.get(key) or self.renders.get(key)) is not None}
-        if renders.keys() != self.renders.keys():
+        # a render made again under a key the file holds replaces a damaged one there (`get`)
+        if renders.keys() != self.renders.keys() or any(key in made for key in renders):
             self.changed = True
         self.renders = renders
 

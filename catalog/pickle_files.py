@@ -7,6 +7,8 @@ import pickle
 from pathlib import Path
 from typing import Any
 
+from .regular_files import open_regular_file
+
 # what unpickling a damaged or truncated file (or one of another version's classes) raises
 UNREADABLE = (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError,
               IndexError, KeyError, MemoryError)
@@ -24,7 +26,7 @@ def unreadable_reason(exc: BaseException) -> str:
 def load_pickle(path: Path, kind: type) -> Any:
     """What `path` holds if it is a `kind`, else None: a missing or unreadable cache only costs a cold build."""
     try:
-        with path.open("rb") as handle:
+        with open_regular_file(path) as handle:  # a FIFO named like the cache would wait for ever
             value = pickle.load(handle)
     except UNREADABLE:
         return None

@@ -39,6 +39,7 @@ from .markdown_memo import MarkdownMemo
 from .page_files import FILE_FACT
 from .parallel import cyclic_gc_paused
 from .pickle_files import UNREADABLE, load_pickle, save_pickles, unreadable_reason
+from .regular_files import open_regular_file
 from .body import Body
 from .search import SearchIndex
 from .theme import Theme
@@ -324,7 +325,7 @@ class RenderCache:
         cache.keep_html = False
         cache._catalog_file = _catalog_file(path)
         try:
-            handle = path.open("rb")
+            handle = open_regular_file(path)  # a FIFO named like the cache would wait for ever
         except FileNotFoundError:
             return cache
         except OSError as exc:

@@ -101,6 +101,8 @@ class Theme:
             template: jinja2.Template | None = self.env.get_template(f"shortcodes/{name}.html")
         except jinja2.TemplateNotFound:
             template = None
+        except jinja2.TemplateSyntaxError as exc:  # a typo in it (or an unknown filter): each call reports it
+            template = _Broken(exc)  # type: ignore[assignment]
         self._shortcodes[name] = template
         return template
 
@@ -125,7 +127,10 @@ class Theme:
             source, _, _ = self.env.loader.get_source(self.env, f"shortcodes/{name}.html")  # type: ignore[union-attr]
         except jinja2.TemplateNotFound:
             return None
-        return _reads_inner(source)
+        try:
+            return _reads_inner(source)
+        except jinja2.TemplateError:  # it cannot be read (its calls report why): what it says of `inner`
+            return "inner" in source
 
     def display_path(self, filename: str | None) -> str:
         """A template's path relative to the project, as diagnostics show it."""
@@ -176,3 +181,19 @@ def _reads_inner(source: str) -> bool:
 
 
 _PARSER = jinja2.Environment()  # the default syntax, as Theme's; parsing needs no loader
+
+
+class _Broken:
+    """A shortcode template that does not compile: rendering it raises why, which the call
+    that uses it reports at its place in the page (render.py: shortcode-failed), file and line
+    included, instead of a traceback that stopped the build."""
+
+    environment = None  # not the theme's: Theme.render_with calls `render`
+    globals: dict[str, Any] = {}
+
+    def __init__(self, error: jinja2.TemplateSyntaxError) -> None:
+        self.error = error
+        self.filename = error.filename
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        raise self.error.with_traceback(None)  # not each earlier call's frames too
