@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import sys
 import zlib
 from functools import lru_cache
 from pathlib import Path
@@ -104,7 +105,7 @@ class MarkdownMemo:
 
 @lru_cache(maxsize=1)  # a process runs the code and libraries it loaded
 def _code_key() -> str:
-    versions = []
+    versions = [f"python {sys.version}"]  # its Unicode tables decide heading ids' characters
     for name in _LIBRARIES:
         try:
             versions.append(f"{name} {importlib.metadata.version(name)}")
