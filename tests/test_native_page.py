@@ -19,9 +19,10 @@ import pytest
 from catalog.build import BuildOptions, build
 from catalog.native_templates import TEMPLATE_SHA256
 from catalog.theme import Theme
+from conftest import SHARED
 
 REPO = Path(__file__).resolve().parent.parent
-CORPORA = REPO.parent / "shared" / "corpora"
+CORPORA = SHARED / "corpora"
 
 FEATURES_CONFIG = '''title = "Docs & <Co>"
 base_url = "https://docs.example.org/6.4/"
@@ -133,7 +134,6 @@ def test_the_sample_site_matches_jinja(tmp_path, monkeypatch):
     assert_same_pages(*both_ways(project, tmp_path, monkeypatch), 40)
 
 
-@pytest.mark.skipif(not (CORPORA / "docdock").is_dir(), reason="the shared corpora are not beside the repository")
 def test_docdocks_example_site_matches_jinja(tmp_path, monkeypatch):
     project = tmp_path / "docdock"
     shutil.copytree(CORPORA / "docdock" / "exampleSite", project, symlinks=True)
