@@ -134,6 +134,11 @@ class Project:
         path.write_text(text)
         return mark
 
+    def restore_template(self, file: str) -> None:
+        """`file` as it was created, before edit_template changed it."""
+        if file in self._originals:
+            (self.root / file).write_text(self._originals[file])
+
     def version(self) -> str:
         raise NotImplementedError
 

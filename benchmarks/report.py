@@ -239,7 +239,8 @@ METHOD = """\
   render cache warm; Hugo (`hugo --quiet`) and MkDocs have no persistent cache, so theirs is
   another full build. One page: a line appended to one page, then a build. Page template:
   ours edits the project's `layouts/page.html` (a copy of the theme's), Hugo
-  `layouts/_default/single.html`; shortcode template: `layouts/shortcodes/note.html` in both;
+  `layouts/_default/single.html`; shortcode template: `layouts/shortcodes/note.html` in both,
+  with the page template as created (each template is put back after its runs);
   MkDocs has no project templates (n/a). Every edit is checked in the built page.
 - Preview edit-to-reload: the server (`catalog serve`, `hugo server`, `mkdocs serve`) runs on a
   free port of 127.0.0.1; after its first build a line with a new token is appended to one
