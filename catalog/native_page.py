@@ -7,9 +7,9 @@ seventh of a page's rendering. This function writes the same bytes from the same
 (PageView, SiteView) and the same template globals (`asset`, `sidebar`) in less than half
 the time, the sidebar included (5,000 pages: 211 -> 94 us a page). It stands in only while
 the three templates the theme resolves have exactly the bytes it was written from (their
-sha256 in native_templates.py), as native_shortcodes.py does for shortcodes: a project that copies page.html or base.html to change it, a theme of its
-own, or the packaged theme edited in place (an editable install) gets its templates,
-rendered by Jinja. tests/test_native_page.py renders the pages of several sites both ways
+sha256 in native_templates.py), as native_shortcodes.py does for shortcodes: a project
+that copies page.html or base.html to change it, a theme of its own, or the packaged
+theme edited in place (an editable install) gets its templates, rendered by Jinja. tests/test_native_page.py renders the pages of several sites both ways
 and compares them; an edit of any of the three templates in the repository needs the
 same edit here and its new digest (that test fails until both are made).
 """
@@ -127,7 +127,9 @@ class _Frame:
                        + "</p>\n</footer>\n</body>\n</html>")
 
 
-_frames: list[_Frame] = []  # the last site's (a build renders one site view's pages)
+# the last site view's frame: a build (or a preview rebuild) renders all its pages with one
+# SiteView, and a new build makes a new one, so a changed configuration or home page is a new frame
+_frames: list[_Frame] = []
 
 
 def _frame(site: Any, asset: Callable[[str], str]) -> _Frame:
