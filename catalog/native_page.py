@@ -9,9 +9,10 @@ the time, the sidebar included (5,000 pages: 211 -> 94 us a page). It stands in 
 the three templates the theme resolves have exactly the bytes it was written from (their
 sha256 in native_templates.py), as native_shortcodes.py does for shortcodes: a project
 that copies page.html or base.html to change it, a theme of its own, or the packaged
-theme edited in place (an editable install) gets its templates, rendered by Jinja. tests/test_native_page.py renders the pages of several sites both ways
-and compares them; an edit of any of the three templates in the repository needs the
-same edit here and its new digest (that test fails until both are made).
+theme edited in place (an editable install) gets its templates, rendered by Jinja.
+tests/test_native_page.py renders the pages of several sites both ways and compares them;
+an edit of any of the three templates in the repository needs the same edit here and its
+new digest (that test fails until both are made).
 """
 from __future__ import annotations
 
