@@ -31,7 +31,6 @@ from .output import url_to_file
 from .page_files import content_file_target, is_attachment_path
 from .page_render import render_page
 from .parallel import cyclic_gc_paused
-from .body import Body
 from .render_cache import RenderCache, reads_project_files
 from .search_entries import body_terms, searchable
 
@@ -135,12 +134,9 @@ def _replace_body(state: BuildState, page: Page, fresh: Page, cache: RenderCache
     key = RenderCache.page_key(page, state.environment)
     body = cache.get(key, state.facts)
     if body is None:
+        body, used, made = state.renderer.render_noting_markdown(page)
         memo = state.renderer.markdown_memo
-        if memo is not None:
-            memo.take()
-        body = state.renderer.render(page) if page.body else Body("", [], [], [])
         if memo is not None:  # its Markdown renders, for the next build after an environment change
-            used, made = memo.take()
             memo.renders.update(made)
             body = dataclasses.replace(body, markdown_keys=used)
         cache.put(key, state.facts, body)

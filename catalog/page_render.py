@@ -71,18 +71,15 @@ class PageRenderer:
         page, body = self.site.pages[task.index], task.body
         fresh = body is None
         if body is None:
-            if self.markdown is not None:
-                self.markdown.take()  # what a page rendered ahead (the preview's first) used is not this page's
             markdown, page.body = page.body, task.source or ""  # a worker's pages come without it
             try:
-                body = self.renderer.render(page) if page.body else Body("", [], [], [])
+                body, used, made = self.renderer.render_noting_markdown(page)
             finally:
                 page.body = markdown
         html, error = render_page(page, body, self.position.get(id(page)), self.reading, self.config, self.theme,
                                   self.site_view) if task.html else ("", "")
         if not fresh:
             return RenderedPage(None, html, error)
-        used, made = self.markdown.take() if self.markdown is not None else ((), ())
         # the search index's share of the body's text, made here in parallel, not by the build's serial end
         body = dataclasses.replace(body, text="", terms=text_terms(body.text, collapsed=True), markdown_keys=used)
         if self.keep_html and self.pack:

@@ -87,7 +87,7 @@ class Staging:
         self.folder: Path | None = None
         self.previous: dict[str, list] = {}
         self._made: set[str] = {""}  # folders of the staging tree that exist
-        self._root = ""  # str(self.folder), once it is known
+        self._root = ""  # str(self.folder): a page's path is made from it by string operations
         self._kept: list[str] = []  # files the previous build published with the same bytes
         # where the replaced site is kept for the next publish (spare_site.py); the staging
         # folder is that spare when there is one (`spare`), else a new empty folder
@@ -102,6 +102,7 @@ class Staging:
                 self.spare = claim(self.spare_home, self.destination.parent / f"{prefix}spare")
             self.folder = self.spare.folder if self.spare is not None else \
                 Path(tempfile.mkdtemp(prefix=prefix, dir=self.destination.parent))
+            self._root = str(self.folder)
         except OSError as exc:
             self.error = exc
 
@@ -156,8 +157,7 @@ class Staging:
         string operations, not the Path objects that were a fifth of the pages stage's
         writing in this process (5,000 pages: ~0.2 s, while the render workers wait for it)."""
         assert self.folder is not None
-        root = self._root or str(self.folder)
-        self._root = root
+        root = self._root
         parent = rel.rpartition("/")[0]
         if parent not in self._made:
             if self.spare is not None:
@@ -193,7 +193,7 @@ class Staging:
             # mkdtemp makes the folder 0700 (and a umask may make others so); a published site is
             # world-readable. Its folders are known (`_made`, and those above them): walking the
             # tree to find them read every folder again (5,000 pages: ~0.07 s)
-            root = str(self.folder)
+            root = self._root
             for rel in sorted({rel.rsplit("/", depth)[0] for rel in self._made for depth in range(rel.count("/") + 1)}):
                 os.chmod(f"{root}/{rel}" if rel else root, 0o755)
             _fault_point("before-swap")

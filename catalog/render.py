@@ -43,7 +43,7 @@ from .theme import Theme
 
 if TYPE_CHECKING:  # imported when a body is first rendered: a build whose bodies all come
     from .markdown import Markdown  # from the cache never loads markdown-it (~20 ms)
-    from .markdown_memo import MarkdownMemo
+    from .markdown_memo import MarkdownMemo, Render
 
 _ROOT_LINK = re.compile(r'(\s(?:href|src)=")(/(?!/)[^"]*)')
 
@@ -157,6 +157,16 @@ class BodyRenderer(ShortcodeContext):
         if self.config.jekyll and is_html_page(page.rel):
             return "html"
         return "kramdown" if self.config.jekyll or is_jekyll_page(page.meta) else "commonmark"
+
+    def render_noting_markdown(self, page: Page) -> tuple[Body, tuple[bytes, ...], tuple[tuple[bytes, Render], ...]]:
+        """`render(page)` (an empty body for a page without text), the keys of the kept Markdown
+        renders it used and the renders it made (markdown_memo.py; none without a memo)."""
+        memo = self.markdown_memo
+        if memo is not None:
+            memo.take()  # what a page rendered ahead (the preview's first) used is not this page's
+        body = self.render(page) if page.body else Body("", [], [], [])
+        used, made = memo.take() if memo is not None else ((), ())
+        return body, used, made
 
     def render(self, page: Page) -> Body:
         if self.config.jekyll:  # a Jekyll project's page is a Liquid template first (catalog/liquid.py)

@@ -115,7 +115,8 @@ class Theme:
 
     @cached_property
     def page_writer(self) -> PageWriter | None:
-        """page.html in Python (native_page.py), while it and the templates it uses are the packaged theme's."""
+        """page.html in Python (native_page.py), while it and the templates it uses are the ones
+        that code was written from."""
         return native_page(self.template_file)
 
     def is_paired(self, name: str, notation: str) -> bool | None:
